@@ -1,0 +1,65 @@
+import { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { resolveConfig, type CommonOptions } from '../config/config.js';
+import { backfill, type BackfillProgress } from '../ingest/backfill.js';
+import { openIngestContext } from './openServices.js';
+import { withCommonOptions } from './options.js';
+
+export function importCommand(): Command {
+  return withCommonOptions(new Command('import'))
+    .description('read every transcript once into the store, then exit')
+    .action(async (options: CommonOptions) => {
+      const config = resolveConfig(options);
+      const ctx = openIngestContext(config);
+      try {
+        const report = progressReporter(process.stderr.isTTY === true);
+        const summary = await backfill(ctx, config.claudeDirs, report.update);
+        report.stop();
+        const counts = await ctx.store.counts();
+        const mb = summary.bytes / 1e6;
+        process.stdout.write(
+          `imported ${summary.files} files, ${mb.toFixed(1)} MB, ${summary.lines} lines in ${summary.seconds.toFixed(2)} s` +
+            ` (${(mb / summary.seconds).toFixed(1)} MB/s); store: ${counts.sessions} sessions, ${counts.requests} requests;` +
+            ` ${summary.problems} new parse problems (claudelens report health)\n`,
+        );
+      } finally {
+        await ctx.store.close();
+      }
+    });
+}
+
+/** A progress bar on a terminal; a plain line every few seconds otherwise. */
+function progressReporter(tty: boolean) {
+  const started = performance.now();
+  if (tty) {
+    const bar = new cliProgress.SingleBar(
+      { format: '{bar} {percentage}% | {files} files | {mb} MB | {rate} lines/s | ETA {eta}s', hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    let begun = false;
+    return {
+      update(p: BackfillProgress) {
+        const payload = { files: `${p.filesDone}/${p.filesTotal}`, mb: (p.bytesDone / 1e6).toFixed(1), rate: rate(p.lines, started) };
+        if (!begun) {
+          bar.start(Math.max(p.bytesTotal, 1), p.bytesDone, payload);
+          begun = true;
+        } else bar.update(p.bytesDone, payload);
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let last = 0;
+  return {
+    update(p: BackfillProgress) {
+      const now = performance.now();
+      if (now - last < 2000 && p.filesDone !== p.filesTotal) return;
+      last = now;
+      process.stderr.write(`import: ${p.filesDone}/${p.filesTotal} files, ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB, ${rate(p.lines, started)} lines/s\n`);
+    },
+    stop() {},
+  };
+}
+
+function rate(lines: number, started: number): number {
+  return Math.round(lines / Math.max((performance.now() - started) / 1000, 0.001));
+}

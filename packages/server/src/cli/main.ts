@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../config/config.js';
+import { importCommand } from './importCommand.js';
+import { reportCommand } from './reportCommand.js';
+import { serveCommand } from './serveCommand.js';
+
+const program = new Command('claudelens')
+  .description('Real-time observability for Claude Code')
+  .showHelpAfterError('(run claudelens --help for usage)')
+  .exitOverride();
+
+program.addCommand(serveCommand());
+program.addCommand(importCommand());
+program.addCommand(reportCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`claudelens: ${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`claudelens: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

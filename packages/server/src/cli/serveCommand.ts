@@ -1,0 +1,50 @@
+import { Command } from 'commander';
+import { pino } from 'pino';
+import { buildServer } from '../api/buildServer.js';
+import { DEFAULT_HOST, DEFAULT_PORT, parsePort, resolveConfig, type CommonOptions } from '../config/config.js';
+import { backfill } from '../ingest/backfill.js';
+import { watchTranscripts } from '../ingest/watcher.js';
+import { openIngestContext } from './openServices.js';
+import { withCommonOptions } from './options.js';
+
+interface ServeOptions extends CommonOptions {
+  host: string;
+  port: number;
+  poll?: boolean;
+}
+
+export function serveCommand(): Command {
+  return withCommonOptions(new Command('serve'))
+    .description('backfill, then follow transcripts live and serve the API')
+    .option('--host <host>', 'address to bind', process.env.CLAUDELENS_HOST ?? DEFAULT_HOST)
+    .option('--port <port>', 'port to listen on', parsePort, parsePort(process.env.CLAUDELENS_PORT ?? String(DEFAULT_PORT)))
+    .option('--poll', 'poll files instead of using file-system events (network file systems)')
+    .action(async (options: ServeOptions) => {
+      const config = resolveConfig(options);
+      const logger = pino({ name: 'claudelens', level: process.env.CLAUDELENS_LOG_LEVEL ?? 'info' });
+      const ctx = openIngestContext(config);
+      let phase: 'backfilling' | 'live' = 'backfilling';
+      const app = buildServer({ phase: () => phase }, logger);
+      await app.listen({ host: options.host, port: options.port });
+
+      const summary = await backfill(ctx, config.claudeDirs);
+      logger.info(summary, 'backfill done');
+      const watcher = watchTranscripts(ctx, config.claudeDirs, {
+        poll: options.poll,
+        onError: (error) => logger.warn({ err: error }, 'watch error'),
+      });
+      await watcher.ready;
+      await watcher.rescan();
+      phase = 'live';
+      logger.info({ claudeDirs: config.claudeDirs }, 'watching transcripts');
+
+      const shutdown = async () => {
+        await app.close();
+        await watcher.close();
+        await ctx.store.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+}

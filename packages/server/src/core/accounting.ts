@@ -1,0 +1,114 @@
+import { costOf, type PriceBook } from './pricing.js';
+import { cacheCreationTokens, type Usage } from './usage.js';
+
+/** One API request: Claude Code splits a response over several lines that share this key. */
+export interface RequestKey {
+  messageId: string;
+  requestId: string;
+}
+
+export type CostSource = 'reported' | 'computed' | 'unpriced';
+
+export interface RequestRecord extends RequestKey {
+  sessionId: string;
+  /** '' for the main thread; the subagent's id (or 'sidechain' for 1.0.x inline runs) otherwise. */
+  agentId: string;
+  model: string;
+  timestamp: string | null;
+  lineUuid: string | null;
+  usage: Usage;
+  cost: number;
+  costSource: CostSource;
+}
+
+/** Token and cost totals; used for sessions, agents and deltas alike. */
+export interface Totals {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  cost: number;
+}
+
+export const emptyTotals = (): Totals => ({
+  requests: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheCreationTokens: 0,
+  cacheReadTokens: 0,
+  cost: 0,
+});
+
+export function requestKeyString(key: RequestKey): string {
+  return `${key.messageId}\u0000${key.requestId}`;
+}
+
+/** Prices a request: an old line's own `costUSD` wins, then the price table, else unpriced. */
+export function priceRequest(
+  model: string,
+  usage: Usage,
+  reportedCost: number | undefined,
+  prices: PriceBook,
+): { cost: number; costSource: CostSource } {
+  if (reportedCost !== undefined) return { cost: reportedCost, costSource: 'reported' };
+  const price = prices.lookup(model);
+  return price ? { cost: costOf(usage, price), costSource: 'computed' } : { cost: 0, costSource: 'unpriced' };
+}
+
+/**
+ * Decides what a newly read line means for its request. The line with the largest
+ * `output_tokens` wins (the count is a running total); a later line that raises it corrects
+ * the request rather than adding one. Returns null when nothing changes.
+ */
+export function mergeRequest(
+  stored: RequestRecord | undefined,
+  incoming: RequestRecord,
+): { record: RequestRecord; delta: Totals } | null {
+  if (stored && incoming.usage.output < stored.usage.output) return null;
+  if (stored && incoming.usage.output === stored.usage.output && sameUsage(stored.usage, incoming.usage)) return null;
+  const delta = subtract(totalsOf(incoming), stored ? totalsOf(stored) : emptyTotals());
+  return { record: incoming, delta };
+}
+
+function sameUsage(a: Usage, b: Usage): boolean {
+  return (
+    a.input === b.input &&
+    a.output === b.output &&
+    a.cacheWrite5m === b.cacheWrite5m &&
+    a.cacheWrite1h === b.cacheWrite1h &&
+    a.cacheRead === b.cacheRead
+  );
+}
+
+export function totalsOf(record: RequestRecord): Totals {
+  return {
+    requests: 1,
+    inputTokens: record.usage.input,
+    outputTokens: record.usage.output,
+    cacheCreationTokens: cacheCreationTokens(record.usage),
+    cacheReadTokens: record.usage.cacheRead,
+    cost: record.cost,
+  };
+}
+
+export function addTotals(into: Totals, delta: Totals): Totals {
+  into.requests += delta.requests;
+  into.inputTokens += delta.inputTokens;
+  into.outputTokens += delta.outputTokens;
+  into.cacheCreationTokens += delta.cacheCreationTokens;
+  into.cacheReadTokens += delta.cacheReadTokens;
+  into.cost += delta.cost;
+  return into;
+}
+
+export function subtract(a: Totals, b: Totals): Totals {
+  return {
+    requests: a.requests - b.requests,
+    inputTokens: a.inputTokens - b.inputTokens,
+    outputTokens: a.outputTokens - b.outputTokens,
+    cacheCreationTokens: a.cacheCreationTokens - b.cacheCreationTokens,
+    cacheReadTokens: a.cacheReadTokens - b.cacheReadTokens,
+    cost: a.cost - b.cost,
+  };
+}

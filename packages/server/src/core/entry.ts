@@ -1,0 +1,75 @@
+import type { Usage } from './usage.js';
+
+export type Author = 'user' | 'assistant' | 'system' | 'tool';
+
+/** Line types documented in transcript-format.md; anything else is kept and counted as unknown. */
+export const KNOWN_LINE_TYPES = new Set([
+  'user',
+  'assistant',
+  'system',
+  'summary',
+  'file-history-snapshot',
+  'queue-operation',
+  'progress',
+  'attachment',
+  'permission-mode',
+  'last-prompt',
+]);
+
+export interface ToolUse {
+  id: string;
+  name: string;
+}
+
+export interface ToolResult {
+  toolUseId: string;
+  isError: boolean;
+}
+
+export interface RequestUsage {
+  messageId: string;
+  requestId: string;
+  model: string;
+  usage: Usage;
+  /** `costUSD` written by Claude Code up to ~1.0.8. */
+  reportedCost: number | undefined;
+}
+
+/** One transcript line reduced to what ClaudeLens keeps; the raw line stays in its file. */
+export interface TranscriptEntry {
+  lineType: string;
+  uuid: string | null;
+  parentUuid: string | null;
+  sessionId: string | null;
+  timestamp: string | null;
+  cwd: string | null;
+  gitBranch: string | null;
+  version: string | null;
+  /** '' for the main thread. */
+  agentId: string;
+  isSidechain: boolean;
+  isMeta: boolean;
+  /** Set on user and assistant lines: what the conversation view and feed show. */
+  author: Author | null;
+  preview: string;
+  toolUses: ToolUse[];
+  toolResults: ToolResult[];
+  model: string | null;
+  request: RequestUsage | null;
+  isApiError: boolean;
+}
+
+export interface LineProblem {
+  kind: string;
+  detail: string;
+}
+
+/** Where a line sits in its source file. */
+export interface LinePosition {
+  byteOffset: number;
+  byteLength: number;
+  lineNo: number;
+}
+
+export type PositionedEntry = TranscriptEntry & LinePosition;
+export type PositionedProblem = LineProblem & LinePosition;

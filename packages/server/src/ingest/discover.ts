@@ -1,0 +1,63 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+export interface TranscriptFile {
+  claudeDir: string;
+  /** Relative to `<claudeDir>/projects`, with forward slashes. */
+  relPath: string;
+  absPath: string;
+  /** From `agent-<id>.jsonl`: 2.0.x flat files and 2.1.x `<session>/subagents/` files. */
+  agentId: string | null;
+}
+
+export interface DiscoveryProblem {
+  claudeDir: string;
+  relPath: string;
+  kind: string;
+  detail: string;
+}
+
+const AGENT_FILE = /^agent-(.+)\.jsonl$/;
+
+export function projectsDir(claudeDir: string): string {
+  return path.join(claudeDir, 'projects');
+}
+
+export function describeFile(claudeDir: string, relPath: string): TranscriptFile {
+  const name = path.posix.basename(relPath);
+  return {
+    claudeDir,
+    relPath,
+    absPath: path.join(projectsDir(claudeDir), ...relPath.split('/')),
+    agentId: AGENT_FILE.exec(name)?.[1] ?? null,
+  };
+}
+
+export function isTranscriptPath(file: string): boolean {
+  return file.endsWith('.jsonl');
+}
+
+/** Every `*.jsonl` under `<claudeDir>/projects`, at any depth. Unreadable folders are reported. */
+export async function discoverTranscripts(claudeDir: string): Promise<{ files: TranscriptFile[]; problems: DiscoveryProblem[] }> {
+  const root = projectsDir(claudeDir);
+  const files: TranscriptFile[] = [];
+  const problems: DiscoveryProblem[] = [];
+  const pending = [''];
+  while (pending.length > 0) {
+    const rel = pending.pop() as string;
+    let entries;
+    try {
+      entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
+    } catch (error) {
+      problems.push({ claudeDir, relPath: rel, kind: 'unreadable-folder', detail: (error as Error).message });
+      continue;
+    }
+    for (const entry of entries) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) pending.push(child);
+      else if (entry.isFile() && isTranscriptPath(entry.name)) files.push(describeFile(claudeDir, child));
+    }
+  }
+  files.sort((a, b) => a.relPath.localeCompare(b.relPath));
+  return { files, problems };
+}

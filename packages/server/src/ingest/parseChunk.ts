@@ -1,0 +1,66 @@
+import { isUtf8 } from 'node:buffer';
+import type { PositionedEntry, PositionedProblem } from '../core/entry.js';
+import { normaliseLine, type FileContext } from './normalise.js';
+
+export interface ParsedChunk {
+  entries: PositionedEntry[];
+  problems: PositionedProblem[];
+  /** Bytes up to and including the last newline: what may be marked as read. */
+  consumedBytes: number;
+  consumedLines: number;
+}
+
+/**
+ * Parses the newline-terminated lines of `buf`. With `tail`, the bytes after the last newline
+ * are tried as a line too (a complete JSON object that Claude Code has not yet ended with a
+ * newline) but are not counted as consumed, so they are read again once the line is finished.
+ */
+export function parseChunk(buf: Buffer, offset: number, lineNo: number, file: FileContext, tail: boolean): ParsedChunk {
+  const out: ParsedChunk = { entries: [], problems: [], consumedBytes: 0, consumedLines: 0 };
+  let start = 0;
+  while (start < buf.length) {
+    let end = buf.indexOf(10, start);
+    const complete = end >= 0;
+    if (!complete) {
+      if (!tail) break;
+      end = buf.length;
+    }
+    const position = { byteOffset: offset + start, byteLength: end - start + (complete ? 1 : 0), lineNo: lineNo + out.consumedLines + 1 };
+    parseLine(buf, start, end, position, file, out, complete);
+    start = end + 1;
+    if (complete) {
+      out.consumedBytes = start;
+      out.consumedLines++;
+    }
+  }
+  return out;
+}
+
+function parseLine(
+  buf: Buffer,
+  start: number,
+  end: number,
+  position: { byteOffset: number; byteLength: number; lineNo: number },
+  file: FileContext,
+  out: ParsedChunk,
+  complete: boolean,
+): void {
+  let stop = end;
+  if (stop > start && buf[stop - 1] === 13) stop--; // CRLF
+  if (stop === start) return;
+  const bytes = buf.subarray(start, stop);
+  const text = bytes.toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    // An unfinished last line is not a problem yet: it is read again when its newline arrives.
+    if (complete) out.problems.push({ ...position, kind: 'invalid-json', detail: (error as Error).message.slice(0, 200) });
+    return;
+  }
+  if (!complete && (typeof value !== 'object' || value === null)) return;
+  if (!isUtf8(bytes)) out.problems.push({ ...position, kind: 'invalid-utf8', detail: 'bytes that are not UTF-8 were replaced by U+FFFD' });
+  const { entry, problems } = normaliseLine(value, file);
+  for (const problem of problems) out.problems.push({ ...position, ...problem });
+  if (entry) out.entries.push({ ...entry, ...position });
+}

@@ -1,0 +1,74 @@
+import type { HealthReport, SessionSummary } from '@claudelens/protocol';
+import type { RequestRecord, Totals } from '../core/accounting.js';
+import type { PositionedEntry, PositionedProblem } from '../core/entry.js';
+
+/** A transcript file, and how far it has been read. */
+export interface SourceState {
+  id: number;
+  claudeDir: string;
+  /** Path relative to the claude dir's `projects/` folder. */
+  relPath: string;
+  offset: number;
+  lineCount: number;
+  ino: number;
+  size: number;
+}
+
+export interface FileIdentity {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/** A stored entry plus the priced request its line carries, if any. */
+export interface BatchEntry extends PositionedEntry {
+  priced: RequestRecord | null;
+}
+
+/** What one read of a source produced; applied atomically with the new offset. */
+export interface IngestBatch {
+  sourceId: number;
+  entries: BatchEntry[];
+  problems: PositionedProblem[];
+  nextOffset: number;
+  nextLineCount: number;
+  identity: FileIdentity;
+}
+
+export interface RequestChange {
+  record: RequestRecord;
+  delta: Totals;
+}
+
+/** The domain changes a batch made: what the live engine fans out. Duplicates are absent. */
+export interface AppliedBatch {
+  newEntries: BatchEntry[];
+  requestChanges: RequestChange[];
+  problems: number;
+}
+
+export interface SessionFilter {
+  project?: string;
+  since?: string;
+}
+
+export interface StoreCounts {
+  files: number;
+  lines: number;
+  sessions: number;
+  requests: number;
+  problems: number;
+}
+
+export interface Store {
+  source(claudeDir: string, relPath: string): Promise<SourceState>;
+  /** Forget a source's offset: it was truncated or replaced and is read again from byte 0. */
+  rewindSource(sourceId: number): Promise<void>;
+  applyBatch(batch: IngestBatch): Promise<AppliedBatch>;
+  /** A problem with a whole file (unreadable, vanished), not one of its lines. */
+  recordFileProblem(claudeDir: string, relPath: string, kind: string, detail: string): Promise<void>;
+  sessions(filter?: SessionFilter): Promise<SessionSummary[]>;
+  health(limit: number): Promise<HealthReport>;
+  counts(): Promise<StoreCounts>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,112 @@
+/** SQLite schema, one entry per version; applied in order inside a transaction. */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    claude_dir TEXT NOT NULL,
+    rel_path TEXT NOT NULL,
+    byte_offset INTEGER NOT NULL DEFAULT 0,
+    line_count INTEGER NOT NULL DEFAULT 0,
+    ino INTEGER NOT NULL DEFAULT 0,
+    size INTEGER NOT NULL DEFAULT 0,
+    mtime_ms REAL NOT NULL DEFAULT 0,
+    UNIQUE (claude_dir, rel_path)
+  );
+  CREATE TABLE projects (
+    path TEXT PRIMARY KEY,
+    first_activity TEXT,
+    last_activity TEXT
+  );
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    project_path TEXT,
+    first_activity TEXT,
+    last_activity TEXT,
+    message_count INTEGER NOT NULL DEFAULT 0,
+    tool_use_count INTEGER NOT NULL DEFAULT 0,
+    request_count INTEGER NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_creation_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cost REAL NOT NULL DEFAULT 0
+  );
+  CREATE INDEX sessions_last_activity ON sessions (last_activity);
+  CREATE TABLE agents (
+    session_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    message_count INTEGER NOT NULL DEFAULT 0,
+    request_count INTEGER NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_creation_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cost REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (session_id, agent_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE session_models (
+    session_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    priced INTEGER NOT NULL,
+    PRIMARY KEY (session_id, model)
+  ) WITHOUT ROWID;
+  CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    uuid TEXT NOT NULL,
+    parent_uuid TEXT,
+    agent_id TEXT NOT NULL,
+    line_type TEXT NOT NULL,
+    author TEXT,
+    timestamp TEXT,
+    preview TEXT NOT NULL,
+    tool_names TEXT,
+    is_sidechain INTEGER NOT NULL,
+    is_meta INTEGER NOT NULL,
+    model TEXT,
+    source_id INTEGER NOT NULL,
+    byte_offset INTEGER NOT NULL,
+    byte_length INTEGER NOT NULL,
+    line_no INTEGER NOT NULL,
+    UNIQUE (session_id, uuid)
+  );
+  CREATE TABLE requests (
+    message_id TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    timestamp TEXT,
+    line_uuid TEXT,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cache_write_5m_tokens INTEGER NOT NULL,
+    cache_write_1h_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL,
+    fast INTEGER NOT NULL,
+    cost REAL NOT NULL,
+    cost_source TEXT NOT NULL,
+    PRIMARY KEY (message_id, request_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX requests_session ON requests (session_id);
+  CREATE TABLE problems (
+    id INTEGER PRIMARY KEY,
+    claude_dir TEXT NOT NULL,
+    rel_path TEXT NOT NULL,
+    line_no INTEGER,
+    -- -1 for a problem with the whole file, so that UNIQUE dedups it too
+    byte_offset INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    UNIQUE (claude_dir, rel_path, byte_offset, kind)
+  );
+  CREATE TABLE line_types (
+    source_id INTEGER NOT NULL,
+    line_type TEXT NOT NULL,
+    known INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (source_id, line_type)
+  ) WITHOUT ROWID;
+  `,
+];

@@ -1,0 +1,322 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { HealthReport, SessionSummary } from '@claudelens/protocol';
+import { addTotals, emptyTotals, mergeRequest, type RequestRecord, type Totals } from '../../core/accounting.js';
+import { KNOWN_LINE_TYPES } from '../../core/entry.js';
+import type { AppliedBatch, BatchEntry, IngestBatch, SessionFilter, SourceState, Store, StoreCounts } from '../repository.js';
+import { MIGRATIONS } from './migrations.js';
+import { prepareStatements, type Statements } from './statements.js';
+
+interface SessionDelta {
+  totals: Totals;
+  messages: number;
+  toolUses: number;
+  first: string | null;
+  last: string | null;
+  project: string | null;
+}
+
+/** Opens (creating and migrating) the embedded store in `dataDir`. */
+export function openSqliteStore(dataDir: string): Store {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'claudelens.db'));
+  db.pragma('journal_mode = WAL');
+  // NORMAL is durable across a killed process in WAL mode; only an OS crash can lose the last commit.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  const st = prepareStatements(db);
+  const apply = db.transaction((batch: IngestBatch) => applyBatchSync(st, batch));
+
+  return {
+    async source(claudeDir, relPath) {
+      st.insertSource.run(claudeDir, relPath);
+      return toSource(st.selectSource.get(claudeDir, relPath) as SourceRow);
+    },
+    async rewindSource(sourceId) {
+      db.transaction(() => {
+        st.rewindSource.run(sourceId);
+        st.clearLineTypes.run(sourceId);
+      })();
+    },
+    async applyBatch(batch) {
+      return apply(batch);
+    },
+    async recordFileProblem(claudeDir, relPath, kind, detail) {
+      st.insertProblem.run(claudeDir, relPath, null, -1, kind, detail, new Date().toISOString());
+    },
+    async sessions(filter) {
+      return listSessions(db, st, filter ?? {});
+    },
+    async health(limit) {
+      return healthReport(st, limit);
+    },
+    async counts() {
+      return st.counts.get() as StoreCounts;
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  db.transaction(() => {
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v] as string);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  })();
+}
+
+interface SourceRow {
+  id: number;
+  claude_dir: string;
+  rel_path: string;
+  byte_offset: number;
+  line_count: number;
+  ino: number;
+  size: number;
+}
+
+function toSource(row: SourceRow): SourceState {
+  return {
+    id: row.id,
+    claudeDir: row.claude_dir,
+    relPath: row.rel_path,
+    offset: row.byte_offset,
+    lineCount: row.line_count,
+    ino: row.ino,
+    size: row.size,
+  };
+}
+
+function applyBatchSync(st: Statements, batch: IngestBatch): AppliedBatch {
+  const result: AppliedBatch = { newEntries: [], requestChanges: [], problems: 0 };
+  const sessions = new Map<string, SessionDelta>();
+  const agents = new Map<string, { sessionId: string; agentId: string; totals: Totals; messages: number }>();
+  const lineTypes = new Map<string, { known: boolean; count: number }>();
+  const source = st.sourceById.get(batch.sourceId) as SourceRow;
+
+  for (const entry of batch.entries) {
+    const tally = lineTypes.get(entry.lineType) ?? { known: KNOWN_LINE_TYPES.has(entry.lineType), count: 0 };
+    tally.count++;
+    lineTypes.set(entry.lineType, tally);
+    if (!entry.sessionId) continue;
+    const session = sessionDelta(sessions, entry.sessionId);
+    touch(session, entry);
+    const agent = agentDelta(agents, entry.sessionId, entry.agentId);
+    if (entry.uuid && isNewMessage(st, batch.sourceId, entry)) {
+      result.newEntries.push(entry);
+      if (entry.lineType === 'user' || entry.lineType === 'assistant') {
+        session.messages++;
+        agent.messages++;
+      }
+      session.toolUses += entry.toolUses.length;
+    }
+    if (entry.priced) {
+      const change = mergeRequest(readRequest(st, entry.priced), entry.priced);
+      if (change) {
+        writeRequest(st, change.record);
+        addTotals(session.totals, change.delta);
+        addTotals(agent.totals, change.delta);
+        st.insertModel.run(change.record.sessionId, change.record.model, change.record.costSource === 'unpriced' ? 0 : 1);
+        result.requestChanges.push(change);
+      }
+    }
+  }
+  for (const [id, d] of sessions) {
+    const t = d.totals;
+    st.upsertSession.run(id, d.project, d.first, d.last, d.messages, d.toolUses, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost);
+    if (d.project) st.upsertProject.run(d.project, d.first, d.last);
+  }
+  for (const a of agents.values()) {
+    const t = a.totals;
+    if (a.messages === 0 && t.requests === 0 && t.outputTokens === 0 && t.cost === 0) continue;
+    st.upsertAgent.run(a.sessionId, a.agentId, a.messages, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost);
+  }
+  for (const [type, tally] of lineTypes) st.upsertLineType.run(batch.sourceId, type, tally.known ? 1 : 0, tally.count);
+  const seenAt = new Date().toISOString();
+  for (const p of batch.problems) {
+    result.problems += st.insertProblem.run(source.claude_dir, source.rel_path, p.lineNo, p.byteOffset, p.kind, p.detail, seenAt).changes;
+  }
+  st.advanceSource.run(batch.nextOffset, batch.nextLineCount, batch.identity.ino, batch.identity.size, batch.identity.mtimeMs, batch.sourceId);
+  return result;
+}
+
+function sessionDelta(map: Map<string, SessionDelta>, id: string): SessionDelta {
+  let d = map.get(id);
+  if (!d) {
+    d = { totals: emptyTotals(), messages: 0, toolUses: 0, first: null, last: null, project: null };
+    map.set(id, d);
+  }
+  return d;
+}
+
+function agentDelta(map: Map<string, { sessionId: string; agentId: string; totals: Totals; messages: number }>, sessionId: string, agentId: string) {
+  const key = `${sessionId}\u0000${agentId}`;
+  let d = map.get(key);
+  if (!d) {
+    d = { sessionId, agentId, totals: emptyTotals(), messages: 0 };
+    map.set(key, d);
+  }
+  return d;
+}
+
+function touch(d: SessionDelta, entry: BatchEntry): void {
+  const ts = entry.timestamp;
+  if (ts) {
+    if (d.first === null || ts < d.first) d.first = ts;
+    if (d.last === null || ts > d.last) d.last = ts;
+  }
+  // The project is the session's first main-thread cwd; subagents may run elsewhere.
+  if (d.project === null && entry.cwd && !entry.isSidechain) d.project = entry.cwd;
+}
+
+function isNewMessage(st: Statements, sourceId: number, e: BatchEntry): boolean {
+  return (
+    st.insertMessage.run(
+      e.sessionId, e.uuid, e.parentUuid, e.agentId, e.lineType, e.author, e.timestamp, e.preview,
+      e.toolUses.length > 0 ? e.toolUses.map((u) => u.name).join(',') : null,
+      e.isSidechain ? 1 : 0, e.isMeta ? 1 : 0, e.model, sourceId, e.byteOffset, e.byteLength, e.lineNo,
+    ).changes === 1
+  );
+}
+
+interface RequestRow {
+  session_id: string;
+  agent_id: string;
+  model: string;
+  timestamp: string | null;
+  line_uuid: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cache_write_5m_tokens: number;
+  cache_write_1h_tokens: number;
+  cache_read_tokens: number;
+  fast: number;
+  cost: number;
+  cost_source: RequestRecord['costSource'];
+}
+
+function readRequest(st: Statements, key: RequestRecord): RequestRecord | undefined {
+  const row = st.selectRequest.get(key.messageId, key.requestId) as RequestRow | undefined;
+  if (!row) return undefined;
+  return {
+    messageId: key.messageId,
+    requestId: key.requestId,
+    sessionId: row.session_id,
+    agentId: row.agent_id,
+    model: row.model,
+    timestamp: row.timestamp,
+    lineUuid: row.line_uuid,
+    usage: {
+      input: row.input_tokens,
+      output: row.output_tokens,
+      cacheWrite5m: row.cache_write_5m_tokens,
+      cacheWrite1h: row.cache_write_1h_tokens,
+      cacheRead: row.cache_read_tokens,
+      fast: row.fast === 1,
+    },
+    cost: row.cost,
+    costSource: row.cost_source,
+  };
+}
+
+function writeRequest(st: Statements, r: RequestRecord): void {
+  const u = r.usage;
+  st.upsertRequest.run(r.messageId, r.requestId, r.sessionId, r.agentId, r.model, r.timestamp, r.lineUuid, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, u.fast ? 1 : 0, r.cost, r.costSource);
+}
+
+interface SessionRow {
+  id: string;
+  project_path: string | null;
+  first_activity: string | null;
+  last_activity: string | null;
+  message_count: number;
+  tool_use_count: number;
+  request_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_tokens: number;
+  cache_read_tokens: number;
+  cost: number;
+}
+
+interface AgentRow {
+  session_id: string;
+  agent_id: string;
+  request_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_tokens: number;
+  cache_read_tokens: number;
+  cost: number;
+}
+
+function listSessions(db: Database.Database, st: Statements, filter: SessionFilter): SessionSummary[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM sessions
+       WHERE (@project IS NULL OR project_path = @project OR project_path LIKE '%' || @project || '%')
+         AND (@since IS NULL OR last_activity >= @since)
+       ORDER BY last_activity DESC`,
+    )
+    .all({ project: filter.project ?? null, since: filter.since ?? null }) as SessionRow[];
+  const models = new Map<string, { models: string[]; unpriced: string[] }>();
+  for (const m of st.allModels.all() as { session_id: string; model: string; priced: number }[]) {
+    const entry = models.get(m.session_id) ?? { models: [], unpriced: [] };
+    entry.models.push(m.model);
+    if (!m.priced) entry.unpriced.push(m.model);
+    models.set(m.session_id, entry);
+  }
+  const agents = new Map<string, AgentRow[]>();
+  for (const a of st.allAgents.all() as AgentRow[]) {
+    if (a.agent_id === '') continue;
+    const list = agents.get(a.session_id) ?? [];
+    list.push(a);
+    agents.set(a.session_id, list);
+  }
+  return rows.map((row) => ({
+    sessionId: row.id,
+    projectPath: row.project_path,
+    firstActivity: row.first_activity,
+    lastActivity: row.last_activity,
+    messageCount: row.message_count,
+    toolUseCount: row.tool_use_count,
+    requests: row.request_count,
+    models: models.get(row.id)?.models ?? [],
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cacheCreationTokens: row.cache_creation_tokens,
+    cacheReadTokens: row.cache_read_tokens,
+    totalCost: row.cost,
+    unpricedModels: models.get(row.id)?.unpriced ?? [],
+    agents: (agents.get(row.id) ?? []).map((a) => ({
+      agentId: a.agent_id,
+      requests: a.request_count,
+      inputTokens: a.input_tokens,
+      outputTokens: a.output_tokens,
+      cacheCreationTokens: a.cache_creation_tokens,
+      cacheReadTokens: a.cache_read_tokens,
+      totalCost: a.cost,
+    })),
+  }));
+}
+
+function healthReport(st: Statements, limit: number): HealthReport {
+  const counts = st.counts.get() as StoreCounts;
+  const problemsByKind: Record<string, number> = {};
+  for (const row of st.problemKinds.all() as { kind: string; n: number }[]) problemsByKind[row.kind] = row.n;
+  const unknownLineTypes: Record<string, number> = {};
+  for (const row of st.unknownTypes.all() as { line_type: string; n: number }[]) unknownLineTypes[row.line_type] = row.n;
+  const problems = (st.listProblems.all(limit) as { claude_dir: string; rel_path: string; line_no: number | null; byte_offset: number; kind: string; detail: string; seen_at: string }[]).map((p) => ({
+    file: path.join(p.claude_dir, 'projects', p.rel_path),
+    line: p.line_no,
+    byteOffset: p.byte_offset < 0 ? null : p.byte_offset,
+    kind: p.kind,
+    detail: p.detail,
+    seenAt: p.seen_at,
+  }));
+  return { files: counts.files, lines: counts.lines, problemsByKind, unknownLineTypes, problems };
+}

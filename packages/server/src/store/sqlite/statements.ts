@@ -1,0 +1,93 @@
+import type Database from 'better-sqlite3';
+
+type StatementName =
+  | 'insertSource' | 'selectSource' | 'sourceById' | 'rewindSource' | 'advanceSource' | 'clearLineTypes'
+  | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
+  | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'allModels' | 'allAgents' | 'problemKinds'
+  | 'unknownTypes' | 'listProblems' | 'counts';
+
+export type Statements = Record<StatementName, Database.Statement>;
+
+/** Every statement the SQLite store runs more than once, prepared once. */
+export function prepareStatements(db: Database.Database): Statements {
+  return {
+    insertSource: db.prepare('INSERT OR IGNORE INTO sources (claude_dir, rel_path) VALUES (?, ?)'),
+    selectSource: db.prepare('SELECT * FROM sources WHERE claude_dir = ? AND rel_path = ?'),
+    sourceById: db.prepare('SELECT * FROM sources WHERE id = ?'),
+    rewindSource: db.prepare('UPDATE sources SET byte_offset = 0, line_count = 0, ino = 0, size = 0, mtime_ms = 0 WHERE id = ?'),
+    advanceSource: db.prepare('UPDATE sources SET byte_offset = ?, line_count = ?, ino = ?, size = ?, mtime_ms = ? WHERE id = ?'),
+    clearLineTypes: db.prepare('DELETE FROM line_types WHERE source_id = ?'),
+    upsertLineType: db.prepare(
+      `INSERT INTO line_types (source_id, line_type, known, count) VALUES (?, ?, ?, ?)
+       ON CONFLICT (source_id, line_type) DO UPDATE SET count = count + excluded.count`,
+    ),
+    insertMessage: db.prepare(
+      `INSERT OR IGNORE INTO messages (session_id, uuid, parent_uuid, agent_id, line_type, author, timestamp, preview,
+         tool_names, is_sidechain, is_meta, model, source_id, byte_offset, byte_length, line_no)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    selectRequest: db.prepare('SELECT * FROM requests WHERE message_id = ? AND request_id = ?'),
+    upsertRequest: db.prepare(
+      `INSERT OR REPLACE INTO requests (message_id, request_id, session_id, agent_id, model, timestamp, line_uuid,
+         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertModel: db.prepare('INSERT OR IGNORE INTO session_models (session_id, model, priced) VALUES (?, ?, ?)'),
+    upsertSession: db.prepare(
+      `INSERT INTO sessions (id, project_path, first_activity, last_activity, message_count, tool_use_count, request_count,
+         input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET
+         project_path = COALESCE(sessions.project_path, excluded.project_path),
+         first_activity = CASE WHEN sessions.first_activity IS NULL OR excluded.first_activity < sessions.first_activity
+                               THEN excluded.first_activity ELSE sessions.first_activity END,
+         last_activity = CASE WHEN sessions.last_activity IS NULL OR excluded.last_activity > sessions.last_activity
+                              THEN excluded.last_activity ELSE sessions.last_activity END,
+         message_count = sessions.message_count + excluded.message_count,
+         tool_use_count = sessions.tool_use_count + excluded.tool_use_count,
+         request_count = sessions.request_count + excluded.request_count,
+         input_tokens = sessions.input_tokens + excluded.input_tokens,
+         output_tokens = sessions.output_tokens + excluded.output_tokens,
+         cache_creation_tokens = sessions.cache_creation_tokens + excluded.cache_creation_tokens,
+         cache_read_tokens = sessions.cache_read_tokens + excluded.cache_read_tokens,
+         cost = sessions.cost + excluded.cost`,
+    ),
+    upsertProject: db.prepare(
+      `INSERT INTO projects (path, first_activity, last_activity) VALUES (?, ?, ?)
+       ON CONFLICT (path) DO UPDATE SET
+         first_activity = MIN(COALESCE(projects.first_activity, excluded.first_activity), COALESCE(excluded.first_activity, projects.first_activity)),
+         last_activity = MAX(COALESCE(projects.last_activity, excluded.last_activity), COALESCE(excluded.last_activity, projects.last_activity))`,
+    ),
+    upsertAgent: db.prepare(
+      `INSERT INTO agents (session_id, agent_id, message_count, request_count, input_tokens, output_tokens,
+         cache_creation_tokens, cache_read_tokens, cost)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (session_id, agent_id) DO UPDATE SET
+         message_count = agents.message_count + excluded.message_count,
+         request_count = agents.request_count + excluded.request_count,
+         input_tokens = agents.input_tokens + excluded.input_tokens,
+         output_tokens = agents.output_tokens + excluded.output_tokens,
+         cache_creation_tokens = agents.cache_creation_tokens + excluded.cache_creation_tokens,
+         cache_read_tokens = agents.cache_read_tokens + excluded.cache_read_tokens,
+         cost = agents.cost + excluded.cost`,
+    ),
+    insertProblem: db.prepare(
+      `INSERT OR IGNORE INTO problems (claude_dir, rel_path, line_no, byte_offset, kind, detail, seen_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    allModels: db.prepare('SELECT session_id, model, priced FROM session_models ORDER BY session_id, model'),
+    allAgents: db.prepare('SELECT * FROM agents ORDER BY session_id, agent_id'),
+    problemKinds: db.prepare('SELECT kind, COUNT(*) AS n FROM problems GROUP BY kind ORDER BY kind'),
+    unknownTypes: db.prepare('SELECT line_type, SUM(count) AS n FROM line_types WHERE known = 0 GROUP BY line_type'),
+    listProblems: db.prepare('SELECT * FROM problems ORDER BY id DESC LIMIT ?'),
+    counts: db.prepare(
+      `SELECT (SELECT COUNT(*) FROM sources) AS files,
+              (SELECT COALESCE(SUM(line_count), 0) FROM sources) AS lines,
+              (SELECT COUNT(*) FROM sessions) AS sessions,
+              (SELECT COUNT(*) FROM requests) AS requests,
+              (SELECT COUNT(*) FROM problems) AS problems`,
+    ),
+  };
+}
+
+
