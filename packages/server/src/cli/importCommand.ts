@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { resolveConfig, type CommonOptions } from '../config/config.js';
 import { backfill, type BackfillProgress } from '../ingest/backfill.js';
-import { openIngestContext } from './openServices.js';
+import { openServices } from './openServices.js';
 import { withCommonOptions } from './options.js';
 
 export function importCommand(): Command {
@@ -10,10 +10,10 @@ export function importCommand(): Command {
     .description('read every transcript once into the store, then exit')
     .action(async (options: CommonOptions) => {
       const config = resolveConfig(options);
-      const ctx = openIngestContext(config);
+      const { ctx, storeSpec } = openServices(config);
       try {
         const report = progressReporter(process.stderr.isTTY === true);
-        const summary = await backfill(ctx, config.claudeDirs, report.update);
+        const summary = await backfill(ctx, config.claudeDirs, { storeSpec, onProgress: report.update });
         report.stop();
         const counts = await ctx.store.counts();
         const mb = summary.bytes / 1e6;

@@ -1,9 +1,15 @@
 import { loadPriceBook } from '../config/prices.js';
 import type { Config } from '../config/config.js';
 import type { IngestContext } from '../ingest/ingestFile.js';
-import { openSqliteStore } from '../store/sqlite/sqliteStore.js';
+import { openStore, type StoreSpec } from '../store/openStore.js';
+
+export interface Services {
+  ctx: IngestContext;
+  storeSpec: StoreSpec;
+}
 
 /** Builds the adapters a command needs from its config. */
-export function openIngestContext(config: Config): IngestContext {
-  return { store: openSqliteStore(config.dataDir), prices: loadPriceBook(config.pricesFile) };
+export function openServices(config: Config): Services {
+  const storeSpec: StoreSpec = { kind: 'sqlite', dataDir: config.dataDir };
+  return { ctx: { store: openStore(storeSpec), prices: loadPriceBook(config.pricesFile) }, storeSpec };
 }

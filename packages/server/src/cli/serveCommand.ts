@@ -4,7 +4,7 @@ import { buildServer } from '../api/buildServer.js';
 import { DEFAULT_HOST, DEFAULT_PORT, parsePort, resolveConfig, type CommonOptions } from '../config/config.js';
 import { backfill } from '../ingest/backfill.js';
 import { watchTranscripts } from '../ingest/watcher.js';
-import { openIngestContext } from './openServices.js';
+import { openServices } from './openServices.js';
 import { withCommonOptions } from './options.js';
 
 interface ServeOptions extends CommonOptions {
@@ -22,12 +22,12 @@ export function serveCommand(): Command {
     .action(async (options: ServeOptions) => {
       const config = resolveConfig(options);
       const logger = pino({ name: 'claudelens', level: process.env.CLAUDELENS_LOG_LEVEL ?? 'info' });
-      const ctx = openIngestContext(config);
+      const { ctx, storeSpec } = openServices(config);
       let phase: 'backfilling' | 'live' = 'backfilling';
       const app = buildServer({ phase: () => phase }, logger);
       await app.listen({ host: options.host, port: options.port });
 
-      const summary = await backfill(ctx, config.claudeDirs);
+      const summary = await backfill(ctx, config.claudeDirs, { storeSpec });
       logger.info(summary, 'backfill done');
       const watcher = watchTranscripts(ctx, config.claudeDirs, {
         poll: options.poll,

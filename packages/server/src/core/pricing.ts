@@ -22,6 +22,8 @@ export interface PriceTable {
 export interface PriceBook {
   /** The price of a model id as written in transcripts, or undefined when unknown. */
   lookup(model: string): ModelPrice | undefined;
+  /** The merged table, to hand to another thread. */
+  readonly table: PriceTable;
 }
 
 const PROVIDER_PREFIX = /^(?:anthropic[/.]|(?:us|eu|apac|global|au|jp)\.anthropic\.)/;
@@ -40,6 +42,7 @@ export function createPriceBook(...tables: PriceTable[]): PriceBook {
       if (!cache.has(model)) cache.set(model, resolve(model));
       return cache.get(model);
     },
+    table: { models },
   };
 }
 

@@ -1,6 +1,11 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { StoreSpec } from '../store/openStore.js';
+import type { SourceState } from '../store/repository.js';
+import type { WorkerReply, WorkerRequest } from './backfillWorker.js';
 import { discoverTranscripts, type TranscriptFile } from './discover.js';
-import { ingestFile, type IngestContext } from './ingestFile.js';
+import type { IngestContext } from './ingestFile.js';
+import { GroupedIngest, type IngestJob, type JobResult } from './ingestJobs.js';
 
 export interface BackfillProgress {
   filesDone: number;
@@ -18,12 +23,22 @@ export interface BackfillSummary {
   seconds: number;
 }
 
+export interface BackfillOptions {
+  /** Worker threads that read, parse and store (default 2); 0 does it all in this thread. */
+  workers?: number;
+  /** How a worker opens its own store connection; required for workers > 0. */
+  storeSpec?: StoreSpec;
+  onProgress?: (progress: BackfillProgress) => void;
+}
+
+type SizedJob = IngestJob & { size: number };
+
+const WORKER_URL = new URL('./backfillWorker.js', import.meta.url);
+/** Files queued per worker, so that it never waits for the next one. */
+const QUEUED_PER_WORKER = 2;
+
 /** Reads every transcript under the claude dirs up to its current end. */
-export async function backfill(
-  ctx: IngestContext,
-  claudeDirs: string[],
-  onProgress?: (progress: BackfillProgress) => void,
-): Promise<BackfillSummary> {
+export async function backfill(ctx: IngestContext, claudeDirs: string[], options: BackfillOptions = {}): Promise<BackfillSummary> {
   const started = performance.now();
   const files: TranscriptFile[] = [];
   let problems = 0;
@@ -35,22 +50,63 @@ export async function backfill(
       problems++;
     }
   }
-  const sizes = await Promise.all(files.map((f) => fs.stat(f.absPath).then((s) => s.size, () => 0)));
-  const progress: BackfillProgress = { filesDone: 0, filesTotal: files.length, bytesDone: 0, bytesTotal: sizes.reduce((a, b) => a + b, 0), lines: 0 };
-  onProgress?.(progress);
-  for (const [i, file] of files.entries()) {
-    const result = await ingestFile(ctx, file);
-    problems += result.problems;
+  const sources = await ctx.store.sources(files);
+  const sizes = await Promise.all(files.map((file) => fs.promises.stat(file.absPath).then((s) => s.size, () => 0)));
+  const jobs: SizedJob[] = files.map((file, i) => ({ file, from: sources[i] as SourceState, size: sizes[i] ?? 0 }));
+  const progress: BackfillProgress = { filesDone: 0, filesTotal: jobs.length, bytesDone: 0, bytesTotal: jobs.reduce((a, j) => a + j.size, 0), lines: 0 };
+  options.onProgress?.(progress);
+  const onDone = (job: SizedJob, result: JobResult) => {
     progress.filesDone++;
-    progress.bytesDone += sizes[i] ?? 0;
+    progress.bytesDone += job.size;
     progress.lines += result.lines;
-    onProgress?.(progress);
-  }
-  return {
-    files: files.length,
-    bytes: progress.bytesTotal,
-    lines: progress.lines,
-    problems,
-    seconds: (performance.now() - started) / 1000,
+    problems += result.problems;
+    options.onProgress?.(progress);
   };
+
+  const workers = options.storeSpec && fs.existsSync(WORKER_URL) ? Math.min(options.workers ?? 2, jobs.length) : 0;
+  if (workers > 0 && options.storeSpec) {
+    await inWorkers(jobs, workers, { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes }, onDone);
+  } else {
+    const ingest = new GroupedIngest(ctx.store, ctx);
+    for (const job of jobs) onDone(job, await ingest.run(job));
+    await ingest.flush();
+  }
+  return { files: files.length, bytes: progress.bytesTotal, lines: progress.lines, problems, seconds: (performance.now() - started) / 1000 };
+}
+
+async function inWorkers(jobs: SizedJob[], count: number, workerData: object, onDone: (job: SizedJob, result: JobResult) => void): Promise<void> {
+  const pending = jobs.map((job, id) => ({ job, id }));
+  const pool = Array.from({ length: count }, () => new Worker(WORKER_URL, { workerData }));
+  try {
+    await Promise.all(pool.map((worker) => drive(worker, pending, jobs, onDone)));
+  } finally {
+    await Promise.all(pool.map((worker) => worker.terminate()));
+  }
+}
+
+function drive(worker: Worker, pending: { job: SizedJob; id: number }[], jobs: SizedJob[], onDone: (job: SizedJob, result: JobResult) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let inFlight = 0;
+    const send = (request: WorkerRequest) => worker.postMessage(request);
+    const feed = () => {
+      while (inFlight < QUEUED_PER_WORKER && pending.length > 0) {
+        const next = pending.shift() as { job: SizedJob; id: number };
+        inFlight++;
+        send({ id: next.id, job: { file: next.job.file, from: next.job.from } });
+      }
+      if (inFlight === 0) send({ finish: true });
+    };
+    worker.on('message', (reply: WorkerReply) => {
+      if ('failed' in reply) reject(new Error(`backfill worker: ${reply.failed}`));
+      else if ('finished' in reply) resolve();
+      else {
+        inFlight--;
+        onDone(jobs[reply.id] as SizedJob, reply.result);
+        feed();
+      }
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => reject(new Error(`backfill worker exited with code ${code}`)));
+    feed();
+  });
 }

@@ -1,6 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import type { PositionedEntry, PositionedProblem } from '../core/entry.js';
 import { normaliseLine, type FileContext } from './normalise.js';
+import { skimLine } from './skim.js';
+
+/** Below this a line is parsed whole: skimming pays off only on large tool results. */
+const SKIM_FROM_BYTES = 4096;
 
 export interface ParsedChunk {
   entries: PositionedEntry[];
@@ -36,6 +40,13 @@ export function parseChunk(buf: Buffer, offset: number, lineNo: number, file: Fi
   return out;
 }
 
+/** A skimmed head is used only when it still has every key that ClaudeLens reads. */
+function isCompleteHead(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const line = value as Record<string, unknown>;
+  return line.type === 'user' && 'uuid' in line && 'timestamp' in line && 'sessionId' in line && 'message' in line;
+}
+
 function parseLine(
   buf: Buffer,
   start: number,
@@ -49,10 +60,10 @@ function parseLine(
   if (stop > start && buf[stop - 1] === 13) stop--; // CRLF
   if (stop === start) return;
   const bytes = buf.subarray(start, stop);
-  const text = bytes.toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    const skimmed = stop - start >= SKIM_FROM_BYTES ? skimLine(buf, start, stop) : undefined;
+    value = isCompleteHead(skimmed) ? skimmed : JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     // An unfinished last line is not a problem yet: it is read again when its newline arrives.
     if (complete) out.problems.push({ ...position, kind: 'invalid-json', detail: (error as Error).message.slice(0, 200) });

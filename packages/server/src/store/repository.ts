@@ -28,6 +28,8 @@ export interface BatchEntry extends PositionedEntry {
 /** What one read of a source produced; applied atomically with the new offset. */
 export interface IngestBatch {
   sourceId: number;
+  /** The file was truncated or replaced: forget its offset and line tallies before applying. */
+  rewind: boolean;
   entries: BatchEntry[];
   problems: PositionedProblem[];
   nextOffset: number;
@@ -61,10 +63,10 @@ export interface StoreCounts {
 }
 
 export interface Store {
-  source(claudeDir: string, relPath: string): Promise<SourceState>;
-  /** Forget a source's offset: it was truncated or replaced and is read again from byte 0. */
-  rewindSource(sourceId: number): Promise<void>;
-  applyBatch(batch: IngestBatch): Promise<AppliedBatch>;
+  /** The stored state of these files, registering the ones not seen before (one transaction). */
+  sources(refs: { claudeDir: string; relPath: string }[]): Promise<SourceState[]>;
+  /** Applies batches in order, atomically with their offsets; one transaction for all of them. */
+  applyBatches(batches: IngestBatch[]): Promise<AppliedBatch[]>;
   /** A problem with a whole file (unreadable, vanished), not one of its lines. */
   recordFileProblem(claudeDir: string, relPath: string, kind: string, detail: string): Promise<void>;
   sessions(filter?: SessionFilter): Promise<SessionSummary[]>;

@@ -25,23 +25,24 @@ export function openSqliteStore(dataDir: string): Store {
   // NORMAL is durable across a killed process in WAL mode; only an OS crash can lose the last commit.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536'); // 64 MiB: the message and request indexes stay in memory during a backfill
   migrate(db);
   const st = prepareStatements(db);
-  const apply = db.transaction((batch: IngestBatch) => applyBatchSync(st, batch));
-
-  return {
-    async source(claudeDir, relPath) {
+  const registerSources = db.transaction((refs: { claudeDir: string; relPath: string }[]) =>
+    refs.map(({ claudeDir, relPath }) => {
       st.insertSource.run(claudeDir, relPath);
       return toSource(st.selectSource.get(claudeDir, relPath) as SourceRow);
+    }),
+  );
+  const apply = db.transaction((batches: IngestBatch[]) => batches.map((batch) => applyBatchSync(st, batch)));
+
+  return {
+    async sources(refs) {
+      return registerSources(refs);
     },
-    async rewindSource(sourceId) {
-      db.transaction(() => {
-        st.rewindSource.run(sourceId);
-        st.clearLineTypes.run(sourceId);
-      })();
-    },
-    async applyBatch(batch) {
-      return apply(batch);
+    async applyBatches(batches) {
+      // IMMEDIATE takes the write lock up front: backfill workers write through their own connections.
+      return apply.immediate(batches);
     },
     async recordFileProblem(claudeDir, relPath, kind, detail) {
       st.insertProblem.run(claudeDir, relPath, null, -1, kind, detail, new Date().toISOString());
@@ -97,6 +98,7 @@ function applyBatchSync(st: Statements, batch: IngestBatch): AppliedBatch {
   const agents = new Map<string, { sessionId: string; agentId: string; totals: Totals; messages: number }>();
   const lineTypes = new Map<string, { known: boolean; count: number }>();
   const source = st.sourceById.get(batch.sourceId) as SourceRow;
+  if (batch.rewind) st.clearLineTypes.run(batch.sourceId);
 
   for (const entry of batch.entries) {
     const tally = lineTypes.get(entry.lineType) ?? { known: KNOWN_LINE_TYPES.has(entry.lineType), count: 0 };

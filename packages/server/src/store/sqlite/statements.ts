@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 
 type StatementName =
-  | 'insertSource' | 'selectSource' | 'sourceById' | 'rewindSource' | 'advanceSource' | 'clearLineTypes'
+  | 'insertSource' | 'selectSource' | 'sourceById' | 'advanceSource' | 'clearLineTypes'
   | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
   | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'allModels' | 'allAgents' | 'problemKinds'
   | 'unknownTypes' | 'listProblems' | 'counts';
@@ -14,7 +14,6 @@ export function prepareStatements(db: Database.Database): Statements {
     insertSource: db.prepare('INSERT OR IGNORE INTO sources (claude_dir, rel_path) VALUES (?, ?)'),
     selectSource: db.prepare('SELECT * FROM sources WHERE claude_dir = ? AND rel_path = ?'),
     sourceById: db.prepare('SELECT * FROM sources WHERE id = ?'),
-    rewindSource: db.prepare('UPDATE sources SET byte_offset = 0, line_count = 0, ino = 0, size = 0, mtime_ms = 0 WHERE id = ?'),
     advanceSource: db.prepare('UPDATE sources SET byte_offset = ?, line_count = ?, ino = ?, size = ?, mtime_ms = ? WHERE id = ?'),
     clearLineTypes: db.prepare('DELETE FROM line_types WHERE source_id = ?'),
     upsertLineType: db.prepare(

@@ -1,0 +1,31 @@
+// A backfill worker thread: reads, parses and stores the files it is handed, through its own
+// store connection, so that parsed entries never have to be copied between threads.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createPriceBook, type PriceTable } from '../core/pricing.js';
+import { openStore, type StoreSpec } from '../store/openStore.js';
+import { GroupedIngest, type IngestJob, type JobResult } from './ingestJobs.js';
+
+export type WorkerRequest = { id: number; job: IngestJob } | { finish: true };
+export type WorkerReply = { id: number; result: JobResult } | { finished: true } | { failed: string };
+
+const { store: spec, table, maxLineBytes } = workerData as { store: StoreSpec; table: PriceTable; maxLineBytes?: number };
+const port = parentPort;
+if (!port) throw new Error('backfillWorker must run in a worker thread');
+const store = openStore(spec);
+const ingest = new GroupedIngest(store, { prices: createPriceBook(table), maxLineBytes });
+
+// Requests are handled strictly one after another.
+let queue = Promise.resolve();
+port.on('message', (request: WorkerRequest) => {
+  queue = queue
+    .then(async () => {
+      if ('finish' in request) {
+        await ingest.flush();
+        await store.close();
+        port.postMessage({ finished: true } satisfies WorkerReply);
+      } else {
+        port.postMessage({ id: request.id, result: await ingest.run(request.job) } satisfies WorkerReply);
+      }
+    })
+    .catch((error: Error) => port.postMessage({ failed: error.message } satisfies WorkerReply));
+});

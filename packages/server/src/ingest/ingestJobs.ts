@@ -1,0 +1,60 @@
+import type { IngestBatch, SourceState, Store } from '../store/repository.js';
+import type { TranscriptFile } from './discover.js';
+import { readSource, type ReadOptions } from './readSource.js';
+
+export interface IngestJob {
+  file: TranscriptFile;
+  from: SourceState;
+}
+
+export interface JobResult {
+  lines: number;
+  problems: number;
+}
+
+/** Batches are committed in groups of about this many entries: one transaction each. */
+const GROUP_ENTRIES = 4_000;
+
+/**
+ * Reads files and commits their batches in groups, each group in one transaction together
+ * with the offsets it reaches: a kill at any moment resumes without loss or double count.
+ * Runs in a backfill worker thread, or in-process.
+ */
+export class GroupedIngest {
+  private group: IngestBatch[] = [];
+  private groupEntries = 0;
+  problems = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: ReadOptions,
+  ) {}
+
+  async run(job: IngestJob): Promise<JobResult> {
+    const result: JobResult = { lines: 0, problems: 0 };
+    let lines = job.from.lineCount;
+    for (const read of readSource(job.file, job.from, this.options)) {
+      if (read.kind === 'file-problem') {
+        await this.store.recordFileProblem(job.file.claudeDir, job.file.relPath, read.problem, read.detail);
+        result.problems++;
+        continue;
+      }
+      const batch = read.batch;
+      result.lines += batch.nextLineCount - (batch.rewind ? 0 : lines);
+      lines = batch.nextLineCount;
+      result.problems += batch.problems.length;
+      this.group.push(batch);
+      this.groupEntries += batch.entries.length + 1;
+      if (this.groupEntries >= GROUP_ENTRIES) await this.flush();
+    }
+    return result;
+  }
+
+  async flush(): Promise<void> {
+    if (this.group.length === 0) return;
+    const group = this.group;
+    this.group = [];
+    this.groupEntries = 0;
+    await this.store.applyBatches(group);
+  }
+}

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import type { PositionedProblem } from '../core/entry.js';
+import type { PriceBook } from '../core/pricing.js';
+import type { FileIdentity, IngestBatch, SourceState } from '../store/repository.js';
+import { DEFAULT_MAX_LINE_BYTES, readChunks } from './chunks.js';
+import type { TranscriptFile } from './discover.js';
+import { parseChunk } from './parseChunk.js';
+import { priceEntries } from './price.js';
+
+export interface ReadOptions {
+  prices: PriceBook;
+  maxLineBytes?: number;
+}
+
+export type SourceRead =
+  | { kind: 'batch'; batch: IngestBatch }
+  /** The file as a whole could not be read: it vanished, or permission was denied. */
+  | { kind: 'file-problem'; problem: string; detail: string };
+
+/**
+ * Reads what is new in one transcript since `from` (its stored state) as batches, each one
+ * carrying the offset it reaches. Pure reading: applying the batches is the caller's job.
+ */
+export function* readSource(file: TranscriptFile, from: SourceState, options: ReadOptions): Generator<SourceRead> {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  let fd;
+  try {
+    fd = fs.openSync(file.absPath, 'r');
+  } catch (error) {
+    yield fileProblem(error);
+    return;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    const identity: FileIdentity = { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
+    let rewind = wasReplaced(fd, from, stat.ino, stat.size);
+    const start = rewind ? 0 : from.offset;
+    let lineCount = rewind ? 0 : from.lineCount;
+    for (const chunk of readChunks(fd, start, stat.size, maxLineBytes)) {
+      const batch: IngestBatch = { sourceId: from.id, rewind, entries: [], problems: [], nextOffset: 0, nextLineCount: 0, identity };
+      rewind = false;
+      if (chunk.kind === 'oversized') {
+        batch.problems.push(oversized(chunk.offset, chunk.length, chunk.complete, lineCount + 1, maxLineBytes));
+        // An unfinished oversized line is reported but not passed: it is skipped again next time.
+        if (chunk.complete) lineCount++;
+        batch.nextOffset = chunk.complete ? chunk.offset + chunk.length : chunk.offset;
+      } else {
+        if (chunk.buf.length === 0 && !batch.rewind) continue;
+        const parsed = parseChunk(chunk.buf, chunk.offset, lineCount, { agentId: file.agentId }, chunk.atEnd);
+        lineCount += parsed.consumedLines;
+        batch.entries = priceEntries(parsed.entries, options.prices);
+        batch.problems = parsed.problems;
+        batch.nextOffset = chunk.offset + parsed.consumedBytes;
+      }
+      batch.nextLineCount = lineCount;
+      yield { kind: 'batch', batch };
+    }
+  } catch (error) {
+    yield fileProblem(error);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function oversized(offset: number, length: number, complete: boolean, lineNo: number, limit: number): PositionedProblem {
+  return {
+    kind: 'line-too-long',
+    detail: `line of ${length}${complete ? '' : '+'} bytes skipped (limit ${limit})`,
+    byteOffset: offset,
+    byteLength: length,
+    lineNo,
+  };
+}
+
+/**
+ * A file was truncated or replaced when it is now shorter than what was read, is another inode,
+ * or no longer has a newline where the last read line ended.
+ */
+function wasReplaced(fd: number, source: SourceState, ino: number, size: number): boolean {
+  if (source.offset === 0) return false;
+  if (size < source.offset || (source.ino !== 0 && source.ino !== ino)) return true;
+  const probe = Buffer.alloc(1);
+  fs.readSync(fd, probe, 0, 1, source.offset - 1);
+  return probe[0] !== 10;
+}
+
+function fileProblem(error: unknown): SourceRead {
+  const code = (error as NodeJS.ErrnoException).code;
+  const problem = code === 'ENOENT' ? 'file-vanished' : code === 'EACCES' || code === 'EPERM' ? 'permission-denied' : 'read-error';
+  return { kind: 'file-problem', problem, detail: (error as Error).message };
+}
