@@ -1,3 +1,4 @@
+import type { RequestRecord } from './accounting.js';
 import type { Usage } from './usage.js';
 
 export type Author = 'user' | 'assistant' | 'system' | 'tool';
@@ -35,8 +36,15 @@ export interface RequestUsage {
   reportedCost: number | undefined;
 }
 
+/** Where a line sits in its source file. */
+export interface LinePosition {
+  byteOffset: number;
+  byteLength: number;
+  lineNo: number;
+}
+
 /** One transcript line reduced to what ClaudeLens keeps; the raw line stays in its file. */
-export interface TranscriptEntry {
+export interface TranscriptEntry extends LinePosition {
   lineType: string;
   uuid: string | null;
   parentUuid: string | null;
@@ -56,6 +64,8 @@ export interface TranscriptEntry {
   toolResults: ToolResult[];
   model: string | null;
   request: RequestUsage | null;
+  /** The request priced and attributed to its session, set by the pricing step. */
+  priced: RequestRecord | null;
   isApiError: boolean;
 }
 
@@ -64,12 +74,4 @@ export interface LineProblem {
   detail: string;
 }
 
-/** Where a line sits in its source file. */
-export interface LinePosition {
-  byteOffset: number;
-  byteLength: number;
-  lineNo: number;
-}
-
-export type PositionedEntry = TranscriptEntry & LinePosition;
 export type PositionedProblem = LineProblem & LinePosition;

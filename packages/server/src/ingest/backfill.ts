@@ -6,6 +6,7 @@ import type { WorkerReply, WorkerRequest } from './backfillWorker.js';
 import { discoverTranscripts, type TranscriptFile } from './discover.js';
 import type { IngestContext } from './ingestFile.js';
 import { GroupedIngest, type IngestJob, type JobResult } from './ingestJobs.js';
+import { WriteLock } from './writeLock.js';
 
 export interface BackfillProgress {
   filesDone: number;
@@ -65,7 +66,8 @@ export async function backfill(ctx: IngestContext, claudeDirs: string[], options
 
   const workers = options.storeSpec && fs.existsSync(WORKER_URL) ? Math.min(options.workers ?? 2, jobs.length) : 0;
   if (workers > 0 && options.storeSpec) {
-    await inWorkers(jobs, workers, { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes }, onDone);
+    const lock = new WriteLock().buffer;
+    await inWorkers(jobs, workers, { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock }, onDone);
   } else {
     const ingest = new GroupedIngest(ctx.store, ctx);
     for (const job of jobs) onDone(job, await ingest.run(job));

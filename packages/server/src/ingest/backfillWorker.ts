@@ -4,15 +4,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createPriceBook, type PriceTable } from '../core/pricing.js';
 import { openStore, type StoreSpec } from '../store/openStore.js';
 import { GroupedIngest, type IngestJob, type JobResult } from './ingestJobs.js';
+import { WriteLock } from './writeLock.js';
 
 export type WorkerRequest = { id: number; job: IngestJob } | { finish: true };
 export type WorkerReply = { id: number; result: JobResult } | { finished: true } | { failed: string };
 
-const { store: spec, table, maxLineBytes } = workerData as { store: StoreSpec; table: PriceTable; maxLineBytes?: number };
+const { store: spec, table, maxLineBytes, lock } = workerData as { store: StoreSpec; table: PriceTable; maxLineBytes?: number; lock: SharedArrayBuffer };
 const port = parentPort;
 if (!port) throw new Error('backfillWorker must run in a worker thread');
 const store = openStore(spec);
-const ingest = new GroupedIngest(store, { prices: createPriceBook(table), maxLineBytes });
+const ingest = new GroupedIngest(store, { prices: createPriceBook(table), maxLineBytes }, new WriteLock(lock));
 
 // Requests are handled strictly one after another.
 let queue = Promise.resolve();

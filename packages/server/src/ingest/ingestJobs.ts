@@ -1,6 +1,7 @@
 import type { IngestBatch, SourceState, Store } from '../store/repository.js';
 import type { TranscriptFile } from './discover.js';
 import { readSource, type ReadOptions } from './readSource.js';
+import type { WriteLock } from './writeLock.js';
 
 export interface IngestJob {
   file: TranscriptFile;
@@ -13,7 +14,9 @@ export interface JobResult {
 }
 
 /** Batches are committed in groups of about this many entries: one transaction each. */
-const GROUP_ENTRIES = 4_000;
+const GROUP_ENTRIES = 8_000;
+/** While another thread holds the store, a group may grow to this before waiting for it. */
+const MAX_GROUP_ENTRIES = 4 * GROUP_ENTRIES;
 
 /**
  * Reads files and commits their batches in groups, each group in one transaction together
@@ -28,6 +31,8 @@ export class GroupedIngest {
   constructor(
     private readonly store: Store,
     private readonly options: ReadOptions,
+    /** Shared with the other backfill workers; absent when this is the only writer. */
+    private readonly lock?: WriteLock,
   ) {}
 
   async run(job: IngestJob): Promise<JobResult> {
@@ -45,16 +50,26 @@ export class GroupedIngest {
       result.problems += batch.problems.length;
       this.group.push(batch);
       this.groupEntries += batch.entries.length + 1;
-      if (this.groupEntries >= GROUP_ENTRIES) await this.flush();
+      if (this.groupEntries >= GROUP_ENTRIES) await this.flush(this.groupEntries < MAX_GROUP_ENTRIES);
     }
     return result;
   }
 
-  async flush(): Promise<void> {
+  /** Commits the group; with `onlyIfFree`, only when no other worker is writing. */
+  async flush(onlyIfFree = false): Promise<void> {
     if (this.group.length === 0) return;
+    if (this.lock) {
+      if (onlyIfFree) {
+        if (!this.lock.tryAcquire()) return;
+      } else this.lock.acquire();
+    }
     const group = this.group;
     this.group = [];
     this.groupEntries = 0;
-    await this.store.applyBatches(group);
+    try {
+      await this.store.applyBatches(group);
+    } finally {
+      this.lock?.release();
+    }
   }
 }

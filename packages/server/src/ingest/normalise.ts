@@ -1,5 +1,5 @@
 import { parseUsage } from '../core/usage.js';
-import { KNOWN_LINE_TYPES, type Author, type LineProblem, type RequestUsage, type ToolResult, type ToolUse, type TranscriptEntry } from '../core/entry.js';
+import { KNOWN_LINE_TYPES, type Author, type LinePosition, type LineProblem, type RequestUsage, type ToolResult, type ToolUse, type TranscriptEntry } from '../core/entry.js';
 
 export const PREVIEW_CHARS = 240;
 /** Content arrays are short in practice; a huge one is not walked past this. */
@@ -18,7 +18,7 @@ export interface FileContext {
 export type Normalised = { entry: TranscriptEntry | null; problems: LineProblem[] };
 
 /** Turns one parsed JSON line into an entry. Never throws; oddities become problems. */
-export function normaliseLine(value: unknown, file: FileContext): Normalised {
+export function normaliseLine(value: unknown, file: FileContext, position: LinePosition): Normalised {
   const problems: LineProblem[] = [];
   if (!isObject(value)) {
     problems.push({ kind: 'not-an-object', detail: `line is JSON ${Array.isArray(value) ? 'array' : typeof value}, not an object` });
@@ -30,6 +30,9 @@ export function normaliseLine(value: unknown, file: FileContext): Normalised {
   const isSidechain = value.isSidechain === true;
   const agentId = str(value.agentId) ?? file.agentId ?? (isSidechain ? 'sidechain' : '');
   const entry: TranscriptEntry = {
+    byteOffset: position.byteOffset,
+    byteLength: position.byteLength,
+    lineNo: position.lineNo,
     lineType,
     uuid: str(value.uuid),
     parentUuid: str(value.parentUuid),
@@ -47,6 +50,7 @@ export function normaliseLine(value: unknown, file: FileContext): Normalised {
     toolResults: [],
     model: null,
     request: null,
+    priced: null,
     isApiError: value.isApiErrorMessage === true,
   };
 
@@ -58,9 +62,12 @@ export function normaliseLine(value: unknown, file: FileContext): Normalised {
   return { entry, problems };
 }
 
+const CANONICAL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 function readTimestamp(raw: unknown, problems: LineProblem[]): string | null {
   if (raw === undefined || raw === null) return null;
   if (typeof raw === 'string') {
+    if (CANONICAL_TIME.test(raw)) return raw;
     const ms = Date.parse(raw);
     if (!Number.isNaN(ms)) return new Date(ms).toISOString();
   }
@@ -164,7 +171,7 @@ function readRequest(line: Json, message: Json, entry: TranscriptEntry, problems
 }
 
 function clip(text: string): string {
-  const flat = text.length > PREVIEW_CHARS * 4 ? text.slice(0, PREVIEW_CHARS * 4) : text;
+  const flat = text.length > PREVIEW_CHARS * 2 ? text.slice(0, PREVIEW_CHARS * 2) : text;
   const oneLine = flat.replace(/\s+/g, ' ').trim();
   return oneLine.length > PREVIEW_CHARS ? `${oneLine.slice(0, PREVIEW_CHARS - 1)}…` : oneLine;
 }

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { PositionedEntry, PositionedProblem } from '../core/entry.js';
+import type { PositionedProblem, TranscriptEntry } from '../core/entry.js';
 import { normaliseLine, type FileContext } from './normalise.js';
 import { skimLine } from './skim.js';
 
@@ -7,7 +7,7 @@ import { skimLine } from './skim.js';
 const SKIM_FROM_BYTES = 4096;
 
 export interface ParsedChunk {
-  entries: PositionedEntry[];
+  entries: TranscriptEntry[];
   problems: PositionedProblem[];
   /** Bytes up to and including the last newline: what may be marked as read. */
   consumedBytes: number;
@@ -71,7 +71,7 @@ function parseLine(
   }
   if (!complete && (typeof value !== 'object' || value === null)) return;
   if (!isUtf8(bytes)) out.problems.push({ ...position, kind: 'invalid-utf8', detail: 'bytes that are not UTF-8 were replaced by U+FFFD' });
-  const { entry, problems } = normaliseLine(value, file);
+  const { entry, problems } = normaliseLine(value, file, position);
   for (const problem of problems) out.problems.push({ ...position, ...problem });
-  if (entry) out.entries.push({ ...entry, ...position });
+  if (entry) out.entries.push(entry);
 }

@@ -1,14 +1,14 @@
 import { priceRequest, type RequestRecord } from '../core/accounting.js';
-import type { PositionedEntry } from '../core/entry.js';
+import type { TranscriptEntry } from '../core/entry.js';
 import type { PriceBook } from '../core/pricing.js';
-import type { BatchEntry } from '../store/repository.js';
 
-/** Attaches the priced request record to each entry that carries usage. */
-export function priceEntries(entries: PositionedEntry[], prices: PriceBook): BatchEntry[] {
-  return entries.map((entry) => ({ ...entry, priced: pricedRequest(entry, prices) }));
+/** Prices the request each entry carries, if any, in place. */
+export function attachPrices(entries: TranscriptEntry[], prices: PriceBook): TranscriptEntry[] {
+  for (const entry of entries) entry.priced = pricedRequest(entry, prices);
+  return entries;
 }
 
-function pricedRequest(entry: PositionedEntry, prices: PriceBook): RequestRecord | null {
+function pricedRequest(entry: TranscriptEntry, prices: PriceBook): RequestRecord | null {
   const request = entry.request;
   if (!request || !entry.sessionId) return null;
   const { cost, costSource } = priceRequest(request.model, request.usage, request.reportedCost, prices);

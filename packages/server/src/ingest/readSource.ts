@@ -5,7 +5,7 @@ import type { FileIdentity, IngestBatch, SourceState } from '../store/repository
 import { DEFAULT_MAX_LINE_BYTES, readChunks } from './chunks.js';
 import type { TranscriptFile } from './discover.js';
 import { parseChunk } from './parseChunk.js';
-import { priceEntries } from './price.js';
+import { attachPrices } from './price.js';
 
 export interface ReadOptions {
   prices: PriceBook;
@@ -48,7 +48,7 @@ export function* readSource(file: TranscriptFile, from: SourceState, options: Re
         if (chunk.buf.length === 0 && !batch.rewind) continue;
         const parsed = parseChunk(chunk.buf, chunk.offset, lineCount, { agentId: file.agentId }, chunk.atEnd);
         lineCount += parsed.consumedLines;
-        batch.entries = priceEntries(parsed.entries, options.prices);
+        batch.entries = attachPrices(parsed.entries, options.prices);
         batch.problems = parsed.problems;
         batch.nextOffset = chunk.offset + parsed.consumedBytes;
       }

@@ -1,6 +1,6 @@
 import type { HealthReport, SessionSummary } from '@claudelens/protocol';
 import type { RequestRecord, Totals } from '../core/accounting.js';
-import type { PositionedEntry, PositionedProblem } from '../core/entry.js';
+import type { PositionedProblem, TranscriptEntry } from '../core/entry.js';
 
 /** A transcript file, and how far it has been read. */
 export interface SourceState {
@@ -20,17 +20,13 @@ export interface FileIdentity {
   mtimeMs: number;
 }
 
-/** A stored entry plus the priced request its line carries, if any. */
-export interface BatchEntry extends PositionedEntry {
-  priced: RequestRecord | null;
-}
 
 /** What one read of a source produced; applied atomically with the new offset. */
 export interface IngestBatch {
   sourceId: number;
   /** The file was truncated or replaced: forget its offset and line tallies before applying. */
   rewind: boolean;
-  entries: BatchEntry[];
+  entries: TranscriptEntry[];
   problems: PositionedProblem[];
   nextOffset: number;
   nextLineCount: number;
@@ -44,7 +40,7 @@ export interface RequestChange {
 
 /** The domain changes a batch made: what the live engine fans out. Duplicates are absent. */
 export interface AppliedBatch {
-  newEntries: BatchEntry[];
+  newEntries: TranscriptEntry[];
   requestChanges: RequestChange[];
   problems: number;
 }

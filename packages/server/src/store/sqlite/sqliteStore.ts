@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { HealthReport, SessionSummary } from '@claudelens/protocol';
-import { addTotals, emptyTotals, mergeRequest, type RequestRecord, type Totals } from '../../core/accounting.js';
+import { addTotals, emptyTotals, mergeRequest, requestKeyString, type RequestRecord, type Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
-import type { AppliedBatch, BatchEntry, IngestBatch, SessionFilter, SourceState, Store, StoreCounts } from '../repository.js';
+import type { TranscriptEntry } from '../../core/entry.js';
+import type { AppliedBatch, IngestBatch, SessionFilter, SourceState, Store, StoreCounts } from '../repository.js';
 import { MIGRATIONS } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -25,7 +26,7 @@ export function openSqliteStore(dataDir: string): Store {
   // NORMAL is durable across a killed process in WAL mode; only an OS crash can lose the last commit.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -65536'); // 64 MiB: the message and request indexes stay in memory during a backfill
+  db.pragma('cache_size = -16384'); // 16 MiB per connection; backfill opens one per worker
   migrate(db);
   const st = prepareStatements(db);
   const registerSources = db.transaction((refs: { claudeDir: string; relPath: string }[]) =>
@@ -34,7 +35,11 @@ export function openSqliteStore(dataDir: string): Store {
       return toSource(st.selectSource.get(claudeDir, relPath) as SourceRow);
     }),
   );
-  const apply = db.transaction((batches: IngestBatch[]) => batches.map((batch) => applyBatchSync(st, batch)));
+  const apply = db.transaction((batches: IngestBatch[]) => {
+    // A response's lines usually arrive together: remember requests written in this transaction.
+    const written = new Map<string, RequestRecord>();
+    return batches.map((batch) => applyBatchSync(st, batch, written));
+  });
 
   return {
     async sources(refs) {
@@ -92,7 +97,7 @@ function toSource(row: SourceRow): SourceState {
   };
 }
 
-function applyBatchSync(st: Statements, batch: IngestBatch): AppliedBatch {
+function applyBatchSync(st: Statements, batch: IngestBatch, written: Map<string, RequestRecord>): AppliedBatch {
   const result: AppliedBatch = { newEntries: [], requestChanges: [], problems: 0 };
   const sessions = new Map<string, SessionDelta>();
   const agents = new Map<string, { sessionId: string; agentId: string; totals: Totals; messages: number }>();
@@ -117,9 +122,11 @@ function applyBatchSync(st: Statements, batch: IngestBatch): AppliedBatch {
       session.toolUses += entry.toolUses.length;
     }
     if (entry.priced) {
-      const change = mergeRequest(readRequest(st, entry.priced), entry.priced);
+      const key = requestKeyString(entry.priced);
+      const change = mergeRequest(written.get(key) ?? readRequest(st, entry.priced), entry.priced);
       if (change) {
         writeRequest(st, change.record);
+        written.set(key, change.record);
         addTotals(session.totals, change.delta);
         addTotals(agent.totals, change.delta);
         st.insertModel.run(change.record.sessionId, change.record.model, change.record.costSource === 'unpriced' ? 0 : 1);
@@ -165,7 +172,7 @@ function agentDelta(map: Map<string, { sessionId: string; agentId: string; total
   return d;
 }
 
-function touch(d: SessionDelta, entry: BatchEntry): void {
+function touch(d: SessionDelta, entry: TranscriptEntry): void {
   const ts = entry.timestamp;
   if (ts) {
     if (d.first === null || ts < d.first) d.first = ts;
@@ -175,7 +182,7 @@ function touch(d: SessionDelta, entry: BatchEntry): void {
   if (d.project === null && entry.cwd && !entry.isSidechain) d.project = entry.cwd;
 }
 
-function isNewMessage(st: Statements, sourceId: number, e: BatchEntry): boolean {
+function isNewMessage(st: Statements, sourceId: number, e: TranscriptEntry): boolean {
   return (
     st.insertMessage.run(
       e.sessionId, e.uuid, e.parentUuid, e.agentId, e.lineType, e.author, e.timestamp, e.preview,
