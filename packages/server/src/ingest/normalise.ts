@@ -1,5 +1,5 @@
 import { parseUsage } from '../core/usage.js';
-import { KNOWN_LINE_TYPES, type Author, type LinePosition, type LineProblem, type RequestUsage, type ToolResult, type ToolUse, type TranscriptEntry } from '../core/entry.js';
+import { KNOWN_LINE_TYPES, type LinePosition, type LineProblem, type RequestUsage, type ToolResult, type ToolUse, type TranscriptEntry } from '../core/entry.js';
 
 export const PREVIEW_CHARS = 240;
 /** Content arrays are short in practice; a huge one is not walked past this. */
