@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { loadPriceBook } from '../src/config/prices.js';
+import type { IngestContext } from '../src/ingest/ingestFile.js';
+import { openSqliteStore } from '../src/store/sqlite/sqliteStore.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const FIXTURE_HOME = path.join(REPO_ROOT, 'fixtures', 'claude-home');
+export const ORACLE = path.join(REPO_ROOT, 'fixtures', 'oracle', 'sessions-expected.json');
+/** The built CLI: integration tests run what a user runs (`npm test` builds first). */
+export const CLI = path.join(REPO_ROOT, 'packages', 'server', 'dist', 'cli', 'main.js');
+
+const run = promisify(execFile);
+
+export function tempDir(prefix = 'claudelens-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A fresh claude dir holding a copy of the fixture corpus, or of the named project folders only. */
+export function copyFixtureHome(projects?: string[]): string {
+  const home = tempDir('claudelens-home-');
+  const from = path.join(FIXTURE_HOME, 'projects');
+  const to = path.join(home, 'projects');
+  fs.mkdirSync(to, { recursive: true });
+  for (const name of projects ?? fs.readdirSync(from)) fs.cpSync(path.join(from, name), path.join(to, name), { recursive: true });
+  return home;
+}
+
+/** An empty claude dir with one project folder; returns the dir and the folder path. */
+export function emptyHome(project = '-tmp-demo'): { home: string; projectDir: string } {
+  const home = tempDir('claudelens-home-');
+  const projectDir = path.join(home, 'projects', project);
+  fs.mkdirSync(projectDir, { recursive: true });
+  return { home, projectDir };
+}
+
+export function openContext(dataDir = tempDir('claudelens-data-')): IngestContext & { dataDir: string } {
+  return { store: openSqliteStore(dataDir), prices: loadPriceBook(null), dataDir };
+}
+
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+interface LineOptions {
+  sessionId: string;
+  uuid: string;
+  parentUuid?: string | null;
+  timestamp?: string;
+  cwd?: string;
+}
+
+export function userLine(o: LineOptions & { text: string }): string {
+  return JSON.stringify({
+    parentUuid: o.parentUuid ?? null,
+    isSidechain: false,
+    userType: 'external',
+    cwd: o.cwd ?? '/tmp/demo',
+    sessionId: o.sessionId,
+    version: '2.1.114',
+    type: 'user',
+    message: { role: 'user', content: o.text },
+    uuid: o.uuid,
+    timestamp: o.timestamp ?? new Date().toISOString(),
+  });
+}
+
+export function assistantLine(
+  o: LineOptions & { messageId: string; requestId: string; model?: string; output?: number; input?: number; text?: string; tool?: string },
+): string {
+  const content = o.tool ? [{ type: 'tool_use', id: `toolu_${o.uuid.slice(0, 8)}`, name: o.tool, input: {} }] : [{ type: 'text', text: o.text ?? 'ok' }];
+  return JSON.stringify({
+    parentUuid: o.parentUuid ?? null,
+    isSidechain: false,
+    userType: 'external',
+    cwd: o.cwd ?? '/tmp/demo',
+    sessionId: o.sessionId,
+    version: '2.1.114',
+    type: 'assistant',
+    requestId: o.requestId,
+    message: {
+      id: o.messageId,
+      type: 'message',
+      role: 'assistant',
+      model: o.model ?? 'claude-sonnet-4-5-20250929',
+      content,
+      stop_reason: null,
+      usage: { input_tokens: o.input ?? 10, output_tokens: o.output ?? 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    },
+    uuid: o.uuid,
+    timestamp: o.timestamp ?? new Date().toISOString(),
+  });
+}
+
+/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
