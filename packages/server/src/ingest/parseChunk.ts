@@ -40,13 +40,6 @@ export function parseChunk(buf: Buffer, offset: number, lineNo: number, file: Fi
   return out;
 }
 
-/** A skimmed head is used only when it still has every key that ClaudeLens reads. */
-function isCompleteHead(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const line = value as Record<string, unknown>;
-  return line.type === 'user' && 'uuid' in line && 'timestamp' in line && 'sessionId' in line && 'message' in line;
-}
-
 function parseLine(
   buf: Buffer,
   start: number,
@@ -63,8 +56,9 @@ function parseLine(
   let value: unknown;
   try {
     const skimmed = stop - start >= SKIM_FROM_BYTES ? skimLine(buf, start, stop) : undefined;
-    value = isCompleteHead(skimmed) ? skimmed : JSON.parse(bytes.toString('utf8'));
+    value = skimmed ?? JSON.parse(bytes.toString('utf8'));
   } catch (error) {
+    if (bytes.toString('latin1').trim() === '') return; // a blank line
     // An unfinished last line is not a problem yet: it is read again when its newline arrives.
     if (complete) out.problems.push({ ...position, kind: 'invalid-json', detail: (error as Error).message.slice(0, 200) });
     return;

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { mergeRequest, priceRequest, type RequestRecord } from './accounting.js';
+import { createPriceBook } from './pricing.js';
+import { ZERO_USAGE } from './usage.js';
+
+function request(output: number, extra: Partial<RequestRecord> = {}): RequestRecord {
+  return {
+    messageId: 'msg_1',
+    requestId: 'req_1',
+    sessionId: 's',
+    agentId: '',
+    model: 'm',
+    timestamp: null,
+    lineUuid: null,
+    usage: { ...ZERO_USAGE, input: 10, cacheRead: 100, output },
+    cost: output / 1000,
+    costSource: 'computed',
+    ...extra,
+  };
+}
+
+describe('mergeRequest', () => {
+  it('counts a request the first time it is seen', () => {
+    expect(mergeRequest(undefined, request(5))?.delta).toEqual({
+      requests: 1,
+      inputTokens: 10,
+      outputTokens: 5,
+      cacheCreationTokens: 0,
+      cacheReadTokens: 100,
+      cost: 0.005,
+    });
+  });
+
+  it('treats a later line with more output as a correction: a delta, not a second request', () => {
+    const change = mergeRequest(request(5), request(40));
+    expect(change?.record.usage.output).toBe(40);
+    expect(change?.delta).toEqual({ requests: 0, inputTokens: 0, outputTokens: 35, cacheCreationTokens: 0, cacheReadTokens: 0, cost: 0.035 });
+  });
+
+  it('ignores a line with less output (an earlier, partial line read late) and an identical line', () => {
+    expect(mergeRequest(request(40), request(5))).toBeNull();
+    expect(mergeRequest(request(40), request(40))).toBeNull();
+  });
+});
+
+describe('priceRequest', () => {
+  const prices = createPriceBook({ models: { m: { input: 1, output: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1 } } });
+
+  it("uses an old line's own costUSD first", () => {
+    expect(priceRequest('m', { ...ZERO_USAGE, output: 1_000_000 }, 0.25, prices)).toEqual({ cost: 0.25, costSource: 'reported' });
+  });
+
+  it('computes from the table, and reports an unknown model as unpriced rather than free', () => {
+    expect(priceRequest('m', { ...ZERO_USAGE, output: 1_000_000 }, undefined, prices)).toEqual({ cost: 1, costSource: 'computed' });
+    expect(priceRequest('nope', { ...ZERO_USAGE, output: 1 }, undefined, prices)).toEqual({ cost: 0, costSource: 'unpriced' });
+  });
+});

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_HOME } from '../../test/helpers.js';
+import { parseChunk } from './parseChunk.js';
+import { skimLine } from './skim.js';
+
+const main = { agentId: null };
+const line = (o: object) => `${JSON.stringify(o)}\n`;
+const user = (uuid: string) => line({ type: 'user', uuid, sessionId: 's', message: { content: uuid } });
+
+describe('parseChunk', () => {
+  it('parses whole lines with their byte offsets and line numbers', () => {
+    const buf = Buffer.from(user('a') + user('bé'));
+    const out = parseChunk(buf, 100, 7, main, false);
+    expect(out.entries.map((e) => [e.uuid, e.byteOffset, e.lineNo])).toEqual([
+      ['a', 100, 8],
+      ['bé', 100 + Buffer.byteLength(user('a')), 9],
+    ]);
+    expect(out.consumedBytes).toBe(buf.length);
+    expect(out.consumedLines).toBe(2);
+  });
+
+  it('leaves a half-written last line for later without calling it a problem', () => {
+    const buf = Buffer.from(user('a') + '{"type":"user","uu');
+    const out = parseChunk(buf, 0, 0, main, true);
+    expect(out.entries.map((e) => e.uuid)).toEqual(['a']);
+    expect(out.problems).toEqual([]);
+    expect(out.consumedBytes).toBe(Buffer.byteLength(user('a')));
+  });
+
+  it('reads a complete last line that lacks its newline, without marking it consumed', () => {
+    const buf = Buffer.from(user('a') + user('b').trimEnd());
+    const out = parseChunk(buf, 0, 0, main, true);
+    expect(out.entries.map((e) => e.uuid)).toEqual(['a', 'b']);
+    expect(out.consumedLines).toBe(1);
+  });
+
+  it('reports truncated JSON with its line and goes on', () => {
+    const buf = Buffer.from(`${user('a')}{"type":"user",\n${user('c')}`);
+    const out = parseChunk(buf, 0, 0, main, false);
+    expect(out.entries.map((e) => e.uuid)).toEqual(['a', 'c']);
+    expect(out.problems).toMatchObject([{ kind: 'invalid-json', lineNo: 2 }]);
+  });
+
+  it('skips blank lines and accepts CRLF', () => {
+    const out = parseChunk(Buffer.from(`\n  \n${user('a').trimEnd()}\r\n`), 0, 0, main, false);
+    expect(out.entries.map((e) => e.uuid)).toEqual(['a']);
+    expect(out.problems).toEqual([]);
+  });
+
+  it('replaces invalid UTF-8 and reports it', () => {
+    const buf = Buffer.concat([Buffer.from('{"type":"user","uuid":"a","sessionId":"s","message":{"content":"x'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}\n')]);
+    const out = parseChunk(buf, 0, 0, main, false);
+    expect(out.entries[0]?.preview).toBe('x\uFFFD\uFFFD');
+    expect(out.problems).toMatchObject([{ kind: 'invalid-utf8', lineNo: 1 }]);
+  });
+
+  it('survives deeply nested JSON', () => {
+    const deep = `{"type":"user","uuid":"d","sessionId":"s","message":{"content":${'['.repeat(100_000)}${']'.repeat(100_000)}}}\n`;
+    const out = parseChunk(Buffer.from(deep), 0, 0, main, false);
+    expect(out.entries.map((e) => e.uuid)).toEqual(['d']);
+  });
+});
+
+describe('skimLine', () => {
+  it('gives exactly what a full parse gives, minus toolUseResult, on every fixture line that has one', () => {
+    let count = 0;
+    const files = fs.readdirSync(path.join(FIXTURE_HOME, 'projects'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.jsonl'));
+    for (const file of files) {
+      const text = fs.readFileSync(path.join(FIXTURE_HOME, 'projects', file));
+      let start = 0;
+      while (start < text.length) {
+        const end = text.indexOf(10, start);
+        const skimmed = skimLine(text, start, end);
+        if (skimmed !== undefined) {
+          const { toolUseResult: _dropped, ...rest } = JSON.parse(text.toString('utf8', start, end)) as Record<string, unknown>;
+          expect(skimmed).toEqual(rest);
+          count++;
+        }
+        start = end + 1;
+      }
+    }
+    expect(count).toBeGreaterThan(300);
+  });
+
+  it('cuts the pair wherever it sits, and leaves lines it cannot cut to a full parse', () => {
+    const last = Buffer.from('{"type":"user","toolUseResult":{"a":"}\\"x"},"uuid":"u"}');
+    expect(skimLine(last, 0, last.length)).toEqual({ type: 'user', uuid: 'u' });
+    const only = Buffer.from('{"toolUseResult":"x"}');
+    expect(skimLine(only, 0, only.length)).toBeUndefined();
+    const broken = Buffer.from('{"type":"user","toolUseResult":{"a":');
+    expect(skimLine(broken, 0, broken.length)).toBeUndefined();
+  });
+});
