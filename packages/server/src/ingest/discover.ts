@@ -55,7 +55,9 @@ export async function discoverTranscripts(claudeDir: string): Promise<{ files: T
     for (const entry of entries) {
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) pending.push(child);
-      else if (entry.isFile() && isTranscriptPath(entry.name)) files.push(describeFile(claudeDir, child));
+      // A symlinked transcript is read through its link (a dangling one is reported when read);
+      // symlinked folders are not followed, so a link cycle cannot trap the walk.
+      else if ((entry.isFile() || entry.isSymbolicLink()) && isTranscriptPath(entry.name)) files.push(describeFile(claudeDir, child));
     }
   }
   files.sort((a, b) => a.relPath.localeCompare(b.relPath));

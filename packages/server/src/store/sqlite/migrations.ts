@@ -20,6 +20,8 @@ export const MIGRATIONS: string[] = [
   CREATE TABLE sessions (
     id TEXT PRIMARY KEY,
     project_path TEXT,
+    -- 1 when project_path came from a main-thread line; subagent lines only fill in a gap
+    project_is_main INTEGER NOT NULL DEFAULT 0,
     first_activity TEXT,
     last_activity TEXT,
     message_count INTEGER NOT NULL DEFAULT 0,

@@ -16,6 +16,7 @@ interface SessionDelta {
   first: string | null;
   last: string | null;
   project: string | null;
+  sidechainProject: string | null;
 }
 
 /** Opens (creating and migrating) the embedded store in `dataDir`. */
@@ -136,8 +137,9 @@ function applyBatchSync(st: Statements, batch: IngestBatch, written: Map<string,
   }
   for (const [id, d] of sessions) {
     const t = d.totals;
-    st.upsertSession.run(id, d.project, d.first, d.last, d.messages, d.toolUses, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost);
-    if (d.project) st.upsertProject.run(d.project, d.first, d.last);
+    st.upsertSession.run(id, d.project ?? d.sidechainProject, d.project ? 1 : 0, d.first, d.last, d.messages, d.toolUses, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost);
+    const project = d.project ?? d.sidechainProject;
+    if (project) st.upsertProject.run(project, d.first, d.last);
   }
   for (const a of agents.values()) {
     const t = a.totals;
@@ -156,7 +158,7 @@ function applyBatchSync(st: Statements, batch: IngestBatch, written: Map<string,
 function sessionDelta(map: Map<string, SessionDelta>, id: string): SessionDelta {
   let d = map.get(id);
   if (!d) {
-    d = { totals: emptyTotals(), messages: 0, toolUses: 0, first: null, last: null, project: null };
+    d = { totals: emptyTotals(), messages: 0, toolUses: 0, first: null, last: null, project: null, sidechainProject: null };
     map.set(id, d);
   }
   return d;
@@ -179,7 +181,10 @@ function touch(d: SessionDelta, entry: TranscriptEntry): void {
     if (d.last === null || ts > d.last) d.last = ts;
   }
   // The project is the session's first main-thread cwd; subagents may run elsewhere.
-  if (d.project === null && entry.cwd && !entry.isSidechain) d.project = entry.cwd;
+  if (entry.cwd) {
+    if (d.project === null && !entry.isSidechain) d.project = entry.cwd;
+    else if (d.sidechainProject === null && entry.isSidechain) d.sidechainProject = entry.cwd;
+  }
 }
 
 function isNewMessage(st: Statements, sourceId: number, e: TranscriptEntry): boolean {

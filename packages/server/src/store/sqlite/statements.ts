@@ -33,11 +33,13 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     insertModel: db.prepare('INSERT OR IGNORE INTO session_models (session_id, model, priced) VALUES (?, ?, ?)'),
     upsertSession: db.prepare(
-      `INSERT INTO sessions (id, project_path, first_activity, last_activity, message_count, tool_use_count, request_count,
-         input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO sessions (id, project_path, project_is_main, first_activity, last_activity, message_count, tool_use_count,
+         request_count, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET
-         project_path = COALESCE(sessions.project_path, excluded.project_path),
+         project_path = CASE WHEN sessions.project_path IS NULL OR (sessions.project_is_main = 0 AND excluded.project_is_main = 1)
+                             THEN COALESCE(excluded.project_path, sessions.project_path) ELSE sessions.project_path END,
+         project_is_main = MAX(sessions.project_is_main, excluded.project_is_main),
          first_activity = CASE WHEN sessions.first_activity IS NULL OR excluded.first_activity < sessions.first_activity
                                THEN excluded.first_activity ELSE sessions.first_activity END,
          last_activity = CASE WHEN sessions.last_activity IS NULL OR excluded.last_activity > sessions.last_activity

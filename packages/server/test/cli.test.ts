@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SessionReportSchema } from '@claudelens/protocol';
+import { FIXTURE_HOME, runCli, tempDir } from './helpers.js';
+
+describe('claudelens CLI', () => {
+  it('rejects an unknown flag with one line and a non-zero exit', async () => {
+    const result = await runCli(['import', '--frobnicate']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/unknown option '--frobnicate'/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says which claude dir is missing, without a stack trace', async () => {
+    const result = await runCli(['import', '--claude-dir', '/nonexistent/claude', '--data-dir', tempDir()]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('claudelens: claude dir not found: /nonexistent/claude (pass --claude-dir or set CLAUDE_CONFIG_DIR)');
+  });
+
+  it('rejects a bad --since and a bad --port', async () => {
+    const since = await runCli(['report', 'sessions', '--since', 'someday', '--data-dir', tempDir()]);
+    expect(since.code).toBe(2);
+    expect(since.stderr).toMatch(/--since must be a date/);
+    const port = await runCli(['serve', '--port', 'http', '--claude-dir', FIXTURE_HOME, '--data-dir', tempDir()]);
+    expect(port.code).not.toBe(0);
+    expect(port.stderr).toMatch(/--port must be a whole number/);
+  });
+
+  it('reads CLAUDE_CONFIG_DIR, comma-separated, and CLAUDELENS_DATA_DIR', async () => {
+    const dataDir = tempDir();
+    const a = tempDir('claudelens-home-');
+    const b = tempDir('claudelens-home-');
+    for (const [home, project] of [[a, '-Users-chip-dev-ai-music'], [b, '-path-to-Demo']] as const) {
+      fs.cpSync(path.join(FIXTURE_HOME, 'projects', project), path.join(home, 'projects', project), { recursive: true });
+    }
+    const result = await runCli(['import'], { CLAUDE_CONFIG_DIR: `${a},${b}`, CLAUDELENS_DATA_DIR: dataDir });
+    expect(result.code).toBe(0);
+    const report = SessionReportSchema.parse(JSON.parse((await runCli(['report', 'sessions', '--json'], { CLAUDELENS_DATA_DIR: dataDir })).stdout));
+    expect(new Set(report.sessions.map((s) => s.projectPath))).toEqual(new Set(['/Users/chip/dev/ai-music', '/path/to/Demo']));
+  });
+
+  it('filters the report by project and date, and prints a table', async () => {
+    const dataDir = tempDir();
+    await runCli(['import', '--claude-dir', FIXTURE_HOME, '--data-dir', dataDir]);
+    const all = SessionReportSchema.parse(JSON.parse((await runCli(['report', 'sessions', '--json', '--data-dir', dataDir])).stdout)).sessions;
+    const music = SessionReportSchema.parse(JSON.parse((await runCli(['report', 'sessions', '--json', '--data-dir', dataDir, '--project', 'ai-music'])).stdout)).sessions;
+    expect(music.length).toBe(3);
+    expect(music.every((s) => s.projectPath === '/Users/chip/dev/ai-music')).toBe(true);
+    const since = SessionReportSchema.parse(JSON.parse((await runCli(['report', 'sessions', '--json', '--data-dir', dataDir, '--since', '2026-01-01'])).stdout)).sessions;
+    expect(since.length).toBeGreaterThan(0);
+    expect(since.length).toBeLessThan(all.length);
+    expect(since.every((s) => (s.lastActivity ?? '') >= '2026-01-01')).toBe(true);
+    const table = await runCli(['report', 'sessions', '--data-dir', dataDir]);
+    expect(table.stdout.split('\n')[0]).toMatch(/^session\s+project\s+last activity/);
+    expect(table.stdout).toMatch(/60 sessions, \$39\.11/);
+  });
+});
