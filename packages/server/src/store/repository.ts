@@ -50,6 +50,31 @@ export interface SessionFilter {
   since?: string;
 }
 
+/** Where a line's full content is: read back from its file, not stored twice. */
+export interface LineLocation {
+  claudeDir: string;
+  relPath: string;
+  byteOffset: number;
+  byteLength: number;
+}
+
+export interface StoredMessage {
+  /** Position in the session: timestamp order, then storage order. Opaque to clients. */
+  cursor: string;
+  uuid: string;
+  parentUuid: string | null;
+  agentId: string;
+  lineType: string;
+  author: string | null;
+  timestamp: string | null;
+  preview: string;
+  toolNames: string[];
+  isSidechain: boolean;
+  isMeta: boolean;
+  model: string | null;
+  location: LineLocation;
+}
+
 export interface StoreCounts {
   files: number;
   lines: number;
@@ -66,6 +91,8 @@ export interface Store {
   /** A problem with a whole file (unreadable, vanished), not one of its lines. */
   recordFileProblem(claudeDir: string, relPath: string, kind: string, detail: string): Promise<void>;
   sessions(filter?: SessionFilter): Promise<SessionSummary[]>;
+  /** A session's messages in time order, `limit` at a time, after `cursor` (from a previous page). */
+  messages(sessionId: string, page: { after?: string; limit: number }): Promise<StoredMessage[]>;
   health(limit: number): Promise<HealthReport>;
   counts(): Promise<StoreCounts>;
   close(): Promise<void>;

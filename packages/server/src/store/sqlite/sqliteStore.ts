@@ -5,7 +5,7 @@ import type { HealthReport, SessionSummary } from '@claudelens/protocol';
 import { addTotals, emptyTotals, mergeRequest, requestKeyString, type RequestRecord, type Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import type { TranscriptEntry } from '../../core/entry.js';
-import type { AppliedBatch, IngestBatch, SessionFilter, SourceState, Store, StoreCounts } from '../repository.js';
+import type { AppliedBatch, IngestBatch, SessionFilter, SourceState, Store, StoreCounts, StoredMessage } from '../repository.js';
 import { MIGRATIONS } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -55,6 +55,9 @@ export function openSqliteStore(dataDir: string): Store {
     },
     async sessions(filter) {
       return listSessions(db, st, filter ?? {});
+    },
+    async messages(sessionId, page) {
+      return sessionMessages(st, sessionId, page);
     },
     async health(limit) {
       return healthReport(st, limit);
@@ -333,4 +336,44 @@ function healthReport(st: Statements, limit: number): HealthReport {
     seenAt: p.seen_at,
   }));
   return { files: counts.files, lines: counts.lines, problemsByKind, unknownLineTypes, problems };
+}
+
+interface MessageRow {
+  id: number;
+  uuid: string;
+  parent_uuid: string | null;
+  agent_id: string;
+  line_type: string;
+  author: string | null;
+  timestamp: string | null;
+  preview: string;
+  tool_names: string | null;
+  is_sidechain: number;
+  is_meta: number;
+  model: string | null;
+  claude_dir: string;
+  rel_path: string;
+  byte_offset: number;
+  byte_length: number;
+}
+
+/** Cursor: `<timestamp>|<id>`; lines without a timestamp sort first. */
+function sessionMessages(st: Statements, sessionId: string, page: { after?: string; limit: number }): StoredMessage[] {
+  const [afterTime = '', afterId = '0'] = page.after?.split('|') ?? [];
+  const rows = st.sessionMessages.all(sessionId, afterTime, afterTime, Number(afterId) || 0, page.limit) as MessageRow[];
+  return rows.map((r) => ({
+    cursor: `${r.timestamp ?? ''}|${r.id}`,
+    uuid: r.uuid,
+    parentUuid: r.parent_uuid,
+    agentId: r.agent_id,
+    lineType: r.line_type,
+    author: r.author,
+    timestamp: r.timestamp,
+    preview: r.preview,
+    toolNames: r.tool_names ? r.tool_names.split(',') : [],
+    isSidechain: r.is_sidechain === 1,
+    isMeta: r.is_meta === 1,
+    model: r.model,
+    location: { claudeDir: r.claude_dir, relPath: r.rel_path, byteOffset: r.byte_offset, byteLength: r.byte_length },
+  }));
 }

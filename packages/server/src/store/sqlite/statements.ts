@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 type StatementName =
   | 'insertSource' | 'selectSource' | 'sourceById' | 'advanceSource' | 'clearLineTypes'
   | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
-  | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'allModels' | 'allAgents' | 'problemKinds'
+  | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'allModels' | 'allAgents' | 'problemKinds'
   | 'unknownTypes' | 'listProblems' | 'counts';
 
 export type Statements = Record<StatementName, Database.Statement>;
@@ -75,6 +75,11 @@ export function prepareStatements(db: Database.Database): Statements {
     insertProblem: db.prepare(
       `INSERT OR IGNORE INTO problems (claude_dir, rel_path, line_no, byte_offset, kind, detail, seen_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    sessionMessages: db.prepare(
+      `SELECT m.*, s.claude_dir, s.rel_path FROM messages m JOIN sources s ON s.id = m.source_id
+       WHERE m.session_id = ? AND (COALESCE(m.timestamp, '') > ? OR (COALESCE(m.timestamp, '') = ? AND m.id > ?))
+       ORDER BY COALESCE(m.timestamp, ''), m.id LIMIT ?`,
     ),
     allModels: db.prepare('SELECT session_id, model, priced FROM session_models ORDER BY session_id, model'),
     allAgents: db.prepare('SELECT * FROM agents ORDER BY session_id, agent_id'),
