@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
-import { describeFile, discoverTranscripts, isTranscriptPath, projectsDir } from './discover.js';
+import { describeFile, discoverTranscripts, projectsDir } from './discover.js';
 import { ingestFile, type IngestContext } from './ingestFile.js';
+import { watchTree, type TreeWatcherOptions } from './treeWatcher.js';
 
 export interface TranscriptWatcher {
-  /** Resolves once the watchers are ready. */
+  /** Resolves once every folder is watched (watching starts synchronously). */
   ready: Promise<void>;
   /** Reads every transcript once more: catches what was appended before the watchers were ready. */
   rescan(): Promise<void>;
@@ -13,23 +13,15 @@ export interface TranscriptWatcher {
   close(): Promise<void>;
 }
 
-export interface WatchOptions {
-  /** Poll instead of file-system events, for file systems without them (network mounts). */
-  poll?: boolean;
-  pollIntervalMs?: number;
-  onError?: (error: Error) => void;
-}
-
 /**
  * Follows appends to every transcript under the claude dirs using file-system events.
  * Reads of one file never overlap: an event during a read schedules one more read.
  */
-export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], options: WatchOptions = {}): TranscriptWatcher {
+export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], options: TreeWatcherOptions = {}): TranscriptWatcher {
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
 
   const schedule = (claudeDir: string, absPath: string): void => {
-    if (!isTranscriptPath(absPath)) return;
     if (running.has(absPath)) {
       again.add(absPath);
       return;
@@ -46,22 +38,10 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     running.set(absPath, run);
   };
 
-  const watchers: FSWatcher[] = claudeDirs.map((claudeDir) => {
-    const watcher = watch(projectsDir(claudeDir), {
-      ignoreInitial: true,
-      persistent: true,
-      usePolling: options.poll ?? false,
-      interval: options.pollIntervalMs ?? 500,
-      alwaysStat: false,
-    });
-    watcher.on('add', (file) => schedule(claudeDir, file));
-    watcher.on('change', (file) => schedule(claudeDir, file));
-    watcher.on('error', (error) => options.onError?.(error as Error));
-    return watcher;
-  });
+  const trees = claudeDirs.map((claudeDir) => watchTree(projectsDir(claudeDir), (file) => schedule(claudeDir, file), options));
 
   return {
-    ready: Promise.all(watchers.map((w) => new Promise<void>((resolve) => w.once('ready', () => resolve())))).then(() => undefined),
+    ready: Promise.resolve(),
     async rescan() {
       for (const claudeDir of claudeDirs) {
         const { files } = await discoverTranscripts(claudeDir);
@@ -73,7 +53,7 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
       while (running.size > 0) await Promise.all([...running.values()]);
     },
     async close() {
-      await Promise.all(watchers.map((w) => w.close()));
+      for (const tree of trees) tree.close();
       await this.idle();
     },
   };
