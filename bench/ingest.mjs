@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+// The ccusage bin is a node shim that spawns this native binary; running it directly means the
+// peak RSS measured is ccusage's own, without the shim's node process.
 import { resolveNativeBinary } from 'ccusage/src/cli.js';
 import { buildCorpus } from './corpus.mjs';
 import { findAssistantLine, measureAppends, STALL_MS, startServe, stopServe } from './latency.mjs';
@@ -70,9 +72,8 @@ function ensureCorpus(copies) {
   return built;
 }
 
+/** tsc -b is incremental: a no-op when dist is current, and it never benchmarks stale code. */
 function ensureBuilt() {
-  if (fs.existsSync(CLI)) return;
-  console.log('building the CLI (tsc -b) ...');
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol', 'packages/server'], { cwd: ROOT, stdio: 'inherit' });
 }
 

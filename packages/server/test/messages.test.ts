@@ -52,17 +52,19 @@ describe("a session's conversation", () => {
 
   it('reads any message back whole from its file', async () => {
     for (const message of all.filter((_, i) => i % 7 === 0)) {
-      const line = await readBack(message.location);
+      const line = await readBack(message.location, message.uuid);
       expect(line?.uuid).toBe(message.uuid);
     }
     const withTool = all.find((m) => m.toolNames.length > 0) as StoredMessage;
-    const line = (await readBack(withTool.location)) as { message: { content: { type: string; name?: string }[] } };
+    const line = (await readBack(withTool.location, withTool.uuid)) as { message: { content: { type: string; name?: string }[] } };
     expect(line.message.content.find((b) => b.type === 'tool_use')?.name).toBe(withTool.toolNames[0]);
   });
 
   it('gives null when the file no longer holds the line', async () => {
     const first = all[0] as StoredMessage;
-    expect(await readBack({ ...first.location, relPath: 'gone/nowhere.jsonl' })).toBeNull();
-    expect(await readBack({ ...first.location, byteOffset: first.location.byteOffset + 3 })).toBeNull();
+    expect(await readBack({ ...first.location, relPath: 'gone/nowhere.jsonl' }, first.uuid)).toBeNull();
+    expect(await readBack({ ...first.location, byteOffset: first.location.byteOffset + 3 }, first.uuid)).toBeNull();
+    const other = all[1] as StoredMessage;
+    expect(await readBack(other.location, first.uuid)).toBeNull();
   });
 });

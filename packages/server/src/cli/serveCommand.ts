@@ -33,7 +33,6 @@ export function serveCommand(): Command {
         poll: options.poll,
         onError: (error) => logger.warn({ err: error }, 'watch error'),
       });
-      await watcher.ready;
       await watcher.rescan();
       phase = 'live';
       logger.info({ claudeDirs: config.claudeDirs }, 'watching transcripts');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { PositionedProblem } from '../core/entry.js';
 import type { PriceBook } from '../core/pricing.js';
-import type { FileIdentity, IngestBatch, SourceState } from '../store/repository.js';
+import { TAIL_BYTES, type FileIdentity, type IngestBatch, type SourceState } from '../store/repository.js';
 import { DEFAULT_MAX_LINE_BYTES, readChunks } from './chunks.js';
 import type { TranscriptFile } from './discover.js';
 import { parseChunk } from './parseChunk.js';
@@ -36,13 +36,17 @@ export function* readSource(file: TranscriptFile, from: SourceState, options: Re
     let rewind = wasReplaced(fd, from, stat.ino, stat.size);
     const start = rewind ? 0 : from.offset;
     let lineCount = rewind ? 0 : from.lineCount;
+    let tail = rewind ? Buffer.alloc(0) : from.tail;
     for (const chunk of readChunks(fd, start, stat.size, maxLineBytes)) {
-      const batch: IngestBatch = { sourceId: from.id, rewind, entries: [], problems: [], nextOffset: 0, nextLineCount: 0, identity };
+      const batch: IngestBatch = { sourceId: from.id, rewind, entries: [], problems: [], nextOffset: 0, nextLineCount: 0, nextTail: tail, identity };
       rewind = false;
       if (chunk.kind === 'oversized') {
         batch.problems.push(oversized(chunk.offset, chunk.length, chunk.complete, lineCount + 1, maxLineBytes));
         // An unfinished oversized line is reported but not passed: it is skipped again next time.
-        if (chunk.complete) lineCount++;
+        if (chunk.complete) {
+          lineCount++;
+          tail = NEWLINE; // all that is known of a skipped line's end
+        }
         batch.nextOffset = chunk.complete ? chunk.offset + chunk.length : chunk.offset;
       } else {
         if (chunk.buf.length === 0 && !batch.rewind) continue;
@@ -51,8 +55,12 @@ export function* readSource(file: TranscriptFile, from: SourceState, options: Re
         batch.entries = attachPrices(parsed.entries, options.prices);
         batch.problems = parsed.problems;
         batch.nextOffset = chunk.offset + parsed.consumedBytes;
+        if (parsed.consumedBytes > 0) {
+          tail = Buffer.from(chunk.buf.subarray(Math.max(0, parsed.consumedBytes - TAIL_BYTES), parsed.consumedBytes));
+        }
       }
       batch.nextLineCount = lineCount;
+      batch.nextTail = tail;
       yield { kind: 'batch', batch };
     }
   } catch (error) {
@@ -72,16 +80,19 @@ function oversized(offset: number, length: number, complete: boolean, lineNo: nu
   };
 }
 
+const NEWLINE = Buffer.from('\n');
+
 /**
  * A file was truncated or replaced when it is now shorter than what was read, is another inode,
- * or no longer has a newline where the last read line ended.
+ * or no longer holds, just before the stored offset, the bytes that were read there.
  */
 function wasReplaced(fd: number, source: SourceState, ino: number, size: number): boolean {
   if (source.offset === 0) return false;
   if (size < source.offset || (source.ino !== 0 && source.ino !== ino)) return true;
-  const probe = Buffer.alloc(1);
-  fs.readSync(fd, probe, 0, 1, source.offset - 1);
-  return probe[0] !== 10;
+  const expected = source.tail.length > 0 ? source.tail : NEWLINE;
+  const probe = Buffer.alloc(expected.length);
+  fs.readSync(fd, probe, 0, expected.length, source.offset - expected.length);
+  return !probe.equals(expected);
 }
 
 function fileProblem(error: unknown): SourceRead {

@@ -94,10 +94,25 @@ export function watchTree(root: string, onFile: (file: string) => void, options:
     }
     // 'rename': created, deleted or moved in or out.
     fs.stat(child, (error, stat) => {
-      if (error || closed) return; // deleted: nothing to read
-      if (stat.isDirectory()) watchDir(child, true);
-      else if (child.endsWith('.jsonl')) onFile(child);
+      if (closed) return;
+      if (error) {
+        forget(child); // deleted: nothing to read, and its watchers are dead
+        return;
+      }
+      if (stat.isDirectory()) {
+        forget(child); // a folder deleted and created again needs fresh watchers
+        watchDir(child, true);
+      } else if (child.endsWith('.jsonl')) onFile(child);
     });
+  };
+
+  const forget = (dir: string) => {
+    for (const [watched, watcher] of watchers) {
+      if (watched === dir || watched.startsWith(dir + path.sep)) {
+        watcher.close();
+        watchers.delete(watched);
+      }
+    }
   };
 
   if (options.poll) startPolling();

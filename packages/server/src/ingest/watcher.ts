@@ -4,8 +4,6 @@ import { ingestFile, type IngestContext } from './ingestFile.js';
 import { watchTree, type TreeWatcherOptions } from './treeWatcher.js';
 
 export interface TranscriptWatcher {
-  /** Resolves once every folder is watched (watching starts synchronously). */
-  ready: Promise<void>;
   /** Reads every transcript once more: catches what was appended before the watchers were ready. */
   rescan(): Promise<void>;
   /** Resolves when every file read in flight has finished. */
@@ -41,7 +39,6 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
   const trees = claudeDirs.map((claudeDir) => watchTree(projectsDir(claudeDir), (file) => schedule(claudeDir, file), options));
 
   return {
-    ready: Promise.resolve(),
     async rescan() {
       for (const claudeDir of claudeDirs) {
         const { files } = await discoverTranscripts(claudeDir);

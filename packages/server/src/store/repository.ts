@@ -12,7 +12,11 @@ export interface SourceState {
   lineCount: number;
   ino: number;
   size: number;
+  /** The last bytes read (up to TAIL_BYTES): a file rewritten in place no longer has them there. */
+  tail: Buffer;
 }
+
+export const TAIL_BYTES = 32;
 
 export interface FileIdentity {
   ino: number;
@@ -30,6 +34,8 @@ export interface IngestBatch {
   problems: PositionedProblem[];
   nextOffset: number;
   nextLineCount: number;
+  /** The bytes just before `nextOffset`, up to TAIL_BYTES of them. */
+  nextTail: Buffer;
   identity: FileIdentity;
 }
 

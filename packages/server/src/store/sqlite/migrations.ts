@@ -10,6 +10,7 @@ export const MIGRATIONS: string[] = [
     ino INTEGER NOT NULL DEFAULT 0,
     size INTEGER NOT NULL DEFAULT 0,
     mtime_ms REAL NOT NULL DEFAULT 0,
+    tail BLOB NOT NULL DEFAULT x'',
     UNIQUE (claude_dir, rel_path)
   );
   CREATE TABLE projects (

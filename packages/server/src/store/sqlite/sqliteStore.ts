@@ -87,6 +87,7 @@ interface SourceRow {
   line_count: number;
   ino: number;
   size: number;
+  tail: Buffer;
 }
 
 function toSource(row: SourceRow): SourceState {
@@ -98,6 +99,7 @@ function toSource(row: SourceRow): SourceState {
     lineCount: row.line_count,
     ino: row.ino,
     size: row.size,
+    tail: row.tail,
   };
 }
 
@@ -154,7 +156,7 @@ function applyBatchSync(st: Statements, batch: IngestBatch, written: Map<string,
   for (const p of batch.problems) {
     result.problems += st.insertProblem.run(source.claude_dir, source.rel_path, p.lineNo, p.byteOffset, p.kind, p.detail, seenAt).changes;
   }
-  st.advanceSource.run(batch.nextOffset, batch.nextLineCount, batch.identity.ino, batch.identity.size, batch.identity.mtimeMs, batch.sourceId);
+  st.advanceSource.run(batch.nextOffset, batch.nextLineCount, batch.nextTail, batch.identity.ino, batch.identity.size, batch.identity.mtimeMs, batch.sourceId);
   return result;
 }
 

@@ -14,7 +14,7 @@ export function prepareStatements(db: Database.Database): Statements {
     insertSource: db.prepare('INSERT OR IGNORE INTO sources (claude_dir, rel_path) VALUES (?, ?)'),
     selectSource: db.prepare('SELECT * FROM sources WHERE claude_dir = ? AND rel_path = ?'),
     sourceById: db.prepare('SELECT * FROM sources WHERE id = ?'),
-    advanceSource: db.prepare('UPDATE sources SET byte_offset = ?, line_count = ?, ino = ?, size = ?, mtime_ms = ? WHERE id = ?'),
+    advanceSource: db.prepare('UPDATE sources SET byte_offset = ?, line_count = ?, tail = ?, ino = ?, size = ?, mtime_ms = ? WHERE id = ?'),
     clearLineTypes: db.prepare('DELETE FROM line_types WHERE source_id = ?'),
     upsertLineType: db.prepare(
       `INSERT INTO line_types (source_id, line_type, known, count) VALUES (?, ?, ?, ?)
