@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { resolveConfig, type CommonOptions } from '../config/config.js';
-import { backfill, type BackfillProgress } from '../ingest/backfill.js';
-import { openServices } from './openServices.js';
+import type CliProgress from 'cli-progress';
+import type { BackfillProgress } from '../ingest/backfill.js';
 import { withCommonOptions } from './options.js';
 
 export function importCommand(): Command {
@@ -10,9 +9,14 @@ export function importCommand(): Command {
     .description('read every transcript once into the store, then exit')
     .action(async (options: CommonOptions) => {
       const config = resolveConfig(options);
+      const [{ backfill }, { openServices }, { default: cliProgress }] = await Promise.all([
+        import('../ingest/backfill.js'),
+        import('./openServices.js'),
+        import('cli-progress'),
+      ]);
       const { ctx, storeSpec } = openServices(config);
       try {
-        const report = progressReporter(process.stderr.isTTY === true);
+        const report = progressReporter(process.stderr.isTTY === true ? cliProgress : null);
         const summary = await backfill(ctx, config.claudeDirs, { storeSpec, onProgress: report.update });
         report.stop();
         const counts = await ctx.store.counts();
@@ -29,9 +33,10 @@ export function importCommand(): Command {
 }
 
 /** A progress bar on a terminal; a plain line every few seconds otherwise. */
-function progressReporter(tty: boolean) {
+function progressReporter(tty: typeof CliProgress | null) {
   const started = performance.now();
   if (tty) {
+    const cliProgress = tty;
     const bar = new cliProgress.SingleBar(
       { format: '{bar} {percentage}% | {files} files | {mb} MB | {rate} lines/s | ETA {eta}s', hideCursor: true },
       cliProgress.Presets.shades_classic,

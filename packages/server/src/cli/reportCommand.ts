@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import type { SessionSummary } from '@claudelens/protocol';
 import { parseDate, resolveConfig, type CommonOptions } from '../config/config.js';
-import { openSqliteStore } from '../store/sqlite/sqliteStore.js';
 import { withCommonOptions } from './options.js';
 
 interface SessionsOptions extends CommonOptions {
@@ -21,7 +20,7 @@ export function reportCommand(): Command {
       .action(async (options: SessionsOptions) => {
         const since = options.since === undefined ? undefined : parseDate(options.since, '--since');
         const config = resolveConfig(options, process.env, false);
-        const store = openSqliteStore(config.dataDir);
+        const store = await openReadStore(config.dataDir);
         try {
           const sessions = await store.sessions({ project: options.project, since });
           process.stdout.write(options.json ? `${JSON.stringify({ sessions }, null, 2)}\n` : sessionTable(sessions));
@@ -37,7 +36,7 @@ export function reportCommand(): Command {
       .option('--limit <n>', 'how many problems to list', '50')
       .action(async (options: CommonOptions & { json?: boolean; limit: string }) => {
         const config = resolveConfig(options, process.env, false);
-        const store = openSqliteStore(config.dataDir);
+        const store = await openReadStore(config.dataDir);
         try {
           const health = await store.health(Math.max(0, Number.parseInt(options.limit, 10) || 0));
           if (options.json) {
@@ -57,6 +56,11 @@ export function reportCommand(): Command {
       }),
   );
   return report;
+}
+
+async function openReadStore(dataDir: string) {
+  const { openStore } = await import('../store/openStore.js');
+  return openStore({ kind: 'sqlite', dataDir });
 }
 
 function sessionTable(sessions: SessionSummary[]): string {

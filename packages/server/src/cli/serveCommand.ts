@@ -1,10 +1,5 @@
 import { Command } from 'commander';
-import { pino } from 'pino';
-import { buildServer } from '../api/buildServer.js';
 import { DEFAULT_HOST, DEFAULT_PORT, parsePort, resolveConfig, type CommonOptions } from '../config/config.js';
-import { backfill } from '../ingest/backfill.js';
-import { watchTranscripts } from '../ingest/watcher.js';
-import { openServices } from './openServices.js';
 import { withCommonOptions } from './options.js';
 
 interface ServeOptions extends CommonOptions {
@@ -21,6 +16,14 @@ export function serveCommand(): Command {
     .option('--poll', 'poll files instead of using file-system events (network file systems)')
     .action(async (options: ServeOptions) => {
       const config = resolveConfig(options);
+      // Loaded here, not at the top: every command would otherwise pay for the server's modules.
+      const [{ pino }, { buildServer }, { backfill }, { watchTranscripts }, { openServices }] = await Promise.all([
+        import('pino'),
+        import('../api/buildServer.js'),
+        import('../ingest/backfill.js'),
+        import('../ingest/watcher.js'),
+        import('./openServices.js'),
+      ]);
       const logger = pino({ name: 'claudelens', level: process.env.CLAUDELENS_LOG_LEVEL ?? 'info' });
       const { ctx, storeSpec } = openServices(config);
       let phase: 'backfilling' | 'live' = 'backfilling';

@@ -171,7 +171,8 @@ function readRequest(line: Json, message: Json, entry: TranscriptEntry, problems
 }
 
 function clip(text: string): string {
-  const flat = text.length > PREVIEW_CHARS * 2 ? text.slice(0, PREVIEW_CHARS * 2) : text;
+  // Collapsing whitespace only shortens: a little over the preview length is enough to look at.
+  const flat = text.length > PREVIEW_CHARS + 40 ? text.slice(0, PREVIEW_CHARS + 40) : text;
   const oneLine = flat.replace(/\s+/g, ' ').trim();
   return oneLine.length > PREVIEW_CHARS ? `${oneLine.slice(0, PREVIEW_CHARS - 1)}…` : oneLine;
 }

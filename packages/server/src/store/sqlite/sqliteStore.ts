@@ -23,6 +23,7 @@ interface SessionDelta {
 export function openSqliteStore(dataDir: string): Store {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'claudelens.db'));
+  db.pragma('page_size = 16384'); // only takes effect on a new database
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across a killed process in WAL mode; only an OS crash can lose the last commit.
   db.pragma('synchronous = NORMAL');
