@@ -35,8 +35,8 @@ export interface BackfillOptions {
 type SizedJob = IngestJob & { size: number };
 
 const WORKER_URL = new URL('./backfillWorker.js', import.meta.url);
-/** Files queued per worker, so that it never waits for the next one. */
-const QUEUED_PER_WORKER = 2;
+/** Files queued per worker, so that it never waits for the next one (a round trip per file idled the threads). */
+const QUEUED_PER_WORKER = 32;
 
 /** Reads every transcript under the claude dirs up to its current end. */
 export async function backfill(ctx: IngestContext, claudeDirs: string[], options: BackfillOptions = {}): Promise<BackfillSummary> {
@@ -52,7 +52,7 @@ export async function backfill(ctx: IngestContext, claudeDirs: string[], options
     }
   }
   const sources = await ctx.store.sources(files);
-  const sizes = await Promise.all(files.map((file) => fs.promises.stat(file.absPath).then((s) => s.size, () => 0)));
+  const sizes = files.map((file) => sizeOf(file.absPath));
   const jobs: SizedJob[] = files.map((file, i) => ({ file, from: sources[i] as SourceState, size: sizes[i] ?? 0 }));
   const progress: BackfillProgress = { filesDone: 0, filesTotal: jobs.length, bytesDone: 0, bytesTotal: jobs.reduce((a, j) => a + j.size, 0), lines: 0 };
   options.onProgress?.(progress);
@@ -74,6 +74,14 @@ export async function backfill(ctx: IngestContext, claudeDirs: string[], options
     await ingest.flush();
   }
   return { files: files.length, bytes: progress.bytesTotal, lines: progress.lines, problems, seconds: (performance.now() - started) / 1000 };
+}
+
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0; // reported when it is read
+  }
 }
 
 async function inWorkers(jobs: SizedJob[], count: number, workerData: object, onDone: (job: SizedJob, result: JobResult) => void): Promise<void> {

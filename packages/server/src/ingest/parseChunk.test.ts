@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_HOME } from '../../test/helpers.js';
 import { parseChunk } from './parseChunk.js';
-import { skimLine } from './skim.js';
+import { normaliseLine } from './normalise.js';
+import { LONG_STRING, skimLine } from './skim.js';
 
 const main = { agentId: null };
 const line = (o: object) => `${JSON.stringify(o)}\n`;
@@ -64,7 +65,7 @@ describe('parseChunk', () => {
 });
 
 describe('skimLine', () => {
-  it('gives exactly what a full parse gives, minus toolUseResult, on every fixture line that has one', () => {
+  it('gives the same entry as a full parse on every large fixture line', () => {
     let count = 0;
     const files = fs.readdirSync(path.join(FIXTURE_HOME, 'projects'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.jsonl'));
     for (const file of files) {
@@ -72,24 +73,33 @@ describe('skimLine', () => {
       let start = 0;
       while (start < text.length) {
         const end = text.indexOf(10, start);
-        const skimmed = skimLine(text, start, end);
-        if (skimmed !== undefined) {
-          const { toolUseResult: _dropped, ...rest } = JSON.parse(text.toString('utf8', start, end)) as Record<string, unknown>;
-          expect(skimmed).toEqual(rest);
+        const skimmed = end - start >= LONG_STRING ? skimLine(text, start, end) : null;
+        if (skimmed !== null) {
+          const at = { byteOffset: start, byteLength: end - start + 1, lineNo: 1 };
+          const full = normaliseLine(JSON.parse(text.toString('utf8', start, end)), main, at);
+          expect(normaliseLine(JSON.parse(skimmed), main, at), `${file} at ${start}`).toEqual(full);
           count++;
         }
         start = end + 1;
       }
     }
-    expect(count).toBeGreaterThan(300);
+    expect(count).toBeGreaterThan(400);
   });
 
-  it('cuts the pair wherever it sits, and leaves lines it cannot cut to a full parse', () => {
-    const last = Buffer.from('{"type":"user","toolUseResult":{"a":"}\\"x"},"uuid":"u"}');
-    expect(skimLine(last, 0, last.length)).toEqual({ type: 'user', uuid: 'u' });
-    const only = Buffer.from('{"toolUseResult":"x"}');
-    expect(skimLine(only, 0, only.length)).toBeUndefined();
+  it('cuts toolUseResult wherever it is, keeps the head of long strings, and leaves the rest to a full parse', () => {
+    const last = Buffer.from('{"type":"user","toolUseResult":{"a":"}\\"x\\\\"}}');
+    expect(JSON.parse(skimLine(last, 0, last.length) ?? 'null')).toEqual({ type: 'user' });
+    const middle = Buffer.from('{"a":1, "toolUseResult" : [1,{"b":"]"}] ,"c":2}');
+    expect(JSON.parse(skimLine(middle, 0, middle.length) ?? 'null')).toEqual({ a: 1, c: 2 });
+    // 3,000 escaped newlines: the cut must not split one, nor the two bytes of "é".
+    const long = Buffer.from(JSON.stringify({ text: `é${'\n'.repeat(3000)}`, uuid: 'u' }));
+    const parsed = JSON.parse(skimLine(long, 0, long.length) ?? 'null') as { text: string; uuid: string };
+    expect(parsed.uuid).toBe('u');
+    expect(parsed.text.startsWith('é\n\n')).toBe(true);
+    expect(parsed.text.length).toBeLessThan(2000);
+    const small = Buffer.from('{"type":"user"}');
+    expect(skimLine(small, 0, small.length)).toBeNull();
     const broken = Buffer.from('{"type":"user","toolUseResult":{"a":');
-    expect(skimLine(broken, 0, broken.length)).toBeUndefined();
+    expect(skimLine(broken, 0, broken.length)).toBeNull();
   });
 });

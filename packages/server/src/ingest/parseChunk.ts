@@ -1,10 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import type { PositionedProblem, TranscriptEntry } from '../core/entry.js';
 import { normaliseLine, type FileContext } from './normalise.js';
-import { skimLine } from './skim.js';
+import { LONG_STRING, skimLine } from './skim.js';
 
 /** Below this a line is parsed whole: skimming pays off only on large tool results. */
-const SKIM_FROM_BYTES = 4096;
+const SKIM_FROM_BYTES = LONG_STRING;
 
 export interface ParsedChunk {
   entries: TranscriptEntry[];
@@ -40,6 +40,14 @@ export function parseChunk(buf: Buffer, offset: number, lineNo: number, file: Fi
   return out;
 }
 
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined; // parsed whole instead, where a real problem is reported
+  }
+}
+
 function parseLine(
   buf: Buffer,
   start: number,
@@ -53,10 +61,11 @@ function parseLine(
   if (stop > start && buf[stop - 1] === 13) stop--; // CRLF
   if (stop === start) return;
   const bytes = buf.subarray(start, stop);
-  let value: unknown;
-  try {
-    const skimmed = stop - start >= SKIM_FROM_BYTES ? skimLine(buf, start, stop) : undefined;
-    value = skimmed ?? JSON.parse(bytes.toString('utf8'));
+  let value: unknown = undefined;
+  const skimmed = stop - start >= SKIM_FROM_BYTES ? skimLine(buf, start, stop) : null;
+  if (skimmed !== null) value = parseOrUndefined(skimmed);
+  if (value === undefined) try {
+    value = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     if (bytes.toString('latin1').trim() === '') return; // a blank line
     // An unfinished last line is not a problem yet: it is read again when its newline arrives.

@@ -1,35 +1,70 @@
 /**
- * Cuts `toolUseResult` out of a large line before it is parsed. That key holds a tool-specific
- * copy of a tool's result (about a third of all transcript bytes) and ClaudeLens never reads
- * it, at any depth: so removing a key-value pair with that name changes nothing the normaliser
- * sees, whichever depth the pair sits at. Inside JSON strings quotes are escaped, so the bytes
- * `"toolUseResult":` only occur as a real key. Anything unexpected returns undefined and the
- * caller parses the whole line.
+ * Shrinks a large line before it is parsed, to the parts ClaudeLens reads:
+ * - `toolUseResult` (a tool-specific copy of a tool's result: a third of all transcript bytes)
+ *   is cut out wherever it is; nothing reads a key of that name at any depth;
+ * - a string longer than LONG_STRING bytes keeps its first KEEP bytes: ClaudeLens reads long
+ *   text only for a preview of a few hundred characters.
+ * Strings are found with `indexOf`, skipping escaped quotes; outside strings a quote always
+ * starts one, so no other structure needs tracking. A test checks, on every fixture line, that
+ * the normalised entry is the same as from a full parse. Returns null when there is nothing to
+ * shrink or the line is not what it expects: the caller then parses the whole line.
  */
-const MARKER = Buffer.from('"toolUseResult":');
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const SKIPPED_KEY = Buffer.from('"toolUseResult"');
+export const LONG_STRING = 4096;
+const KEEP = 1536;
 
-export function skimLine(buf: Buffer, start: number, end: number): unknown {
-  const at = buf.lastIndexOf(MARKER, end - MARKER.length);
-  if (at <= start) return undefined;
-  const valueEnd = skipValue(buf, skipSpace(buf, at + MARKER.length, end), end);
-  if (valueEnd < 0) return undefined;
-  // Drop the pair and one comma next to it: the one after it, else the one before it.
-  let cutStart = at;
-  let cutEnd = skipSpace(buf, valueEnd, end);
-  if (buf[cutEnd] === 0x2c) cutEnd++;
-  else {
-    let before = at - 1;
-    while (before > start && isSpace(buf[before])) before--;
-    if (buf[before] !== 0x2c) return undefined;
-    cutStart = before;
+export function skimLine(buf: Buffer, start: number, end: number): string | null {
+  const pieces: string[] = [];
+  let pos = start;
+  let i = start;
+  for (;;) {
+    const open = buf.indexOf(QUOTE, i);
+    if (open < 0 || open >= end) break;
+    const close = skipString(buf, open, end);
+    if (close < 0) return null;
+    if (close - open === SKIPPED_KEY.length && buf.compare(SKIPPED_KEY, 0, SKIPPED_KEY.length, open, close) === 0) {
+      const colon = skipSpace(buf, close, end);
+      if (buf[colon] === 0x3a) {
+        const valueEnd = skipValue(buf, skipSpace(buf, colon + 1, end), end);
+        if (valueEnd < 0) return null;
+        const after = skipSpace(buf, valueEnd, end);
+        if (buf[after] === 0x2c) {
+          pieces.push(buf.toString('utf8', pos, open));
+          pos = i = after + 1;
+        } else {
+          // The last key: drop the comma before it instead.
+          const head = buf.toString('utf8', pos, open).trimEnd();
+          pieces.push(head.endsWith(',') ? head.slice(0, -1) : head);
+          pos = i = valueEnd;
+        }
+        continue;
+      }
+    }
+    if (close - open > LONG_STRING) {
+      pieces.push(buf.toString('utf8', pos, safeCut(buf, open + 1 + KEEP)), '"');
+      pos = close;
+    }
+    i = close;
   }
-  try {
-    return JSON.parse(buf.toString('utf8', start, cutStart) + buf.toString('utf8', cutEnd, end));
-  } catch {
-    return undefined;
+  if (pieces.length === 0) return null;
+  pieces.push(buf.toString('utf8', pos, end));
+  return pieces.join('');
+}
+
+/** Moves a cut back so that it splits neither an escape sequence nor a UTF-8 character. */
+function safeCut(buf: Buffer, cut: number): number {
+  for (let k = cut - 1; k >= cut - 6; k--) {
+    if (buf[k] !== BACKSLASH) continue;
+    let run = 1;
+    while (buf[k - run] === BACKSLASH) run++;
+    // An escape starting at k (an odd run ends there) that the cut would split: \x or \uXXXX.
+    if (run % 2 === 1 && cut - k < (buf[k + 1] === 0x75 ? 6 : 2)) cut = k;
+    break;
   }
+  while (cut > 0 && ((buf[cut] ?? 0) & 0xc0) === 0x80) cut--;
+  return cut;
 }
 
 function isSpace(c: number | undefined): boolean {

@@ -38,9 +38,11 @@ export function openSqliteStore(dataDir: string): Store {
     }),
   );
   const apply = db.transaction((batches: IngestBatch[]) => {
-    // A response's lines usually arrive together: remember requests written in this transaction.
-    const written = new Map<string, RequestRecord>();
-    return batches.map((batch) => applyBatchSync(st, batch, written));
+    // Totals are summed over the whole group and written once per session and agent.
+    const group = new GroupDelta();
+    const applied = batches.map((batch) => applyBatchSync(st, batch, group));
+    group.write(st);
+    return applied;
   });
 
   return {
@@ -104,12 +106,58 @@ function toSource(row: SourceRow): SourceState {
   };
 }
 
-function applyBatchSync(st: Statements, batch: IngestBatch, written: Map<string, RequestRecord>): AppliedBatch {
+/** What a transaction adds to session and agent totals, and the requests it wrote. */
+class GroupDelta {
+  readonly sessions = new Map<string, SessionDelta>();
+  readonly agents = new Map<string, AgentDelta>();
+  /** A response's lines usually arrive together: requests written in this transaction. */
+  readonly written = new Map<string, RequestRecord>();
+
+  session(id: string): SessionDelta {
+    let d = this.sessions.get(id);
+    if (!d) {
+      d = { totals: emptyTotals(), messages: 0, toolUses: 0, first: null, last: null, project: null, sidechainProject: null };
+      this.sessions.set(id, d);
+    }
+    return d;
+  }
+
+  agent(sessionId: string, agentId: string): AgentDelta {
+    const key = `${sessionId}\u0000${agentId}`;
+    let d = this.agents.get(key);
+    if (!d) {
+      d = { sessionId, agentId, totals: emptyTotals(), messages: 0 };
+      this.agents.set(key, d);
+    }
+    return d;
+  }
+
+  write(st: Statements): void {
+    for (const [id, d] of this.sessions) {
+      const t = d.totals;
+      st.upsertSession.run(id, d.project ?? d.sidechainProject, d.project ? 1 : 0, d.first, d.last, d.messages, d.toolUses, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost);
+      const project = d.project ?? d.sidechainProject;
+      if (project) st.upsertProject.run(project, d.first, d.last);
+    }
+    for (const a of this.agents.values()) {
+      const t = a.totals;
+      if (a.messages === 0 && t.requests === 0 && t.outputTokens === 0 && t.cost === 0) continue;
+      st.upsertAgent.run(a.sessionId, a.agentId, a.messages, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost);
+    }
+  }
+}
+
+interface AgentDelta {
+  sessionId: string;
+  agentId: string;
+  totals: Totals;
+  messages: number;
+}
+
+function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta): AppliedBatch {
   const result: AppliedBatch = { newEntries: [], requestChanges: [], problems: 0 };
-  const sessions = new Map<string, SessionDelta>();
-  const agents = new Map<string, { sessionId: string; agentId: string; totals: Totals; messages: number }>();
   const lineTypes = new Map<string, { known: boolean; count: number }>();
-  const source = st.sourceById.get(batch.sourceId) as SourceRow;
+  const written = group.written;
   if (batch.rewind) st.clearLineTypes.run(batch.sourceId);
 
   for (const entry of batch.entries) {
@@ -117,9 +165,9 @@ function applyBatchSync(st: Statements, batch: IngestBatch, written: Map<string,
     tally.count++;
     lineTypes.set(entry.lineType, tally);
     if (!entry.sessionId) continue;
-    const session = sessionDelta(sessions, entry.sessionId);
+    const session = group.session(entry.sessionId);
     touch(session, entry);
-    const agent = agentDelta(agents, entry.sessionId, entry.agentId);
+    const agent = group.agent(entry.sessionId, entry.agentId);
     if (entry.uuid && isNewMessage(st, batch.sourceId, entry)) {
       result.newEntries.push(entry);
       if (entry.lineType === 'user' || entry.lineType === 'assistant') {
@@ -141,43 +189,14 @@ function applyBatchSync(st: Statements, batch: IngestBatch, written: Map<string,
       }
     }
   }
-  for (const [id, d] of sessions) {
-    const t = d.totals;
-    st.upsertSession.run(id, d.project ?? d.sidechainProject, d.project ? 1 : 0, d.first, d.last, d.messages, d.toolUses, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost);
-    const project = d.project ?? d.sidechainProject;
-    if (project) st.upsertProject.run(project, d.first, d.last);
-  }
-  for (const a of agents.values()) {
-    const t = a.totals;
-    if (a.messages === 0 && t.requests === 0 && t.outputTokens === 0 && t.cost === 0) continue;
-    st.upsertAgent.run(a.sessionId, a.agentId, a.messages, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost);
-  }
   for (const [type, tally] of lineTypes) st.upsertLineType.run(batch.sourceId, type, tally.known ? 1 : 0, tally.count);
   const seenAt = new Date().toISOString();
+  const source = batch.problems.length > 0 ? (st.sourceById.get(batch.sourceId) as SourceRow) : null;
   for (const p of batch.problems) {
-    result.problems += st.insertProblem.run(source.claude_dir, source.rel_path, p.lineNo, p.byteOffset, p.kind, p.detail, seenAt).changes;
+    result.problems += st.insertProblem.run(source?.claude_dir, source?.rel_path, p.lineNo, p.byteOffset, p.kind, p.detail, seenAt).changes;
   }
   st.advanceSource.run(batch.nextOffset, batch.nextLineCount, batch.nextTail, batch.identity.ino, batch.identity.size, batch.identity.mtimeMs, batch.sourceId);
   return result;
-}
-
-function sessionDelta(map: Map<string, SessionDelta>, id: string): SessionDelta {
-  let d = map.get(id);
-  if (!d) {
-    d = { totals: emptyTotals(), messages: 0, toolUses: 0, first: null, last: null, project: null, sidechainProject: null };
-    map.set(id, d);
-  }
-  return d;
-}
-
-function agentDelta(map: Map<string, { sessionId: string; agentId: string; totals: Totals; messages: number }>, sessionId: string, agentId: string) {
-  const key = `${sessionId}\u0000${agentId}`;
-  let d = map.get(key);
-  if (!d) {
-    d = { sessionId, agentId, totals: emptyTotals(), messages: 0 };
-    map.set(key, d);
-  }
-  return d;
 }
 
 function touch(d: SessionDelta, entry: TranscriptEntry): void {
