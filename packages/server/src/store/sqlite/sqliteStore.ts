@@ -5,7 +5,7 @@ import type { HealthReport, SessionSummary } from '@claudelens/protocol';
 import { addTotals, emptyTotals, mergeRequest, requestKeyString, type RequestRecord, type Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import type { TranscriptEntry } from '../../core/entry.js';
-import type { AppliedBatch, IngestBatch, SessionFilter, SourceState, Store, StoreCounts, StoredMessage } from '../repository.js';
+import type { AppliedBatch, IngestBatch, RequestChange, SessionFilter, SourceState, Store, StoreCounts, StoredMessage } from '../repository.js';
 import { MIGRATIONS } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -112,6 +112,10 @@ class GroupDelta {
   readonly agents = new Map<string, AgentDelta>();
   /** A response's lines usually arrive together: requests written in this transaction. */
   readonly written = new Map<string, RequestRecord>();
+  /** `session \0 model` → priced. */
+  readonly models = new Map<string, boolean>();
+  /** `sourceId \0 line type` → lines read. */
+  readonly lineTypes = new Map<string, number>();
 
   session(id: string): SessionDelta {
     let d = this.sessions.get(id);
@@ -132,7 +136,24 @@ class GroupDelta {
     return d;
   }
 
+  countLine(sourceId: number, lineType: string): void {
+    const key = `${sourceId}\u0000${lineType}`;
+    this.lineTypes.set(key, (this.lineTypes.get(key) ?? 0) + 1);
+  }
+
+  forgetLines(sourceId: number): void {
+    for (const key of this.lineTypes.keys()) if (key.startsWith(`${sourceId}\u0000`)) this.lineTypes.delete(key);
+  }
+
   write(st: Statements): void {
+    for (const [key, count] of this.lineTypes) {
+      const [sourceId, type] = key.split('\u0000') as [string, string];
+      st.upsertLineType.run(Number(sourceId), type, KNOWN_LINE_TYPES.has(type) ? 1 : 0, count);
+    }
+    for (const [key, priced] of this.models) {
+      const [sessionId, model] = key.split('\u0000') as [string, string];
+      st.insertModel.run(sessionId, model, priced ? 1 : 0);
+    }
     for (const [id, d] of this.sessions) {
       const t = d.totals;
       st.upsertSession.run(id, d.project ?? d.sidechainProject, d.project ? 1 : 0, d.first, d.last, d.messages, d.toolUses, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost);
@@ -156,14 +177,13 @@ interface AgentDelta {
 
 function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta): AppliedBatch {
   const result: AppliedBatch = { newEntries: [], requestChanges: [], problems: 0 };
-  const lineTypes = new Map<string, { known: boolean; count: number }>();
-  const written = group.written;
-  if (batch.rewind) st.clearLineTypes.run(batch.sourceId);
+  if (batch.rewind) {
+    st.clearLineTypes.run(batch.sourceId);
+    group.forgetLines(batch.sourceId);
+  }
 
   for (const entry of batch.entries) {
-    const tally = lineTypes.get(entry.lineType) ?? { known: KNOWN_LINE_TYPES.has(entry.lineType), count: 0 };
-    tally.count++;
-    lineTypes.set(entry.lineType, tally);
+    group.countLine(batch.sourceId, entry.lineType);
     if (!entry.sessionId) continue;
     const session = group.session(entry.sessionId);
     touch(session, entry);
@@ -177,19 +197,15 @@ function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta): 
       session.toolUses += entry.toolUses.length;
     }
     if (entry.priced) {
-      const key = requestKeyString(entry.priced);
-      const change = mergeRequest(written.get(key) ?? readRequest(st, entry.priced), entry.priced);
+      const change = storeRequest(st, group.written, entry.priced);
       if (change) {
-        writeRequest(st, change.record);
-        written.set(key, change.record);
         addTotals(session.totals, change.delta);
         addTotals(agent.totals, change.delta);
-        st.insertModel.run(change.record.sessionId, change.record.model, change.record.costSource === 'unpriced' ? 0 : 1);
+        group.models.set(`${change.record.sessionId}\u0000${change.record.model}`, change.record.costSource !== 'unpriced');
         result.requestChanges.push(change);
       }
     }
   }
-  for (const [type, tally] of lineTypes) st.upsertLineType.run(batch.sourceId, type, tally.known ? 1 : 0, tally.count);
   const seenAt = new Date().toISOString();
   const source = batch.problems.length > 0 ? (st.sourceById.get(batch.sourceId) as SourceRow) : null;
   for (const p of batch.problems) {
@@ -262,9 +278,28 @@ function readRequest(st: Statements, key: RequestRecord): RequestRecord | undefi
   };
 }
 
-function writeRequest(st: Statements, r: RequestRecord): void {
+/**
+ * Records a line's request: inserted when new (the usual case: no lookup first), else merged
+ * with what is stored, where the line with more output wins.
+ */
+function storeRequest(st: Statements, written: Map<string, RequestRecord>, incoming: RequestRecord): RequestChange | null {
+  const key = requestKeyString(incoming);
+  const cached = written.get(key);
+  if (cached === undefined && requestRow(st.insertRequest, incoming).changes === 1) {
+    written.set(key, incoming);
+    return mergeRequest(undefined, incoming);
+  }
+  const change = mergeRequest(cached ?? readRequest(st, incoming), incoming);
+  if (change) {
+    requestRow(st.upsertRequest, change.record);
+    written.set(key, change.record);
+  }
+  return change;
+}
+
+function requestRow(statement: Statements['insertRequest'], r: RequestRecord): Database.RunResult {
   const u = r.usage;
-  st.upsertRequest.run(r.messageId, r.requestId, r.sessionId, r.agentId, r.model, r.timestamp, r.lineUuid, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, u.fast ? 1 : 0, r.cost, r.costSource);
+  return statement.run(r.messageId, r.requestId, r.sessionId, r.agentId, r.model, r.timestamp, r.lineUuid, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, u.fast ? 1 : 0, r.cost, r.costSource);
 }
 
 interface SessionRow {

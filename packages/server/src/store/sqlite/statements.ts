@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 
 type StatementName =
   | 'insertSource' | 'selectSource' | 'sourceById' | 'advanceSource' | 'clearLineTypes'
-  | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
+  | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'insertRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
   | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'allModels' | 'allAgents' | 'problemKinds'
   | 'unknownTypes' | 'listProblems' | 'counts';
 
@@ -26,6 +26,11 @@ export function prepareStatements(db: Database.Database): Statements {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     selectRequest: db.prepare('SELECT * FROM requests WHERE message_id = ? AND request_id = ?'),
+    insertRequest: db.prepare(
+      `INSERT INTO requests (message_id, request_id, session_id, agent_id, model, timestamp, line_uuid,
+         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id, request_id) DO NOTHING`,
+    ),
     upsertRequest: db.prepare(
       `INSERT OR REPLACE INTO requests (message_id, request_id, session_id, agent_id, model, timestamp, line_uuid,
          input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source)
