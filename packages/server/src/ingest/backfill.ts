@@ -41,6 +41,19 @@ const QUEUED_PER_WORKER = 32;
 /** Reads every transcript under the claude dirs up to its current end. */
 export async function backfill(ctx: IngestContext, claudeDirs: string[], options: BackfillOptions = {}): Promise<BackfillSummary> {
   const started = performance.now();
+  const useWorkers = options.storeSpec !== undefined && (options.workers ?? 2) > 0 && fs.existsSync(WORKER_URL);
+  // Started first, so that loading their modules overlaps with discovery.
+  const pool = useWorkers
+    ? startWorkers(options.workers ?? 2, { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock: new WriteLock().buffer })
+    : [];
+  try {
+    return await run(ctx, claudeDirs, options, pool, started);
+  } finally {
+    await Promise.all(pool.map((worker) => worker.terminate()));
+  }
+}
+
+async function run(ctx: IngestContext, claudeDirs: string[], options: BackfillOptions, pool: Worker[], started: number): Promise<BackfillSummary> {
   const files: TranscriptFile[] = [];
   let problems = 0;
   for (const dir of claudeDirs) {
@@ -64,10 +77,9 @@ export async function backfill(ctx: IngestContext, claudeDirs: string[], options
     options.onProgress?.(progress);
   };
 
-  const workers = options.storeSpec && fs.existsSync(WORKER_URL) ? Math.min(options.workers ?? 2, jobs.length) : 0;
-  if (workers > 0 && options.storeSpec) {
-    const lock = new WriteLock().buffer;
-    await inWorkers(jobs, workers, { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock }, onDone);
+  if (pool.length > 0) {
+    const pending = jobs.map((job, id) => ({ job, id }));
+    await Promise.all(pool.map((worker) => drive(worker, pending, jobs, onDone)));
   } else {
     const ingest = new GroupedIngest(ctx.store, ctx);
     for (const job of jobs) onDone(job, await ingest.run(job));
@@ -84,14 +96,15 @@ function sizeOf(file: string): number {
   }
 }
 
-async function inWorkers(jobs: SizedJob[], count: number, workerData: object, onDone: (job: SizedJob, result: JobResult) => void): Promise<void> {
-  const pending = jobs.map((job, id) => ({ job, id }));
-  const pool = Array.from({ length: count }, () => new Worker(WORKER_URL, { workerData }));
-  try {
-    await Promise.all(pool.map((worker) => drive(worker, pending, jobs, onDone)));
-  } finally {
-    await Promise.all(pool.map((worker) => worker.terminate()));
-  }
+/** An error a worker raised before it was driven, kept for `drive` to report. */
+const earlyErrors = new WeakMap<Worker, Error>();
+
+function startWorkers(count: number, workerData: object): Worker[] {
+  return Array.from({ length: count }, () => {
+    const worker = new Worker(WORKER_URL, { workerData });
+    worker.once('error', (error) => earlyErrors.set(worker, error));
+    return worker;
+  });
 }
 
 function drive(worker: Worker, pending: { job: SizedJob; id: number }[], jobs: SizedJob[], onDone: (job: SizedJob, result: JobResult) => void): Promise<void> {
@@ -116,7 +129,9 @@ function drive(worker: Worker, pending: { job: SizedJob; id: number }[], jobs: S
       }
     });
     worker.on('error', reject);
-    worker.on('exit', (code) => reject(new Error(`backfill worker exited with code ${code}`)));
-    feed();
+    worker.on('exit', (code) => reject(earlyErrors.get(worker) ?? new Error(`backfill worker exited with code ${code}`)));
+    const early = earlyErrors.get(worker);
+    if (early) reject(early);
+    else feed();
   });
 }
