@@ -89,9 +89,9 @@ export const MIGRATIONS: string[] = [
     fast INTEGER NOT NULL,
     cost REAL NOT NULL,
     cost_source TEXT NOT NULL,
-    PRIMARY KEY (message_id, request_id)
-  ) WITHOUT ROWID;
-  CREATE INDEX requests_session ON requests (session_id);
+    -- a rowid table: rows append in order and only the key index takes random inserts
+    UNIQUE (message_id, request_id)
+  );
   CREATE TABLE problems (
     id INTEGER PRIMARY KEY,
     claude_dir TEXT NOT NULL,
