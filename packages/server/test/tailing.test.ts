@@ -498,13 +498,15 @@ describe('a transcript rewritten in place', () => {
     const sid = randomUUID();
     const s = lines(sid);
     const file = path.join(projectDir, `${sid}.jsonl`);
-    const a = s.assistant({ output: 10 });
+    // Same timestamp, same length: only the uuid tells the two lines' ends apart.
+    const timestamp = '2026-11-21T10:00:00.000Z';
+    const a = assistantLine({ sessionId: sid, uuid: randomUUID(), messageId: 'msg_a', requestId: 'req_a', output: 10, timestamp });
     fs.writeFileSync(file, nl(a));
     await ingestFile(ctx, describeFile(home, relPathOf(home, file)));
     const inode = fs.statSync(file).ino;
 
     // B has exactly A's length, so the byte before the old offset is still a newline.
-    const b = s.assistant({ output: 11, uuid: randomUUID().replace(/.$/, '0') });
+    const b = assistantLine({ sessionId: sid, uuid: randomUUID(), messageId: 'msg_b', requestId: 'req_b', output: 11, timestamp });
     expect(Buffer.byteLength(b)).toBe(Buffer.byteLength(a));
     fs.writeFileSync(file, nl(b, s.user('next')));
     expect(fs.statSync(file).ino).toBe(inode);

@@ -16,7 +16,8 @@ export interface SourceState {
   tail: Buffer;
 }
 
-export const TAIL_BYTES = 32;
+// Enough to hold the line's uuid and timestamp, which Claude Code writes last.
+export const TAIL_BYTES = 128;
 
 export interface FileIdentity {
   ino: number;
