@@ -1,1 +1,2 @@
+export * from './live.js';
 export * from './report.js';

@@ -41,15 +41,13 @@ export async function ingestFile(ctx: IngestContext, file: TranscriptFile): Prom
       offset = 0;
       lines = 0;
     }
-    const [applied] = await ctx.store.applyBatches([batch]);
+    const applied = await ctx.store.applyBatches([batch]);
     result.bytes += batch.nextOffset - offset;
     result.lines += batch.nextLineCount - lines;
     offset = batch.nextOffset;
     lines = batch.nextLineCount;
-    if (applied) {
-      result.problems += applied.problems;
-      ctx.onApplied?.(applied, file);
-    }
+    result.problems += applied.problems;
+    ctx.onApplied?.(applied, file);
   }
   return result;
 }

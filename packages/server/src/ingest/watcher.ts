@@ -15,7 +15,12 @@ export interface TranscriptWatcher {
  * Follows appends to every transcript under the claude dirs using file-system events.
  * Reads of one file never overlap: an event during a read schedules one more read.
  */
-export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], options: TreeWatcherOptions = {}): TranscriptWatcher {
+export interface WatchOptions extends TreeWatcherOptions {
+  /** Milliseconds from a file event to the end of the read it caused. */
+  onRead?: (lagMs: number) => void;
+}
+
+export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], options: WatchOptions = {}): TranscriptWatcher {
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
 
@@ -25,11 +30,13 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
       return;
     }
     const relPath = path.relative(projectsDir(claudeDir), absPath).split(path.sep).join('/');
+    const since = performance.now();
     const run = (async () => {
       do {
         again.delete(absPath);
         await ingestFile(ctx, describeFile(claudeDir, relPath));
       } while (again.has(absPath));
+      options.onRead?.(performance.now() - since);
     })()
       .catch((error: Error) => options.onError?.(error))
       .finally(() => running.delete(absPath));

@@ -45,11 +45,31 @@ export interface RequestChange {
   delta: Totals;
 }
 
-/** The domain changes a batch made: what the live engine fans out. Duplicates are absent. */
+/** A session's stored totals. */
+export interface SessionTotals {
+  sessionId: string;
+  projectPath: string | null;
+  firstActivity: string | null;
+  lastActivity: string | null;
+  messageCount: number;
+  toolUseCount: number;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  cost: number;
+}
+
+/**
+ * The domain changes a commit made: what the live engine fans out. Lines already stored
+ * (duplicates) are absent; `sessions` holds the new totals of every session it touched.
+ */
 export interface AppliedBatch {
   newEntries: TranscriptEntry[];
   requestChanges: RequestChange[];
   problems: number;
+  sessions: SessionTotals[];
 }
 
 export interface SessionFilter {
@@ -94,7 +114,15 @@ export interface Store {
   /** The stored state of these files, registering the ones not seen before (one transaction). */
   sources(refs: { claudeDir: string; relPath: string }[]): Promise<SourceState[]>;
   /** Applies batches in order, atomically with their offsets; one transaction for all of them. */
-  applyBatches(batches: IngestBatch[]): Promise<AppliedBatch[]>;
+  applyBatches(batches: IngestBatch[]): Promise<AppliedBatch>;
+  /** Totals of the sessions active since `sinceIso` (by last activity): to seed live state. */
+  sessionTotals(sinceIso: string): Promise<SessionTotals[]>;
+  /** One session's totals, or undefined when no line of it was stored. */
+  session(sessionId: string): Promise<SessionTotals | undefined>;
+  /** The models a session used. */
+  sessionModels(sessionId: string): Promise<string[]>;
+  /** A session's last `limit` user and assistant messages, oldest first. */
+  recentMessages(sessionId: string, limit: number): Promise<StoredMessage[]>;
   /** A problem with a whole file (unreadable, vanished), not one of its lines. */
   recordFileProblem(claudeDir: string, relPath: string, kind: string, detail: string): Promise<void>;
   sessions(filter?: SessionFilter): Promise<SessionSummary[]>;

@@ -5,7 +5,7 @@ import type { HealthReport, SessionSummary } from '@claudelens/protocol';
 import { addTotals, emptyTotals, mergeRequest, requestKeyString, type RequestRecord, type Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import type { TranscriptEntry } from '../../core/entry.js';
-import type { AppliedBatch, IngestBatch, RequestChange, SessionFilter, SourceState, Store, StoreCounts, StoredMessage } from '../repository.js';
+import type { AppliedBatch, IngestBatch, RequestChange, SessionTotals, SessionFilter, SourceState, Store, StoreCounts, StoredMessage } from '../repository.js';
 import { MIGRATIONS } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -40,8 +40,9 @@ export function openSqliteStore(dataDir: string): Store {
   const apply = db.transaction((batches: IngestBatch[]) => {
     // Totals are summed over the whole group and written once per session and agent.
     const group = new GroupDelta();
-    const applied = batches.map((batch) => applyBatchSync(st, batch, group));
-    group.write(st);
+    const applied: AppliedBatch = { newEntries: [], requestChanges: [], problems: 0, sessions: [] };
+    for (const batch of batches) applyBatchSync(st, batch, group, applied);
+    applied.sessions = group.write(st);
     return applied;
   });
 
@@ -58,6 +59,19 @@ export function openSqliteStore(dataDir: string): Store {
     },
     async sessions(filter) {
       return listSessions(db, st, filter ?? {});
+    },
+    async sessionTotals(sinceIso) {
+      return (st.activeSessions.all(sinceIso) as SessionRow[]).map(toTotals);
+    },
+    async session(sessionId) {
+      const row = st.sessionById.get(sessionId) as SessionRow | undefined;
+      return row ? toTotals(row) : undefined;
+    },
+    async sessionModels(sessionId) {
+      return (st.modelsOfSession.all(sessionId) as { model: string }[]).map((r) => r.model);
+    },
+    async recentMessages(sessionId, limit) {
+      return (st.recentMessages.all(sessionId, limit) as MessageRow[]).reverse().map(toStoredMessage);
     },
     async messages(sessionId, page) {
       return sessionMessages(st, sessionId, page);
@@ -145,7 +159,8 @@ class GroupDelta {
     for (const key of this.lineTypes.keys()) if (key.startsWith(`${sourceId}\u0000`)) this.lineTypes.delete(key);
   }
 
-  write(st: Statements): void {
+  /** Writes the group's totals; returns the sessions' new totals. */
+  write(st: Statements): SessionTotals[] {
     for (const [key, count] of this.lineTypes) {
       const [sourceId, type] = key.split('\u0000') as [string, string];
       st.upsertLineType.run(Number(sourceId), type, KNOWN_LINE_TYPES.has(type) ? 1 : 0, count);
@@ -154,9 +169,11 @@ class GroupDelta {
       const [sessionId, model] = key.split('\u0000') as [string, string];
       st.insertModel.run(sessionId, model, priced ? 1 : 0);
     }
+    const totals: SessionTotals[] = [];
     for (const [id, d] of this.sessions) {
       const t = d.totals;
-      st.upsertSession.run(id, d.project ?? d.sidechainProject, d.project ? 1 : 0, d.first, d.last, d.messages, d.toolUses, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost);
+      const row = st.upsertSession.get(id, d.project ?? d.sidechainProject, d.project ? 1 : 0, d.first, d.last, d.messages, d.toolUses, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost) as SessionRow;
+      totals.push(toTotals(row));
       const project = d.project ?? d.sidechainProject;
       if (project) st.upsertProject.run(project, d.first, d.last);
     }
@@ -165,6 +182,7 @@ class GroupDelta {
       if (a.messages === 0 && t.requests === 0 && t.outputTokens === 0 && t.cost === 0) continue;
       st.upsertAgent.run(a.sessionId, a.agentId, a.messages, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost);
     }
+    return totals;
   }
 }
 
@@ -175,8 +193,7 @@ interface AgentDelta {
   messages: number;
 }
 
-function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta): AppliedBatch {
-  const result: AppliedBatch = { newEntries: [], requestChanges: [], problems: 0 };
+function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta, result: AppliedBatch): void {
   if (batch.rewind) {
     st.clearLineTypes.run(batch.sourceId);
     group.forgetLines(batch.sourceId);
@@ -212,7 +229,23 @@ function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta): 
     result.problems += st.insertProblem.run(source?.claude_dir, source?.rel_path, p.lineNo, p.byteOffset, p.kind, p.detail, seenAt).changes;
   }
   st.advanceSource.run(batch.nextOffset, batch.nextLineCount, batch.nextTail, batch.identity.ino, batch.identity.size, batch.identity.mtimeMs, batch.sourceId);
-  return result;
+}
+
+function toTotals(row: SessionRow): SessionTotals {
+  return {
+    sessionId: row.id,
+    projectPath: row.project_path,
+    firstActivity: row.first_activity,
+    lastActivity: row.last_activity,
+    messageCount: row.message_count,
+    toolUseCount: row.tool_use_count,
+    requests: row.request_count,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cacheCreationTokens: row.cache_creation_tokens,
+    cacheReadTokens: row.cache_read_tokens,
+    cost: row.cost,
+  };
 }
 
 function touch(d: SessionDelta, entry: TranscriptEntry): void {
@@ -418,7 +451,11 @@ interface MessageRow {
 function sessionMessages(st: Statements, sessionId: string, page: { after?: string; limit: number }): StoredMessage[] {
   const [afterTime = '', afterId = '0'] = page.after?.split('|') ?? [];
   const rows = st.sessionMessages.all(sessionId, afterTime, afterTime, Number(afterId) || 0, page.limit) as MessageRow[];
-  return rows.map((r) => ({
+  return rows.map(toStoredMessage);
+}
+
+function toStoredMessage(r: MessageRow): StoredMessage {
+  return {
     cursor: `${r.timestamp ?? ''}|${r.id}`,
     uuid: r.uuid,
     parentUuid: r.parent_uuid,
@@ -432,5 +469,5 @@ function sessionMessages(st: Statements, sessionId: string, page: { after?: stri
     isMeta: r.is_meta === 1,
     model: r.model,
     location: { claudeDir: r.claude_dir, relPath: r.rel_path, byteOffset: r.byte_offset, byteLength: r.byte_length },
-  }));
+  };
 }

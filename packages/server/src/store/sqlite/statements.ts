@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 type StatementName =
   | 'insertSource' | 'selectSource' | 'sourceById' | 'advanceSource' | 'clearLineTypes'
   | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'insertRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
-  | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'allModels' | 'allAgents' | 'problemKinds'
+  | 'activeSessions' | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'sessionById' | 'modelsOfSession' | 'recentMessages' | 'allModels' | 'allAgents' | 'problemKinds'
   | 'unknownTypes' | 'listProblems' | 'counts';
 
 export type Statements = Record<StatementName, Database.Statement>;
@@ -56,8 +56,10 @@ export function prepareStatements(db: Database.Database): Statements {
          output_tokens = sessions.output_tokens + excluded.output_tokens,
          cache_creation_tokens = sessions.cache_creation_tokens + excluded.cache_creation_tokens,
          cache_read_tokens = sessions.cache_read_tokens + excluded.cache_read_tokens,
-         cost = sessions.cost + excluded.cost`,
+         cost = sessions.cost + excluded.cost
+       RETURNING *`,
     ),
+    activeSessions: db.prepare('SELECT * FROM sessions WHERE last_activity >= ? ORDER BY last_activity DESC'),
     upsertProject: db.prepare(
       `INSERT INTO projects (path, first_activity, last_activity) VALUES (?, ?, ?)
        ON CONFLICT (path) DO UPDATE SET
@@ -85,6 +87,13 @@ export function prepareStatements(db: Database.Database): Statements {
       `SELECT m.*, s.claude_dir, s.rel_path FROM messages m JOIN sources s ON s.id = m.source_id
        WHERE m.session_id = ? AND (COALESCE(m.timestamp, '') > ? OR (COALESCE(m.timestamp, '') = ? AND m.id > ?))
        ORDER BY COALESCE(m.timestamp, ''), m.id LIMIT ?`,
+    ),
+    sessionById: db.prepare('SELECT * FROM sessions WHERE id = ?'),
+    modelsOfSession: db.prepare('SELECT model FROM session_models WHERE session_id = ? ORDER BY model'),
+    recentMessages: db.prepare(
+      `SELECT m.*, s.claude_dir, s.rel_path FROM messages m JOIN sources s ON s.id = m.source_id
+       WHERE m.session_id = ? AND m.line_type IN ('user', 'assistant')
+       ORDER BY COALESCE(m.timestamp, '') DESC, m.id DESC LIMIT ?`,
     ),
     allModels: db.prepare('SELECT session_id, model, priced FROM session_models ORDER BY session_id, model'),
     allAgents: db.prepare('SELECT * FROM agents ORDER BY session_id, agent_id'),

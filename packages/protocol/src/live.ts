@@ -1,0 +1,213 @@
+import { z } from 'zod';
+
+// The wire contract of the live engine: every REST body and WebSocket event, from the two
+// specs in shared/spec (000: per-session stat cards and feed; 001: the activity monitor).
+// Field names are the specs' own (snake_case). docs/api.md documents each with an example.
+
+export const SessionStatusSchema = z.enum(['active', 'idle', 'thinking', 'ended']);
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+export const StatTypeSchema = z.enum(['messages', 'tools', 'tokens', 'cost']);
+export type StatType = z.infer<typeof StatTypeSchema>;
+
+/** A stat as the card shows it: the number and its text ("262", "18", "45K", "$0.45"). */
+export const StatValueSchema = z.object({ value: z.number(), formatted_value: z.string() });
+export type StatValue = z.infer<typeof StatValueSchema>;
+
+export const LiveStatsSchema = z.object({
+  session_id: z.string(),
+  messages: StatValueSchema,
+  tools: StatValueSchema,
+  tokens: StatValueSchema,
+  cost: StatValueSchema,
+});
+export type LiveStats = z.infer<typeof LiveStatsSchema>;
+
+/** Spec 000's `new_message.message`. */
+export const LiveMessageSchema = z.object({
+  uuid: z.string(),
+  author: z.string(),
+  timestamp: z.string(),
+  preview: z.string(),
+  tool_used: z.string().optional(),
+});
+export type LiveMessage = z.infer<typeof LiveMessageSchema>;
+
+/** GET /api/v1/analytics/session/live?session_id= */
+export const SessionLiveSchema = z.object({
+  session_id: z.string(),
+  project: z.string().nullable(),
+  status: SessionStatusSchema,
+  started_at: z.string().nullable(),
+  last_activity: z.string().nullable(),
+  models: z.array(z.string()),
+  stats: LiveStatsSchema.omit({ session_id: true }),
+  recent_messages: z.array(LiveMessageSchema),
+});
+export type SessionLive = z.infer<typeof SessionLiveSchema>;
+
+/** Spec 001's `active_sessions[]` item. */
+export const ActiveSessionSchema = z.object({
+  session_id: z.string(),
+  project: z.string(),
+  started_at: z.string(),
+  message_count: z.number().int().nonnegative(),
+  current_cost: z.number().nonnegative(),
+  last_activity: z.string(),
+  status: z.enum(['active', 'idle', 'thinking']),
+});
+export type ActiveSession = z.infer<typeof ActiveSessionSchema>;
+
+/** Spec 001's `recent_activity[]` item; `session_id` and `uuid` added so a client can link it. */
+export const RecentActivitySchema = z.object({
+  timestamp: z.string(),
+  type: z.string(),
+  project: z.string(),
+  summary: z.string(),
+  cost: z.number().nonnegative(),
+  session_id: z.string(),
+  uuid: z.string().optional(),
+  tool: z.string().optional(),
+});
+export type RecentActivity = z.infer<typeof RecentActivitySchema>;
+
+export const LiveMetricsSchema = z.object({
+  messages_per_minute: z.number().nonnegative(),
+  active_sessions: z.number().int().nonnegative(),
+  cost_per_hour_rate: z.number().nonnegative(),
+  active_projects: z.array(z.string()),
+});
+export type LiveMetrics = z.infer<typeof LiveMetricsSchema>;
+
+/** GET /api/v1/analytics/live-activity */
+export const LiveActivitySchema = z.object({
+  active_sessions: z.array(ActiveSessionSchema),
+  recent_activity: z.array(RecentActivitySchema),
+  live_metrics: LiveMetricsSchema,
+});
+export type LiveActivity = z.infer<typeof LiveActivitySchema>;
+
+/** GET /api/v1/analytics/active-sessions */
+export const ActiveSessionsSchema = z.object({ active_sessions: z.array(ActiveSessionSchema) });
+export type ActiveSessions = z.infer<typeof ActiveSessionsSchema>;
+
+export const MetricUpdatesSchema = z.object({
+  active_sessions: z.number().int().nonnegative(),
+  messages_per_minute: z.number().nonnegative(),
+  current_cost_rate: z.number().nonnegative(),
+});
+export type MetricUpdates = z.infer<typeof MetricUpdatesSchema>;
+
+export const AlertSchema = z.object({
+  id: z.string(),
+  rule: z.string(),
+  severity: z.enum(['info', 'warning', 'critical']),
+  message: z.string(),
+  session_id: z.string().nullable(),
+  project: z.string().nullable(),
+  value: z.number(),
+  threshold: z.number(),
+  triggered_at: z.string(),
+  acknowledged: z.boolean(),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+
+export const AlertListSchema = z.object({ alerts: z.array(AlertSchema) });
+
+/** Every 4xx/5xx body. */
+export const ErrorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), parameter: z.string().optional() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+// ---- WebSocket events. Every event carries `seq`, increasing by one per channel. ----
+
+const seq = z.number().int().nonnegative();
+
+/** Sent on a channel before its snapshot when a resume with `?since=` cannot be served, and to a client that fell too far behind. */
+export const ResyncEventSchema = z.object({ type: z.literal('resync'), seq, reason: z.enum(['gap', 'slow_consumer', 'restart']) });
+/** The reply to a client's `{"type":"ping"}`. */
+export const PongEventSchema = z.object({ type: z.literal('pong'), seq });
+
+/** /ws/stats/{session_id}: spec 000's stat update. The current values are sent on connect with delta 0 and animation "none". */
+export const StatUpdateEventSchema = z.object({
+  type: z.literal('stat_update'),
+  seq,
+  stat_type: StatTypeSchema,
+  session_id: z.string(),
+  timestamp: z.string(),
+  update: z.object({
+    new_value: z.number(),
+    formatted_value: z.string(),
+    delta: z.number(),
+    animation: z.enum(['increment', 'none']),
+  }),
+});
+export type StatUpdateEvent = z.infer<typeof StatUpdateEventSchema>;
+export const StatsChannelEventSchema = z.discriminatedUnion('type', [StatUpdateEventSchema, ResyncEventSchema, PongEventSchema]);
+export type StatsChannelEvent = z.infer<typeof StatsChannelEventSchema>;
+
+/** /ws/session/{session_id}: spec 000's new message. */
+export const SessionMessageEventSchema = z.object({
+  type: z.literal('new_message'),
+  seq,
+  session_id: z.string(),
+  message: LiveMessageSchema,
+});
+/** /ws/session/{session_id}: the session's status changed. */
+export const SessionStatusEventSchema = z.object({
+  type: z.literal('session_update'),
+  seq,
+  session_id: z.string(),
+  timestamp: z.string(),
+  status: SessionStatusSchema,
+  previous_status: SessionStatusSchema.nullable(),
+});
+/** /ws/session/{session_id}: first frame (and after a resync): the REST session/live body. */
+export const SessionSnapshotEventSchema = z.object({ type: z.literal('snapshot'), seq, data: SessionLiveSchema });
+export const SessionChannelEventSchema = z.discriminatedUnion('type', [
+  SessionMessageEventSchema,
+  SessionStatusEventSchema,
+  SessionSnapshotEventSchema,
+  ResyncEventSchema,
+  PongEventSchema,
+]);
+export type SessionChannelEvent = z.infer<typeof SessionChannelEventSchema>;
+
+/** /ws/activity-stream: spec 001's envelope. */
+export const ActivityDataSchema = z.object({
+  session_id: z.string(),
+  project: z.string().optional(),
+  message_type: z.string().optional(),
+  cost: z.number().optional(),
+  tool: z.string().optional(),
+  uuid: z.string().optional(),
+  summary: z.string().optional(),
+  status: SessionStatusSchema.optional(),
+  previous_status: SessionStatusSchema.nullable().optional(),
+  alert: AlertSchema.optional(),
+});
+export const ActivityEventSchema = z.object({
+  type: z.enum(['new_message', 'session_started', 'session_ended', 'session_update', 'alert_triggered']),
+  seq,
+  timestamp: z.string(),
+  data: ActivityDataSchema,
+});
+export type ActivityEvent = z.infer<typeof ActivityEventSchema>;
+export const ActivitySnapshotEventSchema = z.object({ type: z.literal('snapshot'), seq, timestamp: z.string(), data: LiveActivitySchema });
+export const ActivityChannelEventSchema = z.union([ActivityEventSchema, ActivitySnapshotEventSchema, ResyncEventSchema, PongEventSchema]);
+export type ActivityChannelEvent = z.infer<typeof ActivityChannelEventSchema>;
+
+/** /ws/metrics-updates: spec 001's metric update; sent on connect, on change and every second while anything is active. */
+export const MetricUpdateEventSchema = z.object({
+  type: z.literal('metric_update'),
+  seq,
+  timestamp: z.string(),
+  data: z.object({ metric_updates: MetricUpdatesSchema }),
+});
+export type MetricUpdateEvent = z.infer<typeof MetricUpdateEventSchema>;
+export const MetricsChannelEventSchema = z.discriminatedUnion('type', [MetricUpdateEventSchema, ResyncEventSchema, PongEventSchema]);
+export type MetricsChannelEvent = z.infer<typeof MetricsChannelEventSchema>;
+
+/** What a client may send on any channel. */
+export const ClientMessageSchema = z.object({ type: z.literal('ping') });

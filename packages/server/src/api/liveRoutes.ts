@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { LiveQueries } from '../live/liveQueries.js';
+import { notFound, requireParam } from './errors.js';
+
+/** Spec 000 and 001 REST endpoints: the live state of a session, and of everything. */
+export function registerLiveRoutes(app: FastifyInstance, queries: LiveQueries): void {
+  app.get('/api/v1/analytics/session/live', async (request, reply) => {
+    const sessionId = requireParam(request.query, 'session_id', reply);
+    if (sessionId === null) return reply;
+    return (await queries.sessionLive(sessionId)) ?? notFound(reply, `no session ${sessionId}`);
+  });
+
+  app.get('/api/v1/analytics/stats/live', async (request, reply) => {
+    const sessionId = requireParam(request.query, 'session_id', reply);
+    if (sessionId === null) return reply;
+    return (await queries.statsLive(sessionId)) ?? notFound(reply, `no session ${sessionId}`);
+  });
+
+  app.get('/api/v1/analytics/live-activity', async () => queries.liveActivity());
+
+  app.get('/api/v1/analytics/active-sessions', async () => queries.activeSessions());
+}

@@ -1,0 +1,97 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { buildServer } from '../api/buildServer.js';
+import type { Config } from '../config/config.js';
+import type { LiveConfig } from '../config/liveConfig.js';
+import { LiveState } from '../core/live/liveState.js';
+import { backfill } from '../ingest/backfill.js';
+import { watchTranscripts, type TranscriptWatcher } from '../ingest/watcher.js';
+import { ringSize } from '../live/channels.js';
+import { Hub } from '../live/hub.js';
+import { LiveEngine } from '../live/liveEngine.js';
+import { LiveQueries } from '../live/liveQueries.js';
+import type { Store } from '../store/repository.js';
+import { openServices } from './openServices.js';
+
+export interface ServeSettings {
+  host: string;
+  port: number;
+  poll?: boolean;
+  live: LiveConfig;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  store: Store;
+  engine: LiveEngine;
+  watcher: TranscriptWatcher;
+  close(): Promise<void>;
+}
+
+/** The composition of `serve`: store, live state, hub, HTTP and WebSocket, backfill, then watch. */
+export async function startServer(config: Config, settings: ServeSettings, logger?: FastifyBaseLogger): Promise<RunningServer> {
+  const { ctx, storeSpec } = openServices(config);
+  const thresholds = { idleAfterMs: settings.live.status.idleAfterSeconds * 1000, endedAfterMs: settings.live.status.endedAfterSeconds * 1000 };
+  const state = new LiveState(thresholds, Date.now);
+  const hub = new Hub(ringSize);
+  const engine = new LiveEngine(state, hub);
+  const queries = new LiveQueries(state, ctx.store);
+  const counters = { connected: 0, sent: 0, coalesced: 0, dropped: 0 };
+  const ingest = { lines: 0, problems: 0, lastLagMs: 0, startedAt: Date.now() };
+  let phase: 'backfilling' | 'live' = 'backfilling';
+
+  const app = await buildServer({
+    state: { phase: () => phase },
+    queries,
+    ws: { hub, engine, queries, counters },
+    logger,
+    metrics: {
+      read: () => [
+        { name: 'claudelens_ingest_lines_total', help: 'Transcript lines stored since start', type: 'counter', value: ingest.lines },
+        { name: 'claudelens_ingest_lines_per_second', help: 'Lines stored per second since start', type: 'gauge', value: ingest.lines / Math.max(1, (Date.now() - ingest.startedAt) / 1000) },
+        { name: 'claudelens_ingest_lag_ms', help: 'Time from a file event to its lines being stored, last read', type: 'gauge', value: ingest.lastLagMs },
+        { name: 'claudelens_parse_errors_total', help: 'Parse problems recorded since start', type: 'counter', value: ingest.problems },
+        { name: 'claudelens_ws_clients', help: 'Connected WebSocket clients', type: 'gauge', value: counters.connected },
+        { name: 'claudelens_ws_events_sent_total', help: 'WebSocket frames sent', type: 'counter', value: counters.sent },
+        { name: 'claudelens_ws_events_coalesced_total', help: 'Stat updates merged into a later one', type: 'counter', value: counters.coalesced + engine.coalesced },
+        { name: 'claudelens_ws_events_dropped_total', help: 'Queued frames dropped for a resync (slow clients)', type: 'counter', value: counters.dropped },
+        { name: 'claudelens_live_sessions', help: 'Sessions not ended', type: 'gauge', value: state.activeSessions().length },
+      ],
+    },
+  });
+  await app.listen({ host: settings.host, port: settings.port });
+  const address = app.server.address();
+  const url = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : '';
+
+  const summary = await backfill(ctx, config.claudeDirs, { storeSpec });
+  logger?.info(summary, 'backfill done');
+  state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
+  ctx.onApplied = (applied) => {
+    ingest.lines += applied.newEntries.length;
+    ingest.problems += applied.problems;
+    engine.onApplied(applied);
+  };
+  const watcher = watchTranscripts(ctx, config.claudeDirs, {
+    poll: settings.poll,
+    onError: (error) => logger?.warn({ err: error }, 'watch error'),
+    onRead: (lagMs) => (ingest.lastLagMs = lagMs),
+  });
+  await watcher.rescan();
+  engine.start();
+  phase = 'live';
+  logger?.info({ url, claudeDirs: config.claudeDirs }, 'live');
+
+  return {
+    app,
+    url,
+    store: ctx.store,
+    engine,
+    watcher,
+    async close() {
+      engine.stop();
+      await app.close();
+      await watcher.close();
+      await ctx.store.close();
+    },
+  };
+}

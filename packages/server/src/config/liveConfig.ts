@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { UsageError } from './config.js';
+
+/**
+ * The serve config file (`--config FILE`, JSON): status thresholds and, later, alert rules and
+ * webhooks. Every field is optional; docs/api.md lists the defaults.
+ */
+export const LiveConfigSchema = z
+  .object({
+    status: z
+      .object({
+        idleAfterSeconds: z.number().positive().default(120),
+        endedAfterSeconds: z.number().positive().default(1800),
+      })
+      .strict()
+      .default({ idleAfterSeconds: 120, endedAfterSeconds: 1800 }),
+  })
+  .strict();
+export type LiveConfig = z.infer<typeof LiveConfigSchema>;
+
+export function loadLiveConfig(file: string | null): LiveConfig {
+  let raw: unknown = {};
+  if (file) {
+    try {
+      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`cannot read config ${file}: ${(error as Error).message}`);
+    }
+  }
+  const parsed = LiveConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`config ${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,319 @@
+import type { ActiveSession, LiveMessage, LiveMetrics, MetricUpdates, RecentActivity, SessionStatus, StatType } from '@claudelens/protocol';
+import type { TranscriptEntry } from '../entry.js';
+import { RateWindow } from './rateWindow.js';
+import { sessionStatus, type StatusThresholds, type Turn } from './sessionStatus.js';
+
+/** A session's totals, as the store keeps them (see store/repository.ts SessionTotals). */
+export interface SessionFacts {
+  sessionId: string;
+  projectPath: string | null;
+  firstActivity: string | null;
+  lastActivity: string | null;
+  messageCount: number;
+  toolUseCount: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  cost: number;
+}
+
+/** What one commit changed, as the live state needs it. */
+export interface LiveInput {
+  newEntries: TranscriptEntry[];
+  /** Cost added by each line whose request it priced, by line uuid. */
+  costByLine: Map<string, number>;
+  /** What the commit added to each session's tokens and cost (request deltas). */
+  usageDeltas: Map<string, { tokens: number; cost: number }>;
+  sessions: SessionFacts[];
+}
+
+export type Stats = Record<StatType, number>;
+
+export interface LiveSession {
+  sessionId: string;
+  project: string | null;
+  startedAt: string | null;
+  lastActivity: string | null;
+  lastActivityMs: number;
+  stats: Stats;
+  turn: Turn;
+  status: SessionStatus;
+  /** When the current `thinking` stretch began. */
+  thinkingSinceMs: number | null;
+  recent: LiveMessage[];
+}
+
+export type LiveEvent =
+  | { kind: 'message'; sessionId: string; project: string | null; lineType: string; message: LiveMessage; cost: number }
+  | { kind: 'stats'; sessionId: string; changes: { stat: StatType; value: number; delta: number }[] }
+  | { kind: 'status'; sessionId: string; project: string | null; status: SessionStatus; previous: SessionStatus | null }
+  | { kind: 'started'; sessionId: string; project: string | null }
+  | { kind: 'ended'; sessionId: string; project: string | null };
+
+const STATS: StatType[] = ['messages', 'tools', 'tokens', 'cost'];
+const RECENT_PER_SESSION = 20;
+const RECENT_ACTIVITY = 50;
+const HOUR = 3600;
+
+export function statsOf(f: SessionFacts): Stats {
+  return {
+    messages: f.messageCount,
+    tools: f.toolUseCount,
+    tokens: f.inputTokens + f.outputTokens + f.cacheCreationTokens + f.cacheReadTokens,
+    cost: f.cost,
+  };
+}
+
+/**
+ * The live view of every session: stats, status, recent messages, rates. Pure: it is fed what
+ * the store committed and the time, and answers with domain events; adapters fan them out.
+ */
+export class LiveState {
+  private readonly sessions = new Map<string, LiveSession>();
+  private readonly messages = new RateWindow(HOUR);
+  private readonly cost = new RateWindow(HOUR);
+  private readonly tokens = new RateWindow(HOUR);
+  private readonly activity: RecentActivity[] = [];
+
+  constructor(
+    private readonly thresholds: StatusThresholds,
+    private readonly now: () => number,
+  ) {}
+
+  /** Sessions known from the store at start-up; no events. */
+  seed(facts: SessionFacts[]): void {
+    const now = this.now();
+    for (const f of facts) {
+      const lastActivityMs = f.lastActivity ? Math.min(Date.parse(f.lastActivity), now) : 0;
+      this.sessions.set(f.sessionId, {
+        sessionId: f.sessionId,
+        project: f.projectPath,
+        startedAt: f.firstActivity,
+        lastActivity: f.lastActivity,
+        lastActivityMs,
+        stats: statsOf(f),
+        turn: 'done',
+        status: sessionStatus('done', lastActivityMs, now, this.thresholds),
+        thinkingSinceMs: null,
+        recent: [],
+      });
+    }
+  }
+
+  apply(input: LiveInput): LiveEvent[] {
+    const now = this.now();
+    const events: LiveEvent[] = [];
+    const touched = new Map<string, { before: Stats; after: SessionFacts }>();
+    for (const facts of input.sessions) {
+      const known = this.sessions.get(facts.sessionId);
+      touched.set(facts.sessionId, { before: known ? { ...known.stats } : statsBefore(facts, input), after: facts });
+    }
+    for (const entry of input.newEntries) {
+      if (!entry.sessionId) continue;
+      const session = this.session(entry.sessionId, touched.get(entry.sessionId)?.after ?? null);
+      this.observe(session, entry, now);
+      if (entry.lineType !== 'user' && entry.lineType !== 'assistant') continue;
+      const message = toLiveMessage(entry);
+      const cost = input.costByLine.get(entry.uuid ?? '') ?? 0;
+      session.recent.push(message);
+      if (session.recent.length > RECENT_PER_SESSION) session.recent.shift();
+      const at = entry.timestamp ? Date.parse(entry.timestamp) : now;
+      this.messages.add(at, 1, now);
+      this.cost.add(at, cost, now);
+      this.tokens.add(at, entry.priced ? tokensOf(entry) : 0, now);
+      this.remember({
+        timestamp: message.timestamp,
+        type: entry.author === 'tool' ? 'tool_result' : message.tool_used ? 'tool_use' : entry.lineType,
+        project: session.project ?? '',
+        summary: message.preview,
+        cost,
+        session_id: session.sessionId,
+        uuid: message.uuid,
+        ...(message.tool_used ? { tool: message.tool_used } : {}),
+      });
+      events.push({ kind: 'message', sessionId: session.sessionId, project: session.project, lineType: entry.lineType, message, cost });
+    }
+    for (const [sessionId, { before, after }] of touched) {
+      const session = this.session(sessionId, after);
+      const stats = statsOf(after);
+      const from = before;
+      const changes = STATS.filter((s) => stats[s] !== from[s]).map((stat) => ({ stat, value: stats[stat], delta: stats[stat] - from[stat] }));
+      session.stats = stats;
+      session.project = session.project ?? after.projectPath;
+      session.startedAt = after.firstActivity;
+      if (changes.length > 0) events.push({ kind: 'stats', sessionId, changes });
+    }
+    events.push(...this.tick());
+    return events;
+  }
+
+  /** Status changes that time alone causes (idle, ended); call a few times a second. */
+  tick(): LiveEvent[] {
+    const now = this.now();
+    const events: LiveEvent[] = [];
+    for (const session of this.sessions.values()) {
+      const status = sessionStatus(session.turn, session.lastActivityMs, now, this.thresholds);
+      if (status === session.status) continue;
+      const previous = session.status;
+      session.status = status;
+      session.thinkingSinceMs = status === 'thinking' ? (previous === 'thinking' ? session.thinkingSinceMs : now) : null;
+      if (previous === 'ended') events.push({ kind: 'started', sessionId: session.sessionId, project: session.project });
+      events.push({ kind: 'status', sessionId: session.sessionId, project: session.project, status, previous });
+      if (status === 'ended') events.push({ kind: 'ended', sessionId: session.sessionId, project: session.project });
+    }
+    return events;
+  }
+
+  get(sessionId: string): LiveSession | undefined {
+    return this.sessions.get(sessionId);
+  }
+
+  all(): IterableIterator<LiveSession> {
+    return this.sessions.values();
+  }
+
+  activeSessions(): ActiveSession[] {
+    const active: ActiveSession[] = [];
+    for (const s of this.sessions.values()) {
+      if (s.status === 'ended') continue;
+      active.push({
+        session_id: s.sessionId,
+        project: s.project ?? '',
+        started_at: s.startedAt ?? s.lastActivity ?? '',
+        message_count: s.stats.messages,
+        current_cost: s.stats.cost,
+        last_activity: s.lastActivity ?? '',
+        status: s.status,
+      });
+    }
+    return active.sort((a, b) => b.last_activity.localeCompare(a.last_activity));
+  }
+
+  recentActivity(): RecentActivity[] {
+    return [...this.activity].reverse();
+  }
+
+  /** messages_per_minute: messages timestamped in the last 60 s. current_cost_rate: cost of the last 60 s × 60 ($/h at this minute's pace). */
+  metricUpdates(): MetricUpdates {
+    const now = this.now();
+    return {
+      active_sessions: this.activeSessions().length,
+      messages_per_minute: this.messages.sum(60, now),
+      current_cost_rate: this.cost.sum(60, now) * 60,
+    };
+  }
+
+  /** cost_per_hour_rate: cost timestamped in the last hour ($ per trailing hour). */
+  liveMetrics(): LiveMetrics {
+    const now = this.now();
+    const active = this.activeSessions();
+    return {
+      messages_per_minute: this.messages.sum(60, now),
+      active_sessions: active.length,
+      cost_per_hour_rate: this.cost.sum(HOUR, now),
+      active_projects: [...new Set(active.map((s) => s.project).filter(Boolean))].sort(),
+    };
+  }
+
+  /** Per-minute series over the last hour, oldest first, for sparklines. */
+  series(kind: 'messages' | 'cost' | 'tokens', minutes = 60): number[] {
+    const now = this.now();
+    const window = kind === 'messages' ? this.messages : kind === 'cost' ? this.cost : this.tokens;
+    const out: number[] = [];
+    for (let m = minutes - 1; m >= 0; m--) out.push(window.sum(60 * (m + 1), now) - window.sum(60 * m, now));
+    return out;
+  }
+
+  /** A session not seen before starts `ended`: its first activity makes it start. */
+  private session(id: string, facts: SessionFacts | null): LiveSession {
+    let session = this.sessions.get(id);
+    if (!session) {
+      session = {
+        sessionId: id,
+        project: facts?.projectPath ?? null,
+        startedAt: facts?.firstActivity ?? null,
+        lastActivity: null,
+        lastActivityMs: 0,
+        stats: zeroStats(),
+        turn: 'done',
+        status: 'ended',
+        thinkingSinceMs: null,
+        recent: [],
+      };
+      this.sessions.set(id, session);
+    }
+    return session;
+  }
+
+  private observe(session: LiveSession, entry: TranscriptEntry, now: number): void {
+    const at = entry.timestamp ? Math.min(Date.parse(entry.timestamp), now) : now;
+    if (at > session.lastActivityMs) {
+      session.lastActivityMs = at;
+      session.lastActivity = new Date(at).toISOString();
+    }
+    if (entry.cwd && !session.project && !entry.isSidechain) session.project = entry.cwd;
+    if (entry.agentId === '') session.turn = turnAfter(entry, session.turn);
+  }
+
+  private remember(item: RecentActivity): void {
+    this.activity.push(item);
+    if (this.activity.length > RECENT_ACTIVITY) this.activity.shift();
+  }
+}
+
+/** A session first seen in this commit: its stats before it, from its totals after it. */
+function statsBefore(after: SessionFacts, input: LiveInput): Stats {
+  const stats = statsOf(after);
+  const usage = input.usageDeltas.get(after.sessionId);
+  let messages = 0;
+  let tools = 0;
+  for (const entry of input.newEntries) {
+    if (entry.sessionId !== after.sessionId) continue;
+    if (entry.lineType === 'user' || entry.lineType === 'assistant') messages++;
+    tools += entry.toolUses.length;
+  }
+  return {
+    messages: stats.messages - messages,
+    tools: stats.tools - tools,
+    tokens: stats.tokens - (usage?.tokens ?? 0),
+    cost: stats.cost - (usage?.cost ?? 0),
+  };
+}
+
+function zeroStats(): Stats {
+  return { messages: 0, tools: 0, tokens: 0, cost: 0 };
+}
+
+function tokensOf(entry: TranscriptEntry): number {
+  const u = entry.priced?.usage;
+  return u ? u.input + u.output + u.cacheWrite5m + u.cacheWrite1h + u.cacheRead : 0;
+}
+
+function toLiveMessage(entry: TranscriptEntry): LiveMessage {
+  const tool = entry.toolUses[0]?.name;
+  return {
+    uuid: entry.uuid ?? '',
+    author: entry.author ?? entry.lineType,
+    timestamp: entry.timestamp ?? new Date().toISOString(),
+    preview: entry.preview,
+    ...(tool ? { tool_used: tool } : {}),
+  };
+}
+
+/** What the main thread waits for after this line. */
+export function turnAfter(entry: TranscriptEntry, current: Turn): Turn {
+  if (entry.lineType === 'assistant') {
+    if (entry.isApiError) return 'done';
+    return entry.toolUses.length > 0 ? 'waiting-for-tool' : 'done';
+  }
+  if (entry.lineType === 'user') {
+    if (entry.isMeta) return current;
+    if (entry.toolResults.length > 0) return 'waiting-for-model';
+    const text = entry.preview;
+    if (text.startsWith('[Request interrupted') || text.startsWith('<local-command') || text.startsWith('<command-')) return 'done';
+    return 'waiting-for-model';
+  }
+  if (entry.lineType === 'system' && entry.preview.startsWith('turn_duration')) return 'done';
+  return current;
+}

@@ -1,0 +1,13 @@
+/** Channel names in the hub, one per WebSocket path (spec 000 and 001). */
+export const channels = {
+  session: (sessionId: string) => `session:${sessionId}`,
+  stats: (sessionId: string) => `stats:${sessionId}`,
+  activity: 'activity',
+  metrics: 'metrics',
+} as const;
+
+export function ringSize(channel: string): number {
+  if (channel === channels.activity) return 4096;
+  if (channel === channels.metrics) return 64;
+  return 256;
+}

@@ -1,0 +1,88 @@
+/** Anything published on a channel; the hub adds `seq`. */
+export type ChannelEvent = { type: string; seq: number } & Record<string, unknown>;
+
+export interface Subscriber {
+  /** Called with each event in seq order. */
+  deliver(event: ChannelEvent): void;
+}
+
+export interface Subscription {
+  /** Events after `since`, when the ring still holds them all; null when the client must resync. */
+  replay: ChannelEvent[] | null;
+  /** The channel's last seq at subscription time. */
+  seq: number;
+  unsubscribe(): void;
+}
+
+interface Channel {
+  seq: number;
+  ring: ChannelEvent[];
+  capacity: number;
+  subscribers: Set<Subscriber>;
+}
+
+/**
+ * In-process fan-out: named channels, each with its own increasing `seq` and a bounded ring of
+ * recent events, so that a client reconnecting with `?since=` gets what it missed.
+ */
+export class Hub {
+  private readonly channels = new Map<string, Channel>();
+  published = 0;
+
+  constructor(private readonly ringSize: (channel: string) => number = () => 1024) {}
+
+  publish(name: string, event: Omit<ChannelEvent, 'seq'>): ChannelEvent {
+    const channel = this.channel(name);
+    const stamped = { ...event, seq: ++channel.seq } as ChannelEvent;
+    channel.ring.push(stamped);
+    if (channel.ring.length > channel.capacity) channel.ring.shift();
+    this.published++;
+    for (const subscriber of channel.subscribers) subscriber.deliver(stamped);
+    return stamped;
+  }
+
+  subscribe(name: string, subscriber: Subscriber, since?: number): Subscription {
+    const channel = this.channel(name);
+    channel.subscribers.add(subscriber);
+    return {
+      replay: since === undefined ? [] : this.since(channel, since),
+      seq: channel.seq,
+      unsubscribe: () => {
+        channel.subscribers.delete(subscriber);
+      },
+    };
+  }
+
+  /** The next seq a channel will use, without publishing: for frames a client alone gets (pong, resync, snapshot). */
+  seqOf(name: string): number {
+    return this.channels.get(name)?.seq ?? 0;
+  }
+
+  subscriberCount(): number {
+    let n = 0;
+    for (const channel of this.channels.values()) n += channel.subscribers.size;
+    return n;
+  }
+
+  /** Forgets a channel nobody listens to (a session that ended): its ring goes too. */
+  drop(name: string): void {
+    const channel = this.channels.get(name);
+    if (channel && channel.subscribers.size === 0) this.channels.delete(name);
+  }
+
+  private since(channel: Channel, since: number): ChannelEvent[] | null {
+    if (since >= channel.seq) return since === channel.seq ? [] : null; // ahead of us: we restarted
+    const oldest = channel.ring[0]?.seq ?? channel.seq + 1;
+    if (since + 1 < oldest) return null;
+    return channel.ring.filter((e) => e.seq > since);
+  }
+
+  private channel(name: string): Channel {
+    let channel = this.channels.get(name);
+    if (!channel) {
+      channel = { seq: 0, ring: [], capacity: this.ringSize(name), subscribers: new Set() };
+      this.channels.set(name, channel);
+    }
+    return channel;
+  }
+}

@@ -1,0 +1,196 @@
+import type { ActivityEvent, MetricUpdates, StatType, StatUpdateEvent } from '@claudelens/protocol';
+import { formatStat } from '../core/live/format.js';
+import type { LiveEvent, LiveInput, LiveState } from '../core/live/liveState.js';
+import type { AppliedBatch } from '../store/repository.js';
+import { channels } from './channels.js';
+import type { Hub } from './hub.js';
+
+export interface EngineOptions {
+  /** A session's stat updates are sent at most once per this many ms (the first at once). */
+  statIntervalMs?: number;
+  tickMs?: number;
+  /** metric_update at least this often while any session is active. */
+  metricsEveryMs?: number;
+  now?: () => number;
+  /** Domain events, for the alert engine and metrics. */
+  onEvents?: (events: LiveEvent[]) => void;
+}
+
+type PendingStats = Map<StatType, { value: number; delta: number }>;
+
+/**
+ * Turns what the store committed into live events on the hub: feeds the pure live state, maps
+ * its domain events to the wire events of each channel, coalesces a session's stat updates to
+ * one per stat per interval, and ticks status and metrics.
+ */
+export class LiveEngine {
+  private readonly statIntervalMs: number;
+  private readonly pending = new Map<string, PendingStats>();
+  private readonly lastFlush = new Map<string, number>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private ticker: NodeJS.Timeout | null = null;
+  private lastMetrics = '';
+  private lastMetricsAt = 0;
+  private readonly now: () => number;
+  coalesced = 0;
+
+  constructor(
+    readonly state: LiveState,
+    private readonly hub: Hub,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.statIntervalMs = options.statIntervalMs ?? 50;
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    this.ticker = setInterval(() => this.tick(), this.options.tickMs ?? 250);
+    this.ticker.unref?.();
+  }
+
+  stop(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  onApplied(applied: AppliedBatch): void {
+    this.publish(this.state.apply(toLiveInput(applied)));
+    this.publishMetrics(false);
+  }
+
+  tick(): void {
+    this.publish(this.state.tick());
+    this.publishMetrics(false);
+  }
+
+  publishMetrics(force: boolean): void {
+    const metrics = this.state.metricUpdates();
+    const key = JSON.stringify(metrics);
+    const now = this.now();
+    const heartbeat = metrics.active_sessions > 0 && now - this.lastMetricsAt >= (this.options.metricsEveryMs ?? 1000);
+    if (!force && key === this.lastMetrics && !heartbeat) return;
+    this.lastMetrics = key;
+    this.lastMetricsAt = now;
+    this.hub.publish(channels.metrics, metricEvent(metrics, now));
+  }
+
+  private publish(events: LiveEvent[]): void {
+    if (events.length === 0) return;
+    this.options.onEvents?.(events);
+    const at = new Date(this.now()).toISOString();
+    for (const event of events) {
+      switch (event.kind) {
+        case 'message':
+          this.hub.publish(channels.session(event.sessionId), { type: 'new_message', session_id: event.sessionId, message: event.message });
+          this.activity('new_message', at, {
+            session_id: event.sessionId,
+            project: event.project ?? undefined,
+            message_type: event.message.author,
+            cost: event.cost,
+            tool: event.message.tool_used,
+            uuid: event.message.uuid,
+            summary: event.message.preview,
+          });
+          break;
+        case 'stats':
+          this.queueStats(event.sessionId, event.changes);
+          break;
+        case 'status':
+          this.hub.publish(channels.session(event.sessionId), {
+            type: 'session_update',
+            session_id: event.sessionId,
+            timestamp: at,
+            status: event.status,
+            previous_status: event.previous,
+          });
+          this.activity('session_update', at, { session_id: event.sessionId, project: event.project ?? undefined, status: event.status, previous_status: event.previous });
+          break;
+        case 'started':
+          this.activity('session_started', at, { session_id: event.sessionId, project: event.project ?? undefined });
+          break;
+        case 'ended':
+          this.activity('session_ended', at, { session_id: event.sessionId, project: event.project ?? undefined });
+          this.hub.drop(channels.session(event.sessionId));
+          this.hub.drop(channels.stats(event.sessionId));
+          break;
+      }
+    }
+  }
+
+  /** Publishes an alert on the activity stream. */
+  alert(data: ActivityEvent['data']): void {
+    this.activity('alert_triggered', new Date(this.now()).toISOString(), data);
+  }
+
+  private activity(type: ActivityEvent['type'], timestamp: string, data: ActivityEvent['data']): void {
+    this.hub.publish(channels.activity, { type, timestamp, data: withoutUndefined(data) });
+  }
+
+  /** Leading edge plus a trailing flush: the first update goes out at once, a burst becomes one update per stat. */
+  private queueStats(sessionId: string, changes: { stat: StatType; value: number; delta: number }[]): void {
+    let pending = this.pending.get(sessionId);
+    if (!pending) {
+      pending = new Map();
+      this.pending.set(sessionId, pending);
+    }
+    for (const change of changes) {
+      const queued = pending.get(change.stat);
+      if (queued) this.coalesced++;
+      pending.set(change.stat, { value: change.value, delta: (queued?.delta ?? 0) + change.delta });
+    }
+    const wait = (this.lastFlush.get(sessionId) ?? 0) + this.statIntervalMs - this.now();
+    if (wait <= 0) this.flushStats(sessionId);
+    else if (!this.timers.has(sessionId)) {
+      this.timers.set(
+        sessionId,
+        setTimeout(() => this.flushStats(sessionId), wait),
+      );
+    }
+  }
+
+  private flushStats(sessionId: string): void {
+    const timer = this.timers.get(sessionId);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(sessionId);
+    const pending = this.pending.get(sessionId);
+    this.pending.delete(sessionId);
+    this.lastFlush.set(sessionId, this.now());
+    if (!pending) return;
+    const timestamp = new Date(this.now()).toISOString();
+    for (const [stat, { value, delta }] of pending) {
+      this.hub.publish(channels.stats(sessionId), statEvent(sessionId, stat, value, delta, timestamp));
+    }
+  }
+}
+
+export function statEvent(sessionId: string, stat: StatType, value: number, delta: number, timestamp: string): Omit<StatUpdateEvent, 'seq'> {
+  return {
+    type: 'stat_update',
+    stat_type: stat,
+    session_id: sessionId,
+    timestamp,
+    update: { new_value: value, formatted_value: formatStat(stat, value), delta, animation: delta > 0 ? 'increment' : 'none' },
+  };
+}
+
+export function metricEvent(metrics: MetricUpdates, now: number) {
+  return { type: 'metric_update', timestamp: new Date(now).toISOString(), data: { metric_updates: metrics } };
+}
+
+function toLiveInput(applied: AppliedBatch): LiveInput {
+  const costByLine = new Map<string, number>();
+  const usageDeltas = new Map<string, { tokens: number; cost: number }>();
+  for (const { record, delta } of applied.requestChanges) {
+    if (record.lineUuid) costByLine.set(record.lineUuid, delta.cost);
+    const sum = usageDeltas.get(record.sessionId) ?? { tokens: 0, cost: 0 };
+    sum.tokens += delta.inputTokens + delta.outputTokens + delta.cacheCreationTokens + delta.cacheReadTokens;
+    sum.cost += delta.cost;
+    usageDeltas.set(record.sessionId, sum);
+  }
+  return { newEntries: applied.newEntries, costByLine, usageDeltas, sessions: applied.sessions };
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,59 @@
+import type { ActiveSessions, LiveActivity, LiveMessage, LiveStats, SessionLive, StatType } from '@claudelens/protocol';
+import { formatStat } from '../core/live/format.js';
+import { statsOf, type LiveState, type Stats } from '../core/live/liveState.js';
+import type { Store, StoredMessage } from '../store/repository.js';
+
+const RECENT = 20;
+
+/**
+ * The live REST bodies and WebSocket snapshots: from the live state where the session is
+ * live, from the store otherwise. Undefined for a session the store has never seen.
+ */
+export class LiveQueries {
+  constructor(
+    private readonly state: LiveState,
+    private readonly store: Store,
+  ) {}
+
+  async sessionLive(sessionId: string): Promise<SessionLive | undefined> {
+    const live = this.state.get(sessionId);
+    const stored = await this.store.session(sessionId);
+    if (!live && !stored) return undefined;
+    const stats: Stats = live?.stats ?? statsOf(stored!);
+    const recent = live && live.recent.length >= RECENT ? live.recent : (await this.store.recentMessages(sessionId, RECENT)).map(toLiveMessage);
+    return {
+      session_id: sessionId,
+      project: live?.project ?? stored?.projectPath ?? null,
+      status: live?.status ?? 'ended',
+      started_at: stored?.firstActivity ?? live?.startedAt ?? null,
+      last_activity: live?.lastActivity ?? stored?.lastActivity ?? null,
+      models: await this.store.sessionModels(sessionId),
+      stats: statValues(stats),
+      recent_messages: recent,
+    };
+  }
+
+  async statsLive(sessionId: string): Promise<LiveStats | undefined> {
+    const live = this.state.get(sessionId);
+    const stats = live?.stats ?? (await this.store.session(sessionId).then((s) => (s ? statsOf(s) : undefined)));
+    return stats ? { session_id: sessionId, ...statValues(stats) } : undefined;
+  }
+
+  liveActivity(): LiveActivity {
+    return { active_sessions: this.state.activeSessions(), recent_activity: this.state.recentActivity(), live_metrics: this.state.liveMetrics() };
+  }
+
+  activeSessions(): ActiveSessions {
+    return { active_sessions: this.state.activeSessions() };
+  }
+}
+
+export function statValues(stats: Stats): Record<StatType, { value: number; formatted_value: string }> {
+  const value = (stat: StatType) => ({ value: stats[stat], formatted_value: formatStat(stat, stats[stat]) });
+  return { messages: value('messages'), tools: value('tools'), tokens: value('tokens'), cost: value('cost') };
+}
+
+function toLiveMessage(m: StoredMessage): LiveMessage {
+  const tool = m.toolNames[0];
+  return { uuid: m.uuid, author: m.author ?? m.lineType, timestamp: m.timestamp ?? '', preview: m.preview, ...(tool ? { tool_used: tool } : {}) };
+}

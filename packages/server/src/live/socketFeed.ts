@@ -1,0 +1,133 @@
+import type { WebSocket } from 'ws';
+import type { ChannelEvent, Subscriber } from './hub.js';
+
+export interface FeedLimits {
+  /** Above this many bytes waiting in the socket, events queue here instead. */
+  highWaterBytes: number;
+  /** A queue longer than this is dropped for a `resync` and a fresh snapshot: memory stays bounded. */
+  maxQueued: number;
+}
+
+export const DEFAULT_FEED_LIMITS: FeedLimits = { highWaterBytes: 1 << 20, maxQueued: 2000 };
+
+export interface FeedCounters {
+  sent: number;
+  coalesced: number;
+  dropped: number;
+}
+
+/**
+ * One WebSocket's subscription to one channel. Sends at once while the socket keeps up; a slow
+ * client gets a bounded queue in which stat updates coalesce (latest value, summed delta), and
+ * past that a `resync` marker and a snapshot: the feed is never cut silently.
+ */
+export class SocketFeed implements Subscriber {
+  private queue: ChannelEvent[] = [];
+  private primed = false;
+  private needsResync = false;
+  private afterSeq = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly socket: WebSocket,
+    /** The frames that bring a client up to date: snapshot frames stamped with `seq`. */
+    private readonly snapshot: (seq: number) => Promise<ChannelEvent[]>,
+    private readonly seqNow: () => number,
+    private readonly counters: FeedCounters,
+    private readonly limits: FeedLimits = DEFAULT_FEED_LIMITS,
+  ) {}
+
+  /** Starts delivery: the replayed events, or (`null`) a resync marker and a snapshot. */
+  async start(replay: ChannelEvent[] | null, snapshotFirst: boolean, reason: 'gap' | 'restart'): Promise<void> {
+    const seq = this.seqNow();
+    if (replay === null || snapshotFirst) {
+      const frames = await this.snapshot(seq);
+      if (replay === null) this.write({ type: 'resync', seq, reason });
+      for (const frame of frames) this.write(frame);
+      this.afterSeq = seq;
+    } else {
+      for (const event of replay) this.write(event);
+      this.afterSeq = replay.at(-1)?.seq ?? seq;
+    }
+    this.primed = true;
+    const held = this.queue;
+    this.queue = [];
+    for (const event of held) this.deliver(event);
+  }
+
+  deliver(event: ChannelEvent): void {
+    if (!this.primed) {
+      this.queue.push(event); // until the snapshot or replay is out
+      return;
+    }
+    if (event.seq <= this.afterSeq) return; // already covered by the snapshot or replay
+    if (this.needsResync) return; // a snapshot follows anyway
+    if (this.queue.length === 0 && this.socket.bufferedAmount < this.limits.highWaterBytes) {
+      this.write(event);
+      return;
+    }
+    this.enqueue(event);
+    this.schedulePump();
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.queue = [];
+  }
+
+  private enqueue(event: ChannelEvent): void {
+    if (event.type === 'stat_update') {
+      const i = this.queue.findIndex((q) => q.type === 'stat_update' && q.stat_type === event.stat_type);
+      if (i >= 0) {
+        const older = this.queue[i] as ChannelEvent & { update: { delta: number } };
+        const newer = event as ChannelEvent & { update: { delta: number } };
+        this.queue.splice(i, 1);
+        this.queue.push({ ...newer, update: { ...newer.update, delta: older.update.delta + newer.update.delta } });
+        this.counters.coalesced++;
+        return;
+      }
+    }
+    this.queue.push(event);
+    if (this.queue.length > this.limits.maxQueued) {
+      this.counters.dropped += this.queue.length;
+      this.queue = [];
+      this.needsResync = true;
+    }
+  }
+
+  private schedulePump(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.pump();
+    }, 25);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount >= this.limits.highWaterBytes) {
+      this.schedulePump();
+      return;
+    }
+    if (this.needsResync) {
+      this.needsResync = false;
+      const seq = this.seqNow();
+      const frames = await this.snapshot(seq);
+      this.write({ type: 'resync', seq, reason: 'slow_consumer' } as ChannelEvent);
+      for (const frame of frames) this.write(frame);
+      this.afterSeq = seq;
+      this.queue = this.queue.filter((e) => e.seq > seq);
+    }
+    while (this.queue.length > 0 && this.socket.bufferedAmount < this.limits.highWaterBytes) {
+      this.write(this.queue.shift() as ChannelEvent);
+    }
+    if (this.queue.length > 0 || this.needsResync) this.schedulePump();
+  }
+
+  private write(event: ChannelEvent | { type: string; seq: number }): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(JSON.stringify(event));
+    this.counters.sent++;
+  }
+}

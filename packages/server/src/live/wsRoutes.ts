@@ -1,0 +1,132 @@
+import websocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { ClientMessageSchema } from '@claudelens/protocol';
+import { channels } from './channels.js';
+import type { ChannelEvent, Hub } from './hub.js';
+import type { LiveEngine } from './liveEngine.js';
+import { statEvent, metricEvent } from './liveEngine.js';
+import type { LiveQueries } from './liveQueries.js';
+import { SocketFeed, type FeedCounters, type FeedLimits } from './socketFeed.js';
+
+export interface WsOptions {
+  hub: Hub;
+  engine: LiveEngine;
+  queries: LiveQueries;
+  counters: FeedCounters & { connected: number };
+  /** Largest frame a client may send. */
+  maxPayloadBytes?: number;
+  heartbeatMs?: number;
+  limits?: FeedLimits;
+  /** Rejects a connection (auth, Origin) before it is upgraded; returns an error text or null. */
+  admit?: (request: FastifyRequest) => string | null;
+}
+
+/** Close codes: RFC 6455 ones, and 4xxx ones of ours. */
+export const CLOSE = { invalidPayload: 1007, policy: 1008, tooBig: 1009, unknownSession: 4404, unauthorized: 4401 } as const;
+
+/** The four WebSocket channels of the specs. Only this folder knows about sockets. */
+export async function registerWsRoutes(app: FastifyInstance, options: WsOptions): Promise<void> {
+  const { hub, queries, counters } = options;
+  await app.register(websocket, { options: { maxPayload: options.maxPayloadBytes ?? 64 * 1024 } });
+
+  const open = (
+    socket: WebSocket,
+    request: FastifyRequest,
+    channel: string,
+    snapshot: (seq: number) => Promise<ChannelEvent[]>,
+    snapshotFirst: boolean,
+  ) => {
+    counters.connected++;
+    const since = parseSince((request.query as Record<string, string | undefined>).since);
+    const feed = new SocketFeed(socket, snapshot, () => hub.seqOf(channel), counters, options.limits);
+    const subscription = hub.subscribe(channel, feed, since);
+    const reason = since !== undefined && since > subscription.seq ? 'restart' : 'gap';
+    void feed.start(subscription.replay, snapshotFirst && since === undefined, reason).catch(() => socket.close(1011));
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    const heartbeat = setInterval(() => {
+      if (!alive) {
+        socket.terminate(); // a dead peer: reaped
+        return;
+      }
+      alive = false;
+      socket.ping();
+    }, options.heartbeatMs ?? 15_000);
+    heartbeat.unref?.();
+    socket.on('message', (data, isBinary) => {
+      const text = isBinary ? null : data.toString();
+      let parsed: unknown;
+      try {
+        parsed = text === null ? undefined : JSON.parse(text);
+      } catch {
+        socket.close(CLOSE.invalidPayload, 'malformed JSON');
+        return;
+      }
+      if (!ClientMessageSchema.safeParse(parsed).success) {
+        socket.close(CLOSE.policy, 'expected {"type":"ping"}');
+        return;
+      }
+      socket.send(JSON.stringify({ type: 'pong', seq: hub.seqOf(channel) }));
+    });
+    socket.on('close', () => {
+      counters.connected--;
+      clearInterval(heartbeat);
+      subscription.unsubscribe();
+      feed.close();
+    });
+    socket.on('error', () => socket.terminate());
+  };
+
+  const refuse = (socket: WebSocket, code: number, reason: string) => {
+    socket.close(code, reason);
+  };
+
+  const guard = (request: FastifyRequest, socket: WebSocket): boolean => {
+    const problem = options.admit?.(request);
+    if (problem) refuse(socket, CLOSE.unauthorized, problem);
+    return !problem;
+  };
+
+  app.get<{ Params: { sessionId: string } }>('/ws/stats/:sessionId', { websocket: true }, async (socket, request) => {
+    if (!guard(request, socket)) return;
+    const { sessionId } = request.params;
+    if (!(await queries.statsLive(sessionId))) return refuse(socket, CLOSE.unknownSession, 'unknown session');
+    open(socket, request, channels.stats(sessionId), async (seq) => {
+      const stats = await queries.statsLive(sessionId);
+      const at = new Date().toISOString();
+      return stats
+        ? (['messages', 'tools', 'tokens', 'cost'] as const).map((stat) => ({ ...statEvent(sessionId, stat, stats[stat].value, 0, at), seq }) as ChannelEvent)
+        : [];
+    }, true);
+  });
+
+  app.get<{ Params: { sessionId: string } }>('/ws/session/:sessionId', { websocket: true }, async (socket, request) => {
+    if (!guard(request, socket)) return;
+    const { sessionId } = request.params;
+    if (!(await queries.sessionLive(sessionId))) return refuse(socket, CLOSE.unknownSession, 'unknown session');
+    open(socket, request, channels.session(sessionId), async (seq) => {
+      const data = await queries.sessionLive(sessionId);
+      return data ? [{ type: 'snapshot', seq, data } as ChannelEvent] : [];
+    }, true);
+  });
+
+  app.get('/ws/activity-stream', { websocket: true }, (socket, request) => {
+    if (!guard(request, socket)) return;
+    open(socket, request, channels.activity, async (seq) => [
+      { type: 'snapshot', seq, timestamp: new Date().toISOString(), data: queries.liveActivity() } as ChannelEvent,
+    ], true);
+  });
+
+  app.get('/ws/metrics-updates', { websocket: true }, (socket, request) => {
+    if (!guard(request, socket)) return;
+    open(socket, request, channels.metrics, async (seq) => [
+      { ...metricEvent(options.engine.state.metricUpdates(), Date.now()), seq } as ChannelEvent,
+    ], true);
+  });
+}
+
+function parseSince(raw: string | undefined): number | undefined {
+  if (raw === undefined || !/^\d{1,15}$/.test(raw)) return undefined;
+  return Number(raw);
+}
