@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ErrorBody } from '@claudelens/protocol';
 import type { LiveQueries } from '../live/liveQueries.js';
 import { registerWsRoutes, type WsOptions } from '../live/wsRoutes.js';
+import { registerAuth, type AuthOptions } from './auth.js';
 import { registerLiveRoutes } from './liveRoutes.js';
 import { registerMetricsRoute, type MetricSource } from './metricsRoute.js';
 
@@ -14,6 +15,8 @@ export interface ServerDeps {
   queries: LiveQueries;
   ws: WsOptions;
   metrics: MetricSource;
+  /** Token and WebSocket Origin checks (api/auth.ts). */
+  auth: AuthOptions;
   logger?: FastifyBaseLogger;
   /** Largest request body, in bytes. */
   bodyLimit?: number;
@@ -29,6 +32,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody));
+  registerAuth(app, deps.auth);
   app.get('/healthz', async () => ({ status: 'ok', phase: deps.state.phase() }));
   registerLiveRoutes(app, deps.queries);
   registerMetricsRoute(app, deps.metrics);

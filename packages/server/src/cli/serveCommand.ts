@@ -7,6 +7,8 @@ interface ServeOptions extends CommonOptions {
   port: number;
   poll?: boolean;
   config?: string;
+  token?: string;
+  allowOrigin?: string[];
 }
 
 export function serveCommand(): Command {
@@ -16,6 +18,8 @@ export function serveCommand(): Command {
     .option('--port <port>', 'port to listen on', parsePort, parsePort(process.env.CLAUDELENS_PORT ?? String(DEFAULT_PORT)))
     .option('--poll', 'poll files instead of using file-system events (network file systems)')
     .option('--config <file>', 'JSON config: status thresholds, alert rules, webhooks (see docs/api.md)')
+    .option('--token <token>', 'require this token on every request (needed to bind a non-loopback address); env CLAUDELENS_TOKEN')
+    .option('--allow-origin <origin>', 'another origin that may open WebSockets (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .action(async (options: ServeOptions) => {
       const config = resolveConfig(options);
       // Loaded here, not at the top: every command would otherwise pay for the server's modules.
@@ -26,7 +30,8 @@ export function serveCommand(): Command {
       ]);
       const live = loadLiveConfig(options.config ?? process.env.CLAUDELENS_CONFIG ?? null);
       const logger = pino({ name: 'claudelens', level: process.env.CLAUDELENS_LOG_LEVEL ?? 'info' });
-      const server = await startServer(config, { host: options.host, port: options.port, poll: options.poll, live }, logger);
+      const token = options.token ?? process.env.CLAUDELENS_TOKEN ?? null;
+      const server = await startServer(config, { host: options.host, port: options.port, poll: options.poll, live, token, allowedOrigins: options.allowOrigin }, logger);
       const shutdown = async () => {
         await server.close();
         process.exit(0);

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildServer } from '../api/buildServer.js';
-import type { Config } from '../config/config.js';
+import { isLoopback } from '../api/auth.js';
+import { UsageError, type Config } from '../config/config.js';
 import type { LiveConfig } from '../config/liveConfig.js';
 import { LiveState } from '../core/live/liveState.js';
 import { backfill } from '../ingest/backfill.js';
@@ -9,6 +10,7 @@ import { ringSize } from '../live/channels.js';
 import { Hub } from '../live/hub.js';
 import { LiveEngine } from '../live/liveEngine.js';
 import { LiveQueries } from '../live/liveQueries.js';
+import type { WsOptions } from '../live/wsRoutes.js';
 import type { Store } from '../store/repository.js';
 import { openServices } from './openServices.js';
 
@@ -17,6 +19,12 @@ export interface ServeSettings {
   port: number;
   poll?: boolean;
   live: LiveConfig;
+  /** Required on every request when set; `serve` refuses a non-loopback address without one. */
+  token?: string | null;
+  /** Origins besides the server's own that may open WebSockets (a dashboard served elsewhere). */
+  allowedOrigins?: string[];
+  /** WebSocket tuning: heartbeat, frame and queue limits. */
+  ws?: Pick<WsOptions, 'heartbeatMs' | 'maxPayloadBytes' | 'limits'>;
 }
 
 export interface RunningServer {
@@ -30,6 +38,9 @@ export interface RunningServer {
 
 /** The composition of `serve`: store, live state, hub, HTTP and WebSocket, backfill, then watch. */
 export async function startServer(config: Config, settings: ServeSettings, logger?: FastifyBaseLogger): Promise<RunningServer> {
+  if (!settings.token && !isLoopback(settings.host)) {
+    throw new UsageError(`refusing to serve on ${settings.host} without a token: pass --token or set CLAUDELENS_TOKEN`);
+  }
   const { ctx, storeSpec } = openServices(config);
   const thresholds = { idleAfterMs: settings.live.status.idleAfterSeconds * 1000, endedAfterMs: settings.live.status.endedAfterSeconds * 1000 };
   const state = new LiveState(thresholds, Date.now);
@@ -43,7 +54,8 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   const app = await buildServer({
     state: { phase: () => phase },
     queries,
-    ws: { hub, engine, queries, counters },
+    ws: { hub, engine, queries, counters, ...settings.ws },
+    auth: { token: settings.token ?? null, allowedOrigins: settings.allowedOrigins },
     logger,
     metrics: {
       read: () => [

@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { ClientMessageSchema } from '@claudelens/protocol';
+import { TOKEN_PROTOCOL_PREFIX } from '../api/auth.js';
 import { channels } from './channels.js';
 import type { ChannelEvent, Hub } from './hub.js';
 import type { LiveEngine } from './liveEngine.js';
@@ -28,7 +29,13 @@ export const CLOSE = { invalidPayload: 1007, policy: 1008, tooBig: 1009, unknown
 /** The four WebSocket channels of the specs. Only this folder knows about sockets. */
 export async function registerWsRoutes(app: FastifyInstance, options: WsOptions): Promise<void> {
   const { hub, queries, counters } = options;
-  await app.register(websocket, { options: { maxPayload: options.maxPayloadBytes ?? 64 * 1024 } });
+  await app.register(websocket, {
+    options: {
+      maxPayload: options.maxPayloadBytes ?? 64 * 1024,
+      // A browser that sent its token as a subprotocol must get one back, or it drops the socket.
+      handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX)) ?? [...protocols][0] ?? false,
+    },
+  });
 
   const open = (
     socket: WebSocket,

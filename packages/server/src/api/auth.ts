@@ -1,0 +1,72 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ErrorBody } from '@claudelens/protocol';
+
+export interface AuthOptions {
+  /** Required on every request but /healthz when set. */
+  token: string | null;
+  /** Extra origins a browser may open WebSockets from; the server's own origin always may. */
+  allowedOrigins?: string[];
+}
+
+export const TOKEN_COOKIE = 'claudelens_token';
+/** Browsers cannot set headers on a WebSocket: they may offer `claudelens.token.<token>` as a subprotocol. */
+export const TOKEN_PROTOCOL_PREFIX = 'claudelens.token.';
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host.replace(/^\[|\]$/g, ''));
+}
+
+/** The token a request carries: bearer header, cookie, or WebSocket subprotocol. */
+export function presentedToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  const cookie = request.headers.cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${TOKEN_COOKIE}=`));
+  if (cookie) return decodeURIComponent(cookie.slice(TOKEN_COOKIE.length + 1));
+  const protocols = request.headers['sec-websocket-protocol'];
+  const offered = (Array.isArray(protocols) ? protocols.join(',') : (protocols ?? '')).split(',').map((p) => p.trim());
+  const fromProtocol = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
+  return fromProtocol ? fromProtocol.slice(TOKEN_PROTOCOL_PREFIX.length) : null;
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Checks a browser's WebSocket Origin: its own host, or an allowed origin. Clients that are not
+ * browsers send no Origin and pass.
+ */
+export function originAllowed(request: FastifyRequest, allowed: string[] = []): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** Token and Origin checks for every route, before any handler or WebSocket upgrade. */
+export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url === '/healthz') return;
+    const isUpgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
+    if (isUpgrade && !originAllowed(request, options.allowedOrigins)) {
+      return reply.code(403).send({ error: { code: 'forbidden', message: 'WebSocket Origin not allowed' } } satisfies ErrorBody);
+    }
+    if (options.token === null) return;
+    const token = presentedToken(request);
+    if (token === null || !same(token, options.token)) {
+      return reply.code(401).send({ error: { code: 'unauthorized', message: 'missing or wrong token' } } satisfies ErrorBody);
+    }
+  });
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { RateWindow } from './rateWindow.js';
+
+const at = (s: number) => s * 1000;
+
+describe('RateWindow', () => {
+  it('sums what happened in the last N seconds', () => {
+    const w = new RateWindow(3600);
+    w.add(at(100), 1, at(100));
+    w.add(at(130), 2, at(130));
+    w.add(at(159), 4, at(159));
+    expect(w.sum(60, at(159))).toBe(7);
+    expect(w.sum(30, at(159))).toBe(6);
+    expect(w.sum(60, at(165))).toBe(6); // second 100 left the minute
+  });
+
+  it('takes late and out-of-order events into their own second', () => {
+    const w = new RateWindow(60);
+    w.add(at(150), 1, at(150));
+    w.add(at(120), 5, at(151)); // arrives late
+    expect(w.sum(60, at(151))).toBe(6);
+    expect(w.sum(10, at(151))).toBe(1);
+  });
+
+  it('ignores events older than the span and counts future ones as now', () => {
+    const w = new RateWindow(60);
+    w.add(at(10), 100, at(100));
+    w.add(at(500), 3, at(100));
+    expect(w.sum(60, at(100))).toBe(3);
+  });
+
+  it('does not mistake an old bucket for a new one after wrapping around', () => {
+    const w = new RateWindow(60);
+    w.add(at(100), 9, at(100));
+    expect(w.sum(60, at(160))).toBe(0); // second 160 uses the same slot as 100
+    w.add(at(160), 1, at(160));
+    expect(w.sum(60, at(160))).toBe(1);
+  });
+});
