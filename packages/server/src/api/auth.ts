@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '@claudelens/protocol';
 
 export interface AuthOptions {
@@ -61,12 +62,25 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     if (request.url === '/healthz') return;
     const isUpgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
     if (isUpgrade && !originAllowed(request, options.allowedOrigins)) {
-      return reply.code(403).send({ error: { code: 'forbidden', message: 'WebSocket Origin not allowed' } } satisfies ErrorBody);
+      return refuse(request, reply, 403, { error: { code: 'forbidden', message: 'WebSocket Origin not allowed' } });
     }
     if (options.token === null) return;
     const token = presentedToken(request);
     if (token === null || !same(token, options.token)) {
-      return reply.code(401).send({ error: { code: 'unauthorized', message: 'missing or wrong token' } } satisfies ErrorBody);
+      return refuse(request, reply, 401, { error: { code: 'unauthorized', message: 'missing or wrong token' } });
     }
   });
+}
+
+/**
+ * Answers with an error. A refused WebSocket upgrade is answered on its raw socket, which is
+ * then closed: left to Fastify, the socket stayed open and held up the server's shutdown.
+ */
+function refuse(request: FastifyRequest, reply: FastifyReply, status: number, body: ErrorBody): FastifyReply | void {
+  if (request.headers.upgrade?.toLowerCase() !== 'websocket') return reply.code(status).send(body);
+  const json = JSON.stringify(body);
+  request.raw.socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`,
+  );
+  reply.hijack();
 }

@@ -37,6 +37,12 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
     },
   });
 
+  // On shutdown every socket goes at once: a polite close would wait for each peer to answer.
+  const sockets = new Set<WebSocket>();
+  app.addHook('preClose', async () => {
+    for (const socket of sockets) socket.terminate();
+  });
+
   const open = (
     socket: WebSocket,
     request: FastifyRequest,
@@ -45,6 +51,7 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
     snapshotFirst: boolean,
   ) => {
     counters.connected++;
+    sockets.add(socket);
     const since = parseSince((request.query as Record<string, string | undefined>).since);
     const feed = new SocketFeed(socket, snapshot, () => hub.seqOf(channel), counters, options.limits);
     const subscription = hub.subscribe(channel, feed, since);
@@ -78,6 +85,7 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
     });
     socket.on('close', () => {
       counters.connected--;
+      sockets.delete(socket);
       clearInterval(heartbeat);
       subscription.unsubscribe();
       feed.close();
