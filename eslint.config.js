@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -29,6 +30,23 @@ export default tseslint.config(
     files: ['packages/server/src/**/*.ts'],
     ignores: ['packages/server/src/store/**', '**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['better-sqlite3', 'pg', 'kysely'] }] },
+  },
+  {
+    // The web app runs in a browser, speaks only the protocol, and never imports the server.
+    files: ['packages/web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['claudelens', ...adapters, 'node:path', 'node:os', 'node:child_process'],
+          patterns: [{ group: ['**/server/**', 'claudelens/*', '@claudelens/server', '@claudelens/server/*'], message: 'web talks to the server over HTTP and WebSockets only: import wire types from @claudelens/protocol' }],
+        },
+      ],
+    },
   },
   {
     files: ['packages/protocol/src/**/*.ts'],

@@ -24,12 +24,13 @@ export async function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts `serve` and resolves once /healthz reports phase "live". */
-export async function startServe(cli, { claudeDir, dataDir, logFile }) {
+/** Starts `serve` (with `args` appended, in `env`) and resolves once /healthz reports phase "live". */
+export async function startServe(cli, { claudeDir, dataDir, logFile, args = [], env = process.env }) {
   const port = await freePort();
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [cli, 'serve', '--claude-dir', claudeDir, '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1'], {
+  const child = spawn(process.execPath, [cli, 'serve', '--claude-dir', claudeDir, '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', ...args], {
     stdio: ['ignore', log, log],
+    env,
   });
   fs.closeSync(log);
   let exited = null;

@@ -1,2 +1,4 @@
 export * from './live.js';
 export * from './report.js';
+export * from './dashboard.js';
+export * from './ingest.js';

@@ -87,6 +87,16 @@ export const LiveActivitySchema = z.object({
 });
 export type LiveActivity = z.infer<typeof LiveActivitySchema>;
 
+/** GET /api/v1/analytics/series: per-minute totals over the last hour, oldest first (the last item is the minute up to `end`), for sparklines. */
+export const LiveSeriesSchema = z.object({
+  minutes: z.number().int().positive(),
+  end: z.string(),
+  messages: z.array(z.number().nonnegative()),
+  cost: z.array(z.number().nonnegative()),
+  tokens: z.array(z.number().nonnegative()),
+});
+export type LiveSeries = z.infer<typeof LiveSeriesSchema>;
+
 /** GET /api/v1/analytics/active-sessions */
 export const ActiveSessionsSchema = z.object({ active_sessions: z.array(ActiveSessionSchema) });
 export type ActiveSessions = z.infer<typeof ActiveSessionsSchema>;
@@ -176,7 +186,8 @@ export type SessionChannelEvent = z.infer<typeof SessionChannelEventSchema>;
 
 /** /ws/activity-stream: spec 001's envelope. */
 export const ActivityDataSchema = z.object({
-  session_id: z.string(),
+  /** Absent on an alert about everything (a global cost rate), as spec 001 allows. */
+  session_id: z.string().optional(),
   project: z.string().optional(),
   message_type: z.string().optional(),
   cost: z.number().optional(),

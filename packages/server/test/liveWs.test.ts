@@ -25,7 +25,7 @@ interface Client {
 
 async function startOn(home: string, extra: Partial<ServeSettings> = {}): Promise<RunningServer> {
   return startServer(
-    { claudeDirs: [home], dataDir: tempDir(), pricesFile: null },
+    { claudeDirs: [home], dataDir: tempDir(), databaseUrl: null, pricesFile: null },
     { host: '127.0.0.1', port: 0, live: loadLiveConfig(null), ...extra },
   );
 }
@@ -254,6 +254,13 @@ describe('security', () => {
     const sameOrigin = connect(server, '/ws/activity-stream', { headers: { authorization: 'Bearer s3cret', origin: server.url } });
     await opened(sameOrigin);
     for (const client of [bearer, browser, sameOrigin]) client.ws.close();
+  });
+
+  it('refuses a state-changing request from another site', async () => {
+    const res = await fetch(`${server.url}/api/v1/alerts/x/ack`, { method: 'POST', headers: { authorization: 'Bearer s3cret', origin: 'https://evil.example' } });
+    expect(res.status).toBe(403);
+    const own = await fetch(`${server.url}/api/v1/alerts/x/ack`, { method: 'POST', headers: { authorization: 'Bearer s3cret', origin: server.url } });
+    expect(own.status).toBe(404); // allowed through to the route: no such alert
   });
 
   it('refuses to serve on a non-loopback address without a token', async () => {

@@ -8,6 +8,8 @@ export interface AuthOptions {
   token: string | null;
   /** Extra origins a browser may open WebSockets from; the server's own origin always may. */
   allowedOrigins?: string[];
+  /** Requests that need no token (the web app's static files, which hold no data). */
+  isPublic?: (request: FastifyRequest) => boolean;
 }
 
 export const TOKEN_COOKIE = 'claudelens_token';
@@ -60,11 +62,13 @@ export function originAllowed(request: FastifyRequest, allowed: string[] = []): 
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   app.addHook('onRequest', async (request, reply) => {
     if (request.url === '/healthz') return;
+    // A page from another site may open sockets and POST to a loopback server: its Origin says so.
     const isUpgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
-    if (isUpgrade && !originAllowed(request, options.allowedOrigins)) {
-      return refuse(request, reply, 403, { error: { code: 'forbidden', message: 'WebSocket Origin not allowed' } });
+    const changes = request.method !== 'GET' && request.method !== 'HEAD';
+    if ((isUpgrade || changes) && !originAllowed(request, options.allowedOrigins)) {
+      return refuse(request, reply, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
     }
-    if (options.token === null) return;
+    if (options.token === null || options.isPublic?.(request)) return;
     const token = presentedToken(request);
     if (token === null || !same(token, options.token)) {
       return refuse(request, reply, 401, { error: { code: 'unauthorized', message: 'missing or wrong token' } });

@@ -1,10 +1,15 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ErrorBody } from '@claudelens/protocol';
+import type { DashboardQueries } from '../live/dashboardQueries.js';
 import type { LiveQueries } from '../live/liveQueries.js';
 import { registerWsRoutes, type WsOptions } from '../live/wsRoutes.js';
+import { registerAlertRoutes, type AlertQueries } from './alertRoutes.js';
 import { registerAuth, type AuthOptions } from './auth.js';
+import { registerDashboardRoutes } from './dashboardRoutes.js';
+import { registerIngestRoute, type IngestRouteDeps } from './ingestRoute.js';
 import { registerLiveRoutes } from './liveRoutes.js';
 import { registerMetricsRoute, type MetricSource } from './metricsRoute.js';
+import { isWebAppRequest, registerStaticRoutes } from './staticRoutes.js';
 
 export interface ServerState {
   phase(): 'backfilling' | 'live';
@@ -13,18 +18,30 @@ export interface ServerState {
 export interface ServerDeps {
   state: ServerState;
   queries: LiveQueries;
+  dashboard: DashboardQueries;
   ws: WsOptions;
   metrics: MetricSource;
   /** Token and WebSocket Origin checks (api/auth.ts). */
   auth: AuthOptions;
+  /** The recent alerts (alerts/alertMonitor.ts); without it, /api/v1/alerts is not served. */
+  alerts?: AlertQueries;
   logger?: FastifyBaseLogger;
   /** Largest request body, in bytes. */
   bodyLimit?: number;
+  /** POST /api/v1/ingest (remote transcripts from `claudelens ship`); absent: no such route. */
+  ingest?: IngestRouteDeps;
+  /** The built web app served at `/` (default packages/web/dist); null: not served. */
+  webDir?: string | null;
 }
 
 /** The HTTP and WebSocket server; routes are thin: parse, call one function, reply. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({ loggerInstance: deps.logger, disableRequestLogging: true, bodyLimit: deps.bodyLimit ?? 16 * 1024 * 1024 });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
+    bodyLimit: deps.bodyLimit ?? 16 * 1024 * 1024,
+    forceCloseConnections: true, // shutdown does not wait for idle keep-alive connections
+  });
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     const body: ErrorBody = { error: { code: error.code ?? (status === 500 ? 'internal' : 'bad_request'), message: status === 500 ? 'internal error' : error.message } };
@@ -32,10 +49,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody));
-  registerAuth(app, deps.auth);
+  registerAuth(app, { ...deps.auth, isPublic: deps.webDir === null ? undefined : isWebAppRequest });
   app.get('/healthz', async () => ({ status: 'ok', phase: deps.state.phase() }));
   registerLiveRoutes(app, deps.queries);
+  registerDashboardRoutes(app, deps.dashboard);
+  if (deps.alerts) registerAlertRoutes(app, deps.alerts);
   registerMetricsRoute(app, deps.metrics);
+  if (deps.ingest) registerIngestRoute(app, deps.ingest);
   await registerWsRoutes(app, deps.ws);
+  if (deps.webDir !== null) registerStaticRoutes(app, deps.webDir);
   return app;
 }

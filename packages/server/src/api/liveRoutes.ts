@@ -19,4 +19,6 @@ export function registerLiveRoutes(app: FastifyInstance, queries: LiveQueries): 
   app.get('/api/v1/analytics/live-activity', async () => queries.liveActivity());
 
   app.get('/api/v1/analytics/active-sessions', async () => queries.activeSessions());
+
+  app.get('/api/v1/analytics/series', async () => queries.series());
 }

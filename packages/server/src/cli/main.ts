@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../config/config.js';
+import { demoCommand } from './demoCommand.js';
 import { importCommand } from './importCommand.js';
 import { reportCommand } from './reportCommand.js';
 import { serveCommand } from './serveCommand.js';
+import { shipCommand } from './shipCommand.js';
 
 const program = new Command('claudelens')
   .description('Real-time observability for Claude Code')
@@ -13,6 +15,8 @@ const program = new Command('claudelens')
 program.addCommand(serveCommand());
 program.addCommand(importCommand());
 program.addCommand(reportCommand());
+program.addCommand(shipCommand());
+program.addCommand(demoCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -10,6 +10,11 @@ export interface Services {
 
 /** Builds the adapters a command needs from its config. */
 export function openServices(config: Config): Services {
-  const storeSpec: StoreSpec = { kind: 'sqlite', dataDir: config.dataDir };
+  const storeSpec = storeSpecOf(config);
   return { ctx: { store: openStore(storeSpec), prices: loadPriceBook(config.pricesFile) }, storeSpec };
+}
+
+/** PostgreSQL when a database URL is configured, else the SQLite file in the data dir. */
+export function storeSpecOf(config: Pick<Config, 'dataDir' | 'databaseUrl'>): StoreSpec {
+  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', dataDir: config.dataDir };
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { SessionSummary } from '@claudelens/protocol';
-import { parseDate, resolveConfig, type CommonOptions } from '../config/config.js';
+import { parseDate, resolveConfig, type CommonOptions, type Config } from '../config/config.js';
 import { withCommonOptions } from './options.js';
 
 interface SessionsOptions extends CommonOptions {
@@ -20,7 +20,7 @@ export function reportCommand(): Command {
       .action(async (options: SessionsOptions) => {
         const since = options.since === undefined ? undefined : parseDate(options.since, '--since');
         const config = resolveConfig(options, process.env, false);
-        const store = await openReadStore(config.dataDir);
+        const store = await openReadStore(config);
         try {
           const sessions = await store.sessions({ project: options.project, since });
           process.stdout.write(options.json ? `${JSON.stringify({ sessions }, null, 2)}\n` : sessionTable(sessions));
@@ -36,7 +36,7 @@ export function reportCommand(): Command {
       .option('--limit <n>', 'how many problems to list', '50')
       .action(async (options: CommonOptions & { json?: boolean; limit: string }) => {
         const config = resolveConfig(options, process.env, false);
-        const store = await openReadStore(config.dataDir);
+        const store = await openReadStore(config);
         try {
           const health = await store.health(Math.max(0, Number.parseInt(options.limit, 10) || 0));
           if (options.json) {
@@ -58,9 +58,9 @@ export function reportCommand(): Command {
   return report;
 }
 
-async function openReadStore(dataDir: string) {
-  const { openStore } = await import('../store/openStore.js');
-  return openStore({ kind: 'sqlite', dataDir });
+async function openReadStore(config: Config) {
+  const [{ openStore }, { storeSpecOf }] = await Promise.all([import('../store/openStore.js'), import('./openServices.js')]);
+  return openStore(storeSpecOf(config));
 }
 
 function sessionTable(sessions: SessionSummary[]): string {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, parsePort, resolveConfig, type CommonOptions } from '../config/config.js';
+import { DEFAULT_HOST, DEFAULT_PORT, parseBytes, parsePort, resolveConfig, type CommonOptions } from '../config/config.js';
 import { withCommonOptions } from './options.js';
 
 interface ServeOptions extends CommonOptions {
@@ -9,6 +9,7 @@ interface ServeOptions extends CommonOptions {
   config?: string;
   token?: string;
   allowOrigin?: string[];
+  ingestBodyLimit?: number;
 }
 
 export function serveCommand(): Command {
@@ -20,6 +21,7 @@ export function serveCommand(): Command {
     .option('--config <file>', 'JSON config: status thresholds, alert rules, webhooks (see docs/api.md)')
     .option('--token <token>', 'require this token on every request (needed to bind a non-loopback address); env CLAUDELENS_TOKEN')
     .option('--allow-origin <origin>', 'another origin that may open WebSockets (repeatable)', (v: string, all: string[] = []) => [...all, v])
+    .option('--ingest-body-limit <size>', 'largest POST /api/v1/ingest body (default 8MiB); env CLAUDELENS_INGEST_BODY_LIMIT', (v: string) => parseBytes(v, '--ingest-body-limit'))
     .action(async (options: ServeOptions) => {
       const config = resolveConfig(options);
       // Loaded here, not at the top: every command would otherwise pay for the server's modules.
@@ -31,7 +33,9 @@ export function serveCommand(): Command {
       const live = loadLiveConfig(options.config ?? process.env.CLAUDELENS_CONFIG ?? null);
       const logger = pino({ name: 'claudelens', level: process.env.CLAUDELENS_LOG_LEVEL ?? 'info' });
       const token = options.token ?? process.env.CLAUDELENS_TOKEN ?? null;
-      const server = await startServer(config, { host: options.host, port: options.port, poll: options.poll, live, token, allowedOrigins: options.allowOrigin }, logger);
+      const envLimit = process.env.CLAUDELENS_INGEST_BODY_LIMIT;
+      const ingestBodyLimit = options.ingestBodyLimit ?? (envLimit ? parseBytes(envLimit, 'CLAUDELENS_INGEST_BODY_LIMIT') : undefined);
+      const server = await startServer(config, { host: options.host, port: options.port, poll: options.poll, live, token, allowedOrigins: options.allowOrigin, ingestBodyLimit }, logger);
       const shutdown = async () => {
         await server.close();
         process.exit(0);

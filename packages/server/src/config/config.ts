@@ -11,12 +11,15 @@ export const DEFAULT_PORT = 4280;
 export interface CommonOptions {
   claudeDir?: string[];
   dataDir?: string;
+  databaseUrl?: string;
   prices?: string;
 }
 
 export interface Config {
   claudeDirs: string[];
   dataDir: string;
+  /** A PostgreSQL store (postgres://…) instead of the SQLite file in `dataDir`; null for SQLite. */
+  databaseUrl: string | null;
   /** A user's price file merged over the built-in table. */
   pricesFile: string | null;
 }
@@ -41,7 +44,15 @@ export function resolveConfig(options: CommonOptions, env: Env = process.env, re
   const dataDir = path.resolve(options.dataDir ?? env.CLAUDELENS_DATA_DIR ?? path.join(os.homedir(), '.claudelens'));
   const pricesFile = options.prices ?? env.CLAUDELENS_PRICES ?? null;
   if (pricesFile !== null && !fs.existsSync(pricesFile)) throw new UsageError(`price file not found: ${pricesFile}`);
-  return { claudeDirs: [...new Set(claudeDirs)], dataDir, pricesFile };
+  const databaseUrl = parseDatabaseUrl(options.databaseUrl ?? env.CLAUDELENS_DATABASE_URL);
+  return { claudeDirs: [...new Set(claudeDirs)], dataDir, databaseUrl, pricesFile };
+}
+
+/** `--database-url`: a PostgreSQL URL, or nothing (an empty value too) for the SQLite store. */
+export function parseDatabaseUrl(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === '') return null;
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new UsageError(`--database-url must be a PostgreSQL URL such as postgres://user@host:5432/claudelens, got "${value.split('@').pop()}"`);
+  return value;
 }
 
 function isDirectory(dir: string): boolean {
@@ -62,4 +73,14 @@ export function parseDate(value: string, flag: string): string {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new UsageError(`${flag} must be a date such as 2026-01-31, got "${value}"`);
   return new Date(ms).toISOString();
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 * 1024, mib: 1024 * 1024 };
+
+/** A size in bytes: a whole number, optionally with KiB or MiB (`8MiB`, `512k`). */
+export function parseBytes(value: string, flag: string): number {
+  const match = /^(\d+)\s*(k|kib|m|mib)?$/i.exec(value.trim());
+  const bytes = match ? Number(match[1]) * (BYTE_UNITS[(match[2] ?? '').toLowerCase()] ?? Number.NaN) : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new UsageError(`${flag} must be a size such as 8388608, 512KiB or 8MiB, got "${value}"`);
+  return bytes;
 }

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import { AlertsConfigSchema, WebhooksConfigSchema } from './alertsConfig.js';
 import { UsageError } from './config.js';
 
 /**
- * The serve config file (`--config FILE`, JSON): status thresholds and, later, alert rules and
- * webhooks. Every field is optional; docs/api.md lists the defaults.
+ * The serve config file (`--config FILE`, JSON): status thresholds, alert rules and webhooks.
+ * Every field is optional; docs/api.md lists the defaults, docs/alerts.md those of `alerts` and `webhooks`.
  */
 export const LiveConfigSchema = z
   .object({
@@ -15,6 +16,8 @@ export const LiveConfigSchema = z
       })
       .strict()
       .default({ idleAfterSeconds: 120, endedAfterSeconds: 1800 }),
+    alerts: AlertsConfigSchema,
+    webhooks: WebhooksConfigSchema,
   })
   .strict();
 export type LiveConfig = z.infer<typeof LiveConfigSchema>;

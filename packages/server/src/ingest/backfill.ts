@@ -43,8 +43,11 @@ export async function backfill(ctx: IngestContext, claudeDirs: string[], options
   const started = performance.now();
   const useWorkers = options.storeSpec !== undefined && (options.workers ?? 2) > 0 && fs.existsSync(WORKER_URL);
   // Started first, so that loading their modules overlaps with discovery.
+  // SQLite lets one writer in at a time: the workers take turns on a shared lock. PostgreSQL
+  // commits the workers' groups concurrently (row locks order what overlaps).
+  const lock = options.storeSpec?.kind === 'sqlite' ? new WriteLock().buffer : undefined;
   const pool = useWorkers
-    ? startWorkers(options.workers ?? 2, { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock: new WriteLock().buffer })
+    ? startWorkers(options.workers ?? 2, { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock })
     : [];
   try {
     return await run(ctx, claudeDirs, options, pool, started);

@@ -9,11 +9,11 @@ import { WriteLock } from './writeLock.js';
 export type WorkerRequest = { id: number; job: IngestJob } | { finish: true };
 export type WorkerReply = { id: number; result: JobResult } | { finished: true } | { failed: string };
 
-const { store: spec, table, maxLineBytes, lock } = workerData as { store: StoreSpec; table: PriceTable; maxLineBytes?: number; lock: SharedArrayBuffer };
+const { store: spec, table, maxLineBytes, lock } = workerData as { store: StoreSpec; table: PriceTable; maxLineBytes?: number; lock?: SharedArrayBuffer };
 const port = parentPort;
 if (!port) throw new Error('backfillWorker must run in a worker thread');
 const store = openStore(spec);
-const ingest = new GroupedIngest(store, { prices: createPriceBook(table), maxLineBytes }, new WriteLock(lock));
+const ingest = new GroupedIngest(store, { prices: createPriceBook(table), maxLineBytes }, lock ? new WriteLock(lock) : undefined);
 
 // Requests are handled strictly one after another.
 let queue = Promise.resolve();

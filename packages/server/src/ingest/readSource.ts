@@ -86,7 +86,7 @@ const NEWLINE = Buffer.from('\n');
  * A file was truncated or replaced when it is now shorter than what was read, is another inode,
  * or no longer holds, just before the stored offset, the bytes that were read there.
  */
-function wasReplaced(fd: number, source: SourceState, ino: number, size: number): boolean {
+export function wasReplaced(fd: number, source: Pick<SourceState, 'offset' | 'ino' | 'tail'>, ino: number, size: number): boolean {
   if (source.offset === 0) return false;
   if (size < source.offset || (source.ino !== 0 && source.ino !== ino)) return true;
   const expected = source.tail.length > 0 ? source.tail : NEWLINE;

@@ -32,6 +32,11 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     const relPath = path.relative(projectsDir(claudeDir), absPath).split(path.sep).join('/');
     const since = performance.now();
     const run = (async () => {
+      // The read waits for the event loop's next turn. Under load, file events arrive faster than
+      // reads finish, and libuv reads inotify events for as long as there are any: reading in the
+      // event's callback starved HTTP and WebSocket handshakes (bench:live, 1000 sessions at
+      // 2000 lines/s: /healthz unanswered for minutes). Events meanwhile fold into this read.
+      await new Promise((resolve) => setImmediate(resolve));
       do {
         again.delete(absPath);
         await ingestFile(ctx, describeFile(claudeDir, relPath));

@@ -1,9 +1,10 @@
-import type { ActiveSessions, LiveActivity, LiveMessage, LiveStats, SessionLive, StatType } from '@claudelens/protocol';
+import type { ActiveSessions, LiveActivity, LiveMessage, LiveSeries, LiveStats, SessionLive, StatType } from '@claudelens/protocol';
 import { formatStat } from '../core/live/format.js';
 import { statsOf, type LiveState, type Stats } from '../core/live/liveState.js';
 import type { Store, StoredMessage } from '../store/repository.js';
 
 const RECENT = 20;
+const SERIES_MINUTES = 60;
 
 /**
  * The live REST bodies and WebSocket snapshots: from the live state where the session is
@@ -45,6 +46,12 @@ export class LiveQueries {
 
   activeSessions(): ActiveSessions {
     return { active_sessions: this.state.activeSessions() };
+  }
+
+  /** The sparklines' last hour, per minute. A difference of two float sums can come out a hair below 0: clamped. */
+  series(): LiveSeries {
+    const of = (kind: 'messages' | 'cost' | 'tokens') => this.state.series(kind, SERIES_MINUTES).map((v) => Math.max(0, v));
+    return { minutes: SERIES_MINUTES, end: new Date().toISOString(), messages: of('messages'), cost: of('cost'), tokens: of('tokens') };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { HealthReport, SessionSummary } from '@claudelens/protocol';
 import type { RequestRecord, Totals } from '../core/accounting.js';
 import type { PositionedProblem, TranscriptEntry } from '../core/entry.js';
+import type { SessionFacts } from '../core/live/liveState.js';
 
 /** A transcript file, and how far it has been read. */
 export interface SourceState {
@@ -45,20 +46,9 @@ export interface RequestChange {
   delta: Totals;
 }
 
-/** A session's stored totals. */
-export interface SessionTotals {
-  sessionId: string;
-  projectPath: string | null;
-  firstActivity: string | null;
-  lastActivity: string | null;
-  messageCount: number;
-  toolUseCount: number;
+/** A session's stored totals: what live state needs, and its request count. */
+export interface SessionTotals extends SessionFacts {
   requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  cost: number;
 }
 
 /**
@@ -75,6 +65,38 @@ export interface AppliedBatch {
 export interface SessionFilter {
   project?: string;
   since?: string;
+}
+
+/** A project: the totals of the sessions whose project path it is. */
+export interface ProjectTotals {
+  path: string;
+  sessions: number;
+  messages: number;
+  tokens: number;
+  cost: number;
+  firstActivity: string | null;
+  lastActivity: string | null;
+}
+
+/** A place in the most-recent-first order of sessions: a page starts after it. */
+export interface SessionPosition {
+  lastActivity: string | null;
+  sessionId: string;
+}
+
+export interface SessionPageQuery {
+  /** Exact project path. */
+  project?: string;
+  /** Last activity at or after this ISO time. */
+  since?: string;
+  /** Last activity before this ISO time. */
+  until?: string;
+  /** Only these sessions. */
+  onlyIds?: string[];
+  /** None of these sessions. */
+  exceptIds?: string[];
+  after?: SessionPosition;
+  limit: number;
 }
 
 /** Where a line's full content is: read back from its file, not stored twice. */
@@ -110,6 +132,28 @@ export interface StoreCounts {
   problems: number;
 }
 
+/**
+ * A node asking to tail these claude dirs (docs/postgres.md). Renewing is claiming again
+ * before `ttlSeconds` have passed; a node that stops renewing loses its dirs to the next claim.
+ */
+export interface SourceClaim {
+  /** Unique per running process (hostname and pid): a restarted node is a new node. */
+  nodeId: string;
+  claudeDirs: string[];
+  ttlSeconds: number;
+}
+
+/** Who tails a claude dir after a claim. */
+export interface SourceLease {
+  claudeDir: string;
+  /** This node holds the dir: it may read and tail it until `expiresAt`. */
+  owned: boolean;
+  /** The holder; null when no node holds it. */
+  nodeId: string | null;
+  /** ISO time (the database's clock); null for a lease that never expires (the embedded store). */
+  expiresAt: string | null;
+}
+
 export interface Store {
   /** The stored state of these files, registering the ones not seen before (one transaction). */
   sources(refs: { claudeDir: string; relPath: string }[]): Promise<SourceState[]>;
@@ -126,9 +170,25 @@ export interface Store {
   /** A problem with a whole file (unreadable, vanished), not one of its lines. */
   recordFileProblem(claudeDir: string, relPath: string, kind: string, detail: string): Promise<void>;
   sessions(filter?: SessionFilter): Promise<SessionSummary[]>;
+  /** Every project's totals, most recent activity first. */
+  projects(): Promise<ProjectTotals[]>;
+  /**
+   * Sessions by last activity, most recent first (then by id; no activity time last), `limit`
+   * at a time after `after`: a page keyed on position, so inserts never shift it.
+   */
+  sessionPage(query: SessionPageQuery): Promise<SessionSummary[]>;
+  /** One session as the report lists it, or undefined when no line of it was stored. */
+  sessionSummary(sessionId: string): Promise<SessionSummary | undefined>;
   /** A session's messages in time order, `limit` at a time, after `cursor` (from a previous page). */
   messages(sessionId: string, page: { after?: string; limit: number }): Promise<StoredMessage[]>;
   health(limit: number): Promise<HealthReport>;
   counts(): Promise<StoreCounts>;
+  /**
+   * Takes or renews leases on claude dirs so that two nodes sharing a store never both tail one
+   * dir. The embedded SQLite store has one node: every dir is always owned.
+   */
+  claimSources(claim: SourceClaim): Promise<SourceLease[]>;
+  /** Gives up this node's leases at once (clean shutdown) instead of letting them expire. */
+  releaseSources(nodeId: string, claudeDirs: string[]): Promise<void>;
   close(): Promise<void>;
 }

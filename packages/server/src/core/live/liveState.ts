@@ -1,5 +1,5 @@
 import type { ActiveSession, LiveMessage, LiveMetrics, MetricUpdates, RecentActivity, SessionStatus, StatType } from '@claudelens/protocol';
-import type { TranscriptEntry } from '../entry.js';
+import type { ToolResult, ToolUse, TranscriptEntry } from '../entry.js';
 import { RateWindow } from './rateWindow.js';
 import { sessionStatus, type StatusThresholds, type Turn } from './sessionStatus.js';
 
@@ -45,7 +45,17 @@ export interface LiveSession {
 }
 
 export type LiveEvent =
-  | { kind: 'message'; sessionId: string; project: string | null; lineType: string; message: LiveMessage; cost: number }
+  | {
+      kind: 'message';
+      sessionId: string;
+      project: string | null;
+      lineType: string;
+      message: LiveMessage;
+      cost: number;
+      /** The line's tool calls and tool results, for the alert rules (runaway loops, failing tools). */
+      toolUses: ToolUse[];
+      toolResults: ToolResult[];
+    }
   | { kind: 'stats'; sessionId: string; changes: { stat: StatType; value: number; delta: number }[] }
   | { kind: 'status'; sessionId: string; project: string | null; status: SessionStatus; previous: SessionStatus | null }
   | { kind: 'started'; sessionId: string; project: string | null }
@@ -114,7 +124,7 @@ export class LiveState {
       const session = this.session(entry.sessionId, touched.get(entry.sessionId)?.after ?? null);
       this.observe(session, entry, now);
       if (entry.lineType !== 'user' && entry.lineType !== 'assistant') continue;
-      const message = toLiveMessage(entry);
+      const message = toLiveMessage(entry, now);
       const cost = input.costByLine.get(entry.uuid ?? '') ?? 0;
       session.recent.push(message);
       if (session.recent.length > RECENT_PER_SESSION) session.recent.shift();
@@ -132,7 +142,16 @@ export class LiveState {
         uuid: message.uuid,
         ...(message.tool_used ? { tool: message.tool_used } : {}),
       });
-      events.push({ kind: 'message', sessionId: session.sessionId, project: session.project, lineType: entry.lineType, message, cost });
+      events.push({
+        kind: 'message',
+        sessionId: session.sessionId,
+        project: session.project,
+        lineType: entry.lineType,
+        message,
+        cost,
+        toolUses: entry.toolUses,
+        toolResults: entry.toolResults,
+      });
     }
     for (const [sessionId, { before, after }] of touched) {
       const session = this.session(sessionId, after);
@@ -290,12 +309,12 @@ function tokensOf(entry: TranscriptEntry): number {
   return u ? u.input + u.output + u.cacheWrite5m + u.cacheWrite1h + u.cacheRead : 0;
 }
 
-function toLiveMessage(entry: TranscriptEntry): LiveMessage {
+function toLiveMessage(entry: TranscriptEntry, now: number): LiveMessage {
   const tool = entry.toolUses[0]?.name;
   return {
     uuid: entry.uuid ?? '',
     author: entry.author ?? entry.lineType,
-    timestamp: entry.timestamp ?? new Date().toISOString(),
+    timestamp: entry.timestamp ?? new Date(now).toISOString(),
     preview: entry.preview,
     ...(tool ? { tool_used: tool } : {}),
   };
@@ -311,7 +330,8 @@ export function turnAfter(entry: TranscriptEntry, current: Turn): Turn {
     if (entry.isMeta) return current;
     if (entry.toolResults.length > 0) return 'waiting-for-model';
     const text = entry.preview;
-    if (text.startsWith('[Request interrupted') || text.startsWith('<local-command') || text.startsWith('<command-')) return 'done';
+    // A local command (/clear, /cost) answers itself; a slash command the model runs (/init) does not.
+    if (text.startsWith('[Request interrupted') || text.startsWith('<local-command')) return 'done';
     return 'waiting-for-model';
   }
   if (entry.lineType === 'system' && entry.preview.startsWith('turn_duration')) return 'done';

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { HealthReport, SessionSummary } from '@claudelens/protocol';
 import { addTotals, emptyTotals, mergeRequest, requestKeyString, type RequestRecord, type Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import type { TranscriptEntry } from '../../core/entry.js';
-import type { AppliedBatch, IngestBatch, RequestChange, SessionTotals, SessionFilter, SourceState, Store, StoreCounts, StoredMessage } from '../repository.js';
+import type { AppliedBatch, IngestBatch, RequestChange, SessionTotals, SourceState, Store, StoreCounts } from '../repository.js';
 import { MIGRATIONS } from './migrations.js';
+import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary, toStoredMessage, toTotals, type MessageRow, type SessionRow } from './readQueries.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 interface SessionDelta {
@@ -60,6 +60,16 @@ export function openSqliteStore(dataDir: string): Store {
     async sessions(filter) {
       return listSessions(db, st, filter ?? {});
     },
+    async projects() {
+      return listProjects(st);
+    },
+    async sessionPage(query) {
+      return sessionPage(st, query);
+    },
+    async sessionSummary(sessionId) {
+      const row = st.sessionById.get(sessionId) as SessionRow | undefined;
+      return row ? sessionSummary(st, row) : undefined;
+    },
     async sessionTotals(sinceIso) {
       return (st.activeSessions.all(sinceIso) as SessionRow[]).map(toTotals);
     },
@@ -82,6 +92,11 @@ export function openSqliteStore(dataDir: string): Store {
     async counts() {
       return st.counts.get() as StoreCounts;
     },
+    // One node per database file: every claude dir is this node's, for good.
+    async claimSources(claim) {
+      return claim.claudeDirs.map((claudeDir) => ({ claudeDir, owned: true, nodeId: claim.nodeId, expiresAt: null }));
+    },
+    async releaseSources() {},
     async close() {
       db.close();
     },
@@ -231,23 +246,6 @@ function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta, r
   st.advanceSource.run(batch.nextOffset, batch.nextLineCount, batch.nextTail, batch.identity.ino, batch.identity.size, batch.identity.mtimeMs, batch.sourceId);
 }
 
-function toTotals(row: SessionRow): SessionTotals {
-  return {
-    sessionId: row.id,
-    projectPath: row.project_path,
-    firstActivity: row.first_activity,
-    lastActivity: row.last_activity,
-    messageCount: row.message_count,
-    toolUseCount: row.tool_use_count,
-    requests: row.request_count,
-    inputTokens: row.input_tokens,
-    outputTokens: row.output_tokens,
-    cacheCreationTokens: row.cache_creation_tokens,
-    cacheReadTokens: row.cache_read_tokens,
-    cost: row.cost,
-  };
-}
-
 function touch(d: SessionDelta, entry: TranscriptEntry): void {
   const ts = entry.timestamp;
   if (ts) {
@@ -333,141 +331,4 @@ function storeRequest(st: Statements, written: Map<string, RequestRecord>, incom
 function requestRow(statement: Statements['insertRequest'], r: RequestRecord): Database.RunResult {
   const u = r.usage;
   return statement.run(r.messageId, r.requestId, r.sessionId, r.agentId, r.model, r.timestamp, r.lineUuid, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, u.fast ? 1 : 0, r.cost, r.costSource);
-}
-
-interface SessionRow {
-  id: string;
-  project_path: string | null;
-  first_activity: string | null;
-  last_activity: string | null;
-  message_count: number;
-  tool_use_count: number;
-  request_count: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_tokens: number;
-  cache_read_tokens: number;
-  cost: number;
-}
-
-interface AgentRow {
-  session_id: string;
-  agent_id: string;
-  request_count: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_tokens: number;
-  cache_read_tokens: number;
-  cost: number;
-}
-
-function listSessions(db: Database.Database, st: Statements, filter: SessionFilter): SessionSummary[] {
-  const rows = db
-    .prepare(
-      `SELECT * FROM sessions
-       WHERE (@project IS NULL OR project_path = @project OR project_path LIKE '%' || @project || '%')
-         AND (@since IS NULL OR last_activity >= @since)
-       ORDER BY last_activity DESC`,
-    )
-    .all({ project: filter.project ?? null, since: filter.since ?? null }) as SessionRow[];
-  const models = new Map<string, { models: string[]; unpriced: string[] }>();
-  for (const m of st.allModels.all() as { session_id: string; model: string; priced: number }[]) {
-    const entry = models.get(m.session_id) ?? { models: [], unpriced: [] };
-    entry.models.push(m.model);
-    if (!m.priced) entry.unpriced.push(m.model);
-    models.set(m.session_id, entry);
-  }
-  const agents = new Map<string, AgentRow[]>();
-  for (const a of st.allAgents.all() as AgentRow[]) {
-    if (a.agent_id === '') continue;
-    const list = agents.get(a.session_id) ?? [];
-    list.push(a);
-    agents.set(a.session_id, list);
-  }
-  return rows.map((row) => ({
-    sessionId: row.id,
-    projectPath: row.project_path,
-    firstActivity: row.first_activity,
-    lastActivity: row.last_activity,
-    messageCount: row.message_count,
-    toolUseCount: row.tool_use_count,
-    requests: row.request_count,
-    models: models.get(row.id)?.models ?? [],
-    inputTokens: row.input_tokens,
-    outputTokens: row.output_tokens,
-    cacheCreationTokens: row.cache_creation_tokens,
-    cacheReadTokens: row.cache_read_tokens,
-    totalCost: row.cost,
-    unpricedModels: models.get(row.id)?.unpriced ?? [],
-    agents: (agents.get(row.id) ?? []).map((a) => ({
-      agentId: a.agent_id,
-      requests: a.request_count,
-      inputTokens: a.input_tokens,
-      outputTokens: a.output_tokens,
-      cacheCreationTokens: a.cache_creation_tokens,
-      cacheReadTokens: a.cache_read_tokens,
-      totalCost: a.cost,
-    })),
-  }));
-}
-
-function healthReport(st: Statements, limit: number): HealthReport {
-  const counts = st.counts.get() as StoreCounts;
-  const problemsByKind: Record<string, number> = {};
-  for (const row of st.problemKinds.all() as { kind: string; n: number }[]) problemsByKind[row.kind] = row.n;
-  const unknownLineTypes: Record<string, number> = {};
-  for (const row of st.unknownTypes.all() as { line_type: string; n: number }[]) unknownLineTypes[row.line_type] = row.n;
-  const problems = (st.listProblems.all(limit) as { claude_dir: string; rel_path: string; line_no: number | null; byte_offset: number; kind: string; detail: string; seen_at: string }[]).map((p) => ({
-    file: path.join(p.claude_dir, 'projects', p.rel_path),
-    line: p.line_no,
-    byteOffset: p.byte_offset < 0 ? null : p.byte_offset,
-    kind: p.kind,
-    detail: p.detail,
-    seenAt: p.seen_at,
-  }));
-  return { files: counts.files, lines: counts.lines, problemsByKind, unknownLineTypes, problems };
-}
-
-interface MessageRow {
-  id: number;
-  uuid: string;
-  parent_uuid: string | null;
-  agent_id: string;
-  line_type: string;
-  author: string | null;
-  timestamp: string | null;
-  preview: string;
-  tool_names: string | null;
-  is_sidechain: number;
-  is_meta: number;
-  model: string | null;
-  claude_dir: string;
-  rel_path: string;
-  byte_offset: number;
-  byte_length: number;
-}
-
-/** Cursor: `<timestamp>|<id>`; lines without a timestamp sort first. */
-function sessionMessages(st: Statements, sessionId: string, page: { after?: string; limit: number }): StoredMessage[] {
-  const [afterTime = '', afterId = '0'] = page.after?.split('|') ?? [];
-  const rows = st.sessionMessages.all(sessionId, afterTime, afterTime, Number(afterId) || 0, page.limit) as MessageRow[];
-  return rows.map(toStoredMessage);
-}
-
-function toStoredMessage(r: MessageRow): StoredMessage {
-  return {
-    cursor: `${r.timestamp ?? ''}|${r.id}`,
-    uuid: r.uuid,
-    parentUuid: r.parent_uuid,
-    agentId: r.agent_id,
-    lineType: r.line_type,
-    author: r.author,
-    timestamp: r.timestamp,
-    preview: r.preview,
-    toolNames: r.tool_names ? r.tool_names.split(',') : [],
-    isSidechain: r.is_sidechain === 1,
-    isMeta: r.is_meta === 1,
-    model: r.model,
-    location: { claudeDir: r.claude_dir, relPath: r.rel_path, byteOffset: r.byte_offset, byteLength: r.byte_length },
-  };
 }

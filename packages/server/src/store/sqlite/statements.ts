@@ -4,7 +4,8 @@ type StatementName =
   | 'insertSource' | 'selectSource' | 'sourceById' | 'advanceSource' | 'clearLineTypes'
   | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'insertRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
   | 'activeSessions' | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'sessionById' | 'modelsOfSession' | 'recentMessages' | 'allModels' | 'allAgents' | 'problemKinds'
-  | 'unknownTypes' | 'listProblems' | 'counts';
+  | 'unknownTypes' | 'listProblems' | 'counts'
+  | 'projectTotals' | 'sessionPage' | 'pricedModelsOfSession' | 'agentsOfSession';
 
 export type Statements = Record<StatementName, Database.Statement>;
 
@@ -107,6 +108,28 @@ export function prepareStatements(db: Database.Database): Statements {
               (SELECT COUNT(*) FROM requests) AS requests,
               (SELECT COUNT(*) FROM problems) AS problems`,
     ),
+    projectTotals: db.prepare(
+      `SELECT project_path AS path, COUNT(*) AS sessions, SUM(message_count) AS messages,
+              SUM(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens) AS tokens, SUM(cost) AS cost,
+              MIN(first_activity) AS first_activity, MAX(last_activity) AS last_activity
+       FROM sessions WHERE project_path IS NOT NULL
+       GROUP BY project_path ORDER BY COALESCE(MAX(last_activity), '') DESC, project_path`,
+    ),
+    // Keyed on (last activity, id), not an offset: sessions inserted or moved meanwhile never shift a page.
+    // '' stands for no activity time, which sorts last. Optional filters are NULL when unset.
+    sessionPage: db.prepare(
+      `SELECT * FROM sessions
+       WHERE (@project IS NULL OR project_path = @project)
+         AND (@since IS NULL OR last_activity >= @since)
+         AND (@until IS NULL OR last_activity < @until)
+         AND (@only IS NULL OR id IN (SELECT value FROM json_each(@only)))
+         AND (@except IS NULL OR id NOT IN (SELECT value FROM json_each(@except)))
+         AND (@afterId IS NULL OR (COALESCE(last_activity, ''), id) < (@afterTime, @afterId))
+       ORDER BY COALESCE(last_activity, '') DESC, id DESC
+       LIMIT @limit`,
+    ),
+    pricedModelsOfSession: db.prepare('SELECT model, priced FROM session_models WHERE session_id = ? ORDER BY model'),
+    agentsOfSession: db.prepare("SELECT * FROM agents WHERE session_id = ? AND agent_id <> '' ORDER BY agent_id"),
   };
 }
 

@@ -1,0 +1,90 @@
+import type { Alert } from '@claudelens/protocol';
+import { AlertEngine, type SessionView } from '../core/alerts/alertEngine.js';
+import { AlertLog } from '../core/alerts/alertLog.js';
+import type { AlertRules } from '../core/alerts/alertRules.js';
+import type { LiveEvent } from '../core/live/liveState.js';
+
+export interface MonitorLogger {
+  error(details: object, message: string): void;
+}
+
+export interface AlertMonitorOptions {
+  rules: AlertRules;
+  /** The live sessions (LiveState). */
+  sessions: { all(): Iterable<SessionView> };
+  /** Called with each alert that fires: publish it, send it to webhooks. */
+  onAlert: (alert: Alert) => void;
+  now?: () => number;
+  /** Time-driven rules (rates decaying, stuck sessions) are evaluated this often. */
+  evaluateEveryMs?: number;
+  /** Alerts kept for GET /api/v1/alerts. */
+  keep?: number;
+  logger?: MonitorLogger;
+}
+
+/**
+ * Runs the pure alert rules against the live engine: its events go in as they are published,
+ * evaluation happens right after each batch (on a microtask, so an alert follows the events
+ * that caused it on the activity stream) and on a timer. Keeps the recent alerts. Nothing here
+ * may throw into the ingest path: a failing rule is logged, never propagated.
+ */
+export class AlertMonitor {
+  readonly log: AlertLog;
+  fired = 0;
+  private readonly engine: AlertEngine;
+  private timer: NodeJS.Timeout | null = null;
+  private scheduled = false;
+
+  constructor(private readonly options: AlertMonitorOptions) {
+    this.engine = new AlertEngine(options.rules, options.now ?? Date.now);
+    this.log = new AlertLog(options.keep ?? 500);
+  }
+
+  onEvents(events: LiveEvent[]): void {
+    this.guard(() => this.engine.observe(events));
+    this.schedule();
+  }
+
+  onParseErrors(count: number): void {
+    if (count <= 0) return;
+    this.guard(() => this.engine.observeParseErrors(count));
+    this.schedule();
+  }
+
+  evaluate(): void {
+    this.guard(() => {
+      for (const alert of this.engine.evaluate(this.options.sessions.all())) {
+        this.log.add(alert);
+        this.fired++;
+        this.guard(() => this.options.onAlert(alert));
+      }
+    });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.evaluate(), this.options.evaluateEveryMs ?? 1000);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.evaluate();
+    });
+  }
+
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.options.logger?.error({ err: error }, 'alert rules failed');
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { DEFAULT_HOST, DEFAULT_PORT, parsePort, resolveConfig, UsageError } from '../config/config.js';
+
+interface DemoOptions {
+  speed: number;
+  sessions: number;
+  host: string;
+  port: number;
+  dataDir?: string;
+  seed?: number;
+  maxGap: number;
+  transcripts?: string;
+  token?: string;
+}
+
+/** Seconds of real time a session may stay quiet between two lines, however long it was recorded. */
+const DEFAULT_MAX_GAP_S = 5;
+/** Scripts with fewer user and assistant lines than this would barely show on a dashboard. */
+const MIN_MESSAGES = 3;
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('replay the bundled real transcripts as live sessions into a temporary claude folder and serve it')
+    .option('--speed <factor>', 'recorded gaps are divided by this', positive('--speed'), 10)
+    .option('--sessions <n>', 'sessions live at once; a finished one is followed by another', wholeNumber('--sessions', 1), 8)
+    .option('--host <host>', 'address to bind', process.env.CLAUDELENS_HOST ?? DEFAULT_HOST)
+    .option('--port <port>', 'port to listen on', parsePort, parsePort(process.env.CLAUDELENS_PORT ?? String(DEFAULT_PORT)))
+    .option('--data-dir <dir>', 'where the database goes (default: a temporary folder, removed on exit)')
+    .option('--seed <n>', 'the same seed replays the same sessions in the same order', wholeNumber('--seed', 0))
+    .option('--max-gap <seconds>', 'longest real-time pause between two lines of a session', positive('--max-gap'), DEFAULT_MAX_GAP_S)
+    .option('--transcripts <dir>', 'a projects/ folder to replay instead of the bundled one')
+    .option('--token <token>', 'require this token on every request (needed to bind a non-loopback address); env CLAUDELENS_TOKEN')
+    .action(async (options: DemoOptions) => {
+      const [{ pino }, { startServer }, { LiveConfigSchema }, { startReplay }, { bundledProjectsDir, loadSessionScripts }] = await Promise.all([
+        import('pino'),
+        import('./startServer.js'),
+        import('../config/liveConfig.js'),
+        import('../demo/replay.js'),
+        import('../demo/sessionScripts.js'),
+      ]);
+      const source = path.resolve(options.transcripts ?? bundledProjectsDir());
+      const scripts = loadSessionScripts(source).filter((s) => s.messages >= MIN_MESSAGES);
+      if (scripts.length === 0) throw new UsageError(`no sessions with at least ${MIN_MESSAGES} messages under ${source}`);
+      const seed = options.seed ?? randomInt(2 ** 31);
+
+      const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'claudelens-demo-'));
+      const claudeDir = path.join(temp, 'claude');
+      fs.mkdirSync(path.join(claudeDir, 'projects'), { recursive: true });
+      const dataDir = options.dataDir ?? path.join(temp, 'data');
+      // Also on a crash: the replayed transcripts are throwaway copies.
+      const cleanup = () => fs.rmSync(temp, { recursive: true, force: true });
+      process.once('exit', cleanup);
+
+      const config = resolveConfig({ claudeDir: [claudeDir], dataDir });
+      // Time runs `speed` times faster, so sessions go idle and end that much sooner too.
+      const live = LiveConfigSchema.parse({ status: { idleAfterSeconds: 120 / options.speed, endedAfterSeconds: 1800 / options.speed } });
+      const logger = pino({ name: 'claudelens', level: process.env.CLAUDELENS_LOG_LEVEL ?? 'warn' });
+      const token = options.token ?? process.env.CLAUDELENS_TOKEN ?? null;
+      const server = await startServer(config, { host: options.host, port: options.port, live, token }, logger);
+      const replay = startReplay({
+        projectsDir: path.join(claudeDir, 'projects'),
+        scripts,
+        sessions: options.sessions,
+        speed: options.speed,
+        maxGapMs: options.maxGap * 1000,
+        seed,
+        tagPrefix: randomBytes(3).toString('hex'),
+      });
+
+      const ws = server.url.replace(/^http/, 'ws');
+      process.stdout.write(
+        `ClaudeLens demo: ${options.sessions} sessions at once, ${options.speed}x, from ${scripts.length} recorded sessions (--seed ${seed})\n` +
+          `  serving     ${server.url}/\n` +
+          `  live API    ${server.url}/api/v1/analytics/live-activity\n` +
+          `  WebSockets  ${ws}/ws/activity-stream  ${ws}/ws/metrics-updates\n` +
+          `  transcripts ${claudeDir} (removed on exit)\n` +
+          `  data        ${dataDir}${options.dataDir ? '' : ' (removed on exit)'}\n` +
+          'Press Ctrl-C to stop.\n',
+      );
+
+      const shutdown = async () => {
+        replay.stop();
+        await server.close();
+        process.stdout.write(`\nreplayed ${replay.lines} lines in ${replay.sessionsStarted} sessions\n`);
+        cleanup();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+}
+
+function positive(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a number above 0, got "${value}"`);
+    return n;
+  };
+}
+
+function wholeNumber(flag: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number from ${min}, got "${value}"`);
+    return n;
+  };
+}

@@ -1,0 +1,197 @@
+import type { Alert, SessionStatus } from '@claudelens/protocol';
+import type { LiveEvent } from '../live/liveState.js';
+import { AlertLatch } from './alertLatch.js';
+import { RULE_IDS, RULE_SEVERITY, type AlertRules, type RuleName } from './alertRules.js';
+import { AlertSignals } from './alertSignals.js';
+
+/** What the rules read of a live session (LiveState's LiveSession has it). */
+export interface SessionView {
+  sessionId: string;
+  project: string | null;
+  status: SessionStatus;
+  thinkingSinceMs: number | null;
+  lastActivityMs: number;
+  stats: { cost: number };
+}
+
+interface Condition {
+  rule: RuleName;
+  scope: string;
+  session: SessionView | null;
+  value: number;
+  /** Built only for a condition that holds. */
+  message: () => string;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The alert rules. Pure: fed the live engine's events, parse-error counts and the time; asked
+ * to `evaluate` the live sessions (after each batch and on a timer), it answers with the alerts
+ * that fire now. Each condition has a key (rule + scope: `global`, a session id, or a session
+ * id and a tool name) and fires once per AlertLatch's rules.
+ */
+export class AlertEngine {
+  private readonly signals: AlertSignals;
+  private readonly latch = new AlertLatch();
+
+  constructor(
+    private readonly rules: AlertRules,
+    private readonly now: () => number,
+  ) {
+    this.signals = new AlertSignals(rules);
+  }
+
+  observe(events: LiveEvent[]): void {
+    this.signals.observe(events, this.now());
+  }
+
+  observeParseErrors(count: number): void {
+    this.signals.observeParseErrors(count, this.now());
+  }
+
+  evaluate(sessions: Iterable<SessionView>): Alert[] {
+    const now = this.now();
+    const holding = new Map<string, Condition>();
+    const conditions = [...this.globalConditions(now)];
+    for (const session of sessions) {
+      // An ended session (most of those kept) has no condition: skip it without building any.
+      if (session.status !== 'ended') conditions.push(...this.sessionConditions(session, now));
+    }
+    for (const condition of conditions) {
+      const settings = this.rules[condition.rule];
+      if (settings.enabled && round(condition.value, 6) >= settings.threshold) holding.set(keyOf(condition), condition);
+    }
+    const cooldowns = new Map([...holding].map(([key, c]) => [key, this.rules[c.rule].cooldownSeconds * 1000]));
+    const alerts = this.latch.update(cooldowns, now).map((key) => toAlert(holding.get(key) as Condition, this.rules, now));
+    this.signals.settle();
+    return alerts;
+  }
+
+  private *globalConditions(now: number): Generator<Condition> {
+    const { rules, signals } = this;
+    const costWindow = rules.costRate.windowMinutes;
+    const costRate = (signals.cost.sum(now) * 60) / costWindow;
+    yield {
+      rule: 'costRate',
+      scope: 'global',
+      session: null,
+      value: costRate,
+      message: () => `Spending ${dollars(costRate)}/h over the last ${costWindow} min (threshold ${dollars(rules.costRate.threshold)}/h)`,
+    };
+
+    const spike = rules.toolErrorSpike;
+    const errors = signals.toolErrors.sum(now);
+    const results = signals.toolResults.sum(now);
+    if (results > 0 && errors / results >= spike.minErrorRatio) {
+      yield {
+        rule: 'toolErrorSpike',
+        scope: 'global',
+        session: null,
+        value: errors,
+        message: () => `${errors} of ${results} tool results were errors in the last ${spike.windowMinutes} min (threshold ${spike.threshold})`,
+      };
+    }
+
+    const parseWindow = rules.parseErrors.windowMinutes;
+    const parseErrors = signals.parseErrors.sum(now);
+    yield {
+      rule: 'parseErrors',
+      scope: 'global',
+      session: null,
+      value: parseErrors,
+      message: () => `${parseErrors} transcript line problem(s) in the last ${parseWindow} min (threshold ${rules.parseErrors.threshold}); see \`claudelens report health\``,
+    };
+  }
+
+  private *sessionConditions(session: SessionView, now: number): Generator<Condition> {
+    const { rules } = this;
+    const id = session.sessionId;
+    if (session.status === 'thinking' && session.thinkingSinceMs !== null) {
+      // Stuck means no progress: a long turn that keeps writing lines is working, not stuck.
+      const minutes = round((now - Math.max(session.thinkingSinceMs, session.lastActivityMs)) / MINUTE_MS, 1);
+      yield {
+        rule: 'stuckThinking',
+        scope: id,
+        session,
+        value: minutes,
+        message: () => `${label(session)} has been thinking for ${minutes} min with no new transcript line (threshold ${rules.stuckThinking.threshold} min)`,
+      };
+    }
+
+    const live = this.signals.get(id);
+    if (!live) return;
+    const cost = session.stats.cost;
+    yield {
+      rule: 'sessionCost',
+      scope: id,
+      session,
+      value: cost,
+      message: () => `${label(session)} has cost ${dollars(cost)} (threshold ${dollars(rules.sessionCost.threshold)})`,
+    };
+
+    const window = rules.sessionCostRate.windowMinutes;
+    const rate = (live.cost.sum(now) * 60) / window;
+    yield {
+      rule: 'sessionCostRate',
+      scope: id,
+      session,
+      value: rate,
+      message: () => `${label(session)} is spending ${dollars(rate)}/h over the last ${window} min (threshold ${dollars(rules.sessionCostRate.threshold)}/h)`,
+    };
+
+    const calls = live.toolCalls.sum(now);
+    yield {
+      rule: 'toolCallRate',
+      scope: id,
+      session,
+      value: calls,
+      message: () => `${label(session)} made ${calls} tool calls in the last minute (threshold ${rules.toolCallRate.threshold}): a runaway loop?`,
+    };
+
+    for (const [tool, streak] of live.streaks) {
+      const run = Math.max(streak.peak, streak.current);
+      yield {
+        rule: 'toolFailureStreak',
+        scope: `${id}:${tool}`,
+        session,
+        value: run,
+        message: () => `${tool} failed ${run} times in a row in ${label(session)} (threshold ${rules.toolFailureStreak.threshold})`,
+      };
+    }
+  }
+}
+
+function keyOf(condition: Condition): string {
+  return `${RULE_IDS[condition.rule]}:${condition.scope}`;
+}
+
+function toAlert(condition: Condition, rules: AlertRules, now: number): Alert {
+  return {
+    // Unique: a key fires at most once per cooldown, and cooldowns are at least a second.
+    id: `${keyOf(condition)}:${now}`,
+    rule: RULE_IDS[condition.rule],
+    severity: RULE_SEVERITY[condition.rule],
+    message: condition.message(),
+    session_id: condition.session?.sessionId ?? null,
+    project: condition.session?.project ?? null,
+    value: round(condition.value, 4),
+    threshold: rules[condition.rule].threshold,
+    triggered_at: new Date(now).toISOString(),
+    acknowledged: false,
+  };
+}
+
+function label(session: SessionView): string {
+  const project = session.project?.split(/[\\/]/).filter(Boolean).pop();
+  return `session ${session.sessionId.slice(0, 8)}${project ? ` (${project})` : ''}`;
+}
+
+function dollars(value: number): string {
+  return `$${value.toFixed(2)}`;
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

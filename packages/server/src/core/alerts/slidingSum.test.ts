@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { RateWindow } from '../live/rateWindow.js';
+import { SlidingSum } from './slidingSum.js';
+
+describe('SlidingSum', () => {
+  it('sums what is inside the span; what leaves it stops counting', () => {
+    const window = new SlidingSum(60_000);
+    window.add(1000, 1, 1000);
+    window.add(30_000, 2, 30_000);
+    expect(window.sum(30_000)).toBe(3);
+    expect(window.sum(60_999)).toBe(3);
+    expect(window.sum(61_000)).toBe(2); // 1000 is now exactly a span old
+    expect(window.sum(90_000)).toBe(0);
+  });
+
+  it('places late events, ignores ones older than the span, counts future ones as now', () => {
+    const window = new SlidingSum(60_000);
+    const now = 100_000;
+    window.add(now, 1, now);
+    window.add(now - 30_000, 2, now); // late, but inside
+    window.add(now - 60_000, 4, now); // a span old: out
+    window.add(now + 5_000, 8, now); // skewed clock: counts from now
+    expect(window.sum(now)).toBe(11);
+    expect(window.sum(now + 31_000)).toBe(9);
+    expect(window.sum(now + 60_000)).toBe(0);
+  });
+
+  it('agrees with RateWindow on whole seconds, through compaction', () => {
+    const sliding = new SlidingSum(60_000);
+    const rate = new RateWindow(60);
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 0; i < 5000; i++) {
+      if (i % 4 === 0) now += 1000;
+      const at = now - (i % 7) * 1000; // some late
+      sliding.add(at, 0.1, now);
+      rate.add(at, 0.1, now);
+      if (i % 97 === 0) expect(sliding.sum(now)).toBeCloseTo(rate.sum(60, now), 6);
+    }
+    expect(sliding.sum(now + 60_000)).toBe(0);
+  });
+});

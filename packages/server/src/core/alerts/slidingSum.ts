@@ -1,0 +1,49 @@
+/**
+ * The sum of amounts whose time is inside the last `spanMs`, kept as a running total: adding
+ * and reading are O(1) amortised, where RateWindow's read is O(span in seconds) — too slow to
+ * read for every live session on every evaluation. Events come nearly in time order; a late
+ * one is inserted in its place; one from the future (clock skew) counts as now. Memory follows
+ * the events inside the span.
+ */
+export class SlidingSum {
+  private times: number[] = [];
+  private amounts: number[] = [];
+  private head = 0;
+  private total = 0;
+
+  constructor(private readonly spanMs: number) {}
+
+  add(atMs: number, amount: number, nowMs: number): void {
+    const at = Math.min(atMs, nowMs);
+    if (at <= nowMs - this.spanMs) return; // older than the span
+    let i = this.times.length;
+    while (i > this.head && (this.times[i - 1] as number) > at) i--;
+    if (i === this.times.length) {
+      this.times.push(at);
+      this.amounts.push(amount);
+    } else {
+      this.times.splice(i, 0, at);
+      this.amounts.splice(i, 0, amount);
+    }
+    this.total += amount;
+  }
+
+  sum(nowMs: number): number {
+    const from = nowMs - this.spanMs;
+    while (this.head < this.times.length && (this.times[this.head] as number) <= from) {
+      this.total -= this.amounts[this.head] as number;
+      this.head++;
+    }
+    if (this.head === this.times.length) {
+      this.times = [];
+      this.amounts = [];
+      this.head = 0;
+      this.total = 0; // no float drift survives an empty window
+    } else if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.amounts = this.amounts.slice(this.head);
+      this.head = 0;
+    }
+    return this.total;
+  }
+}

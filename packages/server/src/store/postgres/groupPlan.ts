@@ -1,0 +1,158 @@
+import { addTotals, emptyTotals, mergeRequest, type RequestKey, type RequestRecord, type Totals } from '../../core/accounting.js';
+import type { TranscriptEntry } from '../../core/entry.js';
+import type { AppliedBatch, IngestBatch } from '../repository.js';
+import { pgText } from './rows.js';
+
+// What one applyBatches call means for the PostgreSQL store, worked out in memory so that each
+// table takes one multi-row statement per call. The same rules as the SQLite driver's
+// per-row loop (sqliteStore.ts): a message counts when its (session, uuid) is new; a request's
+// lines fold with `mergeRequest`; totals are summed per session and agent and written as deltas.
+
+export interface SessionDelta {
+  totals: Totals;
+  messages: number;
+  toolUses: number;
+  first: string | null;
+  last: string | null;
+  project: string | null;
+  sidechainProject: string | null;
+}
+
+export interface AgentDelta {
+  sessionId: string;
+  agentId: string;
+  totals: Totals;
+  messages: number;
+}
+
+/** A message row to insert: the first entry of the group with its (session, uuid). */
+export interface MessageCandidate {
+  key: string;
+  entry: TranscriptEntry;
+  sourceId: number;
+}
+
+// Keys are built from text as stored (pgText), so that rows the database returns match them.
+export const messageKey = (sessionId: string, uuid: string): string => `${pgText(sessionId)}\u0000${pgText(uuid)}`;
+export const requestKey = (key: RequestKey): string => `${pgText(key.messageId)}\u0000${pgText(key.requestId)}`;
+
+/** Rows in key order: every transaction locks them in the same order, so writers never deadlock. */
+export const byKey = <T extends { key: string }>(a: T, b: T): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** Step 1: the rows the group may insert, before anything is known of what is stored. */
+export function candidates(batches: IngestBatch[]): { messages: MessageCandidate[]; requests: Map<string, RequestRecord> } {
+  const messages = new Map<string, MessageCandidate>();
+  // A request's lines folded as if nothing were stored: what a new request is inserted as.
+  const requests = new Map<string, RequestRecord>();
+  for (const batch of batches) {
+    for (const entry of batch.entries) {
+      if (!entry.sessionId) continue;
+      if (entry.uuid) {
+        const key = messageKey(entry.sessionId, entry.uuid);
+        if (!messages.has(key)) messages.set(key, { key, entry, sourceId: batch.sourceId });
+      }
+      const priced = entry.priced;
+      if (priced) {
+        const key = requestKey(priced);
+        const change = mergeRequest(requests.get(key), priced);
+        if (change) requests.set(key, change.record);
+      }
+    }
+  }
+  return { messages: [...messages.values()], requests };
+}
+
+/** Step 2: with what the database said (new messages, stored requests), the group's deltas. */
+export class GroupPlan {
+  readonly sessions = new Map<string, SessionDelta>();
+  readonly agents = new Map<string, AgentDelta>();
+  /** `session \0 model` → priced. */
+  readonly models = new Map<string, boolean>();
+  /** `sourceId \0 line type` → lines read. */
+  readonly lineTypes = new Map<string, number>();
+  /** Sources truncated or replaced in this group: their stored line tallies are cleared. */
+  readonly rewound = new Set<number>();
+  /** The last batch of each source: the offset it reaches. */
+  readonly lastBatch = new Map<number, IngestBatch>();
+  readonly applied: AppliedBatch = { newEntries: [], requestChanges: [], problems: 0, sessions: [] };
+
+  /**
+   * `newMessages`: keys of the messages the insert created. `current`: each request of the group
+   * as stored before it (undefined when new), updated in place as the group's lines merge.
+   */
+  constructor(
+    batches: IngestBatch[],
+    newMessages: Set<string>,
+    private readonly current: Map<string, RequestRecord | undefined>,
+  ) {
+    for (const batch of batches) this.add(batch, newMessages);
+  }
+
+  private add(batch: IngestBatch, newMessages: Set<string>): void {
+    if (batch.rewind) {
+      this.rewound.add(batch.sourceId);
+      for (const key of this.lineTypes.keys()) if (key.startsWith(`${batch.sourceId}\u0000`)) this.lineTypes.delete(key);
+    }
+    this.lastBatch.set(batch.sourceId, batch);
+    for (const entry of batch.entries) {
+      const typeKey = `${batch.sourceId}\u0000${pgText(entry.lineType)}`;
+      this.lineTypes.set(typeKey, (this.lineTypes.get(typeKey) ?? 0) + 1);
+      if (!entry.sessionId) continue;
+      const session = this.session(entry.sessionId);
+      touch(session, entry);
+      const agent = this.agent(entry.sessionId, entry.agentId);
+      // Deleted once counted: a uuid repeated later in the group is a duplicate.
+      if (entry.uuid && newMessages.delete(messageKey(entry.sessionId, entry.uuid))) {
+        this.applied.newEntries.push(entry);
+        if (entry.lineType === 'user' || entry.lineType === 'assistant') {
+          session.messages++;
+          agent.messages++;
+        }
+        session.toolUses += entry.toolUses.length;
+      }
+      if (entry.priced) {
+        const key = requestKey(entry.priced);
+        const change = mergeRequest(this.current.get(key), entry.priced);
+        if (change) {
+          this.current.set(key, change.record);
+          addTotals(session.totals, change.delta);
+          addTotals(agent.totals, change.delta);
+          this.models.set(`${pgText(change.record.sessionId)}\u0000${pgText(change.record.model)}`, change.record.costSource !== 'unpriced');
+          this.applied.requestChanges.push(change);
+        }
+      }
+    }
+  }
+
+  private session(id: string): SessionDelta {
+    let d = this.sessions.get(id);
+    if (!d) {
+      d = { totals: emptyTotals(), messages: 0, toolUses: 0, first: null, last: null, project: null, sidechainProject: null };
+      this.sessions.set(id, d);
+    }
+    return d;
+  }
+
+  private agent(sessionId: string, agentId: string): AgentDelta {
+    const key = `${pgText(sessionId)}\u0000${pgText(agentId)}`;
+    let d = this.agents.get(key);
+    if (!d) {
+      d = { sessionId, agentId, totals: emptyTotals(), messages: 0 };
+      this.agents.set(key, d);
+    }
+    return d;
+  }
+}
+
+function touch(d: SessionDelta, entry: TranscriptEntry): void {
+  const ts = entry.timestamp;
+  if (ts) {
+    if (d.first === null || ts < d.first) d.first = ts;
+    if (d.last === null || ts > d.last) d.last = ts;
+  }
+  // The project is the session's first main-thread cwd; subagents may run elsewhere.
+  if (entry.cwd) {
+    if (d.project === null && !entry.isSidechain) d.project = entry.cwd;
+    else if (d.sidechainProject === null && entry.isSidechain) d.sidechainProject = entry.cwd;
+  }
+}

@@ -1,0 +1,192 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Store } from '../repository.js';
+import { applyGroup } from './applyGroup.js';
+import { migrate } from './migrations.js';
+import * as read from './readQueries.js';
+import { pgText, toTotals } from './rows.js';
+import { claimSources, releaseSources } from './sourceLeases.js';
+
+/** Connections per store: one writer plus concurrent reads. A backfill opens one store per worker. */
+const POOL_SIZE = 4;
+/** A transaction PostgreSQL aborted as a deadlock or serialisation failure is run again, up to this many times. */
+const ATTEMPTS = 5;
+const RETRYABLE = new Set(['40P01', '40001']);
+
+/**
+ * Opens the PostgreSQL store at `url` (postgres://user@host:port/db). Returns at once: the
+ * driver is loaded, the pool connected and the schema migrated in the background, and the first
+ * call waits for that (and fails with its error). `pg` is loaded only here, so that commands
+ * on SQLite never pay for it.
+ */
+export function openPostgresStore(url: string): Store {
+  const ready = connect(url);
+  ready.catch(() => {}); // reported by the first call that awaits it
+  const pool = () => ready;
+
+  return {
+    async sources(refs) {
+      const db = await pool();
+      if (refs.length === 0) return [];
+      // Unique and in key order: two nodes registering the same files never deadlock.
+      const keys = [...new Map(refs.map((r) => [sourceKey(r.claudeDir, r.relPath), r])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const dirs = keys.map(([, r]) => pgText(r.claudeDir));
+      const paths = keys.map(([, r]) => pgText(r.relPath));
+      await retrying(() =>
+        db.query({
+          name: 'insert-sources',
+          text: `INSERT INTO sources (claude_dir, rel_path) SELECT * FROM unnest($1::text[], $2::text[])
+                 ON CONFLICT (claude_dir, rel_path) DO NOTHING`,
+          values: [dirs, paths],
+        }),
+      );
+      const { rows } = await db.query<SourceRow>({
+        name: 'select-sources',
+        text: `SELECT s.* FROM sources s JOIN unnest($1::text[], $2::text[]) AS r(claude_dir, rel_path)
+                 ON s.claude_dir = r.claude_dir AND s.rel_path = r.rel_path`,
+        values: [dirs, paths],
+      });
+      const stored = new Map(rows.map((row) => [sourceKey(row.claude_dir, row.rel_path), row]));
+      return refs.map(({ claudeDir, relPath }) => {
+        const row = stored.get(sourceKey(claudeDir, relPath));
+        if (!row) throw new Error(`source not registered: ${claudeDir} ${relPath}`);
+        return { id: row.id, claudeDir, relPath, offset: row.byte_offset, lineCount: row.line_count, ino: row.ino, size: row.size, tail: row.tail };
+      });
+    },
+    async applyBatches(batches) {
+      const db = await pool();
+      return transaction(db, (client) => applyGroup(client, batches));
+    },
+    async recordFileProblem(claudeDir, relPath, kind, detail) {
+      const db = await pool();
+      await db.query({
+        name: 'insert-file-problem',
+        text: `INSERT INTO problems (claude_dir, rel_path, line_no, byte_offset, kind, detail, seen_at)
+               VALUES ($1, $2, NULL, -1, $3, $4, $5) ON CONFLICT (claude_dir, rel_path, byte_offset, kind) DO NOTHING`,
+        values: [pgText(claudeDir), pgText(relPath), pgText(kind), pgText(detail), new Date().toISOString()],
+      });
+    },
+    async sessions(filter) {
+      return read.listSessions(await pool(), filter ?? {});
+    },
+    async projects() {
+      return read.listProjects(await pool());
+    },
+    async sessionPage(query) {
+      return read.sessionPage(await pool(), query);
+    },
+    async sessionSummary(sessionId) {
+      return read.sessionSummary(await pool(), sessionId);
+    },
+    async sessionTotals(sinceIso) {
+      return read.activeSessions(await pool(), sinceIso);
+    },
+    async session(sessionId) {
+      const row = await read.sessionRow(await pool(), sessionId);
+      return row ? toTotals(row) : undefined;
+    },
+    async sessionModels(sessionId) {
+      return read.sessionModels(await pool(), sessionId);
+    },
+    async recentMessages(sessionId, limit) {
+      return read.recentMessages(await pool(), sessionId, limit);
+    },
+    async messages(sessionId, page) {
+      return read.sessionMessages(await pool(), sessionId, page);
+    },
+    async health(limit) {
+      return read.healthReport(await pool(), limit);
+    },
+    async counts() {
+      return read.counts(await pool());
+    },
+    async claimSources(claim) {
+      const db = await pool();
+      return retrying(() => claimSources(db, claim));
+    },
+    async releaseSources(nodeId, claudeDirs) {
+      await releaseSources(await pool(), nodeId, claudeDirs);
+    },
+    async close() {
+      const db = await ready.catch(() => null);
+      await db?.end();
+    },
+  };
+}
+
+const sourceKey = (claudeDir: string, relPath: string): string => `${pgText(claudeDir)}\u0000${pgText(relPath)}`;
+
+interface SourceRow {
+  id: number;
+  claude_dir: string;
+  rel_path: string;
+  byte_offset: number;
+  line_count: number;
+  ino: number;
+  size: number;
+  tail: Buffer;
+}
+
+async function connect(url: string): Promise<Pool> {
+  const { default: pg } = await import('pg');
+  // int8 (counts, sums, offsets) as a number rather than a string: all of them stay below 2^53.
+  const types = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser };
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, types });
+  // An idle client that loses its connection (server restart) must not crash the process.
+  pool.on('error', () => {});
+  let client: PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    await pool.end();
+    throw new Error(`cannot connect to PostgreSQL at ${redact(url)}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    await migrate(client);
+  } finally {
+    client.release();
+  }
+  return pool;
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable database URL)';
+  }
+}
+
+/** Runs `work` in one transaction, again from the start when PostgreSQL aborts it as a deadlock. */
+async function transaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  return retrying(async () => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A connection that cannot even roll back is discarded, not returned to the pool.
+      await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  });
+}
+
+async function retrying<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (n >= ATTEMPTS || code === undefined || !RETRYABLE.has(code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * n));
+    }
+  }
+}

@@ -1,0 +1,135 @@
+// What only the PostgreSQL store has: a server to reach, migrations several nodes may run at
+// once, leases that move between nodes, and the CLI end to end with --database-url. The
+// behaviour it shares with SQLite is checked in storeContract.test.ts.
+import fs from 'node:fs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionReportSchema, type SessionSummary } from '@claudelens/protocol';
+import { SourceLeases } from '../src/ingest/sourceLeases.js';
+import { openStore } from '../src/store/openStore.js';
+import type { Store } from '../src/store/repository.js';
+import { FIXTURE_HOME, runCli, tempDir } from './helpers.js';
+import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
+
+const databases: TestDatabase[] = [];
+const stores: Store[] = [];
+async function database(): Promise<TestDatabase> {
+  const db = await createTestDatabase();
+  databases.push(db);
+  return db;
+}
+function open(url: string): Store {
+  const store = openStore({ kind: 'postgres', url });
+  stores.push(store);
+  return store;
+}
+
+afterAll(async () => {
+  for (const store of stores.splice(0)) await store.close();
+  for (const db of databases.splice(0)) await db.drop();
+});
+
+/** Sessions by id with costs rounded: sums of the same costs in another order differ in the last bits. */
+function comparable(sessions: SessionSummary[]) {
+  const round = (cost: number) => Math.round(cost * 1e9);
+  return [...sessions]
+    .sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1))
+    .map((s) => ({ ...s, totalCost: round(s.totalCost), agents: s.agents.map((a) => ({ ...a, totalCost: round(a.totalCost) })) }));
+}
+
+describe('the PostgreSQL store', () => {
+  it('migrates once when several nodes start at the same moment', async () => {
+    const db = await database();
+    const nodes = Array.from({ length: 4 }, () => open(db.url));
+    expect(await Promise.all(nodes.map((store) => store.counts()))).toEqual(Array(4).fill({ files: 0, lines: 0, sessions: 0, requests: 0, problems: 0 }));
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query('SELECT version, name FROM claudelens_migrations');
+    await client.end();
+    expect(rows).toEqual([{ version: 1, name: 'store' }]);
+  });
+
+  it('fails every call with a clear message when the server cannot be reached, never showing the password', async () => {
+    const store = open('postgres://claudelens:secret@127.0.0.1:1/claudelens');
+    await expect(store.counts()).rejects.toThrow(/^cannot connect to PostgreSQL at postgres:\/\/claudelens:\*\*\*@127\.0\.0\.1:1\/claudelens: .*ECONNREFUSED/);
+    await expect(store.sessions()).rejects.toThrow(/cannot connect to PostgreSQL/);
+    await store.close();
+  });
+
+  it('moves a node’s claude dirs to another node when it stops renewing', async () => {
+    const db = await database();
+    let now = 0;
+    const clock = { now: () => now, setInterval: (() => 0) as unknown as typeof setInterval, clearInterval: (() => {}) as typeof clearInterval };
+    const changes: string[] = [];
+    const lease = (node: string, ttlSeconds: number) =>
+      new SourceLeases(open(db.url), { nodeId: node, claudeDirs: ['/home/a/.claude', '/shared/.claude'], ttlSeconds, clock, onChange: (c) => changes.push(`${node} +${c.gained.join(',')} -${c.lost.join(',')}`) });
+    const a = lease('a', 60);
+    const b = lease('b', 60);
+    expect(await a.start(() => {})).toEqual(['/home/a/.claude', '/shared/.claude']);
+    expect(await b.start(() => {})).toEqual([]);
+    // Node a stops renewing: its leases run out (here at once, with a last claim of ttl 0).
+    await open(db.url).claimSources({ nodeId: 'a', claudeDirs: ['/home/a/.claude', '/shared/.claude'], ttlSeconds: 0 });
+    await b.renew();
+    expect(b.owned()).toEqual(['/home/a/.claude', '/shared/.claude']);
+    await a.renew();
+    expect(a.owned()).toEqual([]);
+    // By b's own clock its leases run out when it cannot renew them for the ttl.
+    now = 61_000;
+    expect(b.owned()).toEqual([]);
+    now = 0;
+    // A clean stop gives the dirs up at once.
+    await b.stop();
+    const c = lease('c', 60);
+    expect(await c.start(() => {})).toEqual(['/home/a/.claude', '/shared/.claude']);
+    await c.stop();
+    expect(changes).toEqual([
+      'a +/home/a/.claude,/shared/.claude -',
+      'b +/home/a/.claude,/shared/.claude -',
+      'a + -/home/a/.claude,/shared/.claude',
+      'c +/home/a/.claude,/shared/.claude -',
+    ]);
+  });
+});
+
+describe('claudelens import and report with --database-url', () => {
+  let db: TestDatabase;
+  let onPostgres: SessionSummary[];
+
+  beforeAll(async () => {
+    db = await database();
+    // Worker threads, each with its own connections: the CLI as a user runs it.
+    const imported = await runCli(['import', '--claude-dir', FIXTURE_HOME, '--database-url', db.url]);
+    expect(imported.stderr).not.toMatch(/Error|at /);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/imported 117 files, 14\.0 MB, 3919 lines/);
+    const report = await runCli(['report', 'sessions', '--json', '--database-url', db.url]);
+    onPostgres = SessionReportSchema.parse(JSON.parse(report.stdout)).sessions;
+  });
+
+  it('reports what the SQLite store reports for the same corpus', async () => {
+    const dataDir = tempDir();
+    try {
+      expect((await runCli(['import', '--claude-dir', FIXTURE_HOME, '--data-dir', dataDir])).code).toBe(0);
+      const onSqlite = SessionReportSchema.parse(JSON.parse((await runCli(['report', 'sessions', '--json', '--data-dir', dataDir])).stdout)).sessions;
+      expect(comparable(onPostgres)).toEqual(comparable(onSqlite));
+      const health = (args: string[]) => runCli(['report', 'health', '--json', ...args]).then((r) => JSON.parse(r.stdout) as unknown);
+      expect(await health(['--database-url', db.url])).toEqual(await health(['--data-dir', dataDir]));
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('adds nothing on a second import, with the URL from CLAUDELENS_DATABASE_URL', async () => {
+    const env = { CLAUDELENS_DATABASE_URL: db.url };
+    const again = await runCli(['import', '--claude-dir', FIXTURE_HOME], env);
+    expect(again.stdout).toMatch(/imported 117 files, 14\.0 MB, 0 lines/);
+    const report = await runCli(['report', 'sessions', '--json'], env);
+    expect(SessionReportSchema.parse(JSON.parse(report.stdout)).sessions).toEqual(onPostgres);
+  });
+
+  it('refuses a database URL that is not PostgreSQL', async () => {
+    const result = await runCli(['report', 'sessions', '--database-url', 'mysql://root@localhost/claudelens']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/--database-url must be a PostgreSQL URL/);
+  });
+});

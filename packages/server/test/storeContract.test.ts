@@ -1,0 +1,456 @@
+// The Store contract: the same behaviour, checked the same way, on every driver. SQLite runs in
+// a temp dir; PostgreSQL in fresh databases on the local server (pgDatabase.ts), which must be
+// reachable: these tests fail, never skip, without it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionSummary } from '@claudelens/protocol';
+import { loadPriceBook } from '../src/config/prices.js';
+import { backfill } from '../src/ingest/backfill.js';
+import { describeFile, discoverTranscripts } from '../src/ingest/discover.js';
+import { ingestFile, type IngestContext } from '../src/ingest/ingestFile.js';
+import { readSource } from '../src/ingest/readSource.js';
+import { openStore, type StoreSpec } from '../src/store/openStore.js';
+import type { IngestBatch, SourceState, Store } from '../src/store/repository.js';
+import { assistantLine, emptyHome, FIXTURE_HOME, ORACLE, tempDir, userLine } from './helpers.js';
+import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
+
+interface Driver {
+  name: string;
+  /** Several nodes may share the store, so source leases are real (SQLite: always owned). */
+  shared: boolean;
+  /** A new, empty store location: open it as often as needed, each open a separate instance. */
+  create(): Promise<StoreSpec>;
+  /** Removes every location `create` made. */
+  cleanup(): Promise<void>;
+}
+
+function sqliteDriver(): Driver {
+  const dirs: string[] = [];
+  return {
+    name: 'sqlite',
+    shared: false,
+    async create() {
+      const dataDir = tempDir('claudelens-contract-');
+      dirs.push(dataDir);
+      return { kind: 'sqlite', dataDir };
+    },
+    async cleanup() {
+      for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function postgresDriver(): Driver {
+  const databases: TestDatabase[] = [];
+  return {
+    name: 'postgres',
+    shared: true,
+    async create() {
+      const db = await createTestDatabase();
+      databases.push(db);
+      return { kind: 'postgres', url: db.url };
+    },
+    async cleanup() {
+      for (const db of databases.splice(0)) await db.drop();
+    },
+  };
+}
+
+interface Expected {
+  sessionId: string;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  totalCost: number;
+  unpricedModels: string[];
+}
+
+const expected = (JSON.parse(fs.readFileSync(ORACLE, 'utf8')) as { sessions: Expected[] }).sessions;
+const prices = loadPriceBook(null);
+
+function expectOracle(sessions: SessionSummary[]): void {
+  const byId = new Map(sessions.map((s) => [s.sessionId, s]));
+  for (const want of expected) {
+    const got = byId.get(want.sessionId);
+    expect(got, want.sessionId).toMatchObject({ ...want, totalCost: expect.any(Number) });
+    expect(Math.abs((got?.totalCost ?? 0) - want.totalCost), want.sessionId).toBeLessThanOrEqual(0.000001);
+  }
+  for (const extra of sessions.filter((s) => !expected.some((e) => e.sessionId === s.sessionId))) expect(extra.requests, extra.sessionId).toBe(0);
+}
+
+/** Sessions by id with costs rounded: sums of the same costs in another order differ in the last bits. */
+function comparable(sessions: SessionSummary[]) {
+  const round = (cost: number) => Math.round(cost * 1e9);
+  return [...sessions]
+    .sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1))
+    .map((s) => ({ ...s, totalCost: round(s.totalCost), agents: s.agents.map((a) => ({ ...a, totalCost: round(a.totalCost) })) }));
+}
+
+/** Every batch of the fixture corpus read from byte 0, against this store's source ids; files in discovery order. */
+async function corpusBatches(store: Store): Promise<IngestBatch[][]> {
+  const { files } = await discoverTranscripts(FIXTURE_HOME);
+  const sources = await store.sources(files);
+  return files.map((file, i) => {
+    const from = sources[i];
+    if (!from) throw new Error(`no source for ${file.relPath}`);
+    const reads = [...readSource(file, { ...from, offset: 0, lineCount: 0, tail: Buffer.alloc(0) }, { prices })];
+    return reads.flatMap((read) => (read.kind === 'batch' ? [read.batch] : []));
+  });
+}
+
+function groups<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+const session = 'c0a1c0a1-0000-4000-8000-000000000001';
+const ts = (second: number) => new Date(Date.UTC(2026, 0, 2, 3, 4, second)).toISOString();
+
+describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driver) => {
+  const opened: Store[] = [];
+  const open = (spec: StoreSpec): Store => {
+    const store = openStore(spec);
+    opened.push(store);
+    return store;
+  };
+  const context = (store: Store): IngestContext => ({ store, prices });
+  /** One transcript in a fresh claude dir, read into a fresh store by `ingest()`. */
+  async function transcript(lines: string[], spec?: StoreSpec) {
+    const { home, projectDir } = emptyHome();
+    const file = path.join(projectDir, `${session}.jsonl`);
+    fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+    const ctx = context(open(spec ?? (await driver.create())));
+    const ref = describeFile(home, `-tmp-demo/${session}.jsonl`);
+    return {
+      home,
+      file,
+      ctx,
+      ingest: () => ingestFile(ctx, ref),
+      append: (line: string) => fs.appendFileSync(file, `${line}\n`),
+      source: async () => (await ctx.store.sources([ref]))[0] as SourceState,
+      /** The whole file read again from byte 0, as batches: lines the store already holds. */
+      reread: async () => {
+        const source = (await ctx.store.sources([ref]))[0] as SourceState;
+        const reads = [...readSource(ref, { ...source, offset: 0, lineCount: 0, tail: Buffer.alloc(0) }, { prices })];
+        return reads.flatMap((r) => (r.kind === 'batch' ? [r.batch] : []));
+      },
+    };
+  }
+
+  afterAll(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    await driver.cleanup();
+  });
+
+  describe('on the fixture corpus', () => {
+    let spec: StoreSpec;
+    let store: Store;
+    let all: SessionSummary[];
+
+    beforeAll(async () => {
+      spec = await driver.create();
+      store = open(spec);
+      await backfill(context(store), [FIXTURE_HOME], { workers: 0 });
+      all = await store.sessions();
+    });
+
+    it('equals the oracle after a backfill', async () => {
+      expectOracle(all);
+      expect(all.reduce((n, s) => n + s.requests, 0)).toBe(1199);
+      expect(await store.counts()).toEqual({ files: 117, lines: 3919, sessions: all.length, requests: 1199, problems: 0 });
+      // Most recent first; sessions without activity last.
+      const times = all.map((s) => s.lastActivity ?? '');
+      expect(times).toEqual([...times].sort().reverse());
+    });
+
+    it('filters sessions by project (a case-insensitive part of the path) and by last activity', async () => {
+      const part = 'claude-code-log';
+      const inProject = all.filter((s) => s.projectPath?.toLowerCase().includes(part));
+      expect(inProject.length).toBeGreaterThan(1);
+      // Sessions with the same last activity may come in either order.
+      expect(comparable(await store.sessions({ project: part }))).toEqual(comparable(inProject));
+      expect(comparable(await store.sessions({ project: part.toUpperCase() }))).toEqual(comparable(inProject));
+      const exact = inProject[0]?.projectPath as string;
+      expect(comparable(await store.sessions({ project: exact }))).toEqual(comparable(all.filter((s) => s.projectPath?.includes(exact))));
+      const since = all[Math.floor(all.length / 2)]?.lastActivity as string;
+      expect(comparable(await store.sessions({ since }))).toEqual(comparable(all.filter((s) => (s.lastActivity ?? '') >= since)));
+      expect(await store.sessions({ project: 'no such project' })).toEqual([]);
+    });
+
+    it('pages through a session’s messages once each, in time order', async () => {
+      const target = 'fe5e1c67-53e7-4862-81ae-d0e013e3270b';
+      const pages = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await store.messages(target, { after, limit: 7 });
+        if (page.length === 0) break;
+        expect(page.length).toBeLessThanOrEqual(7);
+        pages.push(...page);
+        after = page.at(-1)?.cursor;
+      }
+      expect(pages.length).toBeGreaterThan(20);
+      expect(new Set(pages.map((m) => m.uuid)).size).toBe(pages.length);
+      const times = pages.map((m) => m.timestamp ?? '');
+      expect(times).toEqual([...times].sort());
+      expect(pages.some((m) => m.isSidechain && m.agentId === 'sidechain')).toBe(true);
+      expect(pages.every((m) => m.location.claudeDir === FIXTURE_HOME && m.location.relPath.endsWith('.jsonl'))).toBe(true);
+      const dialogue = pages.filter((m) => m.lineType === 'user' || m.lineType === 'assistant');
+      expect((await store.recentMessages(target, 5)).map((m) => m.uuid)).toEqual(dialogue.slice(-5).map((m) => m.uuid));
+      expect(await store.messages('no-such-session', { limit: 10 })).toEqual([]);
+    });
+
+    it('gives session totals, one session, its models and its summary as the list has them', async () => {
+      const since = all[5]?.lastActivity as string;
+      const active = await store.sessionTotals(since);
+      expect(active.map((t) => t.sessionId).sort()).toEqual(all.filter((s) => (s.lastActivity ?? '') >= since).map((s) => s.sessionId).sort());
+      for (const summary of all.slice(0, 8)) {
+        const totals = await store.session(summary.sessionId);
+        expect(totals).toEqual({
+          sessionId: summary.sessionId,
+          projectPath: summary.projectPath,
+          firstActivity: summary.firstActivity,
+          lastActivity: summary.lastActivity,
+          messageCount: summary.messageCount,
+          toolUseCount: summary.toolUseCount,
+          requests: summary.requests,
+          inputTokens: summary.inputTokens,
+          outputTokens: summary.outputTokens,
+          cacheCreationTokens: summary.cacheCreationTokens,
+          cacheReadTokens: summary.cacheReadTokens,
+          cost: summary.totalCost,
+        });
+        expect(await store.sessionModels(summary.sessionId)).toEqual([...summary.models].sort());
+        expect(await store.sessionSummary(summary.sessionId)).toEqual(summary);
+      }
+      expect(await store.session('no-such-session')).toBeUndefined();
+      expect(await store.sessionSummary('no-such-session')).toBeUndefined();
+    });
+
+    it('pages through sessions by position, with filters', async () => {
+      const seen: SessionSummary[] = [];
+      let after: { lastActivity: string | null; sessionId: string } | undefined;
+      for (;;) {
+        const page = await store.sessionPage({ after, limit: 9 });
+        if (page.length === 0) break;
+        seen.push(...page);
+        const last = page.at(-1) as SessionSummary;
+        after = { lastActivity: last.lastActivity, sessionId: last.sessionId };
+      }
+      expect(comparable(seen)).toEqual(comparable(all));
+      const order = seen.map((s) => `${s.lastActivity ?? ''} ${s.sessionId}`);
+      expect(order).toEqual([...order].sort().reverse());
+      const project = all[0]?.projectPath as string;
+      const ids = all.slice(0, 4).map((s) => s.sessionId);
+      expect((await store.sessionPage({ project, limit: 100 })).every((s) => s.projectPath === project)).toBe(true);
+      expect((await store.sessionPage({ onlyIds: ids, limit: 100 })).map((s) => s.sessionId).sort()).toEqual([...ids].sort());
+      expect((await store.sessionPage({ exceptIds: ids, limit: 100 })).some((s) => ids.includes(s.sessionId))).toBe(false);
+      const until = all[3]?.lastActivity as string;
+      expect((await store.sessionPage({ until, limit: 100 })).every((s) => (s.lastActivity ?? '') < until)).toBe(true);
+    });
+
+    it('totals projects from their sessions', async () => {
+      const projects = await store.projects();
+      const paths = new Set(all.flatMap((s) => (s.projectPath ? [s.projectPath] : [])));
+      expect(projects.map((p) => p.path).sort()).toEqual([...paths].sort());
+      for (const p of projects) {
+        const of = all.filter((s) => s.projectPath === p.path);
+        expect(p.sessions).toBe(of.length);
+        expect(p.messages).toBe(of.reduce((n, s) => n + s.messageCount, 0));
+        expect(p.cost).toBeCloseTo(of.reduce((n, s) => n + s.totalCost, 0), 9);
+      }
+    });
+
+    // Last but one: it writes to the store the tests above read.
+    it('re-applying batches already stored changes nothing', async () => {
+      const before = await store.counts();
+      const batches = (await corpusBatches(store)).flat();
+      expect(batches.reduce((n, b) => n + b.entries.length, 0)).toBeGreaterThan(3000);
+      for (const group of groups(batches, 50)) {
+        const applied = await store.applyBatches(group);
+        expect(applied).toMatchObject({ newEntries: [], requestChanges: [], problems: 0 });
+      }
+      expect(comparable(await store.sessions())).toEqual(comparable(all));
+      expect(await store.counts()).toEqual(before);
+    });
+
+    it('two writers applying overlapping batches at once leave what one clean import leaves', async () => {
+      const shared = await driver.create();
+      const first = open(shared);
+      const second = open(shared);
+      const files = await corpusBatches(first);
+      // Both read every file, in opposite orders and differently grouped, and commit as they go.
+      const write = async (s: Store, batches: IngestBatch[], size: number) => {
+        for (const group of groups(batches, size)) await s.applyBatches(group);
+      };
+      await Promise.all([write(first, files.flat(), 40), write(second, [...files].reverse().flat(), 27)]);
+      const sessions = await first.sessions();
+      expectOracle(sessions);
+      expect(comparable(sessions)).toEqual(comparable(all));
+      expect(await second.counts()).toEqual(await store.counts());
+    });
+  });
+
+  it('counts a request once, and a later line with more output as a correction', async () => {
+    const line = (uuid: string, output: number) => assistantLine({ sessionId: session, uuid, messageId: 'msg_1', requestId: 'req_1', output, input: 100, timestamp: ts(1) });
+    const t = await transcript([line('a', 5), line('b', 50), line('c', 20)]);
+    await t.ingest();
+    expect(await t.ctx.store.session(session)).toMatchObject({ requests: 1, inputTokens: 100, outputTokens: 50, messageCount: 3 });
+    // A later commit: the stored request is read back and merged.
+    t.append(line('d', 30));
+    const changes: number[] = [];
+    t.ctx.onApplied = (applied) => changes.push(...applied.requestChanges.map((c) => c.delta.outputTokens));
+    await t.ingest();
+    expect(changes).toEqual([]);
+    t.append(line('e', 80));
+    await t.ingest();
+    expect(changes).toEqual([30]);
+    const stored = await t.ctx.store.session(session);
+    expect(stored).toMatchObject({ requests: 1, inputTokens: 100, outputTokens: 80, messageCount: 5 });
+    // The same lines again: nothing more.
+    expect(await t.ctx.store.applyBatches(await t.reread())).toMatchObject({ newEntries: [], requestChanges: [] });
+    expect(await t.ctx.store.session(session)).toEqual(stored);
+    expect(await t.ctx.store.sessionModels(session)).toEqual(['claude-sonnet-4-5-20250929']);
+  });
+
+  it('many writers correcting one request at once add its largest output once', async () => {
+    const spec = await driver.create();
+    const writers = Array.from({ length: 6 }, () => open(spec));
+    const { home, projectDir } = emptyHome();
+    const outputs = [20, 50, 30, 50, 45, 10];
+    const rounds = 6;
+    const batchOf = async (rel: string, line: string) => {
+      fs.writeFileSync(path.join(projectDir, path.basename(rel)), `${line}\n`);
+      const file = describeFile(home, rel);
+      const [source] = await writers[0]!.sources([file]);
+      const [read] = [...readSource(file, source as SourceState, { prices })];
+      if (read?.kind !== 'batch') throw new Error(`no batch from ${rel}`);
+      return read.batch;
+    };
+    let deltas = 0;
+    for (let round = 0; round < rounds; round++) {
+      const line = (uuid: string, output: number) => assistantLine({ sessionId: session, uuid, messageId: `msg_${round}`, requestId: `req_${round}`, output, input: 100, timestamp: ts(round) });
+      // Even rounds correct a stored request; odd ones race to insert a new one.
+      if (round % 2 === 0) await writers[0]!.applyBatches([await batchOf(`-tmp-demo/base-${round}.jsonl`, line(`base-${round}`, 10))]);
+      const batches = await Promise.all(outputs.map((output, i) => batchOf(`-tmp-demo/w${i}-${round}.jsonl`, line(`w${i}-${round}`, output))));
+      const applied = await Promise.all(batches.map((batch, i) => writers[i]!.applyBatches([batch])));
+      deltas += applied.flatMap((a) => a.requestChanges).reduce((n, c) => n + c.delta.outputTokens, 0);
+    }
+    expect(deltas).toBe((rounds / 2) * (40 + 50));
+    expect(await writers[1]!.session(session)).toMatchObject({ requests: rounds, inputTokens: rounds * 100, outputTokens: rounds * 50, messageCount: rounds * 6 + rounds / 2 });
+  });
+
+  it('reports new totals, new entries and request deltas for each commit', async () => {
+    const t = await transcript([
+      userLine({ sessionId: session, uuid: 'u1', text: 'hi', timestamp: ts(1), cwd: '/work/demo' }),
+      assistantLine({ sessionId: session, uuid: 'a1', messageId: 'msg_1', requestId: 'req_1', output: 5, timestamp: ts(2), tool: 'Bash' }),
+      assistantLine({ sessionId: session, uuid: 'a2', messageId: 'msg_1', requestId: 'req_1', output: 9, timestamp: ts(3) }),
+    ]);
+    const applied: { entries: number; deltas: number[]; output: number | undefined }[] = [];
+    t.ctx.onApplied = (a) => applied.push({ entries: a.newEntries.length, deltas: a.requestChanges.map((c) => c.delta.outputTokens), output: a.sessions[0]?.outputTokens });
+    await t.ingest();
+    expect(applied).toEqual([{ entries: 3, deltas: [5, 4], output: 9 }]);
+    expect(await t.ctx.store.sessionSummary(session)).toMatchObject({
+      projectPath: '/work/demo',
+      firstActivity: ts(1),
+      lastActivity: ts(3),
+      messageCount: 3,
+      toolUseCount: 1,
+      requests: 1,
+      outputTokens: 9,
+      models: ['claude-sonnet-4-5-20250929'],
+      unpricedModels: [],
+    });
+  });
+
+  it('keeps what was counted when a file is rewritten, and counts its lines afresh', async () => {
+    const hologram = (uuid: string) => JSON.stringify({ type: 'hologram', uuid, sessionId: session, timestamp: ts(9) });
+    const t = await transcript([
+      userLine({ sessionId: session, uuid: 'u1', text: 'first', timestamp: ts(1) }),
+      assistantLine({ sessionId: session, uuid: 'a1', messageId: 'msg_1', requestId: 'req_1', output: 10, timestamp: ts(2) }),
+      hologram('h1'),
+    ]);
+    await t.ingest();
+    expect((await t.ctx.store.health(10)).unknownLineTypes).toEqual({ hologram: 1 });
+    // Replaced by a shorter file: re-read from byte 0.
+    fs.writeFileSync(t.file, `${hologram('h2')}\n${assistantLine({ sessionId: session, uuid: 'a2', messageId: 'msg_2', requestId: 'req_2', output: 7, timestamp: ts(3) })}\n`);
+    const read = await t.ingest();
+    expect(read.rewound).toBe(true);
+    expect(await t.ctx.store.session(session)).toMatchObject({ requests: 2, outputTokens: 17, messageCount: 3 });
+    const health = await t.ctx.store.health(10);
+    expect(health).toMatchObject({ files: 1, lines: 2, unknownLineTypes: { hologram: 1 } });
+    const source = await t.source();
+    expect(source).toMatchObject({ offset: fs.statSync(t.file).size, lineCount: 2, ino: fs.statSync(t.file).ino, size: fs.statSync(t.file).size });
+    expect(source.tail.equals(fs.readFileSync(t.file).subarray(-128))).toBe(true);
+  });
+
+  it('lists each problem once, with file and line', async () => {
+    const t = await transcript([
+      assistantLine({ sessionId: session, uuid: 'a1', messageId: 'msg_1', requestId: 'req_1', timestamp: ts(1) }),
+      '{"truncated',
+      '[1,2]',
+    ]);
+    await t.ingest();
+    await t.ctx.store.recordFileProblem(t.home, '-tmp-demo/gone.jsonl', 'file-vanished', 'ENOENT');
+    await t.ctx.store.recordFileProblem(t.home, '-tmp-demo/gone.jsonl', 'file-vanished', 'ENOENT again');
+    // Read again from byte 0: the same problems are not added twice.
+    expect((await t.ctx.store.applyBatches(await t.reread())).problems).toBe(0);
+    const health = await t.ctx.store.health(10);
+    expect(health.problemsByKind).toEqual({ 'invalid-json': 1, 'not-an-object': 1, 'file-vanished': 1 });
+    const listed = health.problems.map((p) => ({ file: path.basename(p.file), line: p.line, kind: p.kind, byteOffset: p.byteOffset }));
+    expect(listed.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))).toEqual([
+      { file: 'gone.jsonl', line: null, kind: 'file-vanished', byteOffset: null },
+      { file: `${session}.jsonl`, line: 2, kind: 'invalid-json', byteOffset: expect.any(Number) },
+      { file: `${session}.jsonl`, line: 3, kind: 'not-an-object', byteOffset: expect.any(Number) },
+    ]);
+    expect(health.problems[0]?.file).toBe(path.join(t.home, 'projects', '-tmp-demo', 'gone.jsonl'));
+    expect((await t.ctx.store.health(1)).problems).toHaveLength(1);
+    expect((await t.ctx.store.counts()).problems).toBe(3);
+  });
+
+  it('stores text with NUL characters and other oddities', async () => {
+    const t = await transcript([
+      userLine({ sessionId: session, uuid: 'nul', text: 'before\u0000after', cwd: '/tmp/with\u0000nul', timestamp: ts(1) }),
+      userLine({ sessionId: session, uuid: 'emoji', text: 'café 🎉 \\ "quoted" {braces}', timestamp: ts(2) }),
+    ]);
+    await t.ingest();
+    const messages = await t.ctx.store.messages(session, { limit: 10 });
+    expect(messages.map((m) => m.uuid)).toEqual(['nul', 'emoji']);
+    expect(messages[0]?.preview).toMatch(/^before.after$/);
+    expect(messages[1]?.preview).toBe('café 🎉 \\ "quoted" {braces}');
+    expect(await t.ctx.store.session(session)).toMatchObject({ messageCount: 2 });
+  });
+
+  it('leases claude dirs to one node at a time', async () => {
+    const spec = await driver.create();
+    const a = open(spec);
+    const b = open(spec);
+    const owned = (leases: { claudeDir: string; owned: boolean }[]) => leases.filter((l) => l.owned).map((l) => l.claudeDir);
+    expect(owned(await a.claimSources({ nodeId: 'node-a', claudeDirs: ['/d1', '/d2'], ttlSeconds: 60 }))).toEqual(['/d1', '/d2']);
+    const fromB = await b.claimSources({ nodeId: 'node-b', claudeDirs: ['/d2', '/d3'], ttlSeconds: 60 });
+    if (!driver.shared) {
+      // One node per store: every dir is always the caller's.
+      expect(fromB).toEqual([
+        { claudeDir: '/d2', owned: true, nodeId: 'node-b', expiresAt: null },
+        { claudeDir: '/d3', owned: true, nodeId: 'node-b', expiresAt: null },
+      ]);
+      return;
+    }
+    expect(fromB.map(({ claudeDir, owned, nodeId }) => ({ claudeDir, owned, nodeId }))).toEqual([
+      { claudeDir: '/d2', owned: false, nodeId: 'node-a' },
+      { claudeDir: '/d3', owned: true, nodeId: 'node-b' },
+    ]);
+    expect(Date.parse(fromB[0]?.expiresAt ?? '')).toBeGreaterThan(Date.now() + 30_000);
+    // Renewing keeps a lease; a lease left to expire (ttl 0) goes to the next claim.
+    expect(owned(await a.claimSources({ nodeId: 'node-a', claudeDirs: ['/d1', '/d2'], ttlSeconds: 0 }))).toEqual(['/d1', '/d2']);
+    expect(owned(await b.claimSources({ nodeId: 'node-b', claudeDirs: ['/d2'], ttlSeconds: 60 }))).toEqual(['/d2']);
+    expect(owned(await a.claimSources({ nodeId: 'node-a', claudeDirs: ['/d1', '/d2'], ttlSeconds: 60 }))).toEqual(['/d1']);
+    // Released at shutdown: free at once.
+    await b.releaseSources('node-b', ['/d2', '/d3']);
+    expect(owned(await a.claimSources({ nodeId: 'node-a', claudeDirs: ['/d2', '/d3'], ttlSeconds: 60 }))).toEqual(['/d2', '/d3']);
+    // Many nodes racing for one free dir: exactly one wins.
+    const racers = Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? a : b).claimSources({ nodeId: `racer-${i}`, claudeDirs: ['/contested'], ttlSeconds: 60 }));
+    expect((await Promise.all(racers)).filter((leases) => leases[0]?.owned)).toHaveLength(1);
+  });
+});

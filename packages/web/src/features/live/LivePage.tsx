@@ -1,0 +1,24 @@
+import { ActiveSessionsGrid } from './components/ActiveSessionsGrid';
+import { ActivityFeed } from './components/ActivityFeed';
+import { ActivitySparklines } from './components/ActivitySparklines';
+import { LiveMetrics } from './components/LiveMetrics';
+import { useActivityChannel, useMetricsChannel } from './hooks/useLiveBoard';
+
+/** Spec 001's activity monitor, the landing page. */
+export function LivePage() {
+  useActivityChannel();
+  useMetricsChannel();
+  return (
+    <div className="page live-page">
+      <h1 className="page-title" tabIndex={-1}>
+        Live activity
+      </h1>
+      <LiveMetrics />
+      <ActivitySparklines />
+      <div className="live-columns">
+        <ActiveSessionsGrid />
+        <ActivityFeed />
+      </div>
+    </div>
+  );
+}

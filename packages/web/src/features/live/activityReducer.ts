@@ -1,0 +1,178 @@
+import type { ActiveSession, ActivityChannelEvent, ActivityEvent, Alert, LiveActivity, LiveMessage, RecentActivity } from '@claudelens/protocol';
+
+// The live board (the body of GET /api/v1/analytics/live-activity) as /ws/activity-stream
+// changes it. Pure: a batch of events in, the next board out, untouched parts kept by
+// reference so that a component showing only them does not re-render.
+
+/** Feed items kept in memory; the list on screen is virtualised. */
+export const FEED_LIMIT = 2000;
+
+export interface ActivityApplied {
+  board: LiveActivity;
+  /** Alerts that fired in this batch, oldest first. */
+  alerts: Alert[];
+  /** A snapshot replaced the board (first frame, or after a resync). */
+  snapshot: boolean;
+  /** Sessions started or came back: their totals are not in the events, a REST refresh has them. */
+  sessionsToRefresh: boolean;
+  /** Feed items added by the batch. */
+  added: RecentActivity[];
+}
+
+export const EMPTY_BOARD: LiveActivity = {
+  active_sessions: [],
+  recent_activity: [],
+  live_metrics: { messages_per_minute: 0, active_sessions: 0, cost_per_hour_rate: 0, active_projects: [] },
+};
+
+export function feedKey(item: RecentActivity): string {
+  return `${item.session_id}|${item.uuid ?? `${item.type}|${item.timestamp}`}`;
+}
+
+/** The feed's `type` for a message: as the REST body names it (user, assistant, tool_use, tool_result). */
+export function feedType(author: string | undefined, tool: string | undefined): string {
+  if (author === 'tool') return 'tool_result';
+  if (author === 'assistant' && tool) return 'tool_use';
+  return author ?? 'message';
+}
+
+/** Union by key, newest first, at most `limit`. */
+export function mergeFeed(current: RecentActivity[], incoming: RecentActivity[], limit = FEED_LIMIT): RecentActivity[] {
+  if (incoming.length === 0) return current;
+  const byKey = new Map<string, RecentActivity>();
+  for (const item of current) byKey.set(feedKey(item), item);
+  for (const item of incoming) if (!byKey.has(feedKey(item))) byKey.set(feedKey(item), item);
+  // A stable sort: items of the same instant keep the order they came in.
+  return [...byKey.values()].sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0)).slice(0, limit);
+}
+
+/** A snapshot (or a REST body) replaces sessions and rates; the feed keeps what it had. */
+export function mergeSnapshot(current: LiveActivity | undefined, fresh: LiveActivity, limit = FEED_LIMIT): LiveActivity {
+  return { ...fresh, recent_activity: mergeFeed(current?.recent_activity ?? [], fresh.recent_activity, limit) };
+}
+
+/** A session's recent messages (GET /api/v1/analytics/session/live) as feed items: how a gap after a restart is filled. */
+export function messagesToFeed(sessionId: string, project: string | null, messages: LiveMessage[]): RecentActivity[] {
+  return messages.map((m) => ({
+    timestamp: m.timestamp,
+    type: feedType(m.author, m.tool_used),
+    project: project ?? '',
+    summary: m.preview,
+    cost: 0,
+    session_id: sessionId,
+    uuid: m.uuid,
+    ...(m.tool_used ? { tool: m.tool_used } : {}),
+  }));
+}
+
+export function applyActivityEvents(board: LiveActivity | undefined, events: ActivityChannelEvent[], limit = FEED_LIMIT): ActivityApplied {
+  let current = board ?? EMPTY_BOARD;
+  let sessions: ActiveSession[] | null = null; // copied on first change
+  const fresh: RecentActivity[] = []; // oldest first
+  const alerts: Alert[] = [];
+  let snapshot = false;
+  let sessionsToRefresh = false;
+
+  const flushSessions = () => {
+    if (sessions) current = { ...current, active_sessions: sessions };
+    sessions = null;
+  };
+  const editSessions = () => (sessions ??= [...current.active_sessions]);
+
+  for (const event of events) {
+    if (event.type === 'resync' || event.type === 'pong') continue;
+    if (event.type === 'snapshot') {
+      flushSessions();
+      const feed = mergeFeed(current.recent_activity, fresh.splice(0).reverse(), limit);
+      current = mergeSnapshot({ ...current, recent_activity: feed }, event.data, limit);
+      snapshot = true;
+      continue;
+    }
+    const item = toFeedItem(event);
+    if (item) fresh.push(item);
+    const { data } = event;
+    if (event.type === 'alert_triggered') {
+      if (data.alert) alerts.push(data.alert);
+      continue;
+    }
+    if (data.session_id === undefined) continue; // only a global alert has none
+    switch (event.type) {
+      case 'new_message': {
+        const list = editSessions();
+        const i = list.findIndex((s) => s.session_id === data.session_id);
+        const session = list[i];
+        if (session) {
+          list[i] = {
+            ...session,
+            message_count: session.message_count + 1,
+            current_cost: session.current_cost + (data.cost ?? 0),
+            last_activity: event.timestamp,
+          };
+        }
+        break;
+      }
+      case 'session_started':
+        sessionsToRefresh = true;
+        break;
+      case 'session_update': {
+        const list = editSessions();
+        const i = list.findIndex((s) => s.session_id === data.session_id);
+        const session = list[i];
+        if (data.status === 'ended') {
+          if (i >= 0) list.splice(i, 1);
+        } else if (session && data.status) list[i] = { ...session, status: data.status };
+        else if (data.status) {
+          list.unshift({
+            session_id: data.session_id,
+            project: data.project ?? '',
+            started_at: event.timestamp,
+            message_count: 0,
+            current_cost: 0,
+            last_activity: event.timestamp,
+            status: data.status,
+          });
+          sessionsToRefresh = true;
+        }
+        break;
+      }
+      case 'session_ended': {
+        const list = editSessions();
+        const i = list.findIndex((s) => s.session_id === data.session_id);
+        if (i >= 0) list.splice(i, 1);
+        break;
+      }
+    }
+  }
+  flushSessions();
+  if (fresh.length > 0) {
+    const added = fresh.slice().reverse();
+    const feed = added.length >= limit ? added.slice(0, limit) : [...added, ...current.recent_activity.slice(0, limit - added.length)];
+    current = { ...current, recent_activity: feed };
+  }
+  return { board: current, alerts, snapshot, sessionsToRefresh, added: fresh };
+}
+
+function toFeedItem(event: ActivityEvent): RecentActivity | null {
+  const { data, timestamp } = event;
+  // A global alert belongs to no session: '' (the feed shows no session link for it).
+  const base = { timestamp, project: data.project ?? '', session_id: data.session_id ?? '', cost: 0 };
+  switch (event.type) {
+    case 'new_message':
+      return {
+        ...base,
+        type: feedType(data.message_type, data.tool),
+        summary: data.summary ?? '',
+        cost: data.cost ?? 0,
+        ...(data.uuid ? { uuid: data.uuid } : {}),
+        ...(data.tool ? { tool: data.tool } : {}),
+      };
+    case 'session_started':
+      return { ...base, type: 'session_started', summary: 'Session started', uuid: `started|${timestamp}` };
+    case 'session_ended':
+      return { ...base, type: 'session_ended', summary: 'Session ended', uuid: `ended|${timestamp}` };
+    case 'alert_triggered':
+      return data.alert ? { ...base, type: 'alert', summary: data.alert.message, uuid: `alert|${data.alert.id}` } : null;
+    default:
+      return null; // status changes show on the session cards, not in the feed
+  }
+}

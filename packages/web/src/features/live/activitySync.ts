@@ -1,0 +1,77 @@
+import type { ActivityChannelEvent, Alert, LiveActivity } from '@claudelens/protocol';
+import type { LiveSync } from '../../app/liveBindings';
+import type { Services } from '../../app/services';
+import { queryKeys } from '../../lib/queryKeys';
+import { throttle } from '../../lib/throttle';
+import { applyActivityEvents, mergeFeed, messagesToFeed } from './activityReducer';
+import { mergeAlerts } from './alertsMerge';
+import { markFresh } from '../../lib/freshness';
+
+/** Sessions whose recent lines are read back to fill a gap: a restart loses at most this many sessions' worth. */
+const GAP_SESSIONS = 20;
+
+/** /ws/activity-stream into the cache: the live board, the alerts, and refreshes of what events do not carry. */
+export function createActivitySync({ api, queryClient }: Services): LiveSync<ActivityChannelEvent> {
+  let disposed = false;
+  // A session that starts (or comes back) arrives without its totals: read them.
+  const refreshSessions = throttle(() => {
+    void api
+      .liveActivity()
+      .then((fresh) => {
+        if (disposed) return;
+        queryClient.setQueryData<LiveActivity>(queryKeys.liveActivity, (board) => board && { ...board, active_sessions: fresh.active_sessions });
+      })
+      .catch(() => {});
+  }, 2000);
+  const refreshSeries = throttle(() => void queryClient.invalidateQueries({ queryKey: queryKeys.series }), 2000);
+
+  return {
+    apply(events) {
+      const before = queryClient.getQueryData<LiveActivity>(queryKeys.liveActivity);
+      const result = applyActivityEvents(before, events);
+      queryClient.setQueryData(queryKeys.liveActivity, result.board);
+      markFresh(result.added);
+      if (result.alerts.length > 0) {
+        queryClient.setQueryData<{ alerts: Alert[] }>(queryKeys.alerts, (old) => ({ alerts: mergeAlerts(old?.alerts, result.alerts) }));
+      }
+      // Alerts that fired while disconnected are not in a snapshot: ask for the list again.
+      if (result.snapshot) void queryClient.invalidateQueries({ queryKey: queryKeys.alerts });
+      if (result.snapshot && before && before.recent_activity.length > 0) void fillGap(before);
+      if (result.sessionsToRefresh) refreshSessions();
+      if (result.added.length > 0) refreshSeries();
+    },
+    dispose() {
+      disposed = true;
+      refreshSessions.cancel();
+      refreshSeries.cancel();
+    },
+  };
+
+  /**
+   * After a snapshot that followed a gap (a server restart, a long disconnect), lines written
+   * meanwhile are in the store but not in the snapshot's feed: read each recently active
+   * session's last lines and merge them in.
+   */
+  async function fillGap(before: LiveActivity): Promise<void> {
+    const newest = before.recent_activity.find((item) => !item.type.startsWith('session_') && item.type !== 'alert')?.timestamp;
+    if (!newest) return;
+    const since = new Date(Date.parse(newest) - 1000).toISOString();
+    try {
+      const page = await api.sessions({ since, limit: GAP_SESSIONS });
+      const lists = await Promise.all(
+        page.sessions.map((s) =>
+          api
+            .sessionLive(s.sessionId)
+            .then((live) => messagesToFeed(s.sessionId, s.projectPath, live.recent_messages.filter((m) => m.timestamp >= since)))
+            .catch(() => []),
+        ),
+      );
+      if (disposed) return;
+      const items = lists.flat();
+      markFresh(items);
+      queryClient.setQueryData<LiveActivity>(queryKeys.liveActivity, (board) => board && { ...board, recent_activity: mergeFeed(board.recent_activity, items) });
+    } catch {
+      // the next snapshot tries again
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import type { SessionStatus } from '@claudelens/protocol';
+
+/** Every TanStack Query key of the app, in one place: the live syncs write to these. */
+export const queryKeys = {
+  liveActivity: ['live', 'activity'] as const,
+  /** metric_update's current_cost_rate ($/h at this minute's pace): only the metrics channel has it. */
+  liveCostRate: ['live', 'cost-rate'] as const,
+  series: ['live', 'series'] as const,
+  alerts: ['alerts'] as const,
+  projects: ['projects'] as const,
+  sessions: (filter: { project?: string; status?: SessionStatus }) => ['sessions', filter] as const,
+  sessionLive: (sessionId: string) => ['session', sessionId, 'live'] as const,
+  sessionStats: (sessionId: string) => ['session', sessionId, 'stats'] as const,
+  conversation: (sessionId: string) => ['session', sessionId, 'messages'] as const,
+};

@@ -1,0 +1,43 @@
+// The server's token transports (docs/api.md, Security): a cookie for REST, a WebSocket
+// subprotocol for sockets (browsers cannot set headers on a WebSocket).
+export const TOKEN_COOKIE = 'claudelens_token';
+export const TOKEN_PROTOCOL_PREFIX = 'claudelens.token.';
+
+/** Subprotocol names are HTTP tokens: a token with other characters can only go by cookie. */
+const PROTOCOL_SAFE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export interface TokenHost {
+  location: Pick<Location, 'href'>;
+  history: Pick<History, 'replaceState' | 'state'>;
+  document: Pick<Document, 'cookie'>;
+}
+
+/**
+ * Reads `?token=` once: keeps it in the cookie the server accepts and takes it out of the
+ * address bar (so it is not bookmarked or shared). Returns the token in force, if any.
+ */
+export function adoptToken(host: TokenHost): string | null {
+  const url = new URL(host.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    const secure = url.protocol === 'https:' ? '; Secure' : '';
+    host.document.cookie = `${TOKEN_COOKIE}=${encodeURIComponent(fromUrl)}; Path=/; SameSite=Strict; Max-Age=31536000${secure}`;
+    url.searchParams.delete('token');
+    host.history.replaceState(host.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+    return fromUrl;
+  }
+  return readTokenCookie(host.document.cookie);
+}
+
+export function readTokenCookie(cookie: string): string | null {
+  for (const part of cookie.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === TOKEN_COOKIE) return decodeURIComponent(value.join('='));
+  }
+  return null;
+}
+
+/** The WebSocket subprotocols that carry the token; none when there is no token or it cannot be one. */
+export function tokenProtocols(token: string | null): string[] {
+  return token && PROTOCOL_SAFE.test(token) ? [`${TOKEN_PROTOCOL_PREFIX}${token}`] : [];
+}
