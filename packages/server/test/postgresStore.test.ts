@@ -25,7 +25,7 @@ function open(url: string): Store {
 }
 
 afterAll(async () => {
-  for (const store of stores.splice(0)) await store.close();
+  await Promise.allSettled(stores.splice(0).map((store) => store.close()));
   for (const db of databases.splice(0)) await db.drop();
 });
 
