@@ -69,6 +69,7 @@ function percentile(sorted, p) {
 const f1 = (v) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 
 /** Runs in the page: records frame intervals and long tasks until `stop()`. */
+/* global window, document, requestAnimationFrame -- the page's, not Node's */
 function recorder() {
   const frames = [];
   const longTasks = [];

@@ -2,6 +2,8 @@ import { memo, useEffect, useRef, useState } from 'react';
 import { animateValue } from '../lib/animateValue';
 import { prefersReducedMotion } from '../lib/motion';
 
+const PULSE_EVERY_MS = 1000;
+
 interface StatCardProps {
   label: string;
   value: number | undefined;
@@ -21,6 +23,7 @@ export const StatCard = memo(function StatCard({ label, value, format, text, hin
   const [shown, setShown] = useState(value);
   const shownRef = useRef(value);
   const [pulse, setPulse] = useState(0);
+  const lastPulse = useRef(0);
 
   useEffect(() => {
     const from = shownRef.current;
@@ -29,7 +32,12 @@ export const StatCard = memo(function StatCard({ label, value, format, text, hin
       shownRef.current = value;
       setShown(value);
     } else {
-      setPulse((p) => p + 1);
+      // One pulse a second at most: a rate that changes on every tick would otherwise throb.
+      const now = performance.now();
+      if (now - lastPulse.current >= PULSE_EVERY_MS) {
+        lastPulse.current = now;
+        setPulse((p) => p + 1);
+      }
       return animateValue(from, value, (v) => {
         shownRef.current = v;
         setShown(v);

@@ -83,6 +83,17 @@ export class ApiClient {
     }
   }
 
+  /** The server's phase (GET /healthz): 'backfilling' while it reads what was written while it was away. */
+  async phase(): Promise<string | null> {
+    try {
+      const response = await this.fetchImpl(`${this.options.baseUrl}/healthz`, { cache: 'no-store' });
+      const body = (await response.json()) as { phase?: unknown };
+      return typeof body.phase === 'string' ? body.phase : null;
+    } catch {
+      return null;
+    }
+  }
+
   liveActivity = (): Promise<LiveActivity> => this.get('/api/v1/analytics/live-activity', LiveActivitySchema);
   series = (): Promise<LiveSeries> => this.get('/api/v1/analytics/series', LiveSeriesSchema);
   sessionLive = (sessionId: string): Promise<SessionLive> => this.get('/api/v1/analytics/session/live', SessionLiveSchema, { session_id: sessionId });

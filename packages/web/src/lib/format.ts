@@ -4,8 +4,12 @@ import type { StatType } from '@claudelens/protocol';
 // numbers with separators, compact tokens "45K", "33.6K", cost "$0.45", whole dollars from
 // $100) so that a number animating towards a new value reads like the value it lands on.
 
+// One formatter, made once: Number#toLocaleString builds a new one on every call, which showed
+// in profiles with hundreds of cards updating.
+const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return WHOLE.format(Math.round(n));
 }
 
 export function formatTokens(n: number): string {
@@ -24,7 +28,7 @@ export function formatTokens(n: number): string {
 }
 
 export function formatCost(dollars: number): string {
-  return dollars >= 100 ? `$${Math.round(dollars).toLocaleString('en-US')}` : `$${dollars.toFixed(2)}`;
+  return dollars >= 100 ? `$${WHOLE.format(Math.round(dollars))}` : `$${dollars.toFixed(2)}`;
 }
 
 /** A small amount keeps a little more precision: a feed line costs fractions of a cent. */

@@ -69,10 +69,12 @@ describe('applyActivityEvents', () => {
     expect(result.board.recent_activity.map((i) => i.uuid)).toEqual(['u1', 'new', 'kept']);
   });
 
-  it('keeps at most `limit` feed items, dropping the oldest', () => {
-    const before = board({ recent_activity: [feedItem('a'), feedItem('b')] });
-    const { board: after } = applyActivityEvents(before, [message(1), message(2)], 3);
-    expect(after.recent_activity.map((i) => i.uuid)).toEqual(['u2', 'u1', 'a']);
+  it('cuts the feed back to `limit` items, dropping the oldest, once it is past the slack', () => {
+    const before = board({ recent_activity: [feedItem('a'), feedItem('b'), feedItem('c'), feedItem('d'), feedItem('e'), feedItem('f'), feedItem('g'), feedItem('h')] });
+    const one = applyActivityEvents(before, [message(1)], 8);
+    expect(one.board.recent_activity).toHaveLength(9); // within the slack (1 for a limit of 8)
+    const two = applyActivityEvents(one.board, [message(2)], 8);
+    expect(two.board.recent_activity.map((i) => i.uuid)).toEqual(['u2', 'u1', 'a', 'b', 'c', 'd', 'e', 'f']);
   });
 });
 

@@ -7,6 +7,15 @@ import type { ActiveSession, ActivityChannelEvent, ActivityEvent, Alert, LiveAct
 /** Feed items kept in memory; the list on screen is virtualised. */
 export const FEED_LIMIT = 2000;
 
+/**
+ * The feed is cut back to its limit only once it is this far over: dropping the oldest items on
+ * every frame shifted every row on screen (a repaint of the whole list per frame at 200 events
+ * a second); in bursts, the rows stay put between cuts and following them is a plain scroll.
+ */
+export function feedSlack(limit: number): number {
+  return Math.ceil(limit / 8);
+}
+
 export interface ActivityApplied {
   board: LiveActivity;
   /** Alerts that fired in this batch, oldest first. */
@@ -146,8 +155,8 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
   flushSessions();
   if (fresh.length > 0) {
     const added = fresh.slice().reverse();
-    const feed = added.length >= limit ? added.slice(0, limit) : [...added, ...current.recent_activity.slice(0, limit - added.length)];
-    current = { ...current, recent_activity: feed };
+    const feed = [...added, ...current.recent_activity];
+    current = { ...current, recent_activity: feed.length > limit + feedSlack(limit) ? feed.slice(0, limit) : feed };
   }
   return { board: current, alerts, snapshot, sessionsToRefresh, added: fresh };
 }

@@ -9,10 +9,21 @@ import { markFresh } from '../../lib/freshness';
 
 /** Sessions whose recent lines are read back to fill a gap: a restart loses at most this many sessions' worth. */
 const GAP_SESSIONS = 20;
+/** Half-seconds to wait for a restarted server to finish reading its transcripts. */
+const GAP_WAIT_TRIES = 240;
 
 /** /ws/activity-stream into the cache: the live board, the alerts, and refreshes of what events do not carry. */
 export function createActivitySync({ api, queryClient }: Services): LiveSync<ActivityChannelEvent> {
   let disposed = false;
+  const waits = new Set<ReturnType<typeof setTimeout>>();
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        waits.delete(timer);
+        resolve();
+      }, ms);
+      waits.add(timer);
+    });
   // A session that starts (or comes back) arrives without its totals: read them.
   const refreshSessions = throttle(() => {
     void api
@@ -42,6 +53,8 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
     },
     dispose() {
       disposed = true;
+      for (const timer of waits) clearTimeout(timer);
+      waits.clear();
       refreshSessions.cancel();
       refreshSeries.cancel();
     },
@@ -56,6 +69,10 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
     const newest = before.recent_activity.find((item) => !item.type.startsWith('session_') && item.type !== 'alert')?.timestamp;
     if (!newest) return;
     const since = new Date(Date.parse(newest) - 1000).toISOString();
+    // A restarted server answers while it still reads what was written meanwhile (its backfill):
+    // those lines are in the store only once it says it is live.
+    for (let tries = 0; tries < GAP_WAIT_TRIES && !disposed && (await api.phase()) === 'backfilling'; tries++) await wait(500);
+    if (disposed) return;
     try {
       const page = await api.sessions({ since, limit: GAP_SESSIONS });
       const lists = await Promise.all(

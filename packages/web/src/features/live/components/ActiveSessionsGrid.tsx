@@ -6,6 +6,7 @@ import { StatusDot } from '../../../components/StatusDot';
 import { useNow } from '../../../lib/clock';
 import { formatAgo, formatCost, formatCount, projectName, shortId } from '../../../lib/format';
 import { sortRows } from '../../../lib/sort';
+import { useThrottled } from '../../../lib/useThrottled';
 import { useLiveBoard } from '../hooks/useLiveBoard';
 
 const selectSessions = (board: LiveActivity) => board.active_sessions;
@@ -13,6 +14,8 @@ const NONE: ActiveSession[] = [];
 const CARD_MIN_WIDTH = 230;
 const GAP = 12;
 const ROW_HEIGHT = 108;
+/** Cards change at most this often: counts that move faster than this cannot be read anyway. */
+const REDRAW_MS = 250;
 
 type Order = 'started' | 'activity' | 'cost' | 'messages';
 const ORDER_VALUE: Record<Order, (s: ActiveSession) => string | number> = {
@@ -71,7 +74,8 @@ const SessionCard = memo(function SessionCard({ session, now }: { session: Activ
 
 /** Spec 001's grid of sessions that are not ended; virtualised by rows, so a thousand sessions cost a screenful of cards. */
 export function ActiveSessionsGrid() {
-  const { data: sessions = NONE, isPending } = useLiveBoard(selectSessions);
+  const { data: latest = NONE, isPending } = useLiveBoard(selectSessions);
+  const sessions = useThrottled(latest, REDRAW_MS);
   const [order, setOrder] = useState<Order>('started');
   const sorted = useMemo(() => sortRows(sessions, { key: order, direction: 'desc' }, (s, key) => ORDER_VALUE[key](s)), [sessions, order]);
   const scrollRef = useRef<HTMLDivElement | null>(null);
@@ -84,7 +88,7 @@ export function ActiveSessionsGrid() {
     [observeWidth],
   );
   const rows = Math.ceil(sorted.length / columns);
-  const virtualizer = useVirtualizer({ count: rows, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 2, initialRect: { width: 1000, height: 440 } });
+  const virtualizer = useVirtualizer({ count: rows, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 2, useFlushSync: false, initialRect: { width: 1000, height: 440 } });
   const now = useNow();
   const counts = useMemo(() => {
     const c = { active: 0, thinking: 0, idle: 0 };
