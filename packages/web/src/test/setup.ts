@@ -1,5 +1,9 @@
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+
+// The full suite runs server, browser and web tests side by side on two cores: findBy/waitFor
+// get more than their 1 s default, or a loaded machine fails them.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom lays nothing out: give elements a size, so that virtual lists render a screenful.
 Object.defineProperty(HTMLElement.prototype, 'getBoundingClientRect', {
