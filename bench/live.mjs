@@ -12,13 +12,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
 import { startServe, stopServe } from './latency.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'packages/server/dist/cli/main.js');
 const DIST = path.join(ROOT, 'packages/server/dist');
 const TICK_MS = 10;
-const READY_TIMEOUT_MS = 120_000;
+/** After the load stops, the clients wait while deliveries progress (--drain s without any ends it), at most this long. */
+const MAX_DRAIN_MS = 300_000;
 const CLAUDE_DIR_ID = 'bench-live';
 /** POST /api/v1/ingest takes at most this many files per request. */
 const INGEST_MAX_FILES = 1000;
@@ -32,7 +34,7 @@ function options() {
   const defaults = {
     sessions: '1000',
     rate: '2000',
-    'setup-rate': '200',
+    'setup-rate': '1000',
     duration: '30',
     subscribers: '100',
     via: 'files',
@@ -42,7 +44,7 @@ function options() {
     'reconnect-count': '4',
     'reconnect-delay-ms': '250',
     'sample-every': '5',
-    drain: '30',
+    drain: '15',
   };
   const { values } = parseArgs({ options: Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { type: 'string', default: v }])) });
   const number = (name, min) => {
@@ -87,7 +89,17 @@ function readProc(pid) {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
   const cpuS = (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // #14 utime, #15 stime
-  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024, cpuS };
+  const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+  const writeMB = Number(/^write_bytes:\s+(\d+)/m.exec(io)?.[1] ?? 0) / 1e6;
+  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024, cpuS, writeMB };
+}
+
+/** CPU seconds the whole machine spent busy and in all, from /proc/stat: how much the other processes took. */
+function machineCpu() {
+  const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const idle = ticks[3] + ticks[4]; // idle, iowait
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busyS: (total - idle) / CLK_TCK, totalS: total / CLK_TCK };
 }
 
 /** The replay generator from the server's build, so the bench and `claudelens demo` write the same lines. */
@@ -213,6 +225,42 @@ function pickSubscriptions(sessionIds, total, random) {
   ];
 }
 
+function walk(dir) {
+  let entries = [];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+/**
+ * Transcript files whose end the server has not read: their stored offset is short of their size.
+ * After the drain this is a line appended and never read, e.g. its file event lost.
+ */
+function unreadFiles(dbFile, claudeDir) {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const offsets = new Map(db.prepare('SELECT rel_path, byte_offset FROM sources WHERE claude_dir = ?').all(claudeDir).map((r) => [r.rel_path, r.byte_offset]));
+    const root = path.join(claudeDir, 'projects');
+    let files = 0;
+    let bytes = 0;
+    const examples = [];
+    for (const file of walk(root).filter((f) => f.endsWith('.jsonl'))) {
+      const rel = path.relative(root, file).split(path.sep).join('/');
+      const behind = fs.statSync(file).size - (offsets.get(rel) ?? 0);
+      if (behind <= 0) continue;
+      files++;
+      bytes += behind;
+      if (examples.length < 3) examples.push(`${rel} (${behind} bytes)`);
+    }
+    return { files, bytes, examples };
+  } finally {
+    db.close();
+  }
+}
+
 async function scrapeMetrics(url) {
   try {
     const text = await (await fetch(`${url}/metrics`)).text();
@@ -273,19 +321,16 @@ async function main() {
     server = started.child;
     const url = `http://127.0.0.1:${started.port}`;
     const idle = readProc(server.pid);
-    console.log(`server: pid ${server.pid} on ${url}, RSS at start ${f1(idle.rssMiB)} MiB`);
+    console.log(`server: pid ${server.pid} on ${url}, RSS at start ${f1(idle.rssMiB)} MiB; log ${path.join(tmp, 'serve.log')}`);
 
-    // Setup runs at a gentler rate, so that the sessions exist and the subscribers connect to a
-    // server that is keeping up; then every slot's schedule restarts at the full rate.
     const random = generator.seededRandom(opts.seed);
-    let rate = Math.min(opts.setupRate, opts.rate);
     const pool = new generator.ReplayPool(
       {
         scripts,
         sessions: opts.sessions,
         random,
-        pace: () => (opts.sessions * 1000) / rate,
-        startDelay: (slot) => (slot * 1000) / rate,
+        pace: () => (opts.sessions * 1000) / opts.rate,
+        startDelay: (slot) => (slot * 1000) / opts.rate,
         keepSessions: true,
         tagPrefix: `b${Date.now().toString(36)}`,
       },
@@ -303,7 +348,6 @@ async function main() {
     /** Per slot: the copy being replayed and the messages of it already sent (a copy may repeat a uuid; the server counts it once). */
     const copies = new Map();
     const messagesOf = new Map();
-    let maxLagMs = 0;
     const onWritten = (group, t) => {
       const items = [];
       for (const line of group) {
@@ -322,8 +366,48 @@ async function main() {
       }
       if (items.length > 0) worker.postMessage({ type: 'appends', items });
     };
+
+    // Setup: every session's lines up to its first message, at --setup-rate, then nothing until
+    // every subscriber has its snapshot. The measurement starts on a server that has caught up.
+    const setupStart = wall();
+    const setupSampler = setInterval(() => {
+      const proc = readProc(server.pid);
+      console.log(`  setup ${((wall() - setupStart) / 1000).toFixed(0).padStart(3)} s  appended ${int(counted.lines)} lines  server RSS ${f1(proc.rssMiB)} MiB  CPU time ${f1(proc.cpuS)} s`);
+    }, opts.sampleMs);
+    let starting = pool.sessionIds().map((_, slot) => slot);
+    while (starting.length > 0) {
+      const batch = [];
+      const later = [];
+      for (const slot of starting) {
+        if (batch.length >= opts.setupRate / 10) later.push(slot);
+        else {
+          const line = pool.takeNext(slot, wall());
+          batch.push(line);
+          if (!generator.isMessage(line)) later.push(slot);
+        }
+      }
+      sink.write(batch, onWritten);
+      starting = later;
+      await sleep(100);
+    }
+    await sink.flush();
+    const readyTimeoutMs = 60_000 + opts.sessions * 30;
+    const readyAt = await Promise.race([ready, sleep(readyTimeoutMs).then(() => null)]);
+    clearInterval(setupSampler);
+    if (!readyAt) {
+      const status = fromWorker('status');
+      worker.postMessage({ type: 'status' });
+      const { unready } = await status;
+      throw new BenchError(`${unready.length} of ${subscriptions.length} subscribers had no snapshot ${readyTimeoutMs / 1000} s after setup began, e.g. ${unready.slice(0, 5).join('; ')}`);
+    }
+    const warmup = { ...counted };
+
+    let maxLagMs = 0;
     let appending = true;
-    let nextTick = wall();
+    const t0 = wall();
+    pool.reschedule(t0);
+    worker.postMessage({ type: 'measure', from: t0 });
+    let nextTick = t0;
     const tick = () => {
       if (!appending) return;
       const now = wall();
@@ -333,29 +417,10 @@ async function main() {
       setTimeout(tick, Math.max(0, nextTick - wall()));
     };
     tick();
-
-    const warmStart = wall();
-    const warmSampler = setInterval(() => {
-      const proc = readProc(server.pid);
-      console.log(`  setup ${((wall() - warmStart) / 1000).toFixed(0).padStart(3)} s  appended ${int(counted.lines)} lines  server RSS ${f1(proc.rssMiB)} MiB  CPU time ${f1(proc.cpuS)} s`);
-    }, opts.sampleMs);
-    const readyAt = await Promise.race([ready, sleep(READY_TIMEOUT_MS).then(() => null)]);
-    clearInterval(warmSampler);
-    if (!readyAt) {
-      const status = fromWorker('status');
-      worker.postMessage({ type: 'status' });
-      const { unready } = await status;
-      throw new BenchError(`${unready.length} of ${subscriptions.length} subscribers had no snapshot after ${READY_TIMEOUT_MS / 1000} s, e.g. ${unready.slice(0, 5).join('; ')}`);
-    }
-    rate = opts.rate;
-    const t0 = wall();
-    pool.reschedule(t0);
-    worker.postMessage({ type: 'measure', from: t0 });
-    const warmup = { ...counted };
-    maxLagMs = 0;
-    console.log(`setup: ${int(warmup.lines)} lines at ${Math.min(opts.setupRate, opts.rate)} lines/s while the subscribers connected (${f1((t0 - warmStart) / 1000)} s); now ${opts.rate} lines/s for ${opts.durationS} s`);
+    console.log(`setup: ${int(warmup.lines)} lines started ${opts.sessions} sessions; all ${subscriptions.length} subscribers had their snapshot after ${f1((readyAt.at - setupStart) / 1000)} s; now ${opts.rate} lines/s for ${opts.durationS} s`);
 
     const cpu0 = readProc(server.pid);
+    const machine0 = machineCpu();
     const benchCpu0 = process.cpuUsage();
     const samples = [];
     let last = { t: t0, cpuS: cpu0.cpuS, lines: warmup.lines };
@@ -374,11 +439,13 @@ async function main() {
     const tEnd = wall();
     clearInterval(sampler);
     const cpu1 = readProc(server.pid);
+    const machine1 = machineCpu();
     const benchCpu = process.cpuUsage(benchCpu0);
-    worker.postMessage({ type: 'drain', until: tEnd, timeoutMs: opts.drainMs });
+    worker.postMessage({ type: 'drain', until: tEnd, stallMs: opts.drainMs, maxMs: MAX_DRAIN_MS });
     const result = await summaryReady;
     const end = readProc(server.pid);
     const metrics = await scrapeMetrics(url);
+    const unread = unreadFiles(path.join(dataDir, 'claudelens.db'), opts.via === 'files' ? claudeDir : path.join(dataDir, 'remote', CLAUDE_DIR_ID));
     await worker.terminate();
     worker = null;
     sink.close();
@@ -393,7 +460,13 @@ async function main() {
       `server: CPU ${((cpu1.cpuS - cpu0.cpuS) / measuredS).toFixed(2)} cores on average (utime+stime ${f1(cpu1.cpuS - cpu0.cpuS)} s), peak RSS ${f1(end.peakMiB)} MiB (VmHWM), RSS after drain ${f1(end.rssMiB)} MiB`,
     );
     console.log(`server RSS every ${opts.sampleMs / 1000} s (MiB): ${samples.map((s) => s.rssMiB.toFixed(0)).join(' ')}`);
-    console.log(`bench process (appender + clients): CPU ${((benchCpu.user + benchCpu.system) / 1e6 / measuredS).toFixed(2)} cores; drain took ${f1(result.drainMs / 1000)} s`);
+    const benchCores = (benchCpu.user + benchCpu.system) / 1e6 / measuredS;
+    const machineBusy = (machine1.busyS - machine0.busyS) / measuredS;
+    const serverCores = (cpu1.cpuS - cpu0.cpuS) / measuredS;
+    console.log(
+      `machine: ${machineBusy.toFixed(2)} of ${cores} cores busy: server ${serverCores.toFixed(2)}, bench process (appender + clients) ${benchCores.toFixed(2)}, everything else (kernel, other processes) ${(machineBusy - serverCores - benchCores).toFixed(2)}`,
+    );
+    console.log(`server disk writes: ${f1(cpu1.writeMB - cpu0.writeMB)} MB (${f1((cpu1.writeMB - cpu0.writeMB) / measuredS)} MB/s; SQLite WAL and checkpoints) for ${f1((counted.bytes - warmup.bytes) / 1e6)} MB appended; drain took ${f1(result.drainMs / 1000)} s`);
 
     const channels = ['session', 'stats', 'activity', 'metrics'];
     const what = { session: 'append -> new_message', stats: 'append -> stat_update(messages)', activity: 'append -> new_message', metrics: 'append -> next metric_update' };
@@ -413,6 +486,8 @@ async function main() {
         return [c, f1(s.p50), f1(s.p95), f1(s.p99), f1(s.max), int(s.n)];
       }),
     );
+    const h = result.handshakes;
+    console.log(`reconnect handshakes (socket opened -> 101): p50 ${f1(h.p50)}  p95 ${f1(h.p95)}  max ${f1(h.max)} ms (n=${h.n})`);
     console.log('\ndelivery (expected: per client, every message appended during the measurement)');
     printTable(
       ['channel', 'expected', 'delivered', 'missing', 'duplicates', 'seq gaps', 'seq repeats', 'resyncs', 'reconnects', 'server closes', 'unknown'],
@@ -429,6 +504,8 @@ async function main() {
         ` dropped for resync ${m('claudelens_ws_events_dropped_total')}, live sessions ${m('claudelens_live_sessions')}, last read lag ${metrics.claudelens_ingest_lag_ms === undefined ? '-' : f1(metrics.claudelens_ingest_lag_ms)} ms`,
     );
 
+    console.log(`files the server has not read to the end after the drain: ${unread.files} (${int(unread.bytes)} bytes)${unread.examples.length ? `, e.g. ${unread.examples.join(', ')}` : ''}`);
+
     const lost = channels.flatMap((c) => {
       const p = result.perChannel[c];
       const problems = [
@@ -442,6 +519,7 @@ async function main() {
       return problems.length > 0 ? [`${c}: ${problems.join(', ')}`] : [];
     });
     if (opts.via === 'ingest' && sink.errors > 0) lost.push(`${sink.errors} ingest requests failed`);
+    if (unread.files > 0) lost.push(`${unread.files} files never read to the end`);
     if (lost.length > 0) throw new BenchError(`LOST: ${lost.join('; ')}`);
     console.log('\nOK: every message arrived exactly once on every channel, across all reconnects');
   } finally {

@@ -6,6 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
 
 const wall = () => performance.timeOrigin + performance.now();
+const f0 = (v) => v.toFixed(0);
+const startedAt = wall();
 const RETRY_UNKNOWN_MS = 200;
 
 /** Latencies in 0.1 ms buckets up to 60 s: exact enough, and flat in memory for a long soak. */
@@ -37,6 +39,8 @@ class Histogram {
 }
 
 const CHANNELS = ['session', 'stats', 'activity', 'metrics'];
+/** Reconnects: from opening the socket to the server's 101. */
+const handshakes = new Histogram();
 const latency = Object.fromEntries(CHANNELS.map((c) => [c, { live: new Histogram(), resumed: new Histogram() }]));
 
 const { url, subscriptions, reconnect } = workerData;
@@ -49,7 +53,6 @@ let tEnd = Infinity;
 let phase = 'warmup';
 const expected = { session: 0, activity: 0 };
 const delivered = { session: 0, activity: 0 };
-let unknownKeys = 0;
 
 const clients = subscriptions.map((sub, id) => ({
   id,
@@ -97,7 +100,16 @@ function connect(client) {
   const since = client.lastSeq === null ? '' : `?since=${client.lastSeq}`;
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${client.path}${since}`, { perMessageDeflate: false });
   client.ws = ws;
+  client.attempts = (client.attempts ?? 0) + 1;
+  client.attemptAt = wall();
+  const trace = (what) => (client.trace = [...(client.trace ?? []).slice(-6), `${f0(wall() - startedAt)}ms ${what}`]);
+  trace(`connect${since}`);
+  ws.on('upgrade', () => trace('upgrade'));
+  ws.on('open', () => trace('open'));
+  ws.on('close', (code) => trace(`close ${code}`));
+  ws.on('error', (e) => trace(`error ${e.message}`));
   ws.on('open', () => {
+    if (client.lastSeq !== null) handshakes.add(wall() - client.attemptAt);
     if (client.downAt !== null) {
       client.windows.push([client.downAt, wall()]);
       client.downAt = null;
@@ -110,6 +122,7 @@ function connect(client) {
     if (client.ws !== ws) return;
     client.ws = null;
     if (code === 4404) {
+      client.unknown = (client.unknown ?? 0) + 1;
       setTimeout(() => connect(client), RETRY_UNKNOWN_MS); // the session is not stored yet
       return;
     }
@@ -365,13 +378,15 @@ function summary() {
   perChannel.metrics.missing = sum('metrics', 'unresolved');
   perChannel.metrics.delivered = perChannel.metrics.expected - perChannel.metrics.missing;
   perChannel.metrics.updates = sum('metrics', (c) => c.metricTimes.length);
-  return { perChannel, missingExamples: lost.examples, records: records.size };
+  return { perChannel, missingExamples: lost.examples, records: records.size, handshakes: handshakes.summary() };
 }
 
 parentPort.on('message', (message) => {
   switch (message.type) {
     case 'status': {
-      const unready = clients.filter((c) => !c.ready).map((c) => `${c.channel}${c.sessionId ? ` ${c.sessionId}` : ''}${c.ws ? ` (socket ${c.ws.readyState})` : ' (retrying)'}`);
+      const unready = clients
+        .filter((c) => !c.ready)
+        .map((c) => `${c.channel}${c.sessionId ? ` ${c.sessionId}` : ''} (${c.attempts} attempts, ${c.unknown ?? 0} refused as unknown, ${c.ws ? `socket state ${c.ws.readyState} for ${f0(wall() - c.attemptAt)} ms` : 'waiting to retry'}; ${c.trace?.join(', ')})`);
       parentPort.postMessage({ type: 'status', unready });
       break;
     }
@@ -387,11 +402,20 @@ parentPort.on('message', (message) => {
       tEnd = message.until;
       phase = 'drain';
       if (reconnectTimer) clearInterval(reconnectTimer);
-      const deadline = wall() + message.timeoutMs;
+      // Waits while deliveries still progress (a server behind catches up), at most maxMs.
+      const deadline = wall() + message.maxMs;
+      let progress = '';
+      let progressAt = wall();
       const check = () => {
+        // Not metric_update frames: they keep coming every second whatever happens.
+        const now = `${delivered.session} ${delivered.activity} ${statsOutstanding()}`;
+        if (now !== progress) {
+          progress = now;
+          progressAt = wall();
+        }
         // Forced-closed clients still reconnecting are waited for too.
         const allOpen = clients.every((c) => c.ws && c.ws.readyState === WebSocket.OPEN);
-        if ((allOpen && settled()) || wall() > deadline) {
+        if ((allOpen && settled()) || wall() > deadline || wall() - progressAt > message.stallMs) {
           phase = 'done';
           const result = summary();
           for (const c of clients) c.ws?.terminate();

@@ -57,6 +57,14 @@ export class ReplayPool {
     return this.slots.map((s) => s.replay.sessionId);
   }
 
+  /** The next line of one slot now, ahead of its schedule: the load benchmark starts its sessions this way. */
+  takeNext(slot: number, nowMs: number): PoolLine {
+    const current = this.slots[slot];
+    if (!current) throw new Error(`no slot ${slot}`);
+    if (current.replay.done) current.replay = this.newReplay(this.options.keepSessions ? current.replay : undefined);
+    return { ...current.replay.take(nowMs), slot };
+  }
+
   /** Starts every slot's schedule over from `nowMs` (after `startDelay`), e.g. once `pace` has changed. */
   reschedule(nowMs: number): void {
     this.slots.forEach((slot, i) => (slot.dueMs = nowMs + this.options.startDelay(i)));

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describeFile, discoverTranscripts, projectsDir } from './discover.js';
 import { ingestFile, type IngestContext } from './ingestFile.js';
@@ -18,9 +19,20 @@ export interface TranscriptWatcher {
 export interface WatchOptions extends TreeWatcherOptions {
   /** Milliseconds from a file event to the end of the read it caused. */
   onRead?: (lagMs: number) => void;
+  /**
+   * How often every transcript's size is compared with what was read (0: never). When the
+   * kernel's inotify queue overflows (a server busy for a while), the events past it are gone,
+   * and libuv does not report the overflow: a file changed then is read here, or never.
+   */
+  auditEveryMs?: number;
 }
 
+export const DEFAULT_AUDIT_MS = 10_000;
+/** Reads take at most about this much of one event-loop turn; then sockets and timers get theirs. */
+const READ_SLICE_MS = 50;
+
 export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], options: WatchOptions = {}): TranscriptWatcher {
+  const turn = readingTurns(READ_SLICE_MS);
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
 
@@ -32,13 +44,9 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     const relPath = path.relative(projectsDir(claudeDir), absPath).split(path.sep).join('/');
     const since = performance.now();
     const run = (async () => {
-      // The read waits for the event loop's next turn. Under load, file events arrive faster than
-      // reads finish, and libuv reads inotify events for as long as there are any: reading in the
-      // event's callback starved HTTP and WebSocket handshakes (bench:live, 1000 sessions at
-      // 2000 lines/s: /healthz unanswered for minutes). Events meanwhile fold into this read.
-      await new Promise((resolve) => setImmediate(resolve));
       do {
-        again.delete(absPath);
+        await turn();
+        again.delete(absPath); // events until now fold into this read
         await ingestFile(ctx, describeFile(claudeDir, relPath));
       } while (again.has(absPath));
       options.onRead?.(performance.now() - since);
@@ -49,6 +57,22 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
   };
 
   const trees = claudeDirs.map((claudeDir) => watchTree(projectsDir(claudeDir), (file) => schedule(claudeDir, file), options));
+
+  let closed = false;
+  const audit = async () => {
+    for (const claudeDir of claudeDirs) {
+      if (closed) return;
+      const { files } = await discoverTranscripts(claudeDir);
+      if (closed) return;
+      const sources = await ctx.store.sources(files);
+      files.forEach((file, i) => {
+        if (sizeOf(file.absPath) > (sources[i]?.offset ?? 0)) schedule(claudeDir, file.absPath);
+      });
+    }
+  };
+  const auditEveryMs = options.poll ? 0 : (options.auditEveryMs ?? DEFAULT_AUDIT_MS);
+  const auditor = auditEveryMs > 0 ? setInterval(() => void audit().catch((error: Error) => options.onError?.(error)), auditEveryMs) : null;
+  auditor?.unref?.();
 
   return {
     async rescan() {
@@ -62,8 +86,44 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
       while (running.size > 0) await Promise.all([...running.values()]);
     },
     async close() {
+      closed = true;
+      if (auditor) clearInterval(auditor);
       for (const tree of trees) tree.close();
       await this.idle();
     },
+  };
+}
+
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0; // gone: nothing to read
+  }
+}
+
+/**
+ * Shares the event loop between reads and everything else. A read starts only in a turn's check
+ * phase (setImmediate), and only while that turn's slice lasts; the rest wait for the next turn.
+ * Reading in the file event's own callback kept the loop in its poll phase while appends kept
+ * coming (libuv reads inotify events for as long as there are any), and a turn that read every
+ * changed file took seconds: under bench:live's load (1000 sessions, 2000 lines/s) WebSocket
+ * handshakes took 15 s at the median and metric_update, sent from a timer, was seconds late.
+ */
+function readingTurns(sliceMs: number): () => Promise<void> {
+  let sliceEnds = 0;
+  let resetQueued = false;
+  return async () => {
+    while (performance.now() >= sliceEnds) {
+      if (!resetQueued) {
+        // Queued ahead of the waiting reads, so it runs first in the next check phase.
+        resetQueued = true;
+        setImmediate(() => {
+          resetQueued = false;
+          sliceEnds = performance.now() + sliceMs;
+        });
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   };
 }

@@ -54,9 +54,14 @@ export class LiveEngine {
     this.timers.clear();
   }
 
+  /**
+   * Metrics are not published here but on the next tick: at most one metric_update per tick.
+   * Publishing on every commit sent one per file read (2000 a second under bench:live's load) and
+   * overran the metrics channel's 64-event resume ring in a fraction of a second, so a client
+   * reconnecting with ?since= got a resync; it also sorted every live session on every commit.
+   */
   onApplied(applied: AppliedBatch): void {
     this.publish(this.state.apply(toLiveInput(applied)));
-    this.publishMetrics(false);
   }
 
   tick(): void {
