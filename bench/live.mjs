@@ -4,7 +4,20 @@
 // lines from fixtures/claude-home with fresh ids and current timestamps. Prints, per channel,
 // append -> receive latency, what was expected against what arrived (missing, duplicates, seq
 // gaps, resyncs), and the server's RSS and CPU from /proc. Exits 1 when anything was lost.
-// Usage: npm run bench:live -- [--sessions N] [--rate R] [--duration S] [--via files|ingest] [--config FILE]
+// The load generator, the clients and the server share one machine: the output says how busy it was.
+//
+// Usage: npm run bench:live -- [options]      (builds packages/protocol and packages/server first)
+//   --sessions N            concurrent sessions, each one transcript file plus its subagents' (1000)
+//   --rate R                transcript lines appended per second, all sessions together (2000)
+//   --duration S            seconds of load; 300 for a soak (30)
+//   --via files|ingest      append to files under a temp claude dir, or POST /api/v1/ingest (files)
+//   --config FILE           passed to serve --config
+//   --subscribers N         40% on /ws/session, 40% /ws/stats (the same sessions), 10% activity, 10% metrics (100)
+//   --reconnect-every S, --reconnect-count N, --reconnect-delay-ms MS
+//                           every S s, N clients are dropped and resume with ?since= after up to MS ms (3, 4, 250)
+//   --setup-rate R          lines/s while the sessions are started, before the measurement (1000)
+//   --drain S               after the load, wait for deliveries until none for S s (at most 300 s) (15)
+//   --sample-every S        server RSS and CPU sample interval (5);  --seed N  which scripts each session replays (1)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,8 +35,9 @@ const TICK_MS = 10;
 /** After the load stops, the clients wait while deliveries progress (--drain s without any ends it), at most this long. */
 const MAX_DRAIN_MS = 300_000;
 const CLAUDE_DIR_ID = 'bench-live';
-/** POST /api/v1/ingest takes at most this many files per request. */
+/** POST /api/v1/ingest takes at most this many files per request, and by default 8 MiB. */
 const INGEST_MAX_FILES = 1000;
+const INGEST_MAX_BYTES = 4 * 1024 * 1024;
 
 const wall = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -157,7 +171,7 @@ function ingestSink(url) {
   let onWrittenAll = null;
   const sink = {
     errors: 0,
-    lastError: null,
+    firstError: null,
     requests: 0,
     write(lines, onWritten) {
       onWrittenAll = onWritten;
@@ -173,9 +187,7 @@ function ingestSink(url) {
     while (queued.length > 0) {
       const lines = queued;
       queued = [];
-      const groups = [...byFile(lines)];
-      for (let i = 0; i < groups.length; i += INGEST_MAX_FILES) {
-        const chunk = groups.slice(i, i + INGEST_MAX_FILES);
+      for (const chunk of requestsOf([...byFile(lines)])) {
         const files = chunk.map(([relPath, group]) => {
           const data = group.map((l) => l.text).join('');
           const offset = offsets.get(relPath) ?? 0;
@@ -192,19 +204,43 @@ function ingestSink(url) {
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ claude_dir_id: CLAUDE_DIR_ID, files }),
           });
-          if (!response.ok) {
-            sink.errors++;
-            sink.lastError = `${response.status} ${(await response.text()).slice(0, 300)}`;
-          } else await response.arrayBuffer();
+          const text = await response.text();
+          if (!response.ok) failed(`${response.status} ${text.slice(0, 300)}`);
+          if (response.status === 409) {
+            // Start the files that were refused where the server's copy ends, or every later request conflicts too.
+            for (const result of JSON.parse(text).files ?? []) if (result.status !== 'ok') offsets.set(`${result.project}/${result.file}`, result.size);
+          }
         } catch (error) {
-          sink.errors++;
-          sink.lastError = error.message;
+          failed(error.message);
         }
       }
     }
     inFlight = null;
   }
+  function failed(message) {
+    sink.errors++;
+    sink.firstError ??= message;
+  }
   return sink;
+}
+
+/** Files' line groups cut into requests within the route's limits (a file larger than the byte budget goes alone). */
+function requestsOf(groups) {
+  const requests = [];
+  let current = [];
+  let bytes = 0;
+  for (const group of groups) {
+    const size = group[1].reduce((n, l) => n + l.text.length * 1.1, 0); // JSON escaping adds a little
+    if (current.length > 0 && (current.length >= INGEST_MAX_FILES || bytes + size > INGEST_MAX_BYTES)) {
+      requests.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(group);
+    bytes += size;
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
 }
 
 function pickSubscriptions(sessionIds, total, random) {
@@ -454,7 +490,7 @@ async function main() {
     const lines = counted.lines - warmup.lines;
     console.log(
       `\nappended in ${f1(measuredS)} s: ${int(lines)} lines (${int(lines / measuredS)}/s), ${int(counted.messages - warmup.messages)} messages, ${f1((counted.bytes - warmup.bytes) / 1e6)} MB;` +
-        ` appender tick late by up to ${f1(maxLagMs)} ms${opts.via === 'ingest' ? `; ${int(sink.requests)} ingest requests, ${sink.errors} failed${sink.lastError ? ` (last: ${sink.lastError})` : ''}` : ''}`,
+        ` appender tick late by up to ${f1(maxLagMs)} ms${opts.via === 'ingest' ? `; ${int(sink.requests)} ingest requests, ${sink.errors} failed${sink.firstError ? ` (first: ${sink.firstError})` : ''}` : ''}`,
     );
     console.log(
       `server: CPU ${((cpu1.cpuS - cpu0.cpuS) / measuredS).toFixed(2)} cores on average (utime+stime ${f1(cpu1.cpuS - cpu0.cpuS)} s), peak RSS ${f1(end.peakMiB)} MiB (VmHWM), RSS after drain ${f1(end.rssMiB)} MiB`,

@@ -10,16 +10,20 @@ const f0 = (v) => v.toFixed(0);
 const startedAt = wall();
 const RETRY_UNKNOWN_MS = 200;
 
-/** Latencies in 0.1 ms buckets up to 60 s: exact enough, and flat in memory for a long soak. */
+/** Latencies in buckets of 0.1 ms up to 10 s, then 10 ms up to 1000 s: flat in memory for a long soak. */
 class Histogram {
+  static FINE = 100_000;
+  static COARSE = 100_000;
   constructor() {
-    this.counts = new Uint32Array(600_001);
+    this.counts = new Uint32Array(Histogram.FINE + Histogram.COARSE);
     this.n = 0;
     this.max = 0;
   }
   add(ms) {
     const v = Math.max(0, ms);
-    this.counts[Math.min(this.counts.length - 1, Math.round(v * 10))]++;
+    const fine = Math.round(v * 10);
+    const bucket = fine < Histogram.FINE ? fine : Math.min(this.counts.length - 1, Histogram.FINE + Math.round((v - 10_000) / 10));
+    this.counts[bucket]++;
     this.n++;
     if (v > this.max) this.max = v;
   }
@@ -29,7 +33,7 @@ class Histogram {
     let seen = 0;
     for (let i = 0; i < this.counts.length; i++) {
       seen += this.counts[i];
-      if (seen >= rank) return i / 10;
+      if (seen >= rank) return Math.min(this.max, i < Histogram.FINE ? i / 10 : 10_000 + (i - Histogram.FINE) * 10);
     }
     return this.max;
   }
