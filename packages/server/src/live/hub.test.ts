@@ -22,11 +22,20 @@ describe('Hub', () => {
 
   it('replays what a returning client missed, and asks for a resync when the ring no longer has it', () => {
     const hub = new Hub(() => 3);
+    hub.subscribe('c', collect()).unsubscribe(); // a client was here, and left
     for (let i = 0; i < 5; i++) hub.publish('c', { type: 'e', i });
     expect(hub.subscribe('c', collect(), 3).replay?.map((e) => e.seq)).toEqual([4, 5]);
     expect(hub.subscribe('c', collect(), 5).replay).toEqual([]);
     expect(hub.subscribe('c', collect(), 1).replay).toBeNull(); // 2 fell out of the ring
     expect(hub.subscribe('c', collect(), 9).replay).toBeNull(); // ahead of us: the server restarted
+  });
+
+  it('keeps no events on a channel nobody has subscribed to: a resume there resyncs', () => {
+    const hub = new Hub(() => 3);
+    for (let i = 0; i < 2; i++) hub.publish('c', { type: 'e', i });
+    expect(hub.subscribe('c', collect(), 1).replay).toBeNull();
+    hub.publish('c', { type: 'e' });
+    expect(hub.subscribe('c', collect(), 2).replay?.map((e) => e.seq)).toEqual([3]);
   });
 
   it('stops delivering after unsubscribe and drops idle channels', () => {
