@@ -74,7 +74,7 @@ export function demoCommand(): Command {
       const ws = server.url.replace(/^http/, 'ws');
       process.stdout.write(
         `ClaudeLens demo: ${options.sessions} sessions at once, ${options.speed}x, from ${scripts.length} recorded sessions (--seed ${seed})\n` +
-          `  serving     ${server.url}/\n` +
+          `  dashboard   ${server.url}/\n` +
           `  live API    ${server.url}/api/v1/analytics/live-activity\n` +
           `  WebSockets  ${ws}/ws/activity-stream  ${ws}/ws/metrics-updates\n` +
           `  transcripts ${claudeDir} (removed on exit)\n` +

@@ -52,7 +52,7 @@ export class SessionReplay {
       for (const line of script.lines) if (line.sessionId) pinned.set(line.sessionId, options.sessionId);
     }
     this.ids = new IdRenamer(options.tag, pinned);
-    this.sessionId = UUID.test(script.sessionId) ? this.ids.uuid(script.sessionId) : `${script.sessionId}-x${options.tag}`;
+    this.sessionId = options.sessionId ?? (UUID.test(script.sessionId) ? this.ids.uuid(script.sessionId) : `${script.sessionId}-x${options.tag}`);
     this.project = options.project ?? script.project;
     this.paths = script.files.map((file) => {
       const renamed = this.ids.rename(file);
