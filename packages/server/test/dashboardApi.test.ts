@@ -18,6 +18,7 @@ import { DEFAULT_THRESHOLDS } from '../src/core/live/sessionStatus.js';
 import { backfill } from '../src/ingest/backfill.js';
 import { describeFile } from '../src/ingest/discover.js';
 import { ingestFile } from '../src/ingest/ingestFile.js';
+import { LocalBus } from '../src/live/bus.js';
 import { ringSize } from '../src/live/channels.js';
 import { DashboardQueries } from '../src/live/dashboardQueries.js';
 import { Hub } from '../src/live/hub.js';
@@ -43,7 +44,7 @@ async function startDashboard() {
   const state = new LiveState(DEFAULT_THRESHOLDS, () => NOW);
   state.seed(await ctx.store.sessionTotals(ago(DEFAULT_THRESHOLDS.endedAfterMs / 1000)));
   const hub = new Hub(ringSize);
-  const engine = new LiveEngine(state, hub, { now: () => NOW });
+  const engine = new LiveEngine(state, new LocalBus(hub), { now: () => NOW });
   ctx.onApplied = (applied) => engine.onApplied(applied);
   const queries = new LiveQueries(state, ctx.store);
   const app = await buildServer({

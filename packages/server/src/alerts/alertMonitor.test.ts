@@ -6,6 +6,8 @@ import { closeWebhookServers, refusedUrl, webhookServer } from '../../test/webho
 import { AlertsConfigSchema, WebhookConfigSchema } from '../config/alertsConfig.js';
 import type { TranscriptEntry } from '../core/entry.js';
 import { LiveState } from '../core/live/liveState.js';
+import { conditionKey } from '../core/alerts/alertEngine.js';
+import { LocalBus } from '../live/bus.js';
 import { channels, ringSize } from '../live/channels.js';
 import { Hub, type ChannelEvent } from '../live/hub.js';
 import { LiveEngine } from '../live/liveEngine.js';
@@ -55,11 +57,11 @@ function setup(webhooks: WebhookSender, onAlertError = false) {
     logger: { error: (details) => errors.push(details) },
     onAlert: (alert) => {
       if (onAlertError) throw new Error('subscriber broke');
-      engine.alert({ session_id: alert.session_id ?? undefined, project: alert.project ?? undefined, alert });
+      void engine.alert(conditionKey(alert), 5000, { session_id: alert.session_id ?? undefined, project: alert.project ?? undefined, alert });
       webhooks.send(alert);
     },
   });
-  const engine = new LiveEngine(state, hub, { now: () => clock.now, onEvents: (events) => monitor.onEvents(events) });
+  const engine = new LiveEngine(state, new LocalBus(hub), { now: () => clock.now, onEvents: (events) => monitor.onEvents(events) });
   cleanups.push(() => engine.stop());
   return { clock, engine, monitor, activity, errors };
 }

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { BusHealth } from '../live/bus.js';
 import type { ErrorBody } from '@claudelens/protocol';
 import type { DashboardQueries } from '../live/dashboardQueries.js';
 import type { LiveQueries } from '../live/liveQueries.js';
@@ -13,6 +14,8 @@ import { isWebAppRequest, registerStaticRoutes } from './staticRoutes.js';
 
 export interface ServerState {
   phase(): 'backfilling' | 'live';
+  /** The event bus: a node that lost Redis is degraded, not down (it serves REST and its own events). */
+  bus?(): BusHealth;
 }
 
 export interface ServerDeps {
@@ -50,7 +53,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody));
   registerAuth(app, { ...deps.auth, isPublic: deps.webDir === null ? undefined : isWebAppRequest });
-  app.get('/healthz', async () => ({ status: 'ok', phase: deps.state.phase() }));
+  app.get('/healthz', async () => {
+    const bus = deps.state.bus?.();
+    return { status: bus && !bus.up ? 'degraded' : 'ok', phase: deps.state.phase(), ...(bus ? { bus } : {}) };
+  });
   registerLiveRoutes(app, deps.queries);
   registerDashboardRoutes(app, deps.dashboard);
   if (deps.alerts) registerAlertRoutes(app, deps.alerts);

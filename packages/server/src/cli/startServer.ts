@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Alert } from '@claudelens/protocol';
 import { AlertMonitor } from '../alerts/alertMonitor.js';
 import { WebhookSender } from '../alerts/webhookSender.js';
 import { buildServer } from '../api/buildServer.js';
@@ -10,8 +11,12 @@ import { LiveState } from '../core/live/liveState.js';
 import { backfill } from '../ingest/backfill.js';
 import { fileQueue } from '../ingest/fileQueue.js';
 import { RemoteMirror } from '../ingest/remoteMirror.js';
-import { watchTranscripts, type TranscriptWatcher } from '../ingest/watcher.js';
-import { ringSize } from '../live/channels.js';
+import { defaultNodeId, SourceLeases } from '../ingest/sourceLeases.js';
+import { DirWatchers } from '../ingest/dirWatchers.js';
+import type { TranscriptWatcher } from '../ingest/watcher.js';
+import { conditionKey } from '../core/alerts/alertEngine.js';
+import { LocalBus, type BusHealth, type EventBus } from '../live/bus.js';
+import { alwaysResumable, channels, ringSize } from '../live/channels.js';
 import { DashboardQueries } from '../live/dashboardQueries.js';
 import { Hub } from '../live/hub.js';
 import { LiveEngine } from '../live/liveEngine.js';
@@ -33,6 +38,14 @@ export interface ServeSettings {
   ingestBodyLimit?: number;
   /** WebSocket tuning: heartbeat, frame and queue limits. */
   ws?: Pick<WsOptions, 'heartbeatMs' | 'maxPayloadBytes' | 'limits'>;
+  /** Several nodes: their events meet on this Redis (docs/scale-out.md). */
+  redisUrl?: string | null;
+  /** Keys under this prefix in Redis (default `claudelens:`): tests share one Redis. */
+  redisKeyPrefix?: string;
+  /** This node's name in source leases and on the bus (default host:pid). */
+  nodeId?: string;
+  /** On a shared database: a claude dir whose node stopped renewing its lease this long ago goes to another node. */
+  leaseTtlSeconds?: number;
 }
 
 export interface RunningServer {
@@ -43,8 +56,14 @@ export interface RunningServer {
   alerts: AlertMonitor;
   webhooks: WebhookSender;
   watcher: TranscriptWatcher;
+  bus: EventBus;
+  /** The claude dirs this node tails now (on a shared database, the ones whose lease it holds). */
+  tailing(): string[];
   close(): Promise<void>;
 }
+
+/** How long an alert's claim keeps the other nodes from sending the same one: they evaluate within a second or two of each other. */
+const ALERT_CLAIM_MS = 5_000;
 
 /** The composition of `serve`: store, live state, hub, HTTP and WebSocket, backfill, then watch. */
 export async function startServer(config: Config, settings: ServeSettings, logger?: FastifyBaseLogger): Promise<RunningServer> {
@@ -54,20 +73,31 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   const { ctx, storeSpec } = openServices(config);
   const thresholds = { idleAfterMs: settings.live.status.idleAfterSeconds * 1000, endedAfterMs: settings.live.status.endedAfterSeconds * 1000 };
   const state = new LiveState(thresholds, Date.now);
-  const hub = new Hub(ringSize);
+  const hub = new Hub(ringSize, alwaysResumable);
+  const nodeId = settings.nodeId ?? defaultNodeId();
+  const bus = await openBus(hub, nodeId, settings, logger);
   // Alerts: the rules read the engine's events and the live state; each alert goes on the
-  // activity stream and to the webhooks (queued, never awaited here).
+  // activity stream and to the webhooks (queued, never awaited here). With several nodes all of
+  // them see the same condition; the one that claims it first sends it, and every node keeps
+  // the alert that went out (from the activity stream), so they list the same ids.
   const webhooks = new WebhookSender(settings.live.webhooks, { logger });
   const alerts = new AlertMonitor({
     rules: settings.live.alerts,
     sessions: state,
     logger,
     onAlert: (alert) => {
-      engine.alert({ session_id: alert.session_id ?? undefined, project: alert.project ?? undefined, alert });
-      webhooks.send(alert);
+      void engine
+        .alert(conditionKey(alert), ALERT_CLAIM_MS, { session_id: alert.session_id ?? undefined, project: alert.project ?? undefined, alert })
+        .then((sent) => (sent ? webhooks.send(alert) : alerts.log.remove(alert.id)));
     },
   });
-  const engine = new LiveEngine(state, hub, { onEvents: (events) => alerts.onEvents(events) });
+  hub.subscribe(channels.activity, {
+    deliver: (event) => {
+      if (event.type === 'alert_triggered') alerts.log.add((event.data as { alert: Alert }).alert);
+    },
+  });
+  const engine = new LiveEngine(state, bus, { onEvents: (events) => alerts.onEvents(events) });
+  bus.onInput((input) => engine.onRemote(input));
   const queries = new LiveQueries(state, ctx.store);
   const counters = { connected: 0, sent: 0, coalesced: 0, dropped: 0 };
   const ingest = { lines: 0, problems: 0, lastLagMs: 0, startedAt: Date.now() };
@@ -77,7 +107,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   const remote = new RemoteMirror(path.join(config.dataDir, 'remote'), (file) => remoteReads.read(file));
 
   const app = await buildServer({
-    state: { phase: () => phase },
+    state: { phase: () => phase, bus: () => bus.health() },
     queries,
     dashboard: new DashboardQueries(state, ctx.store),
     alerts: alerts.log,
@@ -101,6 +131,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
         { name: 'claudelens_webhook_retries_total', help: 'Webhook attempts repeated after a failure', type: 'counter', value: webhooks.counters.retried },
         { name: 'claudelens_webhook_failures_total', help: 'Webhook deliveries given up (retries exhausted or refused)', type: 'counter', value: webhooks.counters.failed },
         { name: 'claudelens_webhook_dropped_total', help: 'Alerts dropped because a webhook queue was full', type: 'counter', value: webhooks.counters.dropped },
+        ...busMetrics(bus.health()),
       ],
     },
   });
@@ -108,7 +139,30 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   const address = app.server.address();
   const url = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : '';
 
-  const summary = await backfill(ctx, [...config.claudeDirs, ...(await remote.claudeDirs())], { storeSpec });
+  // On a shared database each claude dir is tailed by one node at a time: the one holding its
+  // lease. Another node takes a dir over when its holder stops renewing (killed, cut off), and
+  // reads on from the offsets the holder committed. One node on its own database tails them all.
+  const watcher = new DirWatchers(ctx, {
+    poll: settings.poll,
+    onError: (error) => logger?.warn({ err: error }, 'watch error'),
+    onRead: (lagMs) => (ingest.lastLagMs = lagMs),
+  });
+  const leases =
+    storeSpec.kind === 'postgres'
+      ? new SourceLeases(ctx.store, {
+          nodeId,
+          claudeDirs: config.claudeDirs,
+          ttlSeconds: settings.leaseTtlSeconds ?? 15,
+          onChange: ({ gained, lost }) => {
+            if (phase !== 'live') return; // start-up reads what it holds below
+            logger?.info({ gained, lost }, 'claude dirs changed hands');
+            void watcher.remove(lost).then(() => watcher.add(gained)).catch((error: Error) => logger?.warn({ err: error }, 'watch error'));
+          },
+        })
+      : null;
+  const owned = leases ? await leases.start((error) => logger?.warn({ err: error }, 'lease renewal failed')) : config.claudeDirs;
+
+  const summary = await backfill(ctx, [...owned, ...(await remote.claudeDirs())], { storeSpec });
   logger?.info(summary, 'backfill done');
   state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
   ctx.onApplied = (applied) => {
@@ -117,16 +171,11 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     alerts.onParseErrors(applied.problems);
     engine.onApplied(applied);
   };
-  const watcher = watchTranscripts(ctx, config.claudeDirs, {
-    poll: settings.poll,
-    onError: (error) => logger?.warn({ err: error }, 'watch error'),
-    onRead: (lagMs) => (ingest.lastLagMs = lagMs),
-  });
-  await watcher.rescan();
+  await watcher.add(leases ? leases.owned() : owned);
   engine.start();
   alerts.start();
   phase = 'live';
-  logger?.info({ url, claudeDirs: config.claudeDirs }, 'live');
+  logger?.info({ url, claudeDirs: config.claudeDirs, tailing: watcher.dirs(), nodeId, bus: bus.health().kind }, 'live');
 
   return {
     app,
@@ -136,14 +185,53 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     alerts,
     webhooks,
     watcher,
+    bus,
+    tailing: () => watcher.dirs(),
     async close() {
       engine.stop();
       alerts.stop();
       await webhooks.close();
       await app.close();
+      remoteReads.close();
       await remoteReads.idle();
       await watcher.close();
+      await leases?.stop();
+      await bus.close();
       await ctx.store.close();
     },
   };
+}
+
+function busMetrics(health: BusHealth) {
+  return [
+    { name: 'claudelens_bus_up', help: '1 while the event bus (Redis, or the in-process hub) is reachable', type: 'gauge' as const, value: health.up ? 1 : 0 },
+    { name: 'claudelens_bus_buffered', help: 'Events and inputs waiting for the bus to come back', type: 'gauge' as const, value: health.buffered },
+    { name: 'claudelens_bus_dropped_total', help: 'Events and inputs dropped because the bus was away longer than the buffer', type: 'counter' as const, value: health.dropped },
+    { name: 'claudelens_bus_sent_total', help: 'Entries this node put on the bus', type: 'counter' as const, value: health.sent },
+    { name: 'claudelens_bus_received_total', help: 'Entries this node took from the bus', type: 'counter' as const, value: health.received },
+  ];
+}
+
+/** The in-process hub alone, or Redis between nodes when a URL is given. */
+async function openBus(hub: Hub, nodeId: string, settings: ServeSettings, logger?: FastifyBaseLogger): Promise<EventBus> {
+  if (!settings.redisUrl) return new LocalBus(hub);
+  const { RedisBus } = await import('../live/redisBus.js');
+  let lastError = '';
+  const bus = new RedisBus({
+    url: settings.redisUrl,
+    nodeId,
+    hub,
+    keyPrefix: settings.redisKeyPrefix,
+    onError: (error) => {
+      // ioredis reports every failed reconnect: one line per distinct error is enough.
+      if (error.message !== lastError) logger?.warn({ err: error }, 'redis bus error');
+      lastError = error.message;
+    },
+    onStateChange: (up) => {
+      if (up) lastError = '';
+      logger?.[up ? 'info' : 'warn']({ up }, up ? 'redis bus up: events flow between nodes again' : 'redis bus down: serving this node\'s events alone');
+    },
+  });
+  await bus.start();
+  return bus;
 }

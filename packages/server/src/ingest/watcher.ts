@@ -28,12 +28,15 @@ export interface WatchOptions extends TreeWatcherOptions {
 }
 
 export const DEFAULT_AUDIT_MS = 10_000;
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 5_000;
 /** Reads take at most about this much of one event-loop turn; then sockets and timers get theirs. */
 const READ_SLICE_MS = 50;
 
 export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], options: WatchOptions = {}): TranscriptWatcher {
   const turn = readingTurns(READ_SLICE_MS);
   const running = new Map<string, Promise<void>>();
+  let closed = false;
   const again = new Set<string>();
 
   const schedule = (claudeDir: string, absPath: string): void => {
@@ -49,16 +52,35 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
         again.delete(absPath); // events until now fold into this read
         await ingestFile(ctx, describeFile(claudeDir, relPath));
       } while (again.has(absPath));
+      failures.delete(absPath);
       options.onRead?.(performance.now() - since);
     })()
-      .catch((error: Error) => options.onError?.(error))
+      .catch((error: Error) => {
+        options.onError?.(error);
+        retry(claudeDir, absPath);
+      })
       .finally(() => running.delete(absPath));
     running.set(absPath, run);
   };
 
+  // A read that failed (the database unreachable) committed nothing: the file itself holds the
+  // lines, so it is read again from the stored offset, sooner at first, then every RETRY_MAX_MS.
+  const failures = new Map<string, number>();
+  const retries = new Set<NodeJS.Timeout>();
+  const retry = (claudeDir: string, absPath: string): void => {
+    if (closed) return;
+    const attempt = (failures.get(absPath) ?? 0) + 1;
+    failures.set(absPath, attempt);
+    const timer = setTimeout(() => {
+      retries.delete(timer);
+      if (!closed) schedule(claudeDir, absPath);
+    }, Math.min(RETRY_FIRST_MS * 2 ** (attempt - 1), RETRY_MAX_MS));
+    timer.unref?.();
+    retries.add(timer);
+  };
+
   const trees = claudeDirs.map((claudeDir) => watchTree(projectsDir(claudeDir), (file) => schedule(claudeDir, file), options));
 
-  let closed = false;
   const audit = async () => {
     for (const claudeDir of claudeDirs) {
       if (closed) return;
@@ -88,6 +110,7 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     async close() {
       closed = true;
       if (auditor) clearInterval(auditor);
+      for (const timer of retries) clearTimeout(timer);
       for (const tree of trees) tree.close();
       await this.idle();
     },

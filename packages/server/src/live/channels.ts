@@ -11,3 +11,8 @@ export function ringSize(channel: string): number {
   if (channel === channels.metrics) return 64;
   return 256;
 }
+
+/** The global channels keep their ring whether or not anyone subscribed here: a client of another node may resume on this one. */
+export function alwaysResumable(channel: string): boolean {
+  return channel === channels.activity || channel === channels.metrics;
+}

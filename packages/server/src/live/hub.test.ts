@@ -48,4 +48,21 @@ describe('Hub', () => {
     hub.drop('a');
     expect(hub.seqOf('a')).toBe(0);
   });
+
+  it('takes events stamped elsewhere: repeats ignored, a gap clears the ring and resyncs subscribers, a jump does not', () => {
+    const hub = new Hub(() => 10, () => true);
+    const got: (number | string)[] = [];
+    hub.subscribe('c', { deliver: (e) => got.push(e.seq), resync: () => got.push('resync') });
+    hub.accept('c', { type: 'e', seq: 7 }); // first seen on this node: no gap
+    hub.accept('c', { type: 'e', seq: 7 });
+    hub.accept('c', { type: 'e', seq: 8 });
+    hub.accept('c', { type: 'e', seq: 11 }); // 9 and 10 were lost
+    expect(got).toEqual([7, 8, 'resync', 11]);
+    expect(hub.subscribe('c', collect(), 8).replay).toBeNull(); // the ring cannot bridge the gap
+    hub.accept('c', { type: 'e', seq: 20 }, true); // renumbered after an outage: nothing lost
+    hub.advance('c', 25); // this node's own, already delivered under other seqs
+    hub.accept('c', { type: 'e', seq: 26 });
+    expect(got).toEqual([7, 8, 'resync', 11, 20, 26]);
+    expect(hub.seqOf('c')).toBe(26);
+  });
 });

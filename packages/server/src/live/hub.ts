@@ -4,6 +4,8 @@ export type ChannelEvent = { type: string; seq: number } & Record<string, unknow
 export interface Subscriber {
   /** Called with each event in seq order. */
   deliver(event: ChannelEvent): void;
+  /** Events were lost before this node saw them (the bus lost them): the subscriber must resync. */
+  resync?(): void;
 }
 
 export interface Subscription {
@@ -33,18 +35,61 @@ export class Hub {
   private readonly channels = new Map<string, Channel>();
   published = 0;
 
-  constructor(private readonly ringSize: (channel: string) => number = () => 1024) {}
+  constructor(
+    private readonly ringSize: (channel: string) => number = () => 1024,
+    /** Channels that keep a ring from their first event, subscribed or not (the global ones: any client may come back to them). */
+    private readonly alwaysResumable: (channel: string) => boolean = () => false,
+  ) {}
 
+  /** Stamps the channel's next seq on the event and delivers it. */
   publish(name: string, event: Omit<ChannelEvent, 'seq'>): ChannelEvent {
     const channel = this.channel(name);
-    const stamped = { ...event, seq: ++channel.seq } as ChannelEvent;
+    const stamped = { ...event, seq: channel.seq + 1 } as ChannelEvent;
+    this.deliver(channel, stamped);
+    return stamped;
+  }
+
+  /**
+   * Delivers an event another party stamped (the Redis bus: seqs are counted across nodes). An
+   * event at or below the channel's seq was seen already and is ignored; one past a gap means
+   * events were lost on the way: the ring is cleared (it cannot serve a resume across the gap)
+   * and subscribers are told to resync. `jumps`: the seq may skip numbers without anything lost
+   * (a node's events from an outage, renumbered above what its own clients saw).
+   */
+  accept(name: string, event: ChannelEvent, jumps = false): void {
+    const channel = this.channel(name);
+    if (event.seq <= channel.seq) return;
+    if (!jumps && channel.seq > 0 && event.seq > channel.seq + 1) {
+      channel.ring = [];
+      for (const subscriber of channel.subscribers) subscriber.resync?.();
+    }
+    this.deliver(channel, event);
+  }
+
+  /** Moves a channel's seq past events its subscribers already had under other seqs (see RedisBus). */
+  advance(name: string, seq: number): void {
+    const channel = this.channel(name);
+    if (seq <= channel.seq) return;
+    channel.seq = seq;
+    channel.ring = [];
+  }
+
+  /** Every subscriber resyncs and every ring empties: after an outage, when this node's seqs and the bus's parted. */
+  resyncAll(): void {
+    for (const channel of this.channels.values()) {
+      channel.ring = [];
+      for (const subscriber of channel.subscribers) subscriber.resync?.();
+    }
+  }
+
+  private deliver(channel: Channel, stamped: ChannelEvent): void {
+    channel.seq = stamped.seq;
     if (channel.resumable) {
       channel.ring.push(stamped);
       if (channel.ring.length > channel.capacity) channel.ring.shift();
     }
     this.published++;
     for (const subscriber of channel.subscribers) subscriber.deliver(stamped);
-    return stamped;
   }
 
   subscribe(name: string, subscriber: Subscriber, since?: number): Subscription {
@@ -87,7 +132,7 @@ export class Hub {
   private channel(name: string): Channel {
     let channel = this.channels.get(name);
     if (!channel) {
-      channel = { seq: 0, ring: [], capacity: this.ringSize(name), subscribers: new Set(), resumable: false };
+      channel = { seq: 0, ring: [], capacity: this.ringSize(name), subscribers: new Set(), resumable: this.alwaysResumable(name) };
       this.channels.set(name, channel);
     }
     return channel;

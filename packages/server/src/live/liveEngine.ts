@@ -2,8 +2,8 @@ import type { ActivityEvent, MetricUpdates, StatType, StatUpdateEvent } from '@c
 import { formatStat } from '../core/live/format.js';
 import type { LiveEvent, LiveInput, LiveState } from '../core/live/liveState.js';
 import type { AppliedBatch } from '../store/repository.js';
+import type { EventBus } from './bus.js';
 import { channels } from './channels.js';
-import type { Hub } from './hub.js';
 
 export interface EngineOptions {
   /** A session's stat updates are sent at most once per this many ms (the first at once). */
@@ -18,10 +18,18 @@ export interface EngineOptions {
 
 type PendingStats = Map<StatType, { value: number; delta: number }>;
 
+/** How long a node's claim on a derived event (status by the clock, a metrics tick) holds off the others. */
+const CLAIM_MS = 60_000;
+
 /**
- * Turns what the store committed into live events on the hub: feeds the pure live state, maps
+ * Turns what the store committed into live events on the bus: feeds the pure live state, maps
  * its domain events to the wire events of each channel, coalesces a session's stat updates to
  * one per stat per interval, and ticks status and metrics.
+ *
+ * With several nodes every node's live state applies every node's commits (the bus shares them),
+ * so all of them derive the same status changes, metrics and alerts: those go out through
+ * `publishOnce`, under a key naming the change, and only the first node's copy is sent. Messages
+ * and stat updates come from one commit, and only the node that made it publishes them.
  */
 export class LiveEngine {
   private readonly statIntervalMs: number;
@@ -36,7 +44,7 @@ export class LiveEngine {
 
   constructor(
     readonly state: LiveState,
-    private readonly hub: Hub,
+    private readonly bus: EventBus,
     private readonly options: EngineOptions = {},
   ) {
     this.statIntervalMs = options.statIntervalMs ?? 50;
@@ -61,11 +69,18 @@ export class LiveEngine {
    * reconnecting with ?since= got a resync; it also sorted every live session on every commit.
    */
   onApplied(applied: AppliedBatch): void {
-    this.publish(this.state.apply(toLiveInput(applied)));
+    const input = toLiveInput(applied);
+    this.bus.share(input);
+    this.publish(this.state.apply(input), true);
+  }
+
+  /** What another node committed: this node's live state follows; that node sent the messages and stats. */
+  onRemote(input: LiveInput): void {
+    this.publish(this.state.apply(input), false);
   }
 
   tick(): void {
-    this.publish(this.state.tick());
+    this.publish(this.state.tick(), false);
     this.publishMetrics(false);
   }
 
@@ -77,17 +92,22 @@ export class LiveEngine {
     if (!force && key === this.lastMetrics && !heartbeat) return;
     this.lastMetrics = key;
     this.lastMetricsAt = now;
-    this.hub.publish(channels.metrics, metricEvent(metrics, now));
+    const slot = Math.floor(now / (this.options.tickMs ?? 250));
+    void this.bus.publishOnce(force ? `metrics:${key}` : `metrics:${slot}`, CLAIM_MS / 12, channels.metrics, metricEvent(metrics, now));
   }
 
-  private publish(events: LiveEvent[]): void {
+  /** `own`: this node's commit, whose messages and stats only this node publishes. */
+  private publish(events: LiveEvent[], own: boolean): void {
     if (events.length === 0) return;
     this.options.onEvents?.(events);
     const at = new Date(this.now()).toISOString();
     for (const event of events) {
+      if (!own && (event.kind === 'message' || event.kind === 'stats')) continue;
+      // A status change is named by the session, the status and the activity it follows: every node derives the same.
+      const episode = `${event.sessionId}:${this.state.get(event.sessionId)?.lastActivityMs ?? 0}`;
       switch (event.kind) {
         case 'message':
-          this.hub.publish(channels.session(event.sessionId), { type: 'new_message', session_id: event.sessionId, message: event.message });
+          this.bus.publish(channels.session(event.sessionId), { type: 'new_message', session_id: event.sessionId, message: event.message });
           this.activity('new_message', at, {
             session_id: event.sessionId,
             project: event.project ?? undefined,
@@ -101,35 +121,44 @@ export class LiveEngine {
         case 'stats':
           this.queueStats(event.sessionId, event.changes);
           break;
-        case 'status':
-          this.hub.publish(channels.session(event.sessionId), {
+        case 'status': {
+          const key = `status:${episode}:${event.status}`;
+          void this.bus.publishOnce(key, CLAIM_MS, channels.session(event.sessionId), {
             type: 'session_update',
             session_id: event.sessionId,
             timestamp: at,
             status: event.status,
             previous_status: event.previous,
           });
-          this.activity('session_update', at, { session_id: event.sessionId, project: event.project ?? undefined, status: event.status, previous_status: event.previous });
+          this.activityOnce(key, 'session_update', at, { session_id: event.sessionId, project: event.project ?? undefined, status: event.status, previous_status: event.previous });
           break;
+        }
         case 'started':
-          this.activity('session_started', at, { session_id: event.sessionId, project: event.project ?? undefined });
+          this.activityOnce(`started:${episode}`, 'session_started', at, { session_id: event.sessionId, project: event.project ?? undefined });
           break;
         case 'ended':
-          this.activity('session_ended', at, { session_id: event.sessionId, project: event.project ?? undefined });
-          this.hub.drop(channels.session(event.sessionId));
-          this.hub.drop(channels.stats(event.sessionId));
+          this.activityOnce(`ended:${episode}`, 'session_ended', at, { session_id: event.sessionId, project: event.project ?? undefined });
+          this.bus.forget(channels.session(event.sessionId));
+          this.bus.forget(channels.stats(event.sessionId));
           break;
       }
     }
   }
 
-  /** Publishes an alert on the activity stream. */
-  alert(data: ActivityEvent['data']): void {
-    this.activity('alert_triggered', new Date(this.now()).toISOString(), data);
+  /**
+   * Publishes an alert on the activity stream, unless another node already did for the same
+   * condition (`key`) within `ttlMs`. Resolves true when this node's went out.
+   */
+  alert(key: string, ttlMs: number, data: ActivityEvent['data']): Promise<boolean> {
+    return this.activityOnce(`alert:${key}`, 'alert_triggered', new Date(this.now()).toISOString(), data, ttlMs);
   }
 
   private activity(type: ActivityEvent['type'], timestamp: string, data: ActivityEvent['data']): void {
-    this.hub.publish(channels.activity, { type, timestamp, data: withoutUndefined(data) });
+    this.bus.publish(channels.activity, { type, timestamp, data: withoutUndefined(data) });
+  }
+
+  private activityOnce(key: string, type: ActivityEvent['type'], timestamp: string, data: ActivityEvent['data'], ttlMs = CLAIM_MS): Promise<boolean> {
+    return this.bus.publishOnce(`activity:${key}`, ttlMs, channels.activity, { type, timestamp, data: withoutUndefined(data) });
   }
 
   /** Leading edge plus a trailing flush: the first update goes out at once, a burst becomes one update per stat. */
@@ -164,7 +193,7 @@ export class LiveEngine {
     if (!pending) return;
     const timestamp = new Date(this.now()).toISOString();
     for (const [stat, { value, delta }] of pending) {
-      this.hub.publish(channels.stats(sessionId), statEvent(sessionId, stat, value, delta, timestamp));
+      this.bus.publish(channels.stats(sessionId), statEvent(sessionId, stat, value, delta, timestamp));
     }
   }
 }

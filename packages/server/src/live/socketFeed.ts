@@ -24,7 +24,7 @@ export interface FeedCounters {
 export class SocketFeed implements Subscriber {
   private queue: ChannelEvent[] = [];
   private primed = false;
-  private needsResync = false;
+  private needsResync: 'gap' | 'slow_consumer' | false = false;
   private afterSeq = 0;
   private timer: NodeJS.Timeout | null = null;
 
@@ -50,6 +50,7 @@ export class SocketFeed implements Subscriber {
       this.afterSeq = replay.at(-1)?.seq ?? seq;
     }
     this.primed = true;
+    if (this.needsResync) this.schedulePump();
     const held = this.queue;
     this.queue = [];
     for (const event of held) this.deliver(event);
@@ -68,6 +69,14 @@ export class SocketFeed implements Subscriber {
     }
     this.enqueue(event);
     this.schedulePump();
+  }
+
+  /** Events were lost upstream (the bus): a resync marker and a snapshot follow. */
+  resync(): void {
+    this.queue = [];
+    this.needsResync = 'gap';
+    if (this.primed) this.schedulePump(); // else start() does, once the first frames are out
+
   }
 
   close(): void {
@@ -92,7 +101,7 @@ export class SocketFeed implements Subscriber {
     if (this.queue.length > this.limits.maxQueued) {
       this.counters.dropped += this.queue.length;
       this.queue = [];
-      this.needsResync = true;
+      this.needsResync = 'slow_consumer';
     }
   }
 
@@ -111,10 +120,11 @@ export class SocketFeed implements Subscriber {
       return;
     }
     if (this.needsResync) {
+      const reason = this.needsResync;
       this.needsResync = false;
       const seq = this.seqNow();
       const frames = await this.snapshot(seq);
-      this.write({ type: 'resync', seq, reason: 'slow_consumer' } as ChannelEvent);
+      this.write({ type: 'resync', seq, reason } as ChannelEvent);
       for (const frame of frames) this.write(frame);
       this.afterSeq = seq;
       this.queue = this.queue.filter((e) => e.seq > seq);

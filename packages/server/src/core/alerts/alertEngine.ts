@@ -162,6 +162,11 @@ export class AlertEngine {
   }
 }
 
+/** The condition an alert fired for (rule and scope): the same on every node that sees it. */
+export function conditionKey(alert: Alert): string {
+  return alert.id.slice(0, alert.id.lastIndexOf(':'));
+}
+
 function keyOf(condition: Condition): string {
   return `${RULE_IDS[condition.rule]}:${condition.scope}`;
 }

@@ -20,6 +20,11 @@ export class AlertLog {
     if (this.alerts.size > this.capacity) this.alerts.delete(this.alerts.keys().next().value as string);
   }
 
+  /** Forgets an alert (another node sent the same condition's, which this log keeps instead). */
+  remove(id: string): void {
+    this.alerts.delete(id);
+  }
+
   /** Newest first. */
   list(filter: AlertFilter = {}): Alert[] {
     const out: Alert[] = [];

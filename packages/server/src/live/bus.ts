@@ -1,0 +1,85 @@
+import type { LiveInput } from '../core/live/liveState.js';
+import type { ChannelEvent, Hub } from './hub.js';
+
+export type Publishable = Omit<ChannelEvent, 'seq'>;
+
+export interface BusHealth {
+  kind: 'local' | 'redis';
+  /** False while the node cannot reach the bus: it then serves its own events alone. */
+  up: boolean;
+  /** What waits to go out once the bus is back (events and inputs). */
+  buffered: number;
+  /** What was dropped because the wait was longer than the buffer. */
+  dropped: number;
+  /** Entries this node put on the bus, and took from it. */
+  sent: number;
+  received: number;
+}
+
+/**
+ * Where the live engine sends what it publishes. One node: straight into its hub. Several: through
+ * Redis (RedisBus), which stamps each channel's seq across nodes and brings every node's events to
+ * every node's hub, so that a client may resume on any node.
+ */
+export interface EventBus {
+  /** Publishes on a channel: every node's subscribers get it, under the channel's next seq. */
+  publish(channel: string, event: Publishable): void;
+  /**
+   * For events every node derives from the same state (a status changed by the clock, a metrics
+   * tick, an alert): publishes unless some node already did under `key` in the last `ttlMs`.
+   * Resolves true when this node's went out.
+   */
+  publishOnce(key: string, ttlMs: number, channel: string, event: Publishable): Promise<boolean>;
+  /** A channel nobody will publish on again for a while (a session that ended): its ring may go. */
+  forget(channel: string): void;
+  /** Hands what a commit changed to the other nodes, which apply it to their live state. */
+  share(input: LiveInput): void;
+  /** Called with each input another node shared. */
+  onInput(handler: (input: LiveInput) => void): void;
+  health(): BusHealth;
+  close(): Promise<void>;
+}
+
+/** The single-node bus: the hub is the bus. */
+export class LocalBus implements EventBus {
+  constructor(private readonly hub: Hub) {}
+
+  publish(channel: string, event: Publishable): void {
+    this.hub.publish(channel, event);
+  }
+
+  async publishOnce(_key: string, _ttlMs: number, channel: string, event: Publishable): Promise<boolean> {
+    this.hub.publish(channel, event);
+    return true;
+  }
+
+  forget(channel: string): void {
+    this.hub.drop(channel);
+  }
+
+  share(): void {}
+
+  onInput(): void {}
+
+  health(): BusHealth {
+    return { kind: 'local', up: true, buffered: 0, dropped: 0, sent: this.hub.published, received: this.hub.published };
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** LiveInput as JSON: its maps as entry arrays. */
+export interface WireInput {
+  newEntries: LiveInput['newEntries'];
+  costByLine: [string, number][];
+  usageDeltas: [string, { tokens: number; cost: number }][];
+  sessions: LiveInput['sessions'];
+}
+
+export function inputToWire(input: LiveInput): WireInput {
+  return { newEntries: input.newEntries, costByLine: [...input.costByLine], usageDeltas: [...input.usageDeltas], sessions: input.sessions };
+}
+
+export function inputFromWire(wire: WireInput): LiveInput {
+  return { newEntries: wire.newEntries, costByLine: new Map(wire.costByLine), usageDeltas: new Map(wire.usageDeltas), sessions: wire.sessions };
+}

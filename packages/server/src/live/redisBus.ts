@@ -1,0 +1,276 @@
+import { Redis } from 'ioredis';
+import type { LiveInput } from '../core/live/liveState.js';
+import { inputFromWire, inputToWire, type BusHealth, type EventBus, type Publishable } from './bus.js';
+import type { ChannelEvent, Hub } from './hub.js';
+
+export interface RedisBusOptions {
+  url: string;
+  /** This node, unique among the running ones: it skips its own inputs when they come back. */
+  nodeId: string;
+  hub: Hub;
+  /** Keys are `<prefix>{bus}:…` (one hash slot); tests use their own prefix. */
+  keyPrefix?: string;
+  /** The stream keeps about this many entries: what a node can catch up on, and warm its rings from. */
+  streamLength?: number;
+  /** Entries read back into the rings when the node starts, so that a client may resume here at once. */
+  warmEntries?: number;
+  /** Most events and inputs kept while Redis is unreachable; past it the oldest go (counted). */
+  bufferLimit?: number;
+  onError?: (error: Error) => void;
+  onStateChange?: (up: boolean) => void;
+}
+
+/**
+ * KEYS: the seq hash, the stream, the claim key (unused without a claim).
+ * ARGV: channel, event JSON, origin node, replay flag, floor seq, claim ttl ms ('' for none), stream length.
+ * Claims `key` when asked to (SET NX PX); then the channel's next seq, never at or below `floor`
+ * (the seq the publishing node has shown its clients: after Redis lost its data, or after an
+ * outage in which the node counted on its own); then the event onto the stream. 0: claimed elsewhere.
+ */
+const PUBLISH = `
+if ARGV[6] ~= '' then
+  if not redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[6]) then return 0 end
+end
+local seq = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+local floor = tonumber(ARGV[5])
+if seq <= floor then
+  seq = floor + 1
+  redis.call('HSET', KEYS[1], ARGV[1], seq)
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'k', 'e', 'c', ARGV[1], 's', seq, 'o', ARGV[3], 'r', ARGV[4], 'd', ARGV[2])
+return seq
+`;
+
+const READ_COUNT = 1000;
+
+type PublishCommand = (seqKey: string, stream: string, claimKey: string, ...argv: (string | number)[]) => Promise<number>;
+
+type Pending =
+  | { kind: 'event'; channel: string; json: string; claim?: { key: string; ttlMs: number } }
+  | { kind: 'input'; json: string };
+
+/**
+ * The live hub across nodes, on one Redis stream. Every event is stamped by a Lua script with its
+ * channel's next seq (a Redis hash) and appended to the stream; every node, this one included,
+ * reads the stream and hands each event to its hub under that seq, so seqs agree on every node
+ * and a client resumes with `?since=` wherever it reconnects. Inputs (what a commit changed) go on
+ * the same stream, so every node's live state sees every node's ingest, in order.
+ *
+ * Redis unreachable: the node goes on alone. Its events go to its own clients at once under its
+ * own next seq, and wait in a bounded buffer together with its inputs; when Redis is back they
+ * go out in order (seqs above what any client has seen), the other nodes catch up, and this node
+ * moves its seqs past them without sending them twice.
+ */
+export class RedisBus implements EventBus {
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly publishScript: PublishCommand;
+  private readonly keys: { seq: string; stream: string; claim: string };
+  private readonly pending: Pending[] = [];
+  private state: 'up' | 'down' | 'flushing' = 'down';
+  private lastId = '$';
+  /** Set by an outage; when the reader has caught up after it, every subscriber resyncs. */
+  private parted = false;
+  private closed = false;
+  private reading: Promise<void> = Promise.resolve();
+  private inputHandler: (input: LiveInput) => void = () => {};
+  private readonly counters = { sent: 0, received: 0, dropped: 0 };
+
+  constructor(private readonly options: RedisBusOptions) {
+    const prefix = `${options.keyPrefix ?? 'claudelens:'}{bus}:`;
+    this.keys = { seq: `${prefix}seq`, stream: `${prefix}events`, claim: `${prefix}once:` };
+    const connection = {
+      lazyConnect: true,
+      // Fail at once while disconnected: the caller serves alone and buffers instead of waiting.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      // Left on: turned off, ioredis drops the commands in flight at a reconnect without settling
+      // their promises (a blocked XREAD hung for good). A publish resent may so reach the stream
+      // twice: delivery is at least once across a Redis outage. The timeout catches anything else.
+      autoResendUnfulfilledCommands: true,
+      commandTimeout: 10_000,
+      retryStrategy: (attempt: number) => Math.min(100 * attempt, 2000),
+    };
+    this.pub = new Redis(options.url, connection);
+    this.sub = new Redis(options.url, connection);
+    this.pub.defineCommand('claudelensPublish', { numberOfKeys: 3, lua: PUBLISH });
+    this.publishScript = (this.pub as unknown as { claudelensPublish: PublishCommand }).claudelensPublish.bind(this.pub);
+    for (const client of [this.pub, this.sub]) client.on('error', (error: Error) => options.onError?.(error));
+    this.pub.on('close', () => this.setDown());
+    this.pub.on('ready', () => void this.flush());
+  }
+
+  /** Connects, fills the rings from the stream's tail and starts reading. Never rejects: unreachable, the node starts alone. */
+  async start(): Promise<void> {
+    try {
+      await Promise.all([this.pub.connect(), this.sub.connect()]);
+      await this.warm();
+    } catch (error) {
+      this.options.onError?.(error as Error);
+    }
+    this.reading = this.readLoop();
+  }
+
+  onInput(handler: (input: LiveInput) => void): void {
+    this.inputHandler = handler;
+  }
+
+  publish(channel: string, event: Publishable): void {
+    this.send({ kind: 'event', channel, json: JSON.stringify(event) }, event);
+  }
+
+  async publishOnce(key: string, ttlMs: number, channel: string, event: Publishable): Promise<boolean> {
+    return this.send({ kind: 'event', channel, json: JSON.stringify(event), claim: { key, ttlMs } }, event);
+  }
+
+  forget(channel: string): void {
+    this.options.hub.drop(channel);
+  }
+
+  share(input: LiveInput): void {
+    void this.send({ kind: 'input', json: JSON.stringify(inputToWire(input)) });
+  }
+
+  health(): BusHealth {
+    return { kind: 'redis', up: this.state === 'up', buffered: this.pending.length, ...this.counters };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.sub.disconnect();
+    await this.reading;
+    this.pub.disconnect();
+  }
+
+  /** Sends now when Redis is up; otherwise this node's clients get the event at once and it waits. */
+  private async send(item: Pending, event?: Publishable): Promise<boolean> {
+    if (this.state === 'up') {
+      try {
+        const seq = await this.write(item, false);
+        return seq !== 0;
+      } catch (error) {
+        this.options.onError?.(error as Error);
+        this.setDown();
+      }
+    }
+    if (item.kind === 'event' && event) this.options.hub.publish(item.channel, event);
+    this.pending.push(item);
+    if (this.pending.length > (this.options.bufferLimit ?? 100_000)) {
+      this.pending.shift();
+      this.counters.dropped++;
+    }
+    return true;
+  }
+
+  private async write(item: Pending, replay: boolean): Promise<number> {
+    this.counters.sent++;
+    if (item.kind === 'input') {
+      await this.pub.xadd(this.keys.stream, 'MAXLEN', '~', this.streamLength(), '*', 'k', 'i', 'o', this.options.nodeId, 'd', item.json);
+      return 1;
+    }
+    return this.publishScript(
+      this.keys.seq,
+      this.keys.stream,
+      item.claim ? this.keys.claim + item.claim.key : this.keys.seq,
+      item.channel,
+      item.json,
+      this.options.nodeId,
+      replay ? '1' : '0',
+      this.options.hub.seqOf(item.channel),
+      item.claim ? String(item.claim.ttlMs) : '',
+      this.streamLength(),
+    );
+  }
+
+  /** Back from an outage: what waited goes out in order, then new events go straight to Redis again. */
+  private async flush(): Promise<void> {
+    if (this.state !== 'down' || this.closed) return;
+    this.state = 'flushing';
+    try {
+      while (this.pending.length > 0) {
+        await this.write(this.pending[0] as Pending, true);
+        this.pending.shift();
+      }
+      this.state = 'up';
+      this.options.onStateChange?.(true);
+    } catch (error) {
+      this.options.onError?.(error as Error);
+      this.state = 'down'; // the next 'ready' tries again
+    }
+  }
+
+  private setDown(): void {
+    if (this.state === 'down') return;
+    this.state = 'down';
+    this.parted = true;
+    this.options.onStateChange?.(false);
+  }
+
+  private streamLength(): number {
+    return this.options.streamLength ?? 100_000;
+  }
+
+  /** The stream's last entries into the rings (events only: the live state comes from the store). */
+  private async warm(): Promise<void> {
+    const newest = await this.sub.xrevrange(this.keys.stream, '+', '-', 'COUNT', this.options.warmEntries ?? 20_000);
+    this.lastId = newest[0]?.[0] ?? '0-0';
+    for (let i = newest.length - 1; i >= 0; i--) {
+      const [, fields] = newest[i] as [string, string[]];
+      const entry = parseFields(fields);
+      if (entry.k === 'e') this.options.hub.accept(entry.c ?? '', eventOf(entry));
+    }
+  }
+
+  private async readLoop(): Promise<void> {
+    while (!this.closed) {
+      try {
+        if (this.lastId === '$') await this.warm(); // Redis was unreachable at start
+        const result = await this.sub.xread('COUNT', READ_COUNT, 'BLOCK', 1000, 'STREAMS', this.keys.stream, this.lastId);
+        let read = 0;
+        for (const [, entries] of result ?? []) {
+          for (const [id, fields] of entries) {
+            this.lastId = id;
+            this.receive(parseFields(fields));
+            read++;
+          }
+        }
+        if (this.parted && this.state === 'up' && read < READ_COUNT) {
+          // Caught up after an outage: during it this node counted seqs alone and skipped what the
+          // other nodes published under the same numbers. Clients get a resync and a snapshot,
+          // which the other nodes' inputs, read by now, have brought up to date.
+          this.parted = false;
+          this.options.hub.resyncAll();
+        }
+      } catch (error) {
+        if (this.closed) return;
+        this.options.onError?.(error as Error);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  }
+
+  private receive(entry: Record<string, string>): void {
+    this.counters.received++;
+    const own = entry.o === this.options.nodeId;
+    if (entry.k === 'i') {
+      if (!own) this.inputHandler(inputFromWire(JSON.parse(entry.d ?? '{}')));
+      return;
+    }
+    const channel = entry.c ?? '';
+    // Sent from this node's outage buffer: its clients had it already, under a seq of its own.
+    if (own && entry.r === '1') this.options.hub.advance(channel, Number(entry.s));
+    else this.options.hub.accept(channel, eventOf(entry), entry.r === '1');
+  }
+}
+
+function parseFields(fields: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) out[fields[i] as string] = fields[i + 1] as string;
+  return out;
+}
+
+function eventOf(entry: Record<string, string>): ChannelEvent {
+  const event = JSON.parse(entry.d ?? '{}') as ChannelEvent;
+  event.seq = Number(entry.s);
+  return event;
+}

@@ -1,0 +1,283 @@
+// Several nodes on one PostgreSQL and one Redis, the real ones on this machine: a node in a child
+// process killed with SIGKILL, Redis and PostgreSQL taken away from one node by cutting a TCP relay.
+// These tests fail loudly when PostgreSQL or Redis is not reachable; `.ci/run` starts both.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ActivityChannelEventSchema, AlertListSchema } from '@claudelens/protocol';
+import { startServer, type RunningServer, type ServeSettings } from '../src/cli/startServer.js';
+import { AlertsConfigSchema } from '../src/config/alertsConfig.js';
+import { loadLiveConfig } from '../src/config/liveConfig.js';
+import { assistantLine, CLI, emptyHome, tempDir, userLine, waitFor } from './helpers.js';
+import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
+import { tcpProxy, type TcpProxy } from './tcpProxy.js';
+
+/** A Redis database of its own: the tests empty it before each test. */
+const REDIS_URL = process.env.CLAUDELENS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/11';
+
+type Frame = Record<string, unknown> & { type: string; seq: number };
+
+interface Client {
+  ws: WebSocket;
+  frames: Frame[];
+  open: Promise<void>;
+}
+
+function connect(baseUrl: string, urlPath: string): Client {
+  const ws = new WebSocket(baseUrl.replace('http', 'ws') + urlPath);
+  const frames: Frame[] = [];
+  ws.on('message', (data) => frames.push(ActivityChannelEventSchema.parse(JSON.parse(String(data))) as Frame));
+  ws.on('error', () => undefined);
+  const open = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+  return { ws, frames, open };
+}
+
+/** The uuids of the new_message events a client got, in order. */
+const messageUuids = (client: Client) => client.frames.filter((f) => f.type === 'new_message').map((f) => (f.data as { uuid: string }).uuid);
+
+/** The seqs after the first frame (the snapshot) must run on by one: nothing skipped, nothing resent. */
+function expectConsecutive(frames: Frame[]): void {
+  const seqs = frames.map((f) => f.seq);
+  expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
+}
+
+async function json(url: string): Promise<unknown> {
+  const response = await fetch(url);
+  return response.json();
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A session file and a way to append user/assistant turns to it; returns the new lines' uuids. */
+function transcript(projectDir: string) {
+  const sessionId = randomUUID();
+  const file = path.join(projectDir, `${sessionId}.jsonl`);
+  let n = 0;
+  return {
+    sessionId,
+    append(): string[] {
+      n++;
+      const u = randomUUID();
+      const a = randomUUID();
+      fs.appendFileSync(
+        file,
+        `${userLine({ sessionId, uuid: u, text: `prompt ${n}` })}\n${assistantLine({ sessionId, uuid: a, messageId: `msg_${a}`, requestId: `req_${a}`, output: 5 })}\n`,
+      );
+      return [u, a];
+    },
+  };
+}
+
+describe('several nodes on PostgreSQL and Redis', () => {
+  let db: TestDatabase;
+  const servers: RunningServer[] = [];
+  const children: ChildProcess[] = [];
+  const proxies: TcpProxy[] = [];
+
+  const node = async (home: string, settings: Partial<ServeSettings> & { databaseUrl?: string }): Promise<RunningServer> => {
+    const { databaseUrl, ...rest } = settings;
+    const server = await startServer(
+      { claudeDirs: [home], dataDir: tempDir(), databaseUrl: databaseUrl ?? db.url, pricesFile: null },
+      { host: '127.0.0.1', port: 0, live: loadLiveConfig(null), leaseTtlSeconds: 2, ...rest },
+    );
+    servers.push(server);
+    return server;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  beforeEach(async () => {
+    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    try {
+      await redis.connect();
+    } catch (error) {
+      throw new Error(`Redis is not reachable at ${REDIS_URL} (${(error as Error).message}). Start it (redis-server --daemonize yes) or set CLAUDELENS_TEST_REDIS_URL.`);
+    }
+    await redis.flushdb();
+    redis.disconnect();
+  });
+
+  afterEach(async () => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+    await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('ingest on node A reaches a client of node B; A killed mid-stream: B takes the folder over, its client and A\'s (resuming on B) miss nothing', async () => {
+    const { home, projectDir } = emptyHome();
+    const session = transcript(projectDir);
+    const appended = session.append();
+
+    // Node A: the real CLI in a child process, started first, so it holds the folder's lease.
+    const port = await freePort();
+    const a = spawn(
+      process.execPath,
+      [CLI, 'serve', '--claude-dir', home, '--data-dir', tempDir(), '--database-url', db.url, '--redis-url', REDIS_URL, '--port', String(port), '--node-id', 'node-a', '--lease-ttl', '2'],
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CLAUDELENS_LOG_LEVEL: 'warn' } },
+    );
+    children.push(a);
+    let stderr = '';
+    a.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const aUrl = `http://127.0.0.1:${port}`;
+    await waitFor(async () => ((await json(`${aUrl}/healthz`).catch(() => null)) as { phase?: string } | null)?.phase === 'live' || undefined, 30_000, `node A live (${stderr})`);
+
+    const b = await node(home, { redisUrl: REDIS_URL, nodeId: 'node-b' });
+    expect(b.tailing()).toEqual([]); // A holds the folder
+
+    const onB = connect(b.url, '/ws/activity-stream');
+    const onA = connect(aUrl, '/ws/activity-stream');
+    await Promise.all([onB.open, onA.open]);
+    await waitFor(() => (onA.frames.length > 0 && onB.frames.length > 0) || undefined);
+
+    // Turns every 20 ms throughout; A is killed while they are being written.
+    let writing = true;
+    const writer = (async () => {
+      while (writing) {
+        appended.push(...session.append());
+        await sleep(20);
+      }
+    })();
+    await waitFor(() => messageUuids(onB).length >= 20 || undefined, 10_000, 'events from A on B');
+    a.kill('SIGKILL');
+    await new Promise((resolve) => a.once('exit', resolve));
+    const lastSeenOnA = onA.frames.at(-1)?.seq as number;
+    await sleep(500);
+    writing = false;
+    await writer;
+
+    // A's client comes back on B and asks for what it missed.
+    const resumed = connect(b.url, `/ws/activity-stream?since=${lastSeenOnA}`);
+    await resumed.open;
+
+    await waitFor(() => b.tailing().length === 1 || undefined, 15_000, 'B to take the folder over');
+    await waitFor(() => messageUuids(onB).length >= appended.length - 2 || undefined, 20_000, 'every event on B');
+    await b.watcher.idle();
+    await sleep(300);
+
+    // B's own client: every line appended after it connected, once, in order, seqs without a gap.
+    expect(messageUuids(onB)).toEqual(appended.slice(2));
+    expect(onB.frames.filter((f) => f.type === 'resync')).toEqual([]);
+    expectConsecutive(onB.frames.slice(1));
+    // A's client, resumed on B: exactly what followed its last seq, no resync.
+    const seenOnA = messageUuids(onA);
+    expect([...seenOnA, ...messageUuids(resumed)]).toEqual(appended.slice(2));
+    expect(resumed.frames[0]?.seq).toBe(lastSeenOnA + 1);
+    expect(resumed.frames.filter((f) => f.type === 'resync')).toEqual([]);
+    expectConsecutive(resumed.frames);
+    // The store has every line once; B's live state agrees with it.
+    const stored = await b.store.session(session.sessionId);
+    expect(stored?.messageCount).toBe(appended.length);
+    expect(b.engine.state.get(session.sessionId)?.stats.messages).toBe(appended.length);
+    for (const client of [onA, onB, resumed]) client.ws.close();
+  }, 90_000);
+
+  it('Redis down: a node serves its own events alone and says so; back, the other node catches up; one alert per condition on both', async () => {
+    const { home, projectDir } = emptyHome();
+    const session = transcript(projectDir);
+    session.append();
+    const redisPort = Number(new URL(REDIS_URL).port || 6379);
+    const proxy = await tcpProxy(redisPort);
+    proxies.push(proxy);
+    const viaProxy = new URL(REDIS_URL);
+    viaProxy.port = String(proxy.port);
+    const live = { ...loadLiveConfig(null), alerts: AlertsConfigSchema.parse({ sessionCost: { threshold: 0.01, cooldownSeconds: 3600 }, parseErrors: { enabled: false } }) };
+    const a = await node(home, { redisUrl: viaProxy.toString(), nodeId: 'node-a', live });
+    const b = await node(home, { redisUrl: REDIS_URL, nodeId: 'node-b', live });
+    expect([a.tailing().length, b.tailing().length]).toEqual([1, 0]);
+    const onA = connect(a.url, '/ws/activity-stream');
+    const onB = connect(b.url, '/ws/activity-stream');
+    await Promise.all([onA.open, onB.open]);
+
+    const before = [...session.append(), ...session.append()];
+    await waitFor(() => (messageUuids(onA).length === 4 && messageUuids(onB).length === 4) || undefined, 10_000, 'events on A and B');
+    expect(messageUuids(onA)).toEqual(before);
+
+    proxy.cut();
+    await waitFor(async () => ((await json(`${a.url}/healthz`)) as { status: string }).status === 'degraded' || undefined, 10_000, 'A degraded');
+    const health = (await json(`${a.url}/healthz`)) as { bus: { kind: string; up: boolean } };
+    expect(health.bus).toMatchObject({ kind: 'redis', up: false });
+    expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^claudelens_bus_up 0$/m);
+
+    // Alone: A's own client still gets A's events, and REST still answers.
+    const during = [...session.append(), ...session.append(), ...session.append()];
+    await waitFor(() => messageUuids(onA).length === 10 || undefined, 10_000, 'A serving alone');
+    expect(messageUuids(onA)).toEqual([...before, ...during]);
+    const stats = (await json(`${a.url}/api/v1/analytics/stats/live?session_id=${session.sessionId}`)) as { messages: { value: number } };
+    expect(stats.messages.value).toBe(12);
+    expect(messageUuids(onB)).toEqual(before); // B cannot know yet
+    expect(a.bus.health().buffered).toBeGreaterThan(0);
+
+    proxy.restore();
+    await waitFor(async () => ((await json(`${a.url}/healthz`)) as { status: string }).status === 'ok' || undefined, 15_000, 'A back on Redis');
+    await waitFor(() => messageUuids(onB).length === 10 || undefined, 10_000, 'B catching up');
+    expect(messageUuids(onB)).toEqual([...before, ...during]);
+    expect(b.engine.state.get(session.sessionId)?.stats.messages).toBe(12);
+    expect(a.bus.health().buffered).toBe(0);
+    // A's clients missed whatever the other nodes published meanwhile: once A has read up to
+    // the stream's end they get one resync and a snapshot, then events as before.
+    await waitFor(() => onA.frames.find((f) => f.type === 'resync') ?? undefined, 10_000, 'a resync on A');
+    expect(onA.frames.filter((f) => f.type === 'resync')).toMatchObject([{ reason: 'gap' }]);
+    expect(onA.frames.at(-1)?.type).toBe('snapshot');
+
+    // Both nodes see the session pass $0.01 and both evaluate the rule; one alert goes out.
+    const costly = randomUUID();
+    fs.appendFileSync(path.join(projectDir, `${session.sessionId}.jsonl`), `${assistantLine({ sessionId: session.sessionId, uuid: costly, messageId: `msg_${costly}`, requestId: `req_${costly}`, output: 2000, input: 5000 })}\n`);
+    const alertsOn = (client: Client) => client.frames.filter((f) => f.type === 'alert_triggered');
+    await waitFor(() => (alertsOn(onA).length > 0 && alertsOn(onB).length > 0) || undefined, 10_000, 'the alert on both nodes');
+    await sleep(2500); // both nodes have evaluated since (every second)
+    expect(alertsOn(onA)).toHaveLength(1);
+    expect(alertsOn(onB)).toHaveLength(1);
+    const listed = await Promise.all([a, b].map(async (server) => AlertListSchema.parse(await json(`${server.url}/api/v1/alerts`)).alerts.map((alert) => alert.id)));
+    expect(listed[0]).toHaveLength(1);
+    expect(listed[1]).toEqual(listed[0]);
+    onA.ws.close();
+    onB.ws.close();
+  }, 60_000);
+
+  it('PostgreSQL down: ingest waits, nothing is lost, and it goes on when the database is back', async () => {
+    const { home, projectDir } = emptyHome();
+    const session = transcript(projectDir);
+    const appended = session.append();
+    const proxy = await tcpProxy(Number(new URL(db.url).port || 5432));
+    proxies.push(proxy);
+    const viaProxy = new URL(db.url);
+    viaProxy.port = String(proxy.port);
+    const server = await node(home, { databaseUrl: viaProxy.toString(), nodeId: 'node-pg' });
+    const client = connect(server.url, '/ws/activity-stream');
+    await client.open;
+
+    proxy.cut();
+    for (let i = 0; i < 5; i++) appended.push(...session.append());
+    await sleep(1500);
+    expect(((await json(`${server.url}/healthz`)) as { status: string }).status).toBe('ok'); // still answering
+    expect(messageUuids(client)).toEqual([]); // nothing stored, so nothing sent
+
+    proxy.restore();
+    await waitFor(() => messageUuids(client).length === 10 || undefined, 15_000, 'ingest to resume');
+    expect(messageUuids(client)).toEqual(appended.slice(2));
+    expect((await server.store.session(session.sessionId))?.messageCount).toBe(12);
+    client.ws.close();
+  }, 60_000);
+});
