@@ -315,6 +315,23 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     expect(await t.ctx.store.sessionModels(session)).toEqual(['claude-sonnet-4-5-20250929']);
   });
 
+  it('sums activity per second since a time: messages from user and assistant lines, cost and tokens from requests', async () => {
+    const a = (uuid: string, msg: string, at: string) => assistantLine({ sessionId: session, uuid, messageId: msg, requestId: `req_${msg}`, output: 10, input: 100, timestamp: at });
+    const t = await transcript([
+      userLine({ sessionId: session, uuid: 'u0', text: 'old', timestamp: '2026-01-01T09:59:59.500Z' }),
+      userLine({ sessionId: session, uuid: 'u1', text: 'hi', timestamp: '2026-01-01T10:00:00.100Z' }),
+      a('a1', 'msg_1', '2026-01-01T10:00:00.900Z'),
+      a('a2', 'msg_2', '2026-01-01T10:00:02.000Z'),
+    ]);
+    await t.ingest();
+    const seconds = await t.ctx.store.activitySince('2026-01-01T10:00:00.000Z');
+    const cost = ((100 * 3 + 10 * 15) / 1e6); // claude-sonnet-4-5 at $3 and $15 per million
+    expect(seconds.map((s) => ({ ...s, cost: Math.round(s.cost * 1e9) / 1e9 }))).toEqual([
+      { at: '2026-01-01T10:00:00', messages: 2, cost: Math.round(cost * 1e9) / 1e9, tokens: 110 },
+      { at: '2026-01-01T10:00:02', messages: 1, cost: Math.round(cost * 1e9) / 1e9, tokens: 110 },
+    ]);
+  });
+
   it('many writers correcting one request at once add its largest output once', async () => {
     const spec = await driver.create();
     const writers = Array.from({ length: 6 }, () => open(spec));

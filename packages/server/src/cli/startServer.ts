@@ -164,7 +164,9 @@ export async function startServer(config: Config, settings: ServeSettings, logge
 
   const summary = await backfill(ctx, [...owned, ...(await remote.claudeDirs())], { storeSpec });
   logger?.info(summary, 'backfill done');
+  // The live state from the store: sessions not ended yet, and the last hour's rates.
   state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
+  state.seedRates(await ctx.store.activitySince(new Date(Date.now() - 3600_000).toISOString()));
   ctx.onApplied = (applied) => {
     ingest.lines += applied.newEntries.length;
     ingest.problems += applied.problems;

@@ -47,6 +47,14 @@ export interface RequestChange {
 }
 
 /** A session's stored totals: what live state needs, and its request count. */
+/** One second of activity (`at`: the ISO time to the second, `YYYY-MM-DDTHH:MM:SS`). */
+export interface ActivitySecond {
+  at: string;
+  messages: number;
+  cost: number;
+  tokens: number;
+}
+
 export interface SessionTotals extends SessionFacts {
   requests: number;
 }
@@ -167,6 +175,12 @@ export interface Store {
   sessionModels(sessionId: string): Promise<string[]>;
   /** A session's last `limit` user and assistant messages, oldest first. */
   recentMessages(sessionId: string, limit: number): Promise<StoredMessage[]>;
+  /**
+   * Messages, cost and tokens per second of transcript time since `sinceIso`, oldest first: the
+   * live rate windows of a node that starts (messages from user and assistant lines, cost and
+   * tokens from requests).
+   */
+  activitySince(sinceIso: string): Promise<ActivitySecond[]>;
   /** A problem with a whole file (unreadable, vanished), not one of its lines. */
   recordFileProblem(claudeDir: string, relPath: string, kind: string, detail: string): Promise<void>;
   sessions(filter?: SessionFilter): Promise<SessionSummary[]>;

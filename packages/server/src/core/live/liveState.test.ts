@@ -73,6 +73,19 @@ describe('LiveState', () => {
     expect(live.recentActivity()[0]).toMatchObject({ session_id: 's1', project: '/p' });
   });
 
+  it('seeds its rate windows from stored per-second activity: the last minute and hour at once, older seconds ignored', () => {
+    const s = state();
+    const second = (msAgo: number) => new Date(clock - msAgo).toISOString().slice(0, 19);
+    s.seedRates([
+      { at: second(2 * 3600_000), messages: 50, cost: 50, tokens: 5000 }, // outside the hour
+      { at: second(10 * MIN), messages: 4, cost: 2, tokens: 400 },
+      { at: second(30_000), messages: 3, cost: 0.5, tokens: 100 },
+    ]);
+    expect(s.metricUpdates()).toMatchObject({ messages_per_minute: 3, current_cost_rate: 30 });
+    expect(s.liveMetrics()).toMatchObject({ messages_per_minute: 3, cost_per_hour_rate: 2.5 });
+    expect(s.series('tokens').reduce((a, b) => a + b, 0)).toBe(500);
+  });
+
   it('seeds sessions from the store without events, ended when long quiet', () => {
     clock = 300 * MIN;
     const live = state();

@@ -111,6 +111,18 @@ export class LiveState {
     }
   }
 
+  /** The rate windows from stored activity (per second, transcript time): a node that starts shows the last hour's rates at once. */
+  seedRates(seconds: { at: string; messages: number; cost: number; tokens: number }[]): void {
+    const now = this.now();
+    for (const s of seconds) {
+      const at = Date.parse(`${s.at}Z`);
+      if (!Number.isFinite(at)) continue;
+      this.messages.add(at, s.messages, now);
+      this.cost.add(at, s.cost, now);
+      this.tokens.add(at, s.tokens, now);
+    }
+  }
+
   apply(input: LiveInput): LiveEvent[] {
     const now = this.now();
     const events: LiveEvent[] = [];

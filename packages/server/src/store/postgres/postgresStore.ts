@@ -87,6 +87,9 @@ export function openPostgresStore(url: string): Store {
     async sessionModels(sessionId) {
       return read.sessionModels(await pool(), sessionId);
     },
+    async activitySince(sinceIso) {
+      return read.activitySince(await pool(), sinceIso);
+    },
     async recentMessages(sessionId, limit) {
       return read.recentMessages(await pool(), sessionId, limit);
     },

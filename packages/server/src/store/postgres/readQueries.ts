@@ -1,7 +1,8 @@
 import path from 'node:path';
+import { mergeActivity } from '../activity.js';
 import type { Pool } from 'pg';
 import type { HealthReport, SessionSummary } from '@claudelens/protocol';
-import type { ProjectTotals, SessionFilter, SessionPageQuery, SessionTotals, StoreCounts, StoredMessage } from '../repository.js';
+import type { ActivitySecond, ProjectTotals, SessionFilter, SessionPageQuery, SessionTotals, StoreCounts, StoredMessage } from '../repository.js';
 import { pgText, toStoredMessage, toSummary, toTotals, type AgentRow, type MessageRow, type ModelRow, type SessionRow } from './rows.js';
 
 // The read side of the PostgreSQL store: the same queries as sqlite/readQueries.ts, in
@@ -141,6 +142,28 @@ export async function sessionMessages(pool: Pool, sessionId: string, page: { aft
     values: [pgText(sessionId), afterTime, Number(afterId) || 0, page.limit],
   });
   return rows.map(toStoredMessage);
+}
+
+export async function activitySince(pool: Pool, sinceIso: string): Promise<ActivitySecond[]> {
+  const [messages, requests] = await Promise.all([
+    pool.query<{ at: string; messages: string }>({
+      name: 'messages-per-second',
+      text: `SELECT substr(timestamp, 1, 19) AS at, count(*) AS messages FROM messages
+             WHERE timestamp >= $1 AND line_type IN ('user', 'assistant') GROUP BY 1 ORDER BY 1`,
+      values: [sinceIso],
+    }),
+    pool.query<{ at: string; cost: number; tokens: string }>({
+      name: 'requests-per-second',
+      text: `SELECT substr(timestamp, 1, 19) AS at, sum(cost)::float8 AS cost,
+                    sum(input_tokens + output_tokens + cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens) AS tokens
+             FROM requests WHERE timestamp >= $1 GROUP BY 1 ORDER BY 1`,
+      values: [sinceIso],
+    }),
+  ]);
+  return mergeActivity(
+    messages.rows.map((r) => ({ at: r.at, messages: Number(r.messages) })),
+    requests.rows.map((r) => ({ at: r.at, cost: r.cost, tokens: Number(r.tokens) })),
+  );
 }
 
 export async function recentMessages(pool: Pool, sessionId: string, limit: number): Promise<StoredMessage[]> {

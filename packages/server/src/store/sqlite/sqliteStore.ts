@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { addTotals, emptyTotals, mergeRequest, requestKeyString, type RequestRecord, type Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
+import { mergeActivity } from '../activity.js';
 import type { TranscriptEntry } from '../../core/entry.js';
 import type { AppliedBatch, IngestBatch, RequestChange, SessionTotals, SourceState, Store, StoreCounts } from '../repository.js';
 import { MIGRATIONS } from './migrations.js';
@@ -79,6 +80,12 @@ export function openSqliteStore(dataDir: string): Store {
     },
     async sessionModels(sessionId) {
       return (st.modelsOfSession.all(sessionId) as { model: string }[]).map((r) => r.model);
+    },
+    async activitySince(sinceIso) {
+      return mergeActivity(
+        st.messagesPerSecond.all(sinceIso) as { at: string; messages: number }[],
+        st.requestsPerSecond.all(sinceIso) as { at: string; cost: number; tokens: number }[],
+      );
     },
     async recentMessages(sessionId, limit) {
       return (st.recentMessages.all(sessionId, limit) as MessageRow[]).reverse().map(toStoredMessage);

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 type StatementName =
   | 'insertSource' | 'selectSource' | 'sourceById' | 'advanceSource' | 'clearLineTypes'
   | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'insertRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
-  | 'activeSessions' | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'sessionById' | 'modelsOfSession' | 'recentMessages' | 'allModels' | 'allAgents' | 'problemKinds'
+  | 'activeSessions' | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'sessionById' | 'modelsOfSession' | 'recentMessages' | 'messagesPerSecond' | 'requestsPerSecond' | 'allModels' | 'allAgents' | 'problemKinds'
   | 'unknownTypes' | 'listProblems' | 'counts'
   | 'projectTotals' | 'sessionPage' | 'pricedModelsOfSession' | 'agentsOfSession';
 
@@ -91,6 +91,15 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     sessionById: db.prepare('SELECT * FROM sessions WHERE id = ?'),
     modelsOfSession: db.prepare('SELECT model FROM session_models WHERE session_id = ? ORDER BY model'),
+    messagesPerSecond: db.prepare(
+      `SELECT substr(timestamp, 1, 19) AS at, count(*) AS messages FROM messages
+       WHERE timestamp >= ? AND line_type IN ('user', 'assistant') GROUP BY at ORDER BY at`,
+    ),
+    requestsPerSecond: db.prepare(
+      `SELECT substr(timestamp, 1, 19) AS at, sum(cost) AS cost,
+              sum(input_tokens + output_tokens + cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens) AS tokens
+       FROM requests WHERE timestamp >= ? GROUP BY at ORDER BY at`,
+    ),
     recentMessages: db.prepare(
       `SELECT m.*, s.claude_dir, s.rel_path FROM messages m JOIN sources s ON s.id = m.source_id
        WHERE m.session_id = ? AND m.line_type IN ('user', 'assistant')
