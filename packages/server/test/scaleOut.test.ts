@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ActivityChannelEventSchema, AlertListSchema } from '@claudelens/protocol';
+import { ActivityChannelEventSchema, AlertListSchema, SessionChannelEventSchema } from '@claudelens/protocol';
 import { startServer, type RunningServer, type ServeSettings } from '../src/cli/startServer.js';
 import { AlertsConfigSchema } from '../src/config/alertsConfig.js';
 import { loadLiveConfig } from '../src/config/liveConfig.js';
@@ -31,7 +31,8 @@ interface Client {
 function connect(baseUrl: string, urlPath: string): Client {
   const ws = new WebSocket(baseUrl.replace('http', 'ws') + urlPath);
   const frames: Frame[] = [];
-  ws.on('message', (data) => frames.push(ActivityChannelEventSchema.parse(JSON.parse(String(data))) as Frame));
+  const schema = urlPath.startsWith('/ws/session/') ? SessionChannelEventSchema : ActivityChannelEventSchema;
+  ws.on('message', (data) => frames.push(schema.parse(JSON.parse(String(data))) as Frame));
   ws.on('error', () => undefined);
   const open = new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -148,8 +149,10 @@ describe('several nodes on PostgreSQL and Redis', () => {
 
     const onB = connect(b.url, '/ws/activity-stream');
     const onA = connect(aUrl, '/ws/activity-stream');
-    await Promise.all([onB.open, onA.open]);
-    await waitFor(() => (onA.frames.length > 0 && onB.frames.length > 0) || undefined);
+    // A client of one session's feed on A: B keeps no ring for that channel (no client there).
+    const sessionOnA = connect(aUrl, `/ws/session/${session.sessionId}`);
+    await Promise.all([onB.open, onA.open, sessionOnA.open]);
+    await waitFor(() => (onA.frames.length > 0 && onB.frames.length > 0 && sessionOnA.frames.length > 0) || undefined);
 
     // Turns every 20 ms throughout; A is killed while they are being written.
     let writing = true;
@@ -159,7 +162,11 @@ describe('several nodes on PostgreSQL and Redis', () => {
         await sleep(20);
       }
     })();
-    await waitFor(() => messageUuids(onB).length >= 20 || undefined, 10_000, 'events from A on B');
+    await waitFor(() => messageUuids(onB).length >= 10 || undefined, 10_000, 'events from A on B');
+    // The session client drops out while A goes on publishing: what it misses is in no ring on B.
+    sessionOnA.ws.terminate();
+    const lastSessionSeq = sessionOnA.frames.at(-1)?.seq as number;
+    await waitFor(() => messageUuids(onB).length >= 30 || undefined, 10_000, 'more events from A on B');
     a.kill('SIGKILL');
     await new Promise((resolve) => a.once('exit', resolve));
     const lastSeenOnA = onA.frames.at(-1)?.seq as number;
@@ -169,7 +176,8 @@ describe('several nodes on PostgreSQL and Redis', () => {
 
     // A's client comes back on B and asks for what it missed.
     const resumed = connect(b.url, `/ws/activity-stream?since=${lastSeenOnA}`);
-    await resumed.open;
+    const sessionResumed = connect(b.url, `/ws/session/${session.sessionId}?since=${lastSessionSeq}`);
+    await Promise.all([resumed.open, sessionResumed.open]);
 
     await waitFor(() => b.tailing().length === 1 || undefined, 15_000, 'B to take the folder over');
     await waitFor(() => messageUuids(onB).length >= appended.length - 2 || undefined, 20_000, 'every event on B');
@@ -186,11 +194,17 @@ describe('several nodes on PostgreSQL and Redis', () => {
     expect(resumed.frames[0]?.seq).toBe(lastSeenOnA + 1);
     expect(resumed.frames.filter((f) => f.type === 'resync')).toEqual([]);
     expectConsecutive(resumed.frames);
+    // The session feed resumed on B from Redis's history, though B never had a client of it.
+    const sessionUuids = (client: Client) => client.frames.filter((f) => f.type === 'new_message').map((f) => (f.message as { uuid: string }).uuid);
+    expect([...sessionUuids(sessionOnA), ...sessionUuids(sessionResumed)]).toEqual(appended.slice(2));
+    expect(sessionResumed.frames[0]?.seq).toBe(lastSessionSeq + 1);
+    expect(sessionResumed.frames.filter((f) => f.type === 'resync')).toEqual([]);
+    expectConsecutive(sessionResumed.frames);
     // The store has every line once; B's live state agrees with it.
     const stored = await b.store.session(session.sessionId);
     expect(stored?.messageCount).toBe(appended.length);
     expect(b.engine.state.get(session.sessionId)?.stats.messages).toBe(appended.length);
-    for (const client of [onA, onB, resumed]) client.ws.close();
+    for (const client of [onA, onB, resumed, sessionOnA, sessionResumed]) client.ws.close();
   }, 90_000);
 
   it('Redis down: a node serves its own events alone and says so; back, the other node catches up; one alert per condition on both', async () => {

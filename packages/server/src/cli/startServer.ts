@@ -111,7 +111,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     queries,
     dashboard: new DashboardQueries(state, ctx.store),
     alerts: alerts.log,
-    ws: { hub, engine, queries, counters, ...settings.ws },
+    ws: { hub, bus, engine, queries, counters, ...settings.ws },
     auth: { token: settings.token ?? null, allowedOrigins: settings.allowedOrigins },
     ingest: { mirror: remote, bodyLimit: settings.ingestBodyLimit, ready: () => phase === 'live' },
     logger,

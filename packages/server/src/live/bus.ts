@@ -36,6 +36,12 @@ export interface EventBus {
   share(input: LiveInput): void;
   /** Called with each input another node shared. */
   onInput(handler: (input: LiveInput) => void): void;
+  /**
+   * The events of a channel after `since` up to `upTo`, from the bus's own history: for a client
+   * resuming on a node whose hub kept no ring for the channel (it had no subscriber here). Null
+   * when the history no longer holds them all.
+   */
+  history(channel: string, since: number, upTo: number): Promise<ChannelEvent[] | null>;
   health(): BusHealth;
   close(): Promise<void>;
 }
@@ -58,6 +64,10 @@ export class LocalBus implements EventBus {
   }
 
   share(): void {}
+
+  async history(): Promise<ChannelEvent[] | null> {
+    return null; // one node: its hub's ring is all there is
+  }
 
   onInput(): void {}
 

@@ -42,6 +42,9 @@ return seq
 `;
 
 const READ_COUNT = 1000;
+/** A resume looks this far back in the stream at most (a client away for a few seconds under heavy load). */
+const HISTORY_PAGE = 2000;
+const HISTORY_SCAN_LIMIT = 100_000;
 
 type PublishCommand = (seqKey: string, stream: string, claimKey: string, ...argv: (string | number)[]) => Promise<number>;
 
@@ -129,6 +132,28 @@ export class RedisBus implements EventBus {
 
   share(input: LiveInput): void {
     void this.send({ kind: 'input', json: JSON.stringify(inputToWire(input)) });
+  }
+
+  /** Reads the stream backwards, a page at a time, until it has every event of the channel after `since`. */
+  async history(channel: string, since: number, upTo: number): Promise<ChannelEvent[] | null> {
+    if (upTo <= since) return [];
+    const found: ChannelEvent[] = [];
+    let end = '+';
+    for (let scanned = 0; scanned < HISTORY_SCAN_LIMIT; ) {
+      const page = await this.pub.xrevrange(this.keys.stream, end, '-', 'COUNT', HISTORY_PAGE);
+      for (const [id, fields] of page) {
+        if (id === end) continue; // the page boundary, read already
+        const entry = parseFields(fields);
+        if (entry.k !== 'e' || entry.c !== channel) continue;
+        const seq = Number(entry.s);
+        if (seq <= since) return complete(found.reverse(), since, upTo);
+        if (seq <= upTo) found.push(eventOf(entry));
+      }
+      if (page.length < HISTORY_PAGE) return complete(found.reverse(), since, upTo);
+      scanned += page.length;
+      end = (page.at(-1) as [string, string[]])[0];
+    }
+    return null;
   }
 
   health(): BusHealth {
@@ -261,6 +286,18 @@ export class RedisBus implements EventBus {
     if (own && entry.r === '1') this.options.hub.advance(channel, Number(entry.s));
     else this.options.hub.accept(channel, eventOf(entry), entry.r === '1');
   }
+}
+
+/** The events after `since` through `upTo`, each seq once: or null when any is missing (trimmed from the stream). */
+function complete(events: ChannelEvent[], since: number, upTo: number): ChannelEvent[] | null {
+  const bySeq = new Map(events.map((e) => [e.seq, e]));
+  const out: ChannelEvent[] = [];
+  for (let seq = since + 1; seq <= upTo; seq++) {
+    const event = bySeq.get(seq);
+    if (!event) return null;
+    out.push(event);
+  }
+  return out;
 }
 
 function parseFields(fields: string[]): Record<string, string> {

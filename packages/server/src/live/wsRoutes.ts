@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import { ClientMessageSchema } from '@claudelens/protocol';
 import { TOKEN_PROTOCOL_PREFIX } from '../api/auth.js';
 import { channels } from './channels.js';
+import type { EventBus } from './bus.js';
 import type { ChannelEvent, Hub } from './hub.js';
 import type { LiveEngine } from './liveEngine.js';
 import { statEvent, metricEvent } from './liveEngine.js';
@@ -12,6 +13,8 @@ import { SocketFeed, type FeedCounters, type FeedLimits } from './socketFeed.js'
 
 export interface WsOptions {
   hub: Hub;
+  /** Several nodes: where a resume finds what this node's hub did not keep. */
+  bus?: EventBus;
   engine: LiveEngine;
   queries: LiveQueries;
   counters: FeedCounters & { connected: number };
@@ -56,7 +59,14 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
     const feed = new SocketFeed(socket, snapshot, () => hub.seqOf(channel), counters, options.limits);
     const subscription = hub.subscribe(channel, feed, since);
     const reason = since !== undefined && since > subscription.seq ? 'restart' : 'gap';
-    void feed.start(subscription.replay, snapshotFirst && since === undefined, reason).catch(() => socket.close(1011));
+    const replay = async () => {
+      // No ring here for this channel (its clients were on another node): the bus's history may have it.
+      if (subscription.replay !== null || since === undefined || since > subscription.seq || !options.bus) return subscription.replay;
+      return options.bus.history(channel, since, subscription.seq).catch(() => null);
+    };
+    void replay()
+      .then((events) => feed.start(events, snapshotFirst && since === undefined, reason))
+      .catch(() => socket.close(1011));
     let alive = true;
     socket.on('pong', () => (alive = true));
     const heartbeat = setInterval(() => {
