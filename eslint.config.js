@@ -3,6 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const databases = ['better-sqlite3', 'pg', 'kysely'];
 const adapters = ['better-sqlite3', 'pg', 'ioredis', 'ws', '@fastify/websocket', 'fastify', 'node:fs', 'node:fs/promises', 'fs', 'node:net', 'node:http', 'node:worker_threads'];
 
 export default tseslint.config(
@@ -17,20 +18,36 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^_', argsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
     },
   },
+  // One no-restricted-imports config per folder: in a flat config a later object's options replace
+  // an earlier one's for the same file, so overlapping objects would silently drop a layer's rule.
   {
-    // core/ is pure: plain data in, plain data out; no adapters, no I/O.
-    files: ['packages/server/src/core/**/*.ts'],
+    // Only store/ talks to a database; only live/ talks to Redis.
+    files: ['packages/server/src/**/*.ts'],
+    ignores: ['packages/server/src/store/**', 'packages/server/src/live/**', 'packages/server/src/core/**', '**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [...databases, 'ioredis'] }] },
+  },
+  {
+    files: ['packages/server/src/store/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['ioredis'] }] },
+  },
+  {
+    files: ['packages/server/src/live/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: databases }] },
+  },
+  // core/ is pure: plain data in, plain data out; no adapters, no I/O. core/live/ is its own
+  // (the pure live state); the server's live/ is one folder up from core/ itself.
+  ...[
+    ['packages/server/src/core/*.ts', '../live/**'],
+    ['packages/server/src/core/*/**/*.ts', '../../live/**'],
+  ].map(([files, serverLive]) => ({
+    files: [files],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: adapters, patterns: ['**/store/**', '**/ingest/**', '**/live/**', '**/api/**', '**/cli/**', '**/config/**'] }],
+      'no-restricted-imports': ['error', { paths: adapters, patterns: ['**/store/**', '**/ingest/**', serverLive, '**/api/**', '**/cli/**', '**/config/**'] }],
     },
-  },
-  {
-    // Only store/ talks to a database.
-    files: ['packages/server/src/**/*.ts'],
-    ignores: ['packages/server/src/store/**', '**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['better-sqlite3', 'pg', 'kysely'] }] },
-  },
+  })),
   {
     // The web app runs in a browser, speaks only the protocol, and never imports the server.
     files: ['packages/web/src/**/*.{ts,tsx}'],
