@@ -97,7 +97,12 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     },
   });
   const engine = new LiveEngine(state, bus, { onEvents: (events) => alerts.onEvents(events) });
-  bus.onInput((input) => engine.onRemote(input));
+  // Other nodes' commits, once this node's live state is seeded from the store: until then the
+  // store already holds what they shared (they share after committing), and the seed has it.
+  let seeded = false;
+  bus.onInput((input) => {
+    if (seeded) engine.onRemote(input);
+  });
   const queries = new LiveQueries(state, ctx.store);
   const counters = { connected: 0, sent: 0, coalesced: 0, dropped: 0 };
   const ingest = { lines: 0, problems: 0, lastLagMs: 0, startedAt: Date.now() };
@@ -167,6 +172,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   // The live state from the store: sessions not ended yet, and the last hour's rates.
   state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
   state.seedRates(await ctx.store.activitySince(new Date(Date.now() - 3600_000).toISOString()));
+  seeded = true;
   ctx.onApplied = (applied) => {
     ingest.lines += applied.newEntries.length;
     ingest.problems += applied.problems;

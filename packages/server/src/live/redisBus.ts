@@ -75,6 +75,7 @@ export class RedisBus implements EventBus {
   /** Set by an outage; when the reader has caught up after it, every subscriber resyncs. */
   private parted = false;
   private closed = false;
+  private retryTimer: NodeJS.Timeout | null = null;
   private reading: Promise<void> = Promise.resolve();
   private inputHandler: (input: LiveInput) => void = () => {};
   private readonly counters = { sent: 0, received: 0, dropped: 0 };
@@ -162,6 +163,7 @@ export class RedisBus implements EventBus {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.sub.disconnect();
     await this.reading;
     this.pub.disconnect();
@@ -176,6 +178,7 @@ export class RedisBus implements EventBus {
       } catch (error) {
         this.options.onError?.(error as Error);
         this.setDown();
+        this.flushSoon(); // a command failed on a connection that stayed up: no 'ready' will come
       }
     }
     if (item.kind === 'event' && event) this.options.hub.publish(item.channel, event);
@@ -220,8 +223,19 @@ export class RedisBus implements EventBus {
       this.options.onStateChange?.(true);
     } catch (error) {
       this.options.onError?.(error as Error);
-      this.state = 'down'; // the next 'ready' tries again
+      this.state = 'down';
+      this.flushSoon(); // or the next 'ready'
     }
+  }
+
+  /** Tries the buffer again shortly when the connection is up (a reconnect calls flush by itself). */
+  private flushSoon(): void {
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.pub.status === 'ready') void this.flush();
+    }, 500);
+    this.retryTimer.unref?.();
   }
 
   private setDown(): void {
