@@ -6,7 +6,20 @@
 // gaps, resyncs), and the server's RSS and CPU from /proc. Exits 1 when anything was lost.
 // The load generator, the clients and the server share one machine: the output says how busy it was.
 //
+// With --nodes 2 it runs twice with the same load and prints the figures side by side: first as
+// above (one node, SQLite, the in-process hub), then two `serve` nodes on the same claude dir
+// sharing a fresh PostgreSQL database and a Redis bus. Node A (--node-id bench-a) starts first and
+// holds the claude dir's lease, so it alone tails the transcripts; node B (bench-b) serves clients
+// and gets every event through Redis. Client i connects to node i % 2 and every reconnect resumes
+// with ?since= on the other node. Server RSS and CPU are given per node and summed.
+//
 // Usage: npm run bench:live -- [options]      (builds packages/protocol and packages/server first)
+//   --nodes 1|2             1: one node as described above; 2: that, then two nodes, and a comparison (1)
+//   --database-url URL      --nodes 2: the PostgreSQL server on which a fresh database claudelens_bench_<hex>
+//                           is created for the two-node run and dropped at the end, even on failure
+//                           (default $CLAUDELENS_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
+//   --redis-url URL         --nodes 2: the Redis bus; name a database number of its own: it is emptied (FLUSHDB)
+//                           before the two-node run (default $CLAUDELENS_REDIS_URL or redis://127.0.0.1:6379/13)
 //   --sessions N            concurrent sessions, each one transcript file plus its subagents' (1000)
 //   --rate R                transcript lines appended per second, all sessions together (2000)
 //   --duration S            seconds of load; 300 for a soak (30)
@@ -19,6 +32,7 @@
 //   --drain S               after the load, wait for deliveries until none for S s (at most 300 s) (15)
 //   --sample-every S        server RSS and CPU sample interval (5);  --seed N  which scripts each session replays (1)
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +40,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { startServe, stopServe } from './latency.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,6 +54,11 @@ const CLAUDE_DIR_ID = 'bench-live';
 /** POST /api/v1/ingest takes at most this many files per request, and by default 8 MiB. */
 const INGEST_MAX_FILES = 1000;
 const INGEST_MAX_BYTES = 4 * 1024 * 1024;
+/** --nodes 2: node A starts first and holds the claude dir's lease; node B serves clients only. */
+const NODE_IDS = ['bench-a', 'bench-b'];
+const LEASE_TTL_S = 5;
+/** Read by `serve` itself: the single-node run must not pick them up, the two-node run passes them as flags. */
+const SERVE_ENV_OVERRIDES = ['CLAUDELENS_DATABASE_URL', 'CLAUDELENS_REDIS_URL', 'CLAUDELENS_NODE_ID'];
 
 const wall = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,6 +80,9 @@ function options() {
     'reconnect-delay-ms': '250',
     'sample-every': '5',
     drain: '15',
+    nodes: '1',
+    'database-url': process.env.CLAUDELENS_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    'redis-url': process.env.CLAUDELENS_REDIS_URL || 'redis://127.0.0.1:6379/13',
   };
   const { values } = parseArgs({ options: Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { type: 'string', default: v }])) });
   const number = (name, min) => {
@@ -68,6 +92,12 @@ function options() {
   };
   if (values.via !== 'files' && values.via !== 'ingest') throw new BenchError(`--via must be files or ingest, got ${values.via}`);
   if (values.config && !fs.existsSync(values.config)) throw new BenchError(`--config ${values.config} not found`);
+  if (values.nodes !== '1' && values.nodes !== '2') throw new BenchError(`--nodes must be 1 or 2, got ${values.nodes}`);
+  // Only --nodes 2 uses them: a CLAUDELENS_* variable set for something else must not stop a single-node run.
+  if (values.nodes === '2' && !/^postgres(ql)?:\/\//.test(values['database-url'])) throw new BenchError(`--database-url must start with postgres:// or postgresql://, got ${values['database-url']}`);
+  if (values.nodes === '2' && !/^rediss?:\/\/[^/]*\/\d+\/?$/.test(values['redis-url'])) {
+    throw new BenchError(`--redis-url must name a database number of its own, which is emptied (FLUSHDB) before the run, e.g. redis://127.0.0.1:6379/13; got ${values['redis-url']}`);
+  }
   return {
     sessions: Math.floor(number('sessions', 1)),
     rate: number('rate', 1),
@@ -80,6 +110,9 @@ function options() {
     reconnect: { everyMs: number('reconnect-every', 0) * 1000, count: Math.floor(number('reconnect-count', 0)), maxDelayMs: number('reconnect-delay-ms', 0) },
     sampleMs: number('sample-every', 1) * 1000,
     drainMs: number('drain', 1) * 1000,
+    nodes: Number(values.nodes),
+    databaseUrl: values['database-url'],
+    redisUrl: values['redis-url'],
   };
 }
 
@@ -176,7 +209,9 @@ function ingestSink(url) {
     write(lines, onWritten) {
       onWrittenAll = onWritten;
       queued.push(...lines);
-      if (!inFlight) inFlight = send();
+      // Not for nothing queued: send() would then finish before `inFlight` is set, which would keep
+      // a settled promise for good (no request sent again, and flush() spinning on it, the event loop stuck).
+      if (!inFlight && queued.length > 0) inFlight = send().finally(() => (inFlight = null));
     },
     async flush() {
       while (inFlight) await inFlight;
@@ -215,7 +250,6 @@ function ingestSink(url) {
         }
       }
     }
-    inFlight = null;
   }
   function failed(message) {
     sink.errors++;
@@ -274,27 +308,142 @@ function walk(dir) {
 /**
  * Transcript files whose end the server has not read: their stored offset is short of their size.
  * After the drain this is a line appended and never read, e.g. its file event lost.
+ * `offsets`: rel_path -> byte_offset of the claude dir's sources, from the store.
  */
-function unreadFiles(dbFile, claudeDir) {
+function unreadFiles(offsets, claudeDir) {
+  const root = path.join(claudeDir, 'projects');
+  let files = 0;
+  let bytes = 0;
+  const examples = [];
+  for (const file of walk(root).filter((f) => f.endsWith('.jsonl'))) {
+    const rel = path.relative(root, file).split(path.sep).join('/');
+    const behind = fs.statSync(file).size - (offsets.get(rel) ?? 0);
+    if (behind <= 0) continue;
+    files++;
+    bytes += behind;
+    if (examples.length < 3) examples.push(`${rel} (${behind} bytes)`);
+  }
+  return { files, bytes, examples };
+}
+
+function sqliteOffsets(dbFile, claudeDir) {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
-    const offsets = new Map(db.prepare('SELECT rel_path, byte_offset FROM sources WHERE claude_dir = ?').all(claudeDir).map((r) => [r.rel_path, r.byte_offset]));
-    const root = path.join(claudeDir, 'projects');
-    let files = 0;
-    let bytes = 0;
-    const examples = [];
-    for (const file of walk(root).filter((f) => f.endsWith('.jsonl'))) {
-      const rel = path.relative(root, file).split(path.sep).join('/');
-      const behind = fs.statSync(file).size - (offsets.get(rel) ?? 0);
-      if (behind <= 0) continue;
-      files++;
-      bytes += behind;
-      if (examples.length < 3) examples.push(`${rel} (${behind} bytes)`);
-    }
-    return { files, bytes, examples };
+    return new Map(db.prepare('SELECT rel_path, byte_offset FROM sources WHERE claude_dir = ?').all(claudeDir).map((r) => [r.rel_path, r.byte_offset]));
   } finally {
     db.close();
   }
+}
+
+/** Runs `fn` with a connected pg client on `url`, and closes it. */
+async function withPostgres(url, fn) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => {}); // a connection dropped later (DROP DATABASE ... WITH (FORCE)) is no news
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function postgresOffsets(url, claudeDir) {
+  return withPostgres(url, async (client) => {
+    const { rows } = await client.query('SELECT rel_path, byte_offset FROM sources WHERE claude_dir = $1', [claudeDir]);
+    return new Map(rows.map((r) => [r.rel_path, Number(r.byte_offset)]));
+  });
+}
+
+/** Who holds the claude dir's lease: node B should never have taken it from node A. */
+async function leaseHolder(url, claudeDir) {
+  return withPostgres(url, async (client) => {
+    const { rows } = await client.query('SELECT node_id, acquired_at FROM source_leases WHERE claude_dir = $1', [claudeDir]);
+    return rows[0] ? { nodeId: rows[0].node_id, acquiredAt: rows[0].acquired_at } : null;
+  });
+}
+
+/**
+ * FLUSHDB, so that the run starts on an empty stream and seq hash; refused when the database
+ * holds keys that are not ClaudeLens's (claudelens:…): it is somebody else's.
+ */
+async function emptyRedis(redis) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
+    const foreign = keys.find((key) => !key.startsWith('claudelens:'));
+    if (foreign !== undefined) {
+      throw new BenchError(`Redis database ${redis.options.db} holds keys other than ClaudeLens's (e.g. ${foreign}): pass --redis-url with a database number of its own, which the bench empties`);
+    }
+    cursor = next;
+  } while (cursor !== '0');
+  await redis.flushdb();
+}
+
+/** Runs `fn` with a Redis client on `url`, and closes it. */
+async function withRedis(url, fn) {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 10_000 });
+  let lastError = null;
+  redis.on('error', (error) => (lastError = error));
+  try {
+    await redis.connect().catch((error) => {
+      throw new BenchError(`cannot reach Redis at ${url}: ${(lastError ?? error).message}`);
+    });
+    return await fn(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Cleanups still to run: a signal (Ctrl-C) runs them before exiting, so that the servers stop and
+ * the bench database goes even then. Each returns a function that runs it once and unregisters it.
+ */
+const cleanups = new Set();
+function onCleanup(fn) {
+  let done = null;
+  const run = () => {
+    cleanups.delete(run);
+    return (done ??= Promise.resolve().then(fn));
+  };
+  cleanups.add(run);
+  return run;
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    console.error(`\nbench:live: ${signal}, cleaning up`);
+    for (const run of [...cleanups].reverse()) await run().catch((error) => console.error(`cleanup failed: ${error.message}`));
+    process.exit(130);
+  });
+}
+
+/**
+ * A fresh database on the --database-url server for `fn`, dropped afterwards whatever happens.
+ * Its name is random: runs side by side never share one.
+ */
+async function withBenchDatabase(serverUrl, fn) {
+  const name = `claudelens_bench_${randomBytes(6).toString('hex')}`;
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  await withPostgres(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`)).catch((error) => {
+    throw new BenchError(`cannot create database ${name} on ${redact(serverUrl)}: ${error.message}`);
+  });
+  const drop = onCleanup(async () => {
+    await withPostgres(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    console.log(`dropped database ${name}`);
+  });
+  console.log(`created database ${name} on ${redact(serverUrl)}`);
+  try {
+    return await fn(url.toString(), name);
+  } finally {
+    await drop().catch((error) => console.error(`could not drop database ${name}: ${error.message}`));
+  }
+}
+
+/** A URL without its password, for the output. */
+function redact(raw) {
+  const url = new URL(raw);
+  if (url.password) url.password = '***';
+  return url.toString();
 }
 
 async function scrapeMetrics(url) {
@@ -322,42 +471,73 @@ function printTable(header, rows) {
   for (const row of rows) console.log(format(row));
 }
 
-async function main() {
-  const opts = options();
-  if (opts.via === 'ingest' && !ingestAvailable()) {
-    console.log('bench:live --via ingest: not available yet (POST /api/v1/ingest is not in this tree: packages/server/src/api/ingestRoute.ts)');
-    process.exitCode = 2;
-    return;
-  }
-  ensureBuilt();
-  const generator = await loadGenerator();
-  const cores = os.cpus().length;
-  console.log(`ClaudeLens live benchmark — node ${process.version}, ${cores} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
-  console.log(`NOTE: the load generator, the ${opts.subscribers} WebSocket clients and the server share these ${cores} cores; the figures include that contention.`);
-  console.log(
-    `load: ${opts.sessions} sessions, ${opts.rate} lines/s in all (${(opts.rate / opts.sessions).toFixed(2)} per session), ${opts.durationS} s, via ${opts.via === 'files' ? 'transcript files' : 'POST /api/v1/ingest'}` +
-      `; forced reconnects: ${opts.reconnect.count} clients every ${opts.reconnect.everyMs / 1000} s${opts.config ? `; --config ${opts.config}` : ''}`,
-  );
+const CHANNELS = ['session', 'stats', 'activity', 'metrics'];
+const sum = (values) => values.reduce((a, b) => a + b, 0);
 
+/** One node: "X<unit>"; several: "a X<unit> + b Y<unit> = Z<unit>". */
+function perNode(names, values, format, unit) {
+  if (values.length === 1) return `${format(values[0])}${unit}`;
+  return `${values.map((v, i) => `${names[i]} ${format(v)}${unit}`).join(' + ')} = ${format(sum(values))}${unit}`;
+}
+
+/** --nodes 2: PostgreSQL and Redis reachable before a long single-node run, not after it. */
+async function preflight(opts) {
+  const version = await withPostgres(opts.databaseUrl, async (client) => Number((await client.query('SHOW server_version_num')).rows[0].server_version_num)).catch((error) => {
+    throw new BenchError(`cannot reach PostgreSQL at ${redact(opts.databaseUrl)}: ${error.message}`);
+  });
+  if (version < 130000) throw new BenchError(`PostgreSQL ${version} at ${redact(opts.databaseUrl)}: the bench needs 13 or later (DROP DATABASE ... WITH (FORCE))`);
+  await withRedis(opts.redisUrl, (redis) => redis.ping());
+}
+
+/**
+ * One measurement: a fresh temp claude dir, the server(s), setup, load, drain; prints its full
+ * report and returns its figures. `setup`: { nodes: 1 } (SQLite in the data dir, in-process hub)
+ * or { nodes: 2, databaseUrl, redisUrl } (two nodes on a shared PostgreSQL store and Redis bus).
+ * What was lost is in `lost` (empty when nothing was): the caller decides.
+ */
+async function runConfiguration(opts, generator, setup) {
+  const multi = setup.nodes > 1;
   const scripts = generator.loadSessionScripts(generator.bundledProjectsDir()).filter((s) => s.messages > 0);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'claudelens-bench-live-'));
   const claudeDir = path.join(tmp, 'claude');
   fs.mkdirSync(path.join(claudeDir, 'projects'), { recursive: true });
-  const dataDir = path.join(tmp, 'data');
-  let server;
+  const dataDirs = multi ? NODE_IDS.map((id) => path.join(tmp, `data-${id}`)) : [path.join(tmp, 'data')];
+  /** { name, child, url, logFile }: node A first. */
+  const servers = [];
   let worker;
+  /** Set by the cleanup: a signal runs it while the appender may still be going, and nothing may write into the removed dir. */
+  let stopped = false;
+  const cleanup = onCleanup(async () => {
+    stopped = true;
+    if (worker) await worker.terminate();
+    // Node B first: node A stopping releases its lease, which B would otherwise take up while stopping.
+    for (const server of [...servers].reverse()) await stopServe(server.child);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
   try {
-    const started = await startServe(CLI, {
-      claudeDir,
-      dataDir,
-      logFile: path.join(tmp, 'serve.log'),
-      args: opts.config ? ['--config', opts.config] : [],
-      env: { ...process.env, CLAUDELENS_LOG_LEVEL: process.env.CLAUDELENS_LOG_LEVEL ?? 'warn' },
-    });
-    server = started.child;
-    const url = `http://127.0.0.1:${started.port}`;
-    const idle = readProc(server.pid);
-    console.log(`server: pid ${server.pid} on ${url}, RSS at start ${f1(idle.rssMiB)} MiB; log ${path.join(tmp, 'serve.log')}`);
+    const env = { ...process.env, CLAUDELENS_LOG_LEVEL: process.env.CLAUDELENS_LOG_LEVEL ?? 'warn' };
+    for (const key of SERVE_ENV_OVERRIDES) delete env[key];
+    for (let i = 0; i < setup.nodes; i++) {
+      const name = multi ? NODE_IDS[i] : 'server';
+      const logFile = path.join(tmp, multi ? `serve-${name}.log` : 'serve.log');
+      const args = [
+        ...(opts.config ? ['--config', opts.config] : []),
+        ...(multi ? ['--database-url', setup.databaseUrl, '--redis-url', setup.redisUrl, '--node-id', name, '--lease-ttl', String(LEASE_TTL_S)] : []),
+      ];
+      // startServe resolves once /healthz says "live": node A then holds the lease and tails, before node B starts.
+      const started = await startServe(CLI, { claudeDir, dataDir: dataDirs[i], logFile, args, env });
+      const server = { name, child: started.child, url: `http://127.0.0.1:${started.port}`, logFile };
+      servers.push(server);
+      const idle = readProc(server.child.pid);
+      console.log(`server${multi ? ` ${name}` : ''}: pid ${server.child.pid} on ${server.url}, RSS at start ${f1(idle.rssMiB)} MiB; log ${logFile}`);
+      if (multi && i === 0) {
+        const lease = await leaseHolder(setup.databaseUrl, claudeDir);
+        if (lease?.nodeId !== name) throw new BenchError(`${name} is live but the lease on ${claudeDir} is held by ${lease?.nodeId ?? 'nobody'}`);
+      }
+    }
+    const names = servers.map((s) => s.name);
+    const urls = servers.map((s) => s.url);
+    const procsNow = () => servers.map((s) => readProc(s.child.pid));
 
     const random = generator.seededRandom(opts.seed);
     const pool = new generator.ReplayPool(
@@ -373,13 +553,15 @@ async function main() {
       wall(),
     );
     const subscriptions = pickSubscriptions(pool.sessionIds(), opts.subscribers, random);
-    worker = new Worker(new URL('./liveClients.mjs', import.meta.url), { workerData: { url, subscriptions, reconnect: opts.reconnect } });
+    // Client i connects to urls[i % n] and resumes on the next node at every reconnect.
+    worker = new Worker(new URL('./liveClients.mjs', import.meta.url), { workerData: { urls, subscriptions, reconnect: opts.reconnect } });
     const fromWorker = (type) => new Promise((resolve) => worker.on('message', (m) => m.type === type && resolve(m)));
     const ready = fromWorker('ready');
     const summaryReady = fromWorker('summary');
     worker.on('error', (error) => console.error(`clients worker failed: ${error.stack}`));
 
-    const sink = opts.via === 'files' ? fileSink(generator, path.join(claudeDir, 'projects'), Math.min(16_000, opts.sessions * 3)) : ingestSink(url);
+    // Ingest goes to node A, which mirrors the files under its data dir and reads them.
+    const sink = opts.via === 'files' ? fileSink(generator, path.join(claudeDir, 'projects'), Math.min(16_000, opts.sessions * 3)) : ingestSink(urls[0]);
     const counted = { lines: 0, messages: 0, bytes: 0 };
     /** Per slot: the copy being replayed and the messages of it already sent (a copy may repeat a uuid; the server counts it once). */
     const copies = new Map();
@@ -407,8 +589,11 @@ async function main() {
     // every subscriber has its snapshot. The measurement starts on a server that has caught up.
     const setupStart = wall();
     const setupSampler = setInterval(() => {
-      const proc = readProc(server.pid);
-      console.log(`  setup ${((wall() - setupStart) / 1000).toFixed(0).padStart(3)} s  appended ${int(counted.lines)} lines  server RSS ${f1(proc.rssMiB)} MiB  CPU time ${f1(proc.cpuS)} s`);
+      if (stopped) return;
+      const procs = procsNow();
+      console.log(
+        `  setup ${((wall() - setupStart) / 1000).toFixed(0).padStart(3)} s  appended ${int(counted.lines)} lines  server RSS ${perNode(names, procs.map((p) => p.rssMiB), f1, ' MiB')}  CPU time ${perNode(names, procs.map((p) => p.cpuS), f1, ' s')}`,
+      );
     }, opts.sampleMs);
     let starting = pool.sessionIds().map((_, slot) => slot);
     while (starting.length > 0) {
@@ -422,13 +607,19 @@ async function main() {
           if (!generator.isMessage(line)) later.push(slot);
         }
       }
+      if (stopped) {
+        clearInterval(setupSampler);
+        throw new BenchError('interrupted');
+      }
       sink.write(batch, onWritten);
       starting = later;
       await sleep(100);
     }
     await sink.flush();
     const readyTimeoutMs = 60_000 + opts.sessions * 30;
-    const readyAt = await Promise.race([ready, sleep(readyTimeoutMs).then(() => null)]);
+    let readyTimer;
+    const readyAt = await Promise.race([ready, new Promise((resolve) => (readyTimer = setTimeout(() => resolve(null), readyTimeoutMs)))]);
+    clearTimeout(readyTimer); // or it keeps the process up for a minute after the report
     clearInterval(setupSampler);
     if (!readyAt) {
       const status = fromWorker('status');
@@ -445,7 +636,7 @@ async function main() {
     worker.postMessage({ type: 'measure', from: t0 });
     let nextTick = t0;
     const tick = () => {
-      if (!appending) return;
+      if (!appending || stopped) return;
       const now = wall();
       maxLagMs = Math.max(maxLagMs, now - nextTick);
       sink.write(pool.due(now), onWritten);
@@ -455,18 +646,22 @@ async function main() {
     tick();
     console.log(`setup: ${int(warmup.lines)} lines started ${opts.sessions} sessions; all ${subscriptions.length} subscribers had their snapshot after ${f1((readyAt.at - setupStart) / 1000)} s; now ${opts.rate} lines/s for ${opts.durationS} s`);
 
-    const cpu0 = readProc(server.pid);
+    const cpu0 = procsNow();
     const machine0 = machineCpu();
     const benchCpu0 = process.cpuUsage();
     const samples = [];
-    let last = { t: t0, cpuS: cpu0.cpuS, lines: warmup.lines };
+    let last = { t: t0, cpuS: cpu0.map((p) => p.cpuS), lines: warmup.lines };
     const sampler = setInterval(() => {
-      const proc = readProc(server.pid);
+      if (stopped) return;
+      const procs = procsNow();
       const t = wall();
-      const sample = { atS: (t - t0) / 1000, rssMiB: proc.rssMiB, cpu: (proc.cpuS - last.cpuS) / ((t - last.t) / 1000), rate: (counted.lines - last.lines) / ((t - last.t) / 1000) };
+      const seconds = (t - last.t) / 1000;
+      const sample = { atS: (t - t0) / 1000, rssMiB: procs.map((p) => p.rssMiB), cpu: procs.map((p, i) => (p.cpuS - last.cpuS[i]) / seconds), rate: (counted.lines - last.lines) / seconds };
       samples.push(sample);
-      last = { t, cpuS: proc.cpuS, lines: counted.lines };
-      console.log(`  t=${sample.atS.toFixed(0).padStart(4)} s  appended ${int(counted.lines - warmup.lines).padStart(9)} lines (${int(sample.rate)}/s)  server RSS ${f1(sample.rssMiB)} MiB  CPU ${(sample.cpu * 100).toFixed(0)}%`);
+      last = { t, cpuS: procs.map((p) => p.cpuS), lines: counted.lines };
+      console.log(
+        `  t=${sample.atS.toFixed(0).padStart(4)} s  appended ${int(counted.lines - warmup.lines).padStart(9)} lines (${int(sample.rate)}/s)  server RSS ${perNode(names, sample.rssMiB, f1, ' MiB')}  CPU ${perNode(names, sample.cpu.map((c) => c * 100), (v) => v.toFixed(0), '%')}`,
+      );
     }, opts.sampleMs);
 
     await sleep(t0 + opts.durationS * 1000 - wall());
@@ -474,14 +669,17 @@ async function main() {
     await sink.flush();
     const tEnd = wall();
     clearInterval(sampler);
-    const cpu1 = readProc(server.pid);
+    const cpu1 = procsNow();
     const machine1 = machineCpu();
     const benchCpu = process.cpuUsage(benchCpu0);
     worker.postMessage({ type: 'drain', until: tEnd, stallMs: opts.drainMs, maxMs: MAX_DRAIN_MS });
     const result = await summaryReady;
-    const end = readProc(server.pid);
-    const metrics = await scrapeMetrics(url);
-    const unread = unreadFiles(path.join(dataDir, 'claudelens.db'), opts.via === 'files' ? claudeDir : path.join(dataDir, 'remote', CLAUDE_DIR_ID));
+    const end = procsNow();
+    const metrics = await Promise.all(urls.map((url) => scrapeMetrics(url)));
+    const unreadDir = opts.via === 'files' ? claudeDir : path.join(dataDirs[0], 'remote', CLAUDE_DIR_ID);
+    const offsets = multi ? await postgresOffsets(setup.databaseUrl, unreadDir) : sqliteOffsets(path.join(dataDirs[0], 'claudelens.db'), unreadDir);
+    const unread = unreadFiles(offsets, unreadDir);
+    const lease = multi ? await leaseHolder(setup.databaseUrl, claudeDir) : null;
     await worker.terminate();
     worker = null;
     sink.close();
@@ -492,24 +690,34 @@ async function main() {
       `\nappended in ${f1(measuredS)} s: ${int(lines)} lines (${int(lines / measuredS)}/s), ${int(counted.messages - warmup.messages)} messages, ${f1((counted.bytes - warmup.bytes) / 1e6)} MB;` +
         ` appender tick late by up to ${f1(maxLagMs)} ms${opts.via === 'ingest' ? `; ${int(sink.requests)} ingest requests, ${sink.errors} failed${sink.firstError ? ` (first: ${sink.firstError})` : ''}` : ''}`,
     );
-    console.log(
-      `server: CPU ${((cpu1.cpuS - cpu0.cpuS) / measuredS).toFixed(2)} cores on average (utime+stime ${f1(cpu1.cpuS - cpu0.cpuS)} s), peak RSS ${f1(end.peakMiB)} MiB (VmHWM), RSS after drain ${f1(end.rssMiB)} MiB`,
-    );
-    console.log(`server RSS every ${opts.sampleMs / 1000} s (MiB): ${samples.map((s) => s.rssMiB.toFixed(0)).join(' ')}`);
+    const nodeCores = cpu1.map((p, i) => (p.cpuS - cpu0[i].cpuS) / measuredS);
+    servers.forEach((server, i) => {
+      console.log(
+        `server${multi ? ` ${server.name}` : ''}: CPU ${nodeCores[i].toFixed(2)} cores on average (utime+stime ${f1(cpu1[i].cpuS - cpu0[i].cpuS)} s), peak RSS ${f1(end[i].peakMiB)} MiB (VmHWM), RSS after drain ${f1(end[i].rssMiB)} MiB`,
+      );
+    });
+    if (multi) {
+      console.log(
+        `servers together: CPU ${sum(nodeCores).toFixed(2)} cores on average, peak RSS ${f1(sum(end.map((p) => p.peakMiB)))} MiB (sum of the nodes' VmHWM), RSS after drain ${f1(sum(end.map((p) => p.rssMiB)))} MiB`,
+      );
+    }
+    servers.forEach((server, i) => console.log(`server${multi ? ` ${server.name}` : ''} RSS every ${opts.sampleMs / 1000} s (MiB): ${samples.map((s) => s.rssMiB[i].toFixed(0)).join(' ')}`));
     const benchCores = (benchCpu.user + benchCpu.system) / 1e6 / measuredS;
     const machineBusy = (machine1.busyS - machine0.busyS) / measuredS;
-    const serverCores = (cpu1.cpuS - cpu0.cpuS) / measuredS;
+    const serverCores = sum(nodeCores);
     console.log(
-      `machine: ${machineBusy.toFixed(2)} of ${cores} cores busy: server ${serverCores.toFixed(2)}, bench process (appender + clients) ${benchCores.toFixed(2)}, everything else (kernel, other processes) ${(machineBusy - serverCores - benchCores).toFixed(2)}`,
+      `machine: ${machineBusy.toFixed(2)} of ${os.cpus().length} cores busy: server${multi ? 's (both nodes)' : ''} ${serverCores.toFixed(2)}, bench process (appender + clients) ${benchCores.toFixed(2)}, everything else (kernel, ${multi ? 'PostgreSQL, Redis, ' : ''}other processes) ${(machineBusy - serverCores - benchCores).toFixed(2)}`,
     );
-    console.log(`server disk writes: ${f1(cpu1.writeMB - cpu0.writeMB)} MB (${f1((cpu1.writeMB - cpu0.writeMB) / measuredS)} MB/s; SQLite WAL and checkpoints) for ${f1((counted.bytes - warmup.bytes) / 1e6)} MB appended; drain took ${f1(result.drainMs / 1000)} s`);
+    const writeMB = cpu1.map((p, i) => p.writeMB - cpu0[i].writeMB);
+    console.log(
+      `server disk writes: ${perNode(names, writeMB, f1, ' MB')} (${f1(sum(writeMB) / measuredS)} MB/s; ${multi ? "the nodes' own: PostgreSQL and Redis write in their own processes" : 'SQLite WAL and checkpoints'}) for ${f1((counted.bytes - warmup.bytes) / 1e6)} MB appended; drain took ${f1(result.drainMs / 1000)} s`,
+    );
 
-    const channels = ['session', 'stats', 'activity', 'metrics'];
     const what = { session: 'append -> new_message', stats: 'append -> stat_update(messages)', activity: 'append -> new_message', metrics: 'append -> next metric_update' };
     console.log('\nlatency in ms, for lines appended while the client was connected');
     printTable(
       ['channel', 'clients', 'measures', 'p50', 'p95', 'p99', 'max', 'n'],
-      channels.map((c) => {
+      CHANNELS.map((c) => {
         const s = result.perChannel[c].live;
         return [c, result.perChannel[c].clients, what[c], f1(s.p50), f1(s.p95), f1(s.p99), f1(s.max), int(s.n)];
       }),
@@ -517,7 +725,7 @@ async function main() {
     console.log('latency in ms, for lines appended while the client was away (delivered on resume with ?since=)');
     printTable(
       ['channel', 'p50', 'p95', 'p99', 'max', 'n'],
-      channels.map((c) => {
+      CHANNELS.map((c) => {
         const s = result.perChannel[c].resumed;
         return [c, f1(s.p50), f1(s.p95), f1(s.p99), f1(s.max), int(s.n)];
       }),
@@ -527,22 +735,41 @@ async function main() {
     console.log('\ndelivery (expected: per client, every message appended during the measurement)');
     printTable(
       ['channel', 'expected', 'delivered', 'missing', 'duplicates', 'seq gaps', 'seq repeats', 'resyncs', 'reconnects', 'server closes', 'unknown'],
-      channels.map((c) => {
+      CHANNELS.map((c) => {
         const p = result.perChannel[c];
         return [c, int(p.expected), int(p.delivered), int(p.missing), p.duplicates, p.seqGaps, p.seqRepeats, p.resyncs, p.reconnects, p.serverCloses, p.early];
       }),
     );
+    if (multi) {
+      console.log('per node: WebSocket connections opened on it, of which resumes (?since=, always from the other node) and refusals as an unknown session (4404, retried);');
+      console.log('          what its clients saw, and their live latency in ms on the session, activity and stats channels');
+      printTable(
+        ['node', 'connections', 'resumes', 'unknown session', 'seq gaps', 'resyncs', 'live p50', 'p99', 'n'],
+        servers.map((server, i) => {
+          const n = result.byNode[i];
+          const reasons = Object.entries(n.resyncs).map(([reason, count]) => `${count} ${reason}`);
+          return [server.name, int(n.connections), int(n.resumes), int(n.unknown), n.seqGaps, reasons.length > 0 ? reasons.join(', ') : 0, f1(n.latency.p50), f1(n.latency.p99), int(n.latency.n)];
+        }),
+      );
+    }
     console.log(`stats: ${result.perChannel.stats.finalMismatch} of ${result.perChannel.stats.clients} clients ended on a messages value other than the number appended; metrics: ${int(result.perChannel.metrics.updates)} metric_update frames`);
     if (result.missingExamples.length > 0) console.log(`missing, e.g.: ${result.missingExamples.join('; ')}`);
-    const m = (name) => (metrics[name] === undefined ? '-' : int(metrics[name]));
-    console.log(
-      `server /metrics: lines stored ${m('claudelens_ingest_lines_total')}, ws frames sent ${m('claudelens_ws_events_sent_total')}, coalesced ${m('claudelens_ws_events_coalesced_total')},` +
-        ` dropped for resync ${m('claudelens_ws_events_dropped_total')}, live sessions ${m('claudelens_live_sessions')}, last read lag ${metrics.claudelens_ingest_lag_ms === undefined ? '-' : f1(metrics.claudelens_ingest_lag_ms)} ms`,
-    );
+    servers.forEach((server, i) => {
+      const m = (name) => (metrics[i][name] === undefined ? '-' : int(metrics[i][name]));
+      console.log(
+        `server${multi ? ` ${server.name}` : ''} /metrics: lines stored ${m('claudelens_ingest_lines_total')}, ws frames sent ${m('claudelens_ws_events_sent_total')}, coalesced ${m('claudelens_ws_events_coalesced_total')},` +
+          ` dropped for resync ${m('claudelens_ws_events_dropped_total')}, live sessions ${m('claudelens_live_sessions')}, last read lag ${metrics[i].claudelens_ingest_lag_ms === undefined ? '-' : f1(metrics[i].claudelens_ingest_lag_ms)} ms` +
+          (multi ? `; bus: up ${m('claudelens_bus_up')}, sent ${m('claudelens_bus_sent_total')}, received ${m('claudelens_bus_received_total')}, buffered ${m('claudelens_bus_buffered')}, dropped ${m('claudelens_bus_dropped_total')}` : ''),
+      );
+    });
+    if (multi) {
+      const held = lease ? `${lease.nodeId} (acquired ${lease.acquiredAt.toISOString()})` : 'nobody';
+      console.log(`lease on the claude dir at the end: ${held}${lease?.nodeId === NODE_IDS[0] ? '' : ` — NOTE: ${NODE_IDS[0]} should have held it throughout`}`);
+    }
 
     console.log(`files the server has not read to the end after the drain: ${unread.files} (${int(unread.bytes)} bytes)${unread.examples.length ? `, e.g. ${unread.examples.join(', ')}` : ''}`);
 
-    const lost = channels.flatMap((c) => {
+    const lost = CHANNELS.flatMap((c) => {
       const p = result.perChannel[c];
       const problems = [
         p.missing > 0 && `${p.missing} missing`,
@@ -556,13 +783,82 @@ async function main() {
     });
     if (opts.via === 'ingest' && sink.errors > 0) lost.push(`${sink.errors} ingest requests failed`);
     if (unread.files > 0) lost.push(`${unread.files} files never read to the end`);
-    if (lost.length > 0) throw new BenchError(`LOST: ${lost.join('; ')}`);
-    console.log('\nOK: every message arrived exactly once on every channel, across all reconnects');
+    return {
+      nodes: servers.map((server, i) => ({ name: server.name, cores: nodeCores[i], peakMiB: end[i].peakMiB, rssMiB: end[i].rssMiB })),
+      serverCores,
+      peakMiB: sum(end.map((p) => p.peakMiB)),
+      perChannel: result.perChannel,
+      handshakes: result.handshakes,
+      unread,
+      lost,
+    };
   } finally {
-    if (worker) await worker.terminate();
-    if (server) await stopServe(server);
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await cleanup();
   }
+}
+
+const OK_TEXT = 'OK: every message arrived exactly once on every channel, across all reconnects';
+
+/** --nodes 2: both runs' figures side by side. */
+function printComparison(single, double) {
+  const rows = [];
+  const both = (label, value) => rows.push([label, value(single), value(double)]);
+  for (const c of CHANNELS) {
+    for (const q of ['p50', 'p95', 'p99', 'max']) both(`${c} ${q} ms (live)`, (r) => f1(r.perChannel[c].live[q]));
+    both(`${c} delivered`, (r) => `${int(r.perChannel[c].delivered)} of ${int(r.perChannel[c].expected)}`);
+    for (const [label, key] of [['missing', 'missing'], ['duplicates', 'duplicates'], ['seq gaps', 'seqGaps'], ['resyncs', 'resyncs'], ['reconnects', 'reconnects']]) {
+      both(`${c} ${label}`, (r) => int(r.perChannel[c][key]));
+    }
+  }
+  const split = (r, value, format) => (r.nodes.length > 1 ? `${format(sum(r.nodes.map(value)))} (${r.nodes.map((n) => format(value(n))).join(' + ')})` : format(value(r.nodes[0])));
+  both('server peak RSS MiB (VmHWM; 2 nodes: sum (a + b))', (r) => split(r, (n) => n.peakMiB, f1));
+  both('server CPU cores on average (2 nodes: sum (a + b))', (r) => split(r, (n) => n.cores, (v) => v.toFixed(2)));
+  both('files not read to the end', (r) => int(r.unread.files));
+  both('verdict', (r) => (r.lost.length > 0 ? 'LOST' : 'OK'));
+  console.log('\n— comparison: 1 node vs 2 nodes (same sessions, rate, duration, subscribers, seed) —');
+  printTable(['', '1 node', '2 nodes'], rows);
+}
+
+async function main() {
+  const opts = options();
+  if (opts.via === 'ingest' && !ingestAvailable()) {
+    console.log('bench:live --via ingest: not available yet (POST /api/v1/ingest is not in this tree: packages/server/src/api/ingestRoute.ts)');
+    process.exitCode = 2;
+    return;
+  }
+  if (opts.nodes > 1) await preflight(opts);
+  ensureBuilt();
+  const generator = await loadGenerator();
+  const cores = os.cpus().length;
+  console.log(`ClaudeLens live benchmark — node ${process.version}, ${cores} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
+  console.log(`NOTE: the load generator, the ${opts.subscribers} WebSocket clients and the server share these ${cores} cores; the figures include that contention.`);
+  console.log(
+    `load: ${opts.sessions} sessions, ${opts.rate} lines/s in all (${(opts.rate / opts.sessions).toFixed(2)} per session), ${opts.durationS} s, via ${opts.via === 'files' ? 'transcript files' : 'POST /api/v1/ingest'}` +
+      `; forced reconnects: ${opts.reconnect.count} clients every ${opts.reconnect.everyMs / 1000} s${opts.config ? `; --config ${opts.config}` : ''}`,
+  );
+
+  if (opts.nodes === 1) {
+    const run = await runConfiguration(opts, generator, { nodes: 1 });
+    if (run.lost.length > 0) throw new BenchError(`LOST: ${run.lost.join('; ')}`);
+    console.log(`\n${OK_TEXT}`);
+    return;
+  }
+
+  const verdict = (run) => console.log(run.lost.length > 0 ? `\nLOST: ${run.lost.join('; ')}` : `\n${OK_TEXT}`);
+  console.log('\n— 1 node (SQLite, in-process hub) —');
+  const single = await runConfiguration(opts, generator, { nodes: 1 });
+  verdict(single);
+  console.log('\n— 2 nodes (PostgreSQL + Redis) —');
+  const double = await withBenchDatabase(opts.databaseUrl, async (databaseUrl) => {
+    await withRedis(opts.redisUrl, emptyRedis);
+    console.log(`emptied Redis ${redact(opts.redisUrl)} (FLUSHDB)`);
+    return runConfiguration(opts, generator, { nodes: 2, databaseUrl, redisUrl: opts.redisUrl });
+  });
+  verdict(double);
+  printComparison(single, double);
+  const lost = [single.lost.length > 0 && `1 node: ${single.lost.join('; ')}`, double.lost.length > 0 && `2 nodes: ${double.lost.join('; ')}`].filter(Boolean);
+  if (lost.length > 0) throw new BenchError(`LOST: ${lost.join(' | ')}`);
+  console.log('\nOK: nothing lost with 1 node nor with 2');
 }
 
 main().catch((error) => {

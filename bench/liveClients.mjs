@@ -1,6 +1,8 @@
 // The WebSocket side of bench/live.mjs, in a worker thread so that the appender's ticks never
 // delay a receive timestamp. Holds the subscribers, checks every channel's seq, forces
 // reconnects with ?since=, and turns (append time, receive time) pairs into latencies.
+// workerData.urls: the server(s). Client i connects to urls[i % n] and every reconnect resumes on
+// the next one (with two nodes: always the other node). workerData.url, one server, works too.
 // Times are epoch ms from performance.timeOrigin + performance.now(): comparable across threads.
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
@@ -47,7 +49,14 @@ const CHANNELS = ['session', 'stats', 'activity', 'metrics'];
 const handshakes = new Histogram();
 const latency = Object.fromEntries(CHANNELS.map((c) => [c, { live: new Histogram(), resumed: new Histogram() }]));
 
-const { url, subscriptions, reconnect } = workerData;
+const { subscriptions, reconnect } = workerData;
+const urls = workerData.urls ?? [workerData.url];
+/**
+ * Per node: connections opened, of which resumes (with ?since=), refusals as an unknown session
+ * (4404: the node does not know the session yet), the seq gaps and resyncs its clients saw, and
+ * the live latency of the message channels (session, activity, stats) on it.
+ */
+const byNode = urls.map(() => ({ connections: 0, resumes: 0, unknown: 0, seqGaps: 0, resyncs: {}, latency: new Histogram() }));
 /** Message key (`session uuid`) → { t: append time, m: bitmask of the clients that received it }. */
 const records = new Map();
 /** Appends after the measurement started, in order: the metrics channel's reference. */
@@ -61,6 +70,8 @@ const delivered = { session: 0, activity: 0 };
 const clients = subscriptions.map((sub, id) => ({
   id,
   ...sub,
+  /** Index in urls of the node this client is (or will next be) connected to. */
+  node: id % urls.length,
   path: sub.channel === 'session' ? `/ws/session/${sub.sessionId}` : sub.channel === 'stats' ? `/ws/stats/${sub.sessionId}` : sub.channel === 'activity' ? '/ws/activity-stream' : '/ws/metrics-updates',
   ws: null,
   lastSeq: null,
@@ -102,17 +113,20 @@ const activityClients = clients.filter((c) => c.channel === 'activity');
 
 function connect(client) {
   const since = client.lastSeq === null ? '' : `?since=${client.lastSeq}`;
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${client.path}${since}`, { perMessageDeflate: false });
+  const node = client.node;
+  const ws = new WebSocket(`${urls[node].replace(/^http/, 'ws')}${client.path}${since}`, { perMessageDeflate: false });
   client.ws = ws;
   client.attempts = (client.attempts ?? 0) + 1;
   client.attemptAt = wall();
   const trace = (what) => (client.trace = [...(client.trace ?? []).slice(-6), `${f0(wall() - startedAt)}ms ${what}`]);
-  trace(`connect${since}`);
+  trace(`connect${urls.length > 1 ? ` node ${node}` : ''}${since}`);
   ws.on('upgrade', () => trace('upgrade'));
   ws.on('open', () => trace('open'));
   ws.on('close', (code) => trace(`close ${code}`));
   ws.on('error', (e) => trace(`error ${e.message}`));
   ws.on('open', () => {
+    byNode[node].connections++;
+    if (client.lastSeq !== null) byNode[node].resumes++;
     if (client.lastSeq !== null) handshakes.add(wall() - client.attemptAt);
     if (client.downAt !== null) {
       client.windows.push([client.downAt, wall()]);
@@ -127,6 +141,7 @@ function connect(client) {
     client.ws = null;
     if (code === 4404) {
       client.unknown = (client.unknown ?? 0) + 1;
+      byNode[node].unknown++;
       setTimeout(() => connect(client), RETRY_UNKNOWN_MS); // the session is not stored yet
       return;
     }
@@ -135,6 +150,7 @@ function connect(client) {
     if (!client.forced) client.serverCloses = (client.serverCloses ?? 0) + 1;
     client.forced = false;
     client.downAt ??= wall();
+    client.node = (client.node + 1) % urls.length; // resume on another node: seqs are the same on every node
     setTimeout(() => connect(client), client.reopenDelay ?? 0);
   });
 }
@@ -143,6 +159,8 @@ function onFrame(client, event, now) {
   if (event.type === 'pong') return;
   if (event.type === 'resync') {
     client.resyncs[event.reason] = (client.resyncs[event.reason] ?? 0) + 1;
+    const onNode = byNode[client.node].resyncs;
+    onNode[event.reason] = (onNode[event.reason] ?? 0) + 1;
     client.expectSnapshot = true;
     client.snapshotSeq = null;
     client.lastSeq = event.seq;
@@ -167,6 +185,7 @@ function onFrame(client, event, now) {
     return; // seen already: never counted twice
   } else {
     client.seqGaps += event.seq - client.lastSeq - 1;
+    byNode[client.node].seqGaps += event.seq - client.lastSeq - 1;
     client.lastSeq = event.seq;
   }
   handle(client, event, now, false);
@@ -211,7 +230,11 @@ function account(client, record, now) {
   record[field] |= bit;
   if (record.t < t0 || record.t > tEnd) return;
   delivered[channel]++;
-  (inWindow(client, record.t) ? latency[channel].resumed : latency[channel].live).add(now - record.t);
+  if (inWindow(client, record.t)) latency[channel].resumed.add(now - record.t);
+  else {
+    latency[channel].live.add(now - record.t);
+    byNode[client.node].latency.add(now - record.t);
+  }
 }
 
 function inWindow(client, t) {
@@ -229,7 +252,12 @@ function statsValue(client, value, now) {
   client.receipts.push([value, now]);
   while (client.pending.length > 0 && client.pending[0][0] <= value) {
     const [, t] = client.pending.shift();
-    if (t >= t0 && t <= tEnd) (inWindow(client, t) ? latency.stats.resumed : latency.stats.live).add(now - t);
+    if (t < t0 || t > tEnd) continue;
+    if (inWindow(client, t)) latency.stats.resumed.add(now - t);
+    else {
+      latency.stats.live.add(now - t);
+      byNode[client.node].latency.add(now - t);
+    }
   }
 }
 
@@ -382,7 +410,7 @@ function summary() {
   perChannel.metrics.missing = sum('metrics', 'unresolved');
   perChannel.metrics.delivered = perChannel.metrics.expected - perChannel.metrics.missing;
   perChannel.metrics.updates = sum('metrics', (c) => c.metricTimes.length);
-  return { perChannel, missingExamples: lost.examples, records: records.size, handshakes: handshakes.summary() };
+  return { perChannel, byNode: byNode.map(({ latency: h, ...n }) => ({ ...n, latency: h.summary() })), missingExamples: lost.examples, records: records.size, handshakes: handshakes.summary() };
 }
 
 parentPort.on('message', (message) => {
