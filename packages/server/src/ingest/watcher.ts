@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeFile, discoverTranscripts, projectsDir } from './discover.js';
-import { ingestFile, type IngestContext } from './ingestFile.js';
+import type { IngestBatch } from '../store/repository.js';
+import { describeFile, discoverTranscripts, projectsDir, type TranscriptFile } from './discover.js';
+import type { IngestContext } from './ingestFile.js';
+import { readSource } from './readSource.js';
 import { watchTree, type TreeWatcherOptions } from './treeWatcher.js';
 
 export interface TranscriptWatcher {
@@ -32,9 +34,12 @@ const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 5_000;
 /** Reads take at most about this much of one event-loop turn; then sockets and timers get theirs. */
 const READ_SLICE_MS = 50;
+/** A turn's reads are committed early once they hold this many bytes: memory stays bounded after a stall. */
+const GROUP_MAX_BYTES = 8 * 1024 * 1024;
 
 export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], options: WatchOptions = {}): TranscriptWatcher {
   const turn = readingTurns(READ_SLICE_MS);
+  const ingest = turnCommits(ctx, GROUP_MAX_BYTES);
   const running = new Map<string, Promise<void>>();
   let closed = false;
   const again = new Set<string>();
@@ -50,7 +55,7 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
       do {
         await turn();
         again.delete(absPath); // events until now fold into this read
-        await ingestFile(ctx, describeFile(claudeDir, relPath));
+        await ingest(describeFile(claudeDir, relPath));
       } while (again.has(absPath));
       failures.delete(absPath);
       options.onRead?.(performance.now() - since);
@@ -93,7 +98,20 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     }
   };
   const auditEveryMs = options.poll ? 0 : (options.auditEveryMs ?? DEFAULT_AUDIT_MS);
-  const auditor = auditEveryMs > 0 ? setInterval(() => void audit().catch((error: Error) => options.onError?.(error)), auditEveryMs) : null;
+  // One audit at a time. Its walk awaits a readdir per folder, one event-loop turn each: under
+  // bench:live's load (7000 files in 2000 folders) a walk outlasted the interval, and walks piled
+  // up, each holding its list of files: 24,000 file records on the heap after 3 minutes.
+  let auditing = false;
+  const auditor =
+    auditEveryMs > 0
+      ? setInterval(() => {
+          if (auditing) return;
+          auditing = true;
+          void audit()
+            .catch((error: Error) => options.onError?.(error))
+            .finally(() => (auditing = false));
+        }, auditEveryMs)
+      : null;
   auditor?.unref?.();
 
   return {
@@ -125,6 +143,82 @@ function sizeOf(file: string): number {
   }
 }
 
+interface Group {
+  batches: IngestBatch[];
+  bytes: number;
+  file: TranscriptFile;
+  /** Settles once the group is committed and published. */
+  done: Promise<void>;
+  settle: (error?: Error) => void;
+  committing: boolean;
+}
+
+/**
+ * Reads a file like ingestFile, but commits what every read of one event-loop turn found
+ * together, in the next check phase (or at once past `maxBytes`): one transaction, one live
+ * update and one alert evaluation per turn instead of per file. Resolves once the file's lines
+ * are committed and published, so reads of one file still never overlap. At 1000 sessions and
+ * 2000 lines/s (bench:live) nearly every read found one line, and a commit per read (about
+ * 130 µs of BEGIN/COMMIT, WAL writes and checkpoints, plus the live update) kept the server a
+ * whole core busy and seconds behind. A failed commit fails every read of its group; their
+ * offsets stay where they were, so the next event or the audit reads those lines again.
+ */
+function turnCommits(ctx: IngestContext, maxBytes: number): (file: TranscriptFile) => Promise<void> {
+  let open: Group | null = null;
+
+  const commit = async (group: Group): Promise<void> => {
+    if (open === group) open = null;
+    if (group.committing) return;
+    group.committing = true;
+    try {
+      const t0 = performance.now();
+      const applied = await ctx.store.applyBatches(group.batches);
+      const t1 = performance.now();
+      ctx.onApplied?.(applied, group.file);
+      const t2 = performance.now();
+      DBG.groups++; DBG.batches += group.batches.length; DBG.commitMs += t1 - t0; DBG.publishMs += t2 - t1; DBG.maxBusy = Math.max(DBG.maxBusy, t2 - t0);
+      group.settle();
+    } catch (error) {
+      group.settle(error as Error);
+    }
+  };
+
+  const join = (file: TranscriptFile): Group => {
+    if (open) return open;
+    let settle: Group['settle'] = () => {};
+    const done = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+    done.catch(() => {}); // each reader awaits it and sees the error; never unhandled
+    const group: Group = { batches: [], bytes: 0, file, done, settle, committing: false };
+    open = group;
+    // Queued ahead of the reads that wait for the next turn, so it runs first in the next check phase.
+    setImmediate(() => void commit(group));
+    return group;
+  };
+
+  return async (file) => {
+    const [source] = await ctx.store.sources([file]);
+    if (!source) return;
+    let offset = source.offset;
+    let last: Group | null = null;
+    for (const read of readSource(file, source, ctx)) {
+      if (read.kind === 'file-problem') {
+        await ctx.store.recordFileProblem(file.claudeDir, file.relPath, read.problem, read.detail);
+        continue;
+      }
+      const group = join(file);
+      group.batches.push(read.batch);
+      group.bytes += read.batch.nextOffset - (read.batch.rewind ? 0 : offset);
+      offset = read.batch.nextOffset;
+      last = group;
+      if (group.bytes >= maxBytes) {
+        await commit(group);
+        await group.done; // a later batch must never be committed without this one
+      }
+    }
+    if (last) await last.done;
+  };
+}
+
 /**
  * Shares the event loop between reads and everything else. A read starts only in a turn's check
  * phase (setImmediate), and only while that turn's slice lasts; the rest wait for the next turn.
@@ -149,4 +243,15 @@ function readingTurns(sliceMs: number): () => Promise<void> {
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
+}
+
+const DBG = { groups: 0, batches: 0, commitMs: 0, publishMs: 0, maxBusy: 0 };
+if (process.env.BENCH_DBG_LOG) {
+  const lagProbe = { expected: performance.now() + 100, max: 0 };
+  setInterval(() => { const n = performance.now(); lagProbe.max = Math.max(lagProbe.max, n - lagProbe.expected); lagProbe.expected = n + 100; }, 100).unref();
+  setInterval(() => {
+    const m = process.memoryUsage(); const mb = (v: number) => (v / 1048576).toFixed(0);
+    fs.appendFileSync(process.env.BENCH_DBG_LOG as string, `${new Date().toISOString().slice(11, 19)} rss=${mb(m.rss)} heapTotal=${mb(m.heapTotal)} heapUsed=${mb(m.heapUsed)} external=${mb(m.external)} ab=${mb(m.arrayBuffers)} groups=${DBG.groups} batches=${DBG.batches} commitMs=${DBG.commitMs.toFixed(0)} publishMs=${DBG.publishMs.toFixed(0)} maxBusy=${DBG.maxBusy.toFixed(0)} loopLagMax=${lagProbe.max.toFixed(0)}\n`);
+    DBG.groups = 0; DBG.batches = 0; DBG.commitMs = 0; DBG.publishMs = 0; DBG.maxBusy = 0; lagProbe.max = 0;
+  }, 5000).unref();
 }

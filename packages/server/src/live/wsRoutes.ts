@@ -56,7 +56,8 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
     counters.connected++;
     sockets.add(socket);
     const since = parseSince((request.query as Record<string, string | undefined>).since);
-    const feed = new SocketFeed(socket, snapshot, () => hub.seqOf(channel), counters, options.limits);
+    // request.raw.socket is the upgraded TCP socket the WebSocket writes to: the feed corks it during a burst.
+    const feed = new SocketFeed(socket, snapshot, () => hub.seqOf(channel), counters, options.limits, request.raw.socket);
     const subscription = hub.subscribe(channel, feed, since);
     const reason = since !== undefined && since > subscription.seq ? 'restart' : 'gap';
     const replay = async () => {

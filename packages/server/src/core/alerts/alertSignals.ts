@@ -63,9 +63,10 @@ export class AlertSignals {
     return this.sessions.has(sessionId);
   }
 
-  /** After an evaluation: peaks start again; finished runs are forgotten. */
-  settle(): void {
-    for (const session of this.sessions.values()) {
+  /** After an evaluation (of `only` these sessions, when given): peaks start again; finished runs are forgotten. */
+  settle(only?: ReadonlySet<string>): void {
+    const sessions = only ? [...only].map((id) => this.sessions.get(id)).filter((s) => s !== undefined) : this.sessions.values();
+    for (const session of sessions) {
       for (const [tool, streak] of session.streaks) {
         streak.peak = 0;
         if (streak.current === 0) session.streaks.delete(tool);

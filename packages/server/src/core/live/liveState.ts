@@ -175,15 +175,24 @@ export class LiveState {
       session.startedAt = after.firstActivity;
       if (changes.length > 0) events.push({ kind: 'stats', sessionId, changes });
     }
-    events.push(...this.tick());
+    // Only the sessions this commit touched: the others' statuses change with time alone, which
+    // tick() covers. Checking every live session here made each commit O(sessions).
+    const changed = new Set<LiveSession>();
+    for (const entry of input.newEntries) if (entry.sessionId) changed.add(this.session(entry.sessionId, null));
+    for (const sessionId of touched.keys()) changed.add(this.session(sessionId, null));
+    events.push(...this.statusChanges(changed));
     return events;
   }
 
   /** Status changes that time alone causes (idle, ended); call a few times a second. */
   tick(): LiveEvent[] {
+    return this.statusChanges(this.sessions.values());
+  }
+
+  private statusChanges(sessions: Iterable<LiveSession>): LiveEvent[] {
     const now = this.now();
     const events: LiveEvent[] = [];
-    for (const session of this.sessions.values()) {
+    for (const session of sessions) {
       const status = sessionStatus(session.turn, session.lastActivityMs, now, this.thresholds);
       if (status === session.status) continue;
       const previous = session.status;
