@@ -31,20 +31,26 @@ export function openPostgresStore(url: string): Store {
       const keys = [...new Map(refs.map((r) => [sourceKey(r.claudeDir, r.relPath), r])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       const dirs = keys.map(([, r]) => pgText(r.claudeDir));
       const paths = keys.map(([, r]) => pgText(r.relPath));
-      await retrying(() =>
-        db.query({
-          name: 'insert-sources',
-          text: `INSERT INTO sources (claude_dir, rel_path) SELECT * FROM unnest($1::text[], $2::text[])
-                 ON CONFLICT (claude_dir, rel_path) DO NOTHING`,
+      const select = () =>
+        db.query<SourceRow>({
+          name: 'select-sources',
+          text: `SELECT s.* FROM sources s JOIN unnest($1::text[], $2::text[]) AS r(claude_dir, rel_path)
+                   ON s.claude_dir = r.claude_dir AND s.rel_path = r.rel_path`,
           values: [dirs, paths],
-        }),
-      );
-      const { rows } = await db.query<SourceRow>({
-        name: 'select-sources',
-        text: `SELECT s.* FROM sources s JOIN unnest($1::text[], $2::text[]) AS r(claude_dir, rel_path)
-                 ON s.claude_dir = r.claude_dir AND s.rel_path = r.rel_path`,
-        values: [dirs, paths],
-      });
+        });
+      // Known files (every live read but a file's first) need one round trip, not an insert too.
+      let { rows } = await select();
+      if (rows.length < keys.length) {
+        await retrying(() =>
+          db.query({
+            name: 'insert-sources',
+            text: `INSERT INTO sources (claude_dir, rel_path) SELECT * FROM unnest($1::text[], $2::text[])
+                   ON CONFLICT (claude_dir, rel_path) DO NOTHING`,
+            values: [dirs, paths],
+          }),
+        );
+        ({ rows } = await select());
+      }
       const stored = new Map(rows.map((row) => [sourceKey(row.claude_dir, row.rel_path), row]));
       return refs.map(({ claudeDir, relPath }) => {
         const row = stored.get(sourceKey(claudeDir, relPath));
