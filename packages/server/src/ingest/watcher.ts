@@ -34,12 +34,18 @@ const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 5_000;
 /** Reads take at most about this much of one event-loop turn; then sockets and timers get theirs. */
 const READ_SLICE_MS = 50;
-/** A turn's reads are committed early once they hold this many bytes: memory stays bounded after a stall. */
+/**
+ * A turn's reads are committed early once they hold this many bytes (memory stays bounded after
+ * a stall) or batches: one commit and its publishing hold the event loop for about 0.3 ms per
+ * batch, and groups of thousands, once the server had fallen behind, held it for 300-800 ms at a
+ * time, so the next group was as large again (bench:live's 5-minute run at 1000 sessions).
+ */
 const GROUP_MAX_BYTES = 8 * 1024 * 1024;
+const GROUP_MAX_BATCHES = 256;
 
 export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], options: WatchOptions = {}): TranscriptWatcher {
   const turn = readingTurns(READ_SLICE_MS);
-  const ingest = turnCommits(ctx, GROUP_MAX_BYTES);
+  const ingest = turnCommits(ctx, GROUP_MAX_BYTES, GROUP_MAX_BATCHES);
   const running = new Map<string, Promise<void>>();
   let closed = false;
   const again = new Set<string>();
@@ -155,15 +161,15 @@ interface Group {
 
 /**
  * Reads a file like ingestFile, but commits what every read of one event-loop turn found
- * together, in the next check phase (or at once past `maxBytes`): one transaction, one live
- * update and one alert evaluation per turn instead of per file. Resolves once the file's lines
- * are committed and published, so reads of one file still never overlap. At 1000 sessions and
- * 2000 lines/s (bench:live) nearly every read found one line, and a commit per read (about
- * 130 µs of BEGIN/COMMIT, WAL writes and checkpoints, plus the live update) kept the server a
- * whole core busy and seconds behind. A failed commit fails every read of its group; their
- * offsets stay where they were, so the next event or the audit reads those lines again.
+ * together, in the next check phase (or at once past `maxBytes` or `maxBatches`): one
+ * transaction, one live update and one alert evaluation per turn instead of per file. Resolves
+ * once the file's lines are committed and published, so reads of one file still never overlap.
+ * At 1000 sessions and 2000 lines/s (bench:live) nearly every read found one line, and a commit
+ * per read (about 130 µs of BEGIN/COMMIT, WAL writes and checkpoints, plus the live update)
+ * kept the server a whole core busy and seconds behind. A failed commit fails every read of its
+ * group; their offsets stay where they were, so the next event or the audit reads them again.
  */
-function turnCommits(ctx: IngestContext, maxBytes: number): (file: TranscriptFile) => Promise<void> {
+function turnCommits(ctx: IngestContext, maxBytes: number, maxBatches: number): (file: TranscriptFile) => Promise<void> {
   let open: Group | null = null;
 
   const commit = async (group: Group): Promise<void> => {
@@ -171,12 +177,8 @@ function turnCommits(ctx: IngestContext, maxBytes: number): (file: TranscriptFil
     if (group.committing) return;
     group.committing = true;
     try {
-      const t0 = performance.now();
       const applied = await ctx.store.applyBatches(group.batches);
-      const t1 = performance.now();
       ctx.onApplied?.(applied, group.file);
-      const t2 = performance.now();
-      DBG.groups++; DBG.batches += group.batches.length; DBG.commitMs += t1 - t0; DBG.publishMs += t2 - t1; DBG.maxBusy = Math.max(DBG.maxBusy, t2 - t0);
       group.settle();
     } catch (error) {
       group.settle(error as Error);
@@ -210,7 +212,7 @@ function turnCommits(ctx: IngestContext, maxBytes: number): (file: TranscriptFil
       group.bytes += read.batch.nextOffset - (read.batch.rewind ? 0 : offset);
       offset = read.batch.nextOffset;
       last = group;
-      if (group.bytes >= maxBytes) {
+      if (group.bytes >= maxBytes || group.batches.length >= maxBatches) {
         await commit(group);
         await group.done; // a later batch must never be committed without this one
       }
@@ -243,15 +245,4 @@ function readingTurns(sliceMs: number): () => Promise<void> {
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
-}
-
-const DBG = { groups: 0, batches: 0, commitMs: 0, publishMs: 0, maxBusy: 0 };
-if (process.env.BENCH_DBG_LOG) {
-  const lagProbe = { expected: performance.now() + 100, max: 0 };
-  setInterval(() => { const n = performance.now(); lagProbe.max = Math.max(lagProbe.max, n - lagProbe.expected); lagProbe.expected = n + 100; }, 100).unref();
-  setInterval(() => {
-    const m = process.memoryUsage(); const mb = (v: number) => (v / 1048576).toFixed(0);
-    fs.appendFileSync(process.env.BENCH_DBG_LOG as string, `${new Date().toISOString().slice(11, 19)} rss=${mb(m.rss)} heapTotal=${mb(m.heapTotal)} heapUsed=${mb(m.heapUsed)} external=${mb(m.external)} ab=${mb(m.arrayBuffers)} groups=${DBG.groups} batches=${DBG.batches} commitMs=${DBG.commitMs.toFixed(0)} publishMs=${DBG.publishMs.toFixed(0)} maxBusy=${DBG.maxBusy.toFixed(0)} loopLagMax=${lagProbe.max.toFixed(0)}\n`);
-    DBG.groups = 0; DBG.batches = 0; DBG.commitMs = 0; DBG.publishMs = 0; DBG.maxBusy = 0; lagProbe.max = 0;
-  }, 5000).unref();
 }

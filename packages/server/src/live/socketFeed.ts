@@ -98,7 +98,6 @@ export class SocketFeed implements Subscriber {
     this.queue = [];
     this.needsResync = 'gap';
     if (this.primed) this.schedulePump(); // else start() does, once the first frames are out
-
   }
 
   close(): void {
