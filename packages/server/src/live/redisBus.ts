@@ -95,7 +95,8 @@ export class RedisBus implements EventBus {
       commandTimeout: 10_000,
       retryStrategy: (attempt: number) => Math.min(100 * attempt, 2000),
     };
-    this.pub = new Redis(options.url, connection);
+    // Commands issued in one event-loop turn (a commit's events and input) go out in one write.
+    this.pub = new Redis(options.url, { ...connection, enableAutoPipelining: true });
     this.sub = new Redis(options.url, connection);
     this.pub.defineCommand('claudelensPublish', { numberOfKeys: 3, lua: PUBLISH });
     this.publishScript = (this.pub as unknown as { claudelensPublish: PublishCommand }).claudelensPublish.bind(this.pub);
