@@ -59,9 +59,10 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     const since = performance.now();
     const run = (async () => {
       do {
+        await ingest.settled();
         await turn();
         again.delete(absPath); // events until now fold into this read
-        await ingest(describeFile(claudeDir, relPath));
+        await ingest.read(describeFile(claudeDir, relPath));
       } while (again.has(absPath));
       failures.delete(absPath);
       options.onRead?.(performance.now() - since);
@@ -169,20 +170,27 @@ interface Group {
  * kept the server a whole core busy and seconds behind. A failed commit fails every read of its
  * group; their offsets stay where they were, so the next event or the audit reads them again.
  */
-function turnCommits(ctx: IngestContext, maxBytes: number, maxBatches: number): (file: TranscriptFile) => Promise<void> {
+function turnCommits(ctx: IngestContext, maxBytes: number, maxBatches: number): { read: (file: TranscriptFile) => Promise<void>; settled: () => Promise<void> } {
   let open: Group | null = null;
+  /** Commits under way. */
+  const inFlight = new Set<Promise<void>>();
 
   const commit = async (group: Group): Promise<void> => {
     if (open === group) open = null;
     if (group.committing) return;
     group.committing = true;
-    try {
-      const applied = await ctx.store.applyBatches(group.batches);
-      ctx.onApplied?.(applied, group.file);
-      group.settle();
-    } catch (error) {
-      group.settle(error as Error);
-    }
+    const run = (async () => {
+      try {
+        const applied = await ctx.store.applyBatches(group.batches);
+        ctx.onApplied?.(applied, group.file);
+        group.settle();
+      } catch (error) {
+        group.settle(error as Error);
+      }
+    })();
+    inFlight.add(run);
+    await run;
+    inFlight.delete(run);
   };
 
   const join = (file: TranscriptFile): Group => {
@@ -197,7 +205,17 @@ function turnCommits(ctx: IngestContext, maxBytes: number, maxBatches: number): 
     return group;
   };
 
-  return async (file) => {
+  /**
+   * New reads wait for the commits under way. A PostgreSQL commit is a dozen statements, each
+   * awaited on the event loop: with reads taking 50 ms slices in between, one transaction took
+   * most of a second and the node fell tens of seconds behind (bench:live --nodes 2). SQLite
+   * commits synchronously, so nothing is ever in flight there.
+   */
+  const settled = async (): Promise<void> => {
+    while (inFlight.size > 0) await Promise.all(inFlight);
+  };
+
+  const read = async (file: TranscriptFile): Promise<void> => {
     const [source] = await ctx.store.sources([file]);
     if (!source) return;
     let offset = source.offset;
@@ -219,6 +237,8 @@ function turnCommits(ctx: IngestContext, maxBytes: number, maxBatches: number): 
     }
     if (last) await last.done;
   };
+
+  return { read, settled };
 }
 
 /**
