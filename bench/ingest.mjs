@@ -150,9 +150,23 @@ function compareTotals(dataDir, ccusageFile) {
   return match;
 }
 
+/**
+ * npm 11 does not run the ccusage package's install script (package.json allowScripts lists only
+ * better-sqlite3), and that script is what marks its native binary executable: on a fresh clone
+ * the binary comes without the x bit.
+ */
+function ensureExecutable(file) {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+  } catch {
+    fs.chmodSync(file, 0o755);
+  }
+}
+
 async function benchIngest(corpus, runs, tmp) {
   const binary = resolveNativeBinary();
   if (!binary) throw new BenchError('ccusage native binary not found (is @ccusage/ccusage-linux-x64 installed?)');
+  ensureExecutable(binary);
   const dataDir = path.join(tmp, 'data');
   const ccusageFile = path.join(tmp, 'ccusage.json');
   const ours = [];
