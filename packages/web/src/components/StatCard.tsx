@@ -23,7 +23,9 @@ export const StatCard = memo(function StatCard({ label, value, format, text, hin
   const [shown, setShown] = useState(value);
   const shownRef = useRef(value);
   const [pulse, setPulse] = useState(0);
-  const lastPulse = useRef(0);
+  // -Infinity, not 0: performance.now() counts from page load, so the first update within a
+  // second of it would otherwise get no pulse (a fresh test worker hit exactly that).
+  const lastPulse = useRef(Number.NEGATIVE_INFINITY);
 
   useEffect(() => {
     const from = shownRef.current;
