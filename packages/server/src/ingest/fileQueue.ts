@@ -1,5 +1,6 @@
 import type { TranscriptFile } from './discover.js';
 import { ingestFile, type IngestContext } from './ingestFile.js';
+import { retryBackoff } from './retryBackoff.js';
 
 export interface FileQueue {
   /**
@@ -13,8 +14,6 @@ export interface FileQueue {
   close(): void;
 }
 
-const RETRY_FIRST_MS = 250;
-const RETRY_MAX_MS = 5_000;
 
 interface Slot {
   running?: Promise<void>;
@@ -30,21 +29,7 @@ interface Slot {
  */
 export function fileQueue(ctx: IngestContext, onError: (error: Error) => void): FileQueue {
   const slots = new Map<string, Slot>();
-  const failures = new Map<string, number>();
-  const retries = new Set<NodeJS.Timeout>();
-  let closed = false;
-
-  const retry = (file: TranscriptFile, queue: FileQueue) => {
-    if (closed) return;
-    const attempt = (failures.get(file.absPath) ?? 0) + 1;
-    failures.set(file.absPath, attempt);
-    const timer = setTimeout(() => {
-      retries.delete(timer);
-      if (!closed) void queue.read(file);
-    }, Math.min(RETRY_FIRST_MS * 2 ** (attempt - 1), RETRY_MAX_MS));
-    timer.unref?.();
-    retries.add(timer);
-  };
+  const retries = retryBackoff();
 
   const queue: FileQueue = {
     read(file) {
@@ -57,10 +42,10 @@ export function fileQueue(ctx: IngestContext, onError: (error: Error) => void): 
         own.running = run;
         try {
           await ingestFile(ctx, file);
-          failures.delete(file.absPath);
+          retries.succeeded(file.absPath);
         } catch (error) {
           onError(error as Error);
-          retry(file, queue);
+          retries.failed(file.absPath, () => void queue.read(file));
         }
         if (!own.queued) slots.delete(file.absPath);
       });
@@ -72,9 +57,7 @@ export function fileQueue(ctx: IngestContext, onError: (error: Error) => void): 
       while (slots.size > 0) await Promise.all([...slots.values()].flatMap((slot) => [slot.running, slot.queued]));
     },
     close() {
-      closed = true;
-      for (const timer of retries) clearTimeout(timer);
-      retries.clear();
+      retries.close();
     },
   };
   return queue;

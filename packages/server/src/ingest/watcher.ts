@@ -4,6 +4,7 @@ import type { IngestBatch } from '../store/repository.js';
 import { describeFile, discoverTranscripts, projectsDir, type TranscriptFile } from './discover.js';
 import type { IngestContext } from './ingestFile.js';
 import { readSource } from './readSource.js';
+import { retryBackoff } from './retryBackoff.js';
 import { watchTree, type TreeWatcherOptions } from './treeWatcher.js';
 
 export interface TranscriptWatcher {
@@ -30,8 +31,6 @@ export interface WatchOptions extends TreeWatcherOptions {
 }
 
 export const DEFAULT_AUDIT_MS = 10_000;
-const RETRY_FIRST_MS = 250;
-const RETRY_MAX_MS = 5_000;
 /** Reads take at most about this much of one event-loop turn; then sockets and timers get theirs. */
 const READ_SLICE_MS = 50;
 /**
@@ -49,6 +48,7 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
   const running = new Map<string, Promise<void>>();
   let closed = false;
   const again = new Set<string>();
+  const retries = retryBackoff();
 
   const schedule = (claudeDir: string, absPath: string): void => {
     if (running.has(absPath)) {
@@ -64,31 +64,15 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
         again.delete(absPath); // events until now fold into this read
         await ingest.read(describeFile(claudeDir, relPath));
       } while (again.has(absPath));
-      failures.delete(absPath);
+      retries.succeeded(absPath);
       options.onRead?.(performance.now() - since);
     })()
       .catch((error: Error) => {
         options.onError?.(error);
-        retry(claudeDir, absPath);
+        retries.failed(absPath, () => schedule(claudeDir, absPath));
       })
       .finally(() => running.delete(absPath));
     running.set(absPath, run);
-  };
-
-  // A read that failed (the database unreachable) committed nothing: the file itself holds the
-  // lines, so it is read again from the stored offset, sooner at first, then every RETRY_MAX_MS.
-  const failures = new Map<string, number>();
-  const retries = new Set<NodeJS.Timeout>();
-  const retry = (claudeDir: string, absPath: string): void => {
-    if (closed) return;
-    const attempt = (failures.get(absPath) ?? 0) + 1;
-    failures.set(absPath, attempt);
-    const timer = setTimeout(() => {
-      retries.delete(timer);
-      if (!closed) schedule(claudeDir, absPath);
-    }, Math.min(RETRY_FIRST_MS * 2 ** (attempt - 1), RETRY_MAX_MS));
-    timer.unref?.();
-    retries.add(timer);
   };
 
   const trees = claudeDirs.map((claudeDir) => watchTree(projectsDir(claudeDir), (file) => schedule(claudeDir, file), options));
@@ -135,7 +119,7 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     async close() {
       closed = true;
       if (auditor) clearInterval(auditor);
-      for (const timer of retries) clearTimeout(timer);
+      retries.close();
       for (const tree of trees) tree.close();
       await this.idle();
     },

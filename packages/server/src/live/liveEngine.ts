@@ -103,8 +103,6 @@ export class LiveEngine {
     const at = new Date(this.now()).toISOString();
     for (const event of events) {
       if (!own && (event.kind === 'message' || event.kind === 'stats')) continue;
-      // A status change is named by the session, the status and the activity it follows: every node derives the same.
-      const episode = `${event.sessionId}:${this.state.get(event.sessionId)?.lastActivityMs ?? 0}`;
       switch (event.kind) {
         case 'message':
           this.bus.publish(channels.session(event.sessionId), { type: 'new_message', session_id: event.sessionId, message: event.message });
@@ -122,7 +120,7 @@ export class LiveEngine {
           this.queueStats(event.sessionId, event.changes);
           break;
         case 'status': {
-          const key = `status:${episode}:${event.status}`;
+          const key = `status:${this.episode(event.sessionId)}:${event.status}`;
           void this.bus.publishOnce(key, CLAIM_MS, channels.session(event.sessionId), {
             type: 'session_update',
             session_id: event.sessionId,
@@ -134,15 +132,20 @@ export class LiveEngine {
           break;
         }
         case 'started':
-          this.activityOnce(`started:${episode}`, 'session_started', at, { session_id: event.sessionId, project: event.project ?? undefined });
+          this.activityOnce(`started:${this.episode(event.sessionId)}`, 'session_started', at, { session_id: event.sessionId, project: event.project ?? undefined });
           break;
         case 'ended':
-          this.activityOnce(`ended:${episode}`, 'session_ended', at, { session_id: event.sessionId, project: event.project ?? undefined });
+          this.activityOnce(`ended:${this.episode(event.sessionId)}`, 'session_ended', at, { session_id: event.sessionId, project: event.project ?? undefined });
           this.bus.forget(channels.session(event.sessionId));
           this.bus.forget(channels.stats(event.sessionId));
           break;
       }
     }
+  }
+
+  /** A status change is named by the session and the activity it follows: every node derives the same. */
+  private episode(sessionId: string): string {
+    return `${sessionId}:${this.state.get(sessionId)?.lastActivityMs ?? 0}`;
   }
 
   /**
