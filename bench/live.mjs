@@ -461,6 +461,20 @@ async function scrapeMetrics(url) {
   }
 }
 
+/** A histogram from /metrics: its count, mean, and the bucket bound at or under which the q-quantile lies. */
+function histogramSummary(metrics, name) {
+  const count = metrics[`${name}_count`];
+  if (!count) return '-';
+  const buckets = Object.entries(metrics)
+    .flatMap(([key, value]) => {
+      const le = key.startsWith(`${name}_bucket{le="`) ? key.slice(name.length + 12, -2) : null;
+      return le === null || le === '+Inf' ? [] : [{ le: Number(le), value }];
+    })
+    .sort((a, b) => a.le - b.le);
+  const quantile = (q) => buckets.find((b) => b.value >= q * count)?.le ?? Infinity;
+  return `${int(count)}, mean ${f1(metrics[`${name}_sum`] / count)} ms, p50 <= ${quantile(0.5)} ms, p99 <= ${quantile(0.99)} ms`;
+}
+
 const f1 = (v) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 const int = (v) => Math.round(v).toLocaleString('en-US');
 
@@ -658,6 +672,10 @@ async function runConfiguration(opts, generator, setup) {
       const seconds = (t - last.t) / 1000;
       const sample = { atS: (t - t0) / 1000, rssMiB: procs.map((p) => p.rssMiB), cpu: procs.map((p, i) => (p.cpuS - last.cpuS[i]) / seconds), rate: (counted.lines - last.lines) / seconds };
       samples.push(sample);
+      // V8's heap as the server reports it: tells its growth from memory outside the heap.
+      void Promise.all(urls.map((url) => scrapeMetrics(url))).then((ms) => {
+        sample.heapMiB = ms.map((m) => [m.claudelens_process_heap_used_bytes, m.claudelens_process_heap_total_bytes].map((b) => b / 1048576));
+      });
       last = { t, cpuS: procs.map((p) => p.cpuS), lines: counted.lines };
       console.log(
         `  t=${sample.atS.toFixed(0).padStart(4)} s  appended ${int(counted.lines - warmup.lines).padStart(9)} lines (${int(sample.rate)}/s)  server RSS ${perNode(names, sample.rssMiB, f1, ' MiB')}  CPU ${perNode(names, sample.cpu.map((c) => c * 100), (v) => v.toFixed(0), '%')}`,
@@ -702,6 +720,11 @@ async function runConfiguration(opts, generator, setup) {
       );
     }
     servers.forEach((server, i) => console.log(`server${multi ? ` ${server.name}` : ''} RSS every ${opts.sampleMs / 1000} s (MiB): ${samples.map((s) => s.rssMiB[i].toFixed(0)).join(' ')}`));
+    servers.forEach((server, i) =>
+      console.log(
+        `server${multi ? ` ${server.name}` : ''} V8 heap used/reserved every ${opts.sampleMs / 1000} s (MiB): ${samples.map((s) => (s.heapMiB ? s.heapMiB[i].map((v) => (Number.isFinite(v) ? v.toFixed(0) : '-')).join('/') : '-')).join(' ')}`,
+      ),
+    );
     const benchCores = (benchCpu.user + benchCpu.system) / 1e6 / measuredS;
     const machineBusy = (machine1.busyS - machine0.busyS) / measuredS;
     const serverCores = sum(nodeCores);
@@ -759,6 +782,7 @@ async function runConfiguration(opts, generator, setup) {
       console.log(
         `server${multi ? ` ${server.name}` : ''} /metrics: lines stored ${m('claudelens_ingest_lines_total')}, ws frames sent ${m('claudelens_ws_events_sent_total')}, coalesced ${m('claudelens_ws_events_coalesced_total')},` +
           ` dropped for resync ${m('claudelens_ws_events_dropped_total')}, live sessions ${m('claudelens_live_sessions')}, last read lag ${metrics[i].claudelens_ingest_lag_ms === undefined ? '-' : f1(metrics[i].claudelens_ingest_lag_ms)} ms` +
+          `; store commits ${histogramSummary(metrics[i], 'claudelens_store_commit_ms')}; reads ${histogramSummary(metrics[i], 'claudelens_ingest_read_lag_ms')}` +
           (multi ? `; bus: up ${m('claudelens_bus_up')}, sent ${m('claudelens_bus_sent_total')}, received ${m('claudelens_bus_received_total')}, buffered ${m('claudelens_bus_buffered')}, dropped ${m('claudelens_bus_dropped_total')}` : ''),
       );
     });

@@ -15,6 +15,7 @@ import { defaultNodeId, SourceLeases } from '../ingest/sourceLeases.js';
 import { DirWatchers } from '../ingest/dirWatchers.js';
 import type { TranscriptWatcher } from '../ingest/watcher.js';
 import { conditionKey } from '../core/alerts/alertEngine.js';
+import { Histogram, LATENCY_BUCKETS_MS } from '../core/histogram.js';
 import { LocalBus, type BusHealth, type EventBus } from '../live/bus.js';
 import { alwaysResumable, channels, ringSize } from '../live/channels.js';
 import { DashboardQueries } from '../live/dashboardQueries.js';
@@ -105,7 +106,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   });
   const queries = new LiveQueries(state, ctx.store);
   const counters = { connected: 0, sent: 0, coalesced: 0, dropped: 0 };
-  const ingest = { lines: 0, problems: 0, lastLagMs: 0, startedAt: Date.now() };
+  const ingest = { lines: 0, problems: 0, lastLagMs: 0, startedAt: Date.now(), lag: new Histogram(LATENCY_BUCKETS_MS), commits: new Histogram(LATENCY_BUCKETS_MS) };
   let phase: 'backfilling' | 'live' = 'backfilling';
   // Shipped transcripts: mirrored under <data-dir>/remote, each copy read through this queue.
   const remoteReads = fileQueue(ctx, (error) => logger?.warn({ err: error }, 'remote ingest error'));
@@ -125,18 +126,21 @@ export async function startServer(config: Config, settings: ServeSettings, logge
         { name: 'claudelens_ingest_lines_total', help: 'Transcript lines stored since start', type: 'counter', value: ingest.lines },
         { name: 'claudelens_ingest_lines_per_second', help: 'Lines stored per second since start', type: 'gauge', value: ingest.lines / Math.max(1, (Date.now() - ingest.startedAt) / 1000) },
         { name: 'claudelens_ingest_lag_ms', help: 'Time from a file event to its lines being stored, last read', type: 'gauge', value: ingest.lastLagMs },
+        { name: 'claudelens_ingest_read_lag_ms', help: 'Time from a file event to its lines being stored, per read', type: 'histogram', histogram: ingest.lag },
+        { name: 'claudelens_store_commit_ms', help: 'Time one group commit of tailed reads took in the store', type: 'histogram', histogram: ingest.commits },
         { name: 'claudelens_parse_errors_total', help: 'Parse problems recorded since start', type: 'counter', value: ingest.problems },
         { name: 'claudelens_ws_clients', help: 'Connected WebSocket clients', type: 'gauge', value: counters.connected },
         { name: 'claudelens_ws_events_sent_total', help: 'WebSocket frames sent', type: 'counter', value: counters.sent },
         { name: 'claudelens_ws_events_coalesced_total', help: 'Stat updates merged into a later one', type: 'counter', value: counters.coalesced + engine.coalesced },
         { name: 'claudelens_ws_events_dropped_total', help: 'Queued frames dropped for a resync (slow clients)', type: 'counter', value: counters.dropped },
-        { name: 'claudelens_live_sessions', help: 'Sessions not ended', type: 'gauge', value: state.activeSessions().length },
+        { name: 'claudelens_live_sessions', help: 'Sessions not ended', type: 'gauge', value: state.activeCount() },
         { name: 'claudelens_alerts_fired_total', help: 'Alerts triggered since start', type: 'counter', value: alerts.fired },
         { name: 'claudelens_webhook_deliveries_total', help: 'Alerts a webhook accepted (2xx)', type: 'counter', value: webhooks.counters.delivered },
         { name: 'claudelens_webhook_retries_total', help: 'Webhook attempts repeated after a failure', type: 'counter', value: webhooks.counters.retried },
         { name: 'claudelens_webhook_failures_total', help: 'Webhook deliveries given up (retries exhausted or refused)', type: 'counter', value: webhooks.counters.failed },
         { name: 'claudelens_webhook_dropped_total', help: 'Alerts dropped because a webhook queue was full', type: 'counter', value: webhooks.counters.dropped },
         ...busMetrics(bus.health()),
+        ...processMetrics(),
       ],
     },
   });
@@ -150,7 +154,11 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   const watcher = new DirWatchers(ctx, {
     poll: settings.poll,
     onError: (error) => logger?.warn({ err: error }, 'watch error'),
-    onRead: (lagMs) => (ingest.lastLagMs = lagMs),
+    onRead: (lagMs) => {
+      ingest.lastLagMs = lagMs;
+      ingest.lag.observe(lagMs);
+    },
+    onCommit: (ms) => ingest.commits.observe(ms),
   });
   const leases =
     storeSpec.kind === 'postgres'
@@ -208,6 +216,17 @@ export async function startServer(config: Config, settings: ServeSettings, logge
       await ctx.store.close();
     },
   };
+}
+
+/** Where the process's memory is: V8's heap (used and reserved), memory outside it, and the RSS. */
+function processMetrics() {
+  const m = process.memoryUsage();
+  return [
+    { name: 'claudelens_process_resident_memory_bytes', help: 'Resident set size', type: 'gauge' as const, value: m.rss },
+    { name: 'claudelens_process_heap_used_bytes', help: 'V8 heap in use', type: 'gauge' as const, value: m.heapUsed },
+    { name: 'claudelens_process_heap_total_bytes', help: 'V8 heap reserved', type: 'gauge' as const, value: m.heapTotal },
+    { name: 'claudelens_process_external_bytes', help: 'Memory outside the V8 heap held by JavaScript objects (buffers)', type: 'gauge' as const, value: m.external },
+  ];
 }
 
 function busMetrics(health: BusHealth) {

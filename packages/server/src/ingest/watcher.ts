@@ -20,8 +20,10 @@ export interface TranscriptWatcher {
  * Reads of one file never overlap: an event during a read schedules one more read.
  */
 export interface WatchOptions extends TreeWatcherOptions {
-  /** Milliseconds from a file event to the end of the read it caused. */
+  /** Milliseconds from a file event to its lines being committed (the earliest event a read covers). */
   onRead?: (lagMs: number) => void;
+  /** Milliseconds one group commit took in the store, and how many reads it held. */
+  onCommit?: (ms: number, batches: number) => void;
   /**
    * How often every transcript's size is compared with what was read (0: never). When the
    * kernel's inotify queue overflows (a server busy for a while), the events past it are gone,
@@ -44,28 +46,32 @@ const GROUP_MAX_BATCHES = 256;
 
 export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], options: WatchOptions = {}): TranscriptWatcher {
   const turn = readingTurns(READ_SLICE_MS);
-  const ingest = turnCommits(ctx, GROUP_MAX_BYTES, GROUP_MAX_BATCHES);
+  const ingest = turnCommits(ctx, GROUP_MAX_BYTES, GROUP_MAX_BATCHES, options.onCommit);
   const running = new Map<string, Promise<void>>();
   let closed = false;
-  const again = new Set<string>();
+  /** Files with events during their read, each with the time of the first such event. */
+  const again = new Map<string, number>();
   const retries = retryBackoff();
 
   const schedule = (claudeDir: string, absPath: string): void => {
     if (running.has(absPath)) {
-      again.add(absPath);
+      if (!again.has(absPath)) again.set(absPath, performance.now());
       return;
     }
     const relPath = path.relative(projectsDir(claudeDir), absPath).split(path.sep).join('/');
-    const since = performance.now();
+    let since = performance.now();
     const run = (async () => {
-      do {
+      for (;;) {
         await ingest.settled();
         await turn();
         again.delete(absPath); // events until now fold into this read
         await ingest.read(describeFile(claudeDir, relPath));
-      } while (again.has(absPath));
+        options.onRead?.(performance.now() - since);
+        const pending = again.get(absPath);
+        if (pending === undefined) break;
+        since = pending; // one more read for the events during this one
+      }
       retries.succeeded(absPath);
-      options.onRead?.(performance.now() - since);
     })()
       .catch((error: Error) => {
         options.onError?.(error);
@@ -154,7 +160,12 @@ interface Group {
  * kept the server a whole core busy and seconds behind. A failed commit fails every read of its
  * group; their offsets stay where they were, so the next event or the audit reads them again.
  */
-function turnCommits(ctx: IngestContext, maxBytes: number, maxBatches: number): { read: (file: TranscriptFile) => Promise<void>; settled: () => Promise<void> } {
+function turnCommits(
+  ctx: IngestContext,
+  maxBytes: number,
+  maxBatches: number,
+  onCommit?: (ms: number, batches: number) => void,
+): { read: (file: TranscriptFile) => Promise<void>; settled: () => Promise<void> } {
   let open: Group | null = null;
   /** Commits under way. */
   const inFlight = new Set<Promise<void>>();
@@ -165,7 +176,9 @@ function turnCommits(ctx: IngestContext, maxBytes: number, maxBatches: number): 
     group.committing = true;
     const run = (async () => {
       try {
+        const started = performance.now();
         const applied = await ctx.store.applyBatches(group.batches);
+        onCommit?.(performance.now() - started, group.batches.length);
         ctx.onApplied?.(applied, group.file);
         group.settle();
       } catch (error) {
