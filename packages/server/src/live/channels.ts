@@ -8,7 +8,7 @@ export const channels = {
 
 export function ringSize(channel: string): number {
   if (channel === channels.activity) return 4096;
-  if (channel === channels.metrics) return 64;
+  if (channel === channels.metrics) return 256; // up to 20 a second: about 13 s of resume
   return 256;
 }
 

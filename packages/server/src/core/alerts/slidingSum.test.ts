@@ -38,4 +38,17 @@ describe('SlidingSum', () => {
     }
     expect(sliding.sum(now + 60_000)).toBe(0);
   });
+
+  it('holds one entry per second, however many events a second brings', () => {
+    const window = new SlidingSum(60_000);
+    const start = 1_000_000;
+    for (let i = 0; i < 100_000; i++) {
+      const now = start + Math.floor(i / 1000) * 100; // 1000 events per 100 ms: 10 s in all
+      window.add(now - (i % 3) * 400, 1, now); // some a little late
+    }
+    expect(window.sum(start + 10_000)).toBe(100_000);
+    expect(window.size).toBeLessThanOrEqual(11);
+    expect(window.sum(start + 70_000)).toBe(0);
+    expect(window.size).toBe(0);
+  });
 });

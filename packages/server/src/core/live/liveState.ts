@@ -230,6 +230,13 @@ export class LiveState {
     return active.sort((a, b) => b.last_activity.localeCompare(a.last_activity));
   }
 
+  /** How many sessions have not ended; without building and sorting the list (metrics read it 20 times a second). */
+  activeCount(): number {
+    let count = 0;
+    for (const s of this.sessions.values()) if (s.status !== 'ended') count++;
+    return count;
+  }
+
   recentActivity(): RecentActivity[] {
     return [...this.activity].reverse();
   }
@@ -238,7 +245,7 @@ export class LiveState {
   metricUpdates(): MetricUpdates {
     const now = this.now();
     return {
-      active_sessions: this.activeSessions().length,
+      active_sessions: this.activeCount(),
       messages_per_minute: this.messages.sum(60, now),
       current_cost_rate: this.cost.sum(60, now) * 60,
     };
