@@ -173,6 +173,11 @@ async function transaction<T>(pool: Pool, work: (client: PoolClient) => Promise<
   return retrying(async () => {
     const client = await pool.connect();
     let broken: Error | undefined;
+    // The pool listens for errors only on idle clients: a connection lost while this one is
+    // checked out (PostgreSQL restarted between two statements) would be an uncaught 'error'
+    // event, which ends the process. Noted here, it fails the transaction and the client is discarded.
+    const lost = (error: Error) => (broken = error);
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -183,6 +188,7 @@ async function transaction<T>(pool: Pool, work: (client: PoolClient) => Promise<
       await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
       throw error;
     } finally {
+      client.off('error', lost);
       client.release(broken);
     }
   });
