@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SessionSummary } from '@claudelens/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backfill } from '../src/ingest/backfill.js';
 import { describeFile } from '../src/ingest/discover.js';
 import { ingestFile, type IngestContext } from '../src/ingest/ingestFile.js';
@@ -44,6 +44,7 @@ const cleanups: (() => Promise<void> | void)[] = [];
 const watcherErrors: Error[][] = [];
 
 afterEach(async () => {
+  rememberOffsets = false;
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   // No test expects the watcher to report an error.
   expect(watcherErrors.splice(0).flat()).toEqual([]);
@@ -71,7 +72,7 @@ async function startTailing(home: string, dataDir?: string): Promise<Tail> {
   const recorded: Pick<Tail, 'reads' | 'onRead'> = { reads: [], onRead: [] };
   const errors: Error[] = [];
   const ctx = { ...opened, store: recordingStore(opened.store, recorded) };
-  const watcher = watchTranscripts(ctx, [home], { onError: (error) => errors.push(error) });
+  const watcher = watchTranscripts(ctx, [home], { rememberOffsets, onError: (error) => errors.push(error) });
   let closed: Promise<void> | undefined;
   // The watcher first: closing it waits for the reads in flight, which need the store.
   const close = () =>
@@ -179,7 +180,14 @@ function responseKey() {
 
 const nl = (...list: string[]) => list.map((l) => `${l}\n`).join('');
 
-describe('live tailing with watchTranscripts', () => {
+/** Set by the describe block running: the watcher asks the store for each file's offset before a read, or remembers what it committed (PostgreSQL). */
+let rememberOffsets = false;
+
+describe.each([false, true])('live tailing with watchTranscripts (remembering offsets: %s)', (remember) => {
+  beforeEach(() => {
+    rememberOffsets = remember;
+  });
+
   it('stores a line appended to a transcript that existed before the watcher started', async () => {
     const { home, projectDir } = newHome();
     const sid = randomUUID();

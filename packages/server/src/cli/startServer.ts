@@ -159,6 +159,8 @@ export async function startServer(config: Config, settings: ServeSettings, logge
       ingest.lag.observe(lagMs);
     },
     onCommit: (ms) => ingest.commits.observe(ms),
+    // Under a lease this node alone writes the dir's offsets (a new watcher per lease held).
+    rememberOffsets: storeSpec.kind === 'postgres',
   });
   const leases =
     storeSpec.kind === 'postgres'

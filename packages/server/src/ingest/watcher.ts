@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IngestBatch } from '../store/repository.js';
+import type { IngestBatch, SourceState } from '../store/repository.js';
 import { describeFile, discoverTranscripts, projectsDir, type TranscriptFile } from './discover.js';
 import type { IngestContext } from './ingestFile.js';
 import { readSource } from './readSource.js';
@@ -25,6 +25,13 @@ export interface WatchOptions extends TreeWatcherOptions {
   /** Milliseconds one group commit took in the store, and how many reads it held. */
   onCommit?: (ms: number, batches: number) => void;
   /**
+   * This watcher is the only writer of its files' offsets (a claude dir held under a lease on
+   * PostgreSQL): it remembers what it committed for each file instead of asking the store before
+   * every read, one round trip per read. Off on SQLite, where `claudelens import` may run beside
+   * `serve` on the same database, and asking costs microseconds.
+   */
+  rememberOffsets?: boolean;
+  /**
    * How often every transcript's size is compared with what was read (0: never). When the
    * kernel's inotify queue overflows (a server busy for a while), the events past it are gone,
    * and libuv does not report the overflow: a file changed then is read here, or never.
@@ -46,7 +53,7 @@ const GROUP_MAX_BATCHES = 256;
 
 export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], options: WatchOptions = {}): TranscriptWatcher {
   const turn = readingTurns(READ_SLICE_MS);
-  const ingest = turnCommits(ctx, GROUP_MAX_BYTES, GROUP_MAX_BATCHES, options.onCommit);
+  const ingest = turnCommits(ctx, { maxBytes: GROUP_MAX_BYTES, maxBatches: GROUP_MAX_BATCHES, onCommit: options.onCommit, remember: options.rememberOffsets ?? false });
   const running = new Map<string, Promise<void>>();
   let closed = false;
   /** Files with events during their read, each with the time of the first such event. */
@@ -162,13 +169,13 @@ interface Group {
  */
 function turnCommits(
   ctx: IngestContext,
-  maxBytes: number,
-  maxBatches: number,
-  onCommit?: (ms: number, batches: number) => void,
+  { maxBytes, maxBatches, onCommit, remember }: { maxBytes: number; maxBatches: number; onCommit?: (ms: number, batches: number) => void; remember: boolean },
 ): { read: (file: TranscriptFile) => Promise<void>; settled: () => Promise<void> } {
   let open: Group | null = null;
   /** Commits under way. */
   const inFlight = new Set<Promise<void>>();
+  /** With `remember`: each file's source as this watcher last committed it (or read it from the store). */
+  const known = remember ? new Map<string, SourceState>() : null;
 
   const commit = async (group: Group): Promise<void> => {
     if (open === group) open = null;
@@ -213,29 +220,42 @@ function turnCommits(
   };
 
   const read = async (file: TranscriptFile): Promise<void> => {
-    const [source] = await ctx.store.sources([file]);
+    const source = known?.get(file.absPath) ?? (await ctx.store.sources([file]))[0];
     if (!source) return;
     let offset = source.offset;
     let last: Group | null = null;
-    for (const read of readSource(file, source, ctx)) {
-      if (read.kind === 'file-problem') {
-        await ctx.store.recordFileProblem(file.claudeDir, file.relPath, read.problem, read.detail);
-        continue;
+    let lastBatch: IngestBatch | null = null;
+    try {
+      for (const read of readSource(file, source, ctx)) {
+        if (read.kind === 'file-problem') {
+          await ctx.store.recordFileProblem(file.claudeDir, file.relPath, read.problem, read.detail);
+          continue;
+        }
+        const group = join(file);
+        group.batches.push(read.batch);
+        group.bytes += read.batch.nextOffset - (read.batch.rewind ? 0 : offset);
+        offset = read.batch.nextOffset;
+        last = group;
+        lastBatch = read.batch;
+        if (group.bytes >= maxBytes || group.batches.length >= maxBatches) {
+          await commit(group);
+          await group.done; // a later batch must never be committed without this one
+        }
       }
-      const group = join(file);
-      group.batches.push(read.batch);
-      group.bytes += read.batch.nextOffset - (read.batch.rewind ? 0 : offset);
-      offset = read.batch.nextOffset;
-      last = group;
-      if (group.bytes >= maxBytes || group.batches.length >= maxBatches) {
-        await commit(group);
-        await group.done; // a later batch must never be committed without this one
-      }
+      if (last) await last.done;
+    } catch (error) {
+      known?.delete(file.absPath); // ask the store again
+      throw error;
     }
-    if (last) await last.done;
+    known?.set(file.absPath, lastBatch ? committed(source, lastBatch) : source);
   };
 
   return { read, settled };
+}
+
+/** The source as the store holds it once `batch`, its last batch, is committed. */
+function committed(source: SourceState, batch: IngestBatch): SourceState {
+  return { ...source, offset: batch.nextOffset, lineCount: batch.nextLineCount, ino: batch.identity.ino, size: batch.identity.size, tail: batch.nextTail };
 }
 
 /**

@@ -1,57 +1,60 @@
 import type { PoolClient } from 'pg';
 import type { RequestRecord } from '../../core/accounting.js';
 import { byKey, requestKey } from './groupPlan.js';
+import type { Params } from './params.js';
 import { pgText } from './rows.js';
 
 // Requests in the PostgreSQL store, keyed on (message_id, request_id). New ones are inserted
 // without a lookup (the usual case); stored ones are locked FOR UPDATE before they are merged,
-// so that a correction's delta is computed against the row it replaces.
+// so that a correction's delta is computed against the row it replaces. The SQL parts here
+// are put into applyGroup's statements.
 
-const REQUEST_COLUMNS = `message_id, request_id, session_id, agent_id, model, timestamp, line_uuid, input_tokens, output_tokens,
+export const REQUEST_COLUMNS = `message_id, request_id, session_id, agent_id, model, timestamp, line_uuid, input_tokens, output_tokens,
   cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source`;
-const REQUEST_UNNEST = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
-  $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::boolean[], $14::double precision[], $15::text[])`;
 
-function requestValues(records: RequestRecord[]): unknown[] {
-  return [
-    records.map((r) => pgText(r.messageId)),
-    records.map((r) => pgText(r.requestId)),
-    records.map((r) => pgText(r.sessionId)),
-    records.map((r) => pgText(r.agentId)),
-    records.map((r) => pgText(r.model)),
-    records.map((r) => pgText(r.timestamp)),
-    records.map((r) => pgText(r.lineUuid)),
-    records.map((r) => r.usage.input),
-    records.map((r) => r.usage.output),
-    records.map((r) => r.usage.cacheWrite5m),
-    records.map((r) => r.usage.cacheWrite1h),
-    records.map((r) => r.usage.cacheRead),
-    records.map((r) => r.usage.fast),
-    records.map((r) => r.cost),
-    records.map((r) => r.costSource),
-  ];
+/** The records as `unnest(…)` in REQUEST_COLUMNS order. */
+export function requestsUnnest(params: Params, records: RequestRecord[]): string {
+  return params.unnest([
+    [records.map((r) => pgText(r.messageId)), 'text[]'],
+    [records.map((r) => pgText(r.requestId)), 'text[]'],
+    [records.map((r) => pgText(r.sessionId)), 'text[]'],
+    [records.map((r) => pgText(r.agentId)), 'text[]'],
+    [records.map((r) => pgText(r.model)), 'text[]'],
+    [records.map((r) => pgText(r.timestamp)), 'text[]'],
+    [records.map((r) => pgText(r.lineUuid)), 'text[]'],
+    [records.map((r) => r.usage.input), 'bigint[]'],
+    [records.map((r) => r.usage.output), 'bigint[]'],
+    [records.map((r) => r.usage.cacheWrite5m), 'bigint[]'],
+    [records.map((r) => r.usage.cacheWrite1h), 'bigint[]'],
+    [records.map((r) => r.usage.cacheRead), 'bigint[]'],
+    [records.map((r) => r.usage.fast), 'boolean[]'],
+    [records.map((r) => r.cost), 'double precision[]'],
+    [records.map((r) => r.costSource), 'text[]'],
+  ]);
+}
+
+/** The group's requests folded as if new, in key order: what the insert offers. */
+export function requestsToInsert(folded: Map<string, RequestRecord>): RequestRecord[] {
+  return [...folded.entries()].map(([key, record]) => ({ key, record })).sort(byKey).map((r) => r.record);
+}
+
+/** INSERT of the records (ON CONFLICT DO NOTHING), returning the keys it created: the usual case needs no lookup first. */
+export function insertRequestsSql(params: Params, records: RequestRecord[]): string {
+  return `INSERT INTO requests (${REQUEST_COLUMNS}) SELECT * FROM ${requestsUnnest(params, records)}
+          ON CONFLICT (message_id, request_id) DO NOTHING RETURNING message_id, request_id`;
 }
 
 /**
- * Inserts the group's new requests (the usual case, no lookup first) and locks the ones already
- * stored. Returns every request of the group as it was stored before: undefined when new.
+ * Every request of the group as it was stored before it (undefined when new): `created` are the
+ * keys the insert made; the others were stored already and are locked FOR UPDATE here, so that no
+ * other writer can merge into them until this transaction ends, and the delta computed from what
+ * is read here is the one that applies.
  */
-export async function insertRequests(client: PoolClient, folded: Map<string, RequestRecord>): Promise<Map<string, RequestRecord | undefined>> {
+export async function storedRequests(client: PoolClient, records: RequestRecord[], created: Set<string>): Promise<Map<string, RequestRecord | undefined>> {
   const before = new Map<string, RequestRecord | undefined>();
-  if (folded.size === 0) return before;
-  const records = [...folded.entries()].map(([key, record]) => ({ key, record })).sort(byKey).map((r) => r.record);
-  const inserted = await client.query<{ message_id: string; request_id: string }>({
-    name: 'insert-requests',
-    text: `INSERT INTO requests (${REQUEST_COLUMNS}) SELECT * FROM ${REQUEST_UNNEST}
-           ON CONFLICT (message_id, request_id) DO NOTHING RETURNING message_id, request_id`,
-    values: requestValues(records),
-  });
-  const created = new Set(inserted.rows.map((r) => requestKey({ messageId: r.message_id, requestId: r.request_id })));
-  const existing = records.filter((r) => !created.has(requestKey(r)));
   for (const r of records) before.set(requestKey(r), undefined);
+  const existing = records.filter((r) => !created.has(requestKey(r)));
   if (existing.length === 0) return before;
-  // FOR UPDATE: no other writer can merge into these rows until this transaction ends, so the
-  // delta computed from what is read here is the one that applies.
   const locked = await client.query<RequestRow>({
     name: 'lock-requests',
     text: `SELECT r.* FROM requests r
@@ -77,18 +80,14 @@ export function corrected(stored: Map<string, RequestRecord | undefined>, curren
   return changed;
 }
 
-export async function updateRequests(client: PoolClient, records: RequestRecord[]): Promise<void> {
-  if (records.length === 0) return;
-  await client.query({
-    name: 'update-requests',
-    text: `UPDATE requests r SET session_id = u.session_id, agent_id = u.agent_id, model = u.model, timestamp = u.timestamp,
-             line_uuid = u.line_uuid, input_tokens = u.input_tokens, output_tokens = u.output_tokens,
-             cache_write_5m_tokens = u.cache_write_5m_tokens, cache_write_1h_tokens = u.cache_write_1h_tokens,
-             cache_read_tokens = u.cache_read_tokens, fast = u.fast, cost = u.cost, cost_source = u.cost_source
-           FROM ${REQUEST_UNNEST} AS u(${REQUEST_COLUMNS})
-           WHERE r.message_id = u.message_id AND r.request_id = u.request_id`,
-    values: requestValues(records),
-  });
+/** UPDATE of stored requests to the records (none: a no-op). */
+export function updateRequestsSql(params: Params, records: RequestRecord[]): string {
+  return `UPDATE requests r SET session_id = u.session_id, agent_id = u.agent_id, model = u.model, timestamp = u.timestamp,
+            line_uuid = u.line_uuid, input_tokens = u.input_tokens, output_tokens = u.output_tokens,
+            cache_write_5m_tokens = u.cache_write_5m_tokens, cache_write_1h_tokens = u.cache_write_1h_tokens,
+            cache_read_tokens = u.cache_read_tokens, fast = u.fast, cost = u.cost, cost_source = u.cost_source
+          FROM ${requestsUnnest(params, records)} AS u(${REQUEST_COLUMNS})
+          WHERE r.message_id = u.message_id AND r.request_id = u.request_id`;
 }
 
 interface RequestRow {
