@@ -154,47 +154,66 @@ interface Group {
   /** Settles once the group is committed and published. */
   done: Promise<void>;
   settle: (error?: Error) => void;
-  committing: boolean;
+  /** The turn that opened it has ended (or it is full): it may be committed. */
+  ready: boolean;
 }
 
 /**
- * Reads a file like ingestFile, but commits what every read of one event-loop turn found
- * together, in the next check phase (or at once past `maxBytes` or `maxBatches`): one
- * transaction, one live update and one alert evaluation per turn instead of per file. Resolves
- * once the file's lines are committed and published, so reads of one file still never overlap.
+ * Reads a file like ingestFile, but commits what the reads found together: one transaction,
+ * one live update and one alert evaluation per group instead of per file. A group collects the
+ * reads of one event-loop turn, and of the turns after it for as long as the previous commit is
+ * under way; commits run one at a time. A read resolves once its lines are committed and
+ * published, so reads of one file never overlap.
+ *
  * At 1000 sessions and 2000 lines/s (bench:live) nearly every read found one line, and a commit
  * per read (about 130 µs of BEGIN/COMMIT, WAL writes and checkpoints, plus the live update)
- * kept the server a whole core busy and seconds behind. A failed commit fails every read of its
- * group; their offsets stay where they were, so the next event or the audit reads them again.
+ * kept the server a whole core busy and seconds behind. On PostgreSQL a commit takes a few
+ * round trips, and a group per turn committed on its own while others were under way put a
+ * hundred transactions in the pool's queue, waiting on each other's session rows: commits took
+ * a second and node A held 1.6 GB (bench:live --nodes 2, 5000 sessions at 2000 lines/s).
+ * A group past `maxBytes` or `maxBatches` closes at once, and the read that filled it waits for
+ * its commit, so memory stays bounded when reads outpace commits. A failed commit fails every
+ * read of its group; their offsets stay where they were, so the next event or the audit reads
+ * them again.
  */
 function turnCommits(
   ctx: IngestContext,
   { maxBytes, maxBatches, onCommit, remember }: { maxBytes: number; maxBatches: number; onCommit?: (ms: number, batches: number) => void; remember: boolean },
 ): { read: (file: TranscriptFile) => Promise<void>; settled: () => Promise<void> } {
+  /** The group reads join now. */
   let open: Group | null = null;
-  /** Commits under way. */
-  const inFlight = new Set<Promise<void>>();
+  /** Full groups, closed early, oldest first: committed before the open one. */
+  const closed: Group[] = [];
+  /** The commit under way. */
+  let committing: Promise<void> | null = null;
   /** With `remember`: each file's source as this watcher last committed it (or read it from the store). */
   const known = remember ? new Map<string, SourceState>() : null;
 
-  const commit = async (group: Group): Promise<void> => {
-    if (open === group) open = null;
-    if (group.committing) return;
-    group.committing = true;
-    const run = (async () => {
-      try {
-        const started = performance.now();
-        const applied = await ctx.store.applyBatches(group.batches);
-        onCommit?.(performance.now() - started, group.batches.length);
-        ctx.onApplied?.(applied, group.file);
-        group.settle();
-      } catch (error) {
-        group.settle(error as Error);
-      }
-    })();
-    inFlight.add(run);
-    await run;
-    inFlight.delete(run);
+  const apply = async (group: Group): Promise<void> => {
+    try {
+      const started = performance.now();
+      const applied = await ctx.store.applyBatches(group.batches);
+      onCommit?.(performance.now() - started, group.batches.length);
+      ctx.onApplied?.(applied, group.file);
+      group.settle();
+    } catch (error) {
+      group.settle(error as Error);
+    }
+  };
+
+  /** Starts the next commit, unless one is under way. */
+  const pump = (): void => {
+    if (committing) return;
+    let group = closed.shift();
+    if (!group && open?.ready) {
+      group = open;
+      open = null;
+    }
+    if (!group) return;
+    committing = apply(group).finally(() => {
+      committing = null;
+      pump();
+    });
   };
 
   const join = (file: TranscriptFile): Group => {
@@ -202,21 +221,32 @@ function turnCommits(
     let settle: Group['settle'] = () => {};
     const done = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
     done.catch(() => {}); // each reader awaits it and sees the error; never unhandled
-    const group: Group = { batches: [], bytes: 0, file, done, settle, committing: false };
+    const group: Group = { batches: [], bytes: 0, file, done, settle, ready: false };
     open = group;
     // Queued ahead of the reads that wait for the next turn, so it runs first in the next check phase.
-    setImmediate(() => void commit(group));
+    setImmediate(() => {
+      group.ready = true;
+      pump();
+    });
     return group;
   };
 
+  /** Closes a full group: the next reads open another. */
+  const close = (group: Group): void => {
+    if (open === group) open = null;
+    group.ready = true;
+    closed.push(group);
+    pump();
+  };
+
   /**
-   * New reads wait for the commits under way. A PostgreSQL commit is a dozen statements, each
+   * New reads wait for the commit under way. A PostgreSQL commit is a few statements, each
    * awaited on the event loop: with reads taking 50 ms slices in between, one transaction took
    * most of a second and the node fell tens of seconds behind (bench:live --nodes 2). SQLite
    * commits synchronously, so nothing is ever in flight there.
    */
   const settled = async (): Promise<void> => {
-    while (inFlight.size > 0) await Promise.all(inFlight);
+    while (committing) await committing;
   };
 
   const read = async (file: TranscriptFile): Promise<void> => {
@@ -238,7 +268,7 @@ function turnCommits(
         last = group;
         lastBatch = read.batch;
         if (group.bytes >= maxBytes || group.batches.length >= maxBatches) {
-          await commit(group);
+          close(group);
           await group.done; // a later batch must never be committed without this one
         }
       }
