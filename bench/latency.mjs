@@ -24,11 +24,11 @@ export async function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts `serve` (with `args` appended, in `env`) and resolves once /healthz reports phase "live". */
-export async function startServe(cli, { claudeDir, dataDir, logFile, args = [], env = process.env }) {
+/** Starts `serve` (with `args` appended, node's own `nodeArgs` before the script, in `env`) and resolves once /healthz reports phase "live". */
+export async function startServe(cli, { claudeDir, dataDir, logFile, args = [], env = process.env, nodeArgs = [] }) {
   const port = await freePort();
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [cli, 'serve', '--claude-dir', claudeDir, '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve', '--claude-dir', claudeDir, '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', ...args], {
     stdio: ['ignore', log, log],
     env,
   });

@@ -22,8 +22,8 @@ import { corrected, insertRequestsSql, requestsToInsert, storedRequests, updateR
 // never wait on each other in a cycle; the caller still retries a transaction that PostgreSQL
 // aborts as a deadlock.
 
-/** Applies the batches inside the caller's transaction; returns what changed. */
-export async function applyGroup(client: PoolClient, batches: IngestBatch[]): Promise<AppliedBatch> {
+/** Applies the batches inside the caller's transaction, calling `commit` once its last statement is sent; returns what changed. */
+export async function applyGroup(client: PoolClient, batches: IngestBatch[], commit: () => void): Promise<AppliedBatch> {
   const { messages, requests } = candidates(batches);
   const offered = requestsToInsert(requests);
   const created = await insertRows(client, messages, offered);
@@ -33,7 +33,7 @@ export async function applyGroup(client: PoolClient, batches: IngestBatch[]): Pr
   if (plan.rewound.size > 0) {
     await client.query('DELETE FROM line_types WHERE source_id = ANY($1::integer[])', [[...plan.rewound].sort((a, b) => a - b)]);
   }
-  const written = await writeGroup(client, plan, batches, corrected(stored, current));
+  const written = await writeGroup(client, plan, batches, corrected(stored, current), commit);
   plan.applied.sessions = written.sessions;
   plan.applied.problems = written.problems;
   return plan.applied;
@@ -88,7 +88,13 @@ async function insertRows(client: PoolClient, candidates: MessageCandidate[], re
  * session models, session totals (returned), project spans, agent totals, line problems (how
  * many were new is returned) and source offsets. A part with nothing to write gets empty arrays.
  */
-async function writeGroup(client: PoolClient, plan: GroupPlan, batches: IngestBatch[], corrections: ReturnType<typeof corrected>): Promise<{ sessions: SessionTotals[]; problems: number }> {
+async function writeGroup(
+  client: PoolClient,
+  plan: GroupPlan,
+  batches: IngestBatch[],
+  corrections: ReturnType<typeof corrected>,
+  commit: () => void,
+): Promise<{ sessions: SessionTotals[]; problems: number }> {
   const p = new Params();
   const text = `WITH
     ur AS (${updateRequestsSql(p, corrections)}),
@@ -100,7 +106,9 @@ async function writeGroup(client: PoolClient, plan: GroupPlan, batches: IngestBa
     pr AS (${problemsSql(p, batches)}),
     so AS (${sourcesSql(p, plan)})
     SELECT su.*, n.new_problems FROM (SELECT count(*)::integer AS new_problems FROM pr) n LEFT JOIN su ON true`;
-  const { rows } = await client.query<SessionRow & { new_problems: number }>({ name: 'write-group', text, values: p.values });
+  const sent = client.query<SessionRow & { new_problems: number }>({ name: 'write-group', text, values: p.values });
+  commit(); // pipelined behind the statement: the group's last
+  const { rows } = await sent;
   const byId = new Map(rows.filter((row) => row.id !== null).map((row) => [row.id, toTotals(row)]));
   return {
     sessions: [...plan.sessions.keys()].flatMap((id) => byId.get(pgText(id)) ?? []),
