@@ -464,6 +464,26 @@ async function scrapeMetrics(url) {
   }
 }
 
+/** What a server logged at warn or above (the log goes with the temp dir): how many, and the first kinds. */
+function reportLog(server) {
+  let lines = [];
+  try {
+    lines = fs.readFileSync(server.logFile, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return;
+  }
+  const warnings = lines.flatMap((line) => {
+    try {
+      const entry = JSON.parse(line);
+      return entry.level >= 40 ? [`${entry.msg}${entry.err?.message ? `: ${entry.err.message}` : ''}`] : [];
+    } catch {
+      return [line];
+    }
+  });
+  const kinds = [...new Set(warnings)].slice(0, 3);
+  console.log(`server${server.name ? ` ${server.name}` : ''} log: ${warnings.length} warnings or errors${kinds.length ? `, e.g. ${kinds.map((k) => k.slice(0, 200)).join(' | ')}` : ''}`);
+}
+
 /** A histogram from /metrics: its count, mean, and the bucket bound at or under which the q-quantile lies. */
 function histogramSummary(metrics, name) {
   const count = metrics[`${name}_count`];
@@ -529,6 +549,7 @@ async function runConfiguration(opts, generator, setup) {
     if (worker) await worker.terminate();
     // Node B first: node A stopping releases its lease, which B would otherwise take up while stopping.
     for (const server of [...servers].reverse()) await stopServe(server.child);
+    for (const server of servers) reportLog(server);
     fs.rmSync(tmp, { recursive: true, force: true });
   });
   try {
@@ -786,6 +807,7 @@ async function runConfiguration(opts, generator, setup) {
       console.log(
         `server${multi ? ` ${server.name}` : ''} /metrics: lines stored ${m('claudelens_ingest_lines_total')}, ws frames sent ${m('claudelens_ws_events_sent_total')}, coalesced ${m('claudelens_ws_events_coalesced_total')},` +
           ` dropped for resync ${m('claudelens_ws_events_dropped_total')}, live sessions ${m('claudelens_live_sessions')}, last read lag ${metrics[i].claudelens_ingest_lag_ms === undefined ? '-' : f1(metrics[i].claudelens_ingest_lag_ms)} ms` +
+          `; event-loop delay p99 ${f1(metrics[i].claudelens_event_loop_delay_p99_ms)} ms, max ${f1(metrics[i].claudelens_event_loop_delay_max_ms)} ms` +
           `; store commits ${histogramSummary(metrics[i], 'claudelens_store_commit_ms')}; reads ${histogramSummary(metrics[i], 'claudelens_ingest_read_lag_ms')}` +
           (multi ? `; bus: up ${m('claudelens_bus_up')}, sent ${m('claudelens_bus_sent_total')}, received ${m('claudelens_bus_received_total')}, buffered ${m('claudelens_bus_buffered')}, dropped ${m('claudelens_bus_dropped_total')}` : ''),
       );

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { BusHealth } from '../live/bus.js';
 import type { ErrorBody } from '@claudelens/protocol';
 import type { DashboardQueries } from '../live/dashboardQueries.js';
@@ -41,7 +41,7 @@ export interface ServerDeps {
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit ?? 16 * 1024 * 1024,
     forceCloseConnections: true, // shutdown does not wait for idle keep-alive connections
   });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Alert } from '@claudelens/protocol';
 import { AlertMonitor } from '../alerts/alertMonitor.js';
@@ -106,6 +107,9 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   });
   const queries = new LiveQueries(state, ctx.store);
   const counters = { connected: 0, sent: 0, coalesced: 0, dropped: 0 };
+  // How late the event loop ran timers: what every socket and every read waited on top of its own work.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const ingest = { lines: 0, problems: 0, lastLagMs: 0, startedAt: Date.now(), lag: new Histogram(LATENCY_BUCKETS_MS), commits: new Histogram(LATENCY_BUCKETS_MS) };
   let phase: 'backfilling' | 'live' = 'backfilling';
   // Shipped transcripts: mirrored under <data-dir>/remote, each copy read through this queue.
@@ -140,7 +144,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
         { name: 'claudelens_webhook_failures_total', help: 'Webhook deliveries given up (retries exhausted or refused)', type: 'counter', value: webhooks.counters.failed },
         { name: 'claudelens_webhook_dropped_total', help: 'Alerts dropped because a webhook queue was full', type: 'counter', value: webhooks.counters.dropped },
         ...busMetrics(bus.health()),
-        ...processMetrics(),
+        ...processMetrics(loopDelay),
       ],
     },
   });
@@ -207,6 +211,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     tailing: () => watcher.dirs(),
     async close() {
       engine.stop();
+      loopDelay.disable();
       alerts.stop();
       await webhooks.close();
       await app.close();
@@ -221,9 +226,11 @@ export async function startServer(config: Config, settings: ServeSettings, logge
 }
 
 /** Where the process's memory is: V8's heap (used and reserved), memory outside it, and the RSS. */
-function processMetrics() {
+function processMetrics(loopDelay: IntervalHistogram) {
   const m = process.memoryUsage();
   return [
+    { name: 'claudelens_event_loop_delay_p99_ms', help: 'Event-loop delay since start, 99th percentile', type: 'gauge' as const, value: loopDelay.percentile(99) / 1e6 },
+    { name: 'claudelens_event_loop_delay_max_ms', help: 'Event-loop delay since start, longest', type: 'gauge' as const, value: loopDelay.max / 1e6 },
     { name: 'claudelens_process_resident_memory_bytes', help: 'Resident set size', type: 'gauge' as const, value: m.rss },
     { name: 'claudelens_process_heap_used_bytes', help: 'V8 heap in use', type: 'gauge' as const, value: m.heapUsed },
     { name: 'claudelens_process_heap_total_bytes', help: 'V8 heap reserved', type: 'gauge' as const, value: m.heapTotal },
