@@ -31,6 +31,7 @@
 //   --setup-rate R          lines/s while the sessions are started, before the measurement (1000)
 //   --drain S               after the load, wait for deliveries until none for S s (at most 300 s) (15)
 //   --sample-every S        server RSS and CPU sample interval (5);  --seed N  which scripts each session replays (1)
+//   --node-args=ARGS        node's own flags for the servers, e.g. --node-args="--max-semi-space-size=64"
 //   --cpu-prof DIR          each server writes a V8 CPU profile there when it stops (single / bench-a / bench-b.cpuprofile)
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -85,6 +86,7 @@ function options() {
     'database-url': process.env.CLAUDELENS_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     'redis-url': process.env.CLAUDELENS_REDIS_URL || 'redis://127.0.0.1:6379/13',
     'cpu-prof': '',
+    'node-args': '',
   };
   const { values } = parseArgs({ options: Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { type: 'string', default: v }])) });
   const number = (name, min) => {
@@ -116,6 +118,7 @@ function options() {
     databaseUrl: values['database-url'],
     redisUrl: values['redis-url'],
     cpuProfDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null,
+    nodeArgs: values['node-args'].split(' ').filter(Boolean),
   };
 }
 
@@ -563,7 +566,7 @@ async function runConfiguration(opts, generator, setup) {
         ...(multi ? ['--database-url', setup.databaseUrl, '--redis-url', setup.redisUrl, '--node-id', name, '--lease-ttl', String(LEASE_TTL_S)] : []),
       ];
       // startServe resolves once /healthz says "live": node A then holds the lease and tails, before node B starts.
-      const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir, '--cpu-prof-name', `${multi ? `${name}` : 'single'}.cpuprofile`] : [];
+      const nodeArgs = [...opts.nodeArgs, ...(opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir, '--cpu-prof-name', `${multi ? `${name}` : 'single'}.cpuprofile`] : [])];
       const started = await startServe(CLI, { claudeDir, dataDir: dataDirs[i], logFile, args, env, nodeArgs });
       const server = { name, child: started.child, url: `http://127.0.0.1:${started.port}`, logFile };
       servers.push(server);

@@ -1,0 +1,79 @@
+// How the live watcher commits: one commit at a time, and while one is under way the reads that
+// follow gather into the next. A store that takes its time (as PostgreSQL does: every commit
+// waits on the network) shows it: the real SQLite store behind a delay.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { watchTranscripts } from '../src/ingest/watcher.js';
+import type { Store } from '../src/store/repository.js';
+import { emptyHome, openContext, userLine, waitFor } from './helpers.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** The store, each commit 40 ms late, counting commits and how many ran at once. */
+function slowStore(store: Store) {
+  const seen = { commits: 0, batches: 0, running: 0, mostAtOnce: 0 };
+  const wrapped: Store = {
+    ...store,
+    async applyBatches(batches) {
+      seen.commits++;
+      seen.batches += batches.length;
+      seen.running++;
+      seen.mostAtOnce = Math.max(seen.mostAtOnce, seen.running);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        return await store.applyBatches(batches);
+      } finally {
+        seen.running--;
+      }
+    },
+  };
+  return { store: wrapped, seen };
+}
+
+describe('watcher commits', () => {
+  it('runs one commit at a time, gathering the reads made meanwhile into the next; every line is stored once', async () => {
+    const { home, projectDir } = emptyHome();
+    const opened = openContext();
+    const slow = slowStore(opened.store);
+    const ctx = { ...opened, store: slow.store };
+    const errors: Error[] = [];
+    const watcher = watchTranscripts(ctx, [home], { onError: (e) => errors.push(e) });
+    cleanups.push(async () => {
+      await watcher.close();
+      await opened.store.close();
+      fs.rmSync(home, { recursive: true, force: true });
+      fs.rmSync(opened.dataDir, { recursive: true, force: true });
+    });
+    await watcher.rescan();
+
+    // More files than a group holds (256 reads), so that groups close early too.
+    const sessions = Array.from({ length: 400 }, () => randomUUID());
+    const rounds = 3;
+    for (let round = 0; round < rounds; round++) {
+      for (const sessionId of sessions) {
+        fs.appendFileSync(path.join(projectDir, `${sessionId}.jsonl`), `${userLine({ sessionId, uuid: randomUUID(), text: `round ${round}` })}\n`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10)); // appends keep coming while commits run
+    }
+
+    await waitFor(
+      async () => {
+        const counts = await Promise.all(sessions.map(async (id) => (await opened.store.session(id))?.messageCount ?? 0));
+        return counts.every((count) => count === rounds) ? true : undefined;
+      },
+      20_000,
+      'every line stored',
+    );
+    await watcher.idle();
+    expect(errors).toEqual([]);
+    expect(slow.seen.mostAtOnce).toBe(1);
+    // Reads that came while a 40 ms commit ran went into the next one.
+    expect(slow.seen.commits).toBeLessThan(slow.seen.batches);
+    expect((await opened.store.counts()).lines).toBe(sessions.length * rounds);
+  }, 30_000);
+});
