@@ -69,7 +69,6 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     let since = performance.now();
     const run = (async () => {
       for (;;) {
-        await ingest.settled();
         await turn();
         again.delete(absPath); // events until now fold into this read
         await ingest.read(describeFile(claudeDir, relPath));
@@ -174,6 +173,9 @@ interface Group {
  * round trips, and a group per turn committed on its own while others were under way put a
  * hundred transactions in the pool's queue, waiting on each other's session rows: commits took
  * a second and node A held 1.6 GB (bench:live --nodes 2, 5000 sessions at 2000 lines/s).
+ * Reads go on while a commit is under way (its two or three round trips overlap them): making new
+ * reads wait for it, needed when a commit was a dozen awaited statements, doubled the two-node
+ * p50 (15 ms without, 44 ms with).
  * A group past `maxBytes` or `maxBatches` closes at once, and the read that filled it waits for
  * its commit, so memory stays bounded when reads outpace commits. A failed commit fails every
  * read of its group; their offsets stay where they were, so the next event or the audit reads
@@ -184,7 +186,6 @@ function turnCommits(
   { maxBytes, maxBatches, onCommit, remember }: { maxBytes: number; maxBatches: number; onCommit?: (ms: number, batches: number) => void; remember: boolean },
 ): {
   read: (file: TranscriptFile) => Promise<void>;
-  settled: () => Promise<void>;
   /** With `remember`: the offset last committed for the file, when this watcher read it before. */
   offset: (absPath: string) => number | undefined;
 } {
@@ -247,16 +248,6 @@ function turnCommits(
     pump();
   };
 
-  /**
-   * New reads wait for the commit under way. A PostgreSQL commit is a few statements, each
-   * awaited on the event loop: with reads taking 50 ms slices in between, one transaction took
-   * most of a second and the node fell tens of seconds behind (bench:live --nodes 2). SQLite
-   * commits synchronously, so nothing is ever in flight there.
-   */
-  const settled = async (): Promise<void> => {
-    while (committing) await committing;
-  };
-
   const read = async (file: TranscriptFile): Promise<void> => {
     const source = known?.get(file.absPath) ?? (await ctx.store.sources([file]))[0];
     if (!source) return;
@@ -288,7 +279,7 @@ function turnCommits(
     known?.set(file.absPath, lastBatch ? committed(source, lastBatch) : source);
   };
 
-  return { read, settled, offset: (absPath) => known?.get(absPath)?.offset };
+  return { read, offset: (absPath) => known?.get(absPath)?.offset };
 }
 
 /** The source as the store holds it once `batch`, its last batch, is committed. */
