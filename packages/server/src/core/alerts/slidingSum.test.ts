@@ -51,4 +51,19 @@ describe('SlidingSum', () => {
     expect(window.sum(start + 70_000)).toBe(0);
     expect(window.size).toBe(0);
   });
+
+  it('keeps a long window to a hundredth of its span: about a hundred entries', () => {
+    const window = new SlidingSum(15 * 60_000);
+    const start = 1_800_000_000_000;
+    let now = start;
+    for (let i = 0; i < 50_000; i++) {
+      now = start + i * 30; // 25 minutes of an event every 30 ms
+      window.add(now, 1, now);
+      if (i % 1000 === 0) window.sum(now); // read every 30 s here; the alert engine reads every second
+    }
+    expect(window.size).toBeLessThanOrEqual(104); // 100 steps, and what left the span since the last read
+    // The last 15 minutes, to one step (9 s) at the window's start.
+    const exact = Math.floor((15 * 60_000) / 30);
+    expect(Math.abs(window.sum(now) - exact)).toBeLessThanOrEqual(9000 / 30 + 1);
+  });
 });
