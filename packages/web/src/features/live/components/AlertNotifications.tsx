@@ -139,9 +139,11 @@ export function AlertNotifications() {
 
   const byId = new Map((alerts ?? []).map((a) => [a.id, a]));
   const unacknowledged = (alerts ?? []).filter((a) => !a.acknowledged).length;
+  // An acknowledged alert is no longer toasted, whoever acknowledged it (this tab, another, the
+  // API): relying on the acknowledging click's own callback alone left the toast up now and then.
   const shownToasts = toasts
     .map((id) => byId.get(id))
-    .filter((a): a is Alert => a !== undefined)
+    .filter((a): a is Alert => a !== undefined && !a.acknowledged)
     .slice(0, TOASTS_SHOWN);
 
   return (
