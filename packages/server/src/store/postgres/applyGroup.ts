@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import type { Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import type { AppliedBatch, IngestBatch, SessionTotals } from '../repository.js';
 import { byKey, candidates, GroupPlan, messageKey, requestKey, type MessageCandidate, type SessionDelta } from './groupPlan.js';
@@ -159,12 +160,7 @@ function sessionsSql(p: Params, plan: GroupPlan): string {
             [d.map((x) => pgText(x.last)), 'text[]'],
             [d.map((x) => x.messages), 'bigint[]'],
             [d.map((x) => x.toolUses), 'bigint[]'],
-            [d.map((x) => x.totals.requests), 'bigint[]'],
-            [d.map((x) => x.totals.inputTokens), 'bigint[]'],
-            [d.map((x) => x.totals.outputTokens), 'bigint[]'],
-            [d.map((x) => x.totals.cacheCreationTokens), 'bigint[]'],
-            [d.map((x) => x.totals.cacheReadTokens), 'bigint[]'],
-            [d.map((x) => x.totals.cost), 'double precision[]'],
+            ...totalsColumns(d.map((x) => x.totals)),
           ])}
           ON CONFLICT (id) DO UPDATE SET
             project_path = CASE WHEN s.project_path IS NULL OR (NOT s.project_is_main AND excluded.project_is_main)
@@ -174,15 +170,27 @@ function sessionsSql(p: Params, plan: GroupPlan): string {
                                   THEN excluded.first_activity ELSE s.first_activity END,
             last_activity = CASE WHEN s.last_activity IS NULL OR excluded.last_activity > s.last_activity
                                  THEN excluded.last_activity ELSE s.last_activity END,
-            message_count = s.message_count + excluded.message_count,
-            tool_use_count = s.tool_use_count + excluded.tool_use_count,
-            request_count = s.request_count + excluded.request_count,
-            input_tokens = s.input_tokens + excluded.input_tokens,
-            output_tokens = s.output_tokens + excluded.output_tokens,
-            cache_creation_tokens = s.cache_creation_tokens + excluded.cache_creation_tokens,
-            cache_read_tokens = s.cache_read_tokens + excluded.cache_read_tokens,
-            cost = s.cost + excluded.cost
+            ${added('s', ['message_count', 'tool_use_count', ...TOTAL_COLUMNS])}
           RETURNING *`;
+}
+
+const TOTAL_COLUMNS = ['request_count', 'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens', 'cost'];
+
+/** `column = alias.column + excluded.column` for each column: a delta added to the stored row. */
+function added(alias: string, columns: string[]): string {
+  return columns.map((c) => `${c} = ${alias}.${c} + excluded.${c}`).join(', ');
+}
+
+/** The values of TOTAL_COLUMNS, in that order, as columns for an unnest. */
+function totalsColumns(totals: Totals[]): [unknown[], string][] {
+  return [
+    [totals.map((t) => t.requests), 'bigint[]'],
+    [totals.map((t) => t.inputTokens), 'bigint[]'],
+    [totals.map((t) => t.outputTokens), 'bigint[]'],
+    [totals.map((t) => t.cacheCreationTokens), 'bigint[]'],
+    [totals.map((t) => t.cacheReadTokens), 'bigint[]'],
+    [totals.map((t) => t.cost), 'double precision[]'],
+  ];
 }
 
 /** Project activity spans, one row per project path (several sessions of the group may share one). */
@@ -220,21 +228,10 @@ function agentsSql(p: Params, plan: GroupPlan): string {
             [agents.map((a) => pgText(a.sessionId)), 'text[]'],
             [agents.map((a) => pgText(a.agentId)), 'text[]'],
             [agents.map((a) => a.messages), 'bigint[]'],
-            [agents.map((a) => a.totals.requests), 'bigint[]'],
-            [agents.map((a) => a.totals.inputTokens), 'bigint[]'],
-            [agents.map((a) => a.totals.outputTokens), 'bigint[]'],
-            [agents.map((a) => a.totals.cacheCreationTokens), 'bigint[]'],
-            [agents.map((a) => a.totals.cacheReadTokens), 'bigint[]'],
-            [agents.map((a) => a.totals.cost), 'double precision[]'],
+            ...totalsColumns(agents.map((a) => a.totals)),
           ])}
           ON CONFLICT (session_id, agent_id) DO UPDATE SET
-            message_count = a.message_count + excluded.message_count,
-            request_count = a.request_count + excluded.request_count,
-            input_tokens = a.input_tokens + excluded.input_tokens,
-            output_tokens = a.output_tokens + excluded.output_tokens,
-            cache_creation_tokens = a.cache_creation_tokens + excluded.cache_creation_tokens,
-            cache_read_tokens = a.cache_read_tokens + excluded.cache_read_tokens,
-            cost = a.cost + excluded.cost`;
+            ${added('a', ['message_count', ...TOTAL_COLUMNS])}`;
 }
 
 /** Records the group's line problems once per (file, offset, kind), returning a row per new one. */
