@@ -15,7 +15,6 @@ export interface FileQueue {
   close(): void;
 }
 
-
 interface Slot {
   running?: Promise<void>;
   /** The next read, not begun yet: every caller in the meantime shares it. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeFile, discoverTranscripts, projectsDir } from './discover.js';
+import { describeFile, discoverTranscripts, projectsDir, type TranscriptFile } from './discover.js';
 import type { IngestContext } from './ingestFile.js';
 import { groupCommits } from './groupCommits.js';
 import { retryBackoff } from './retryBackoff.js';
@@ -87,11 +87,10 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
       if (closed) return;
       // Files read before need no query when their offsets are remembered: under bench:live's
       // load (7000 files on PostgreSQL) asking for all of them took tens of ms every 10 s.
-      const unknown = files.filter((file) => ingest.offset(file.absPath) === undefined);
-      const sources = new Map((await ctx.store.sources(unknown)).map((source, i) => [unknown[i]?.absPath, source.offset]));
-      for (const file of files) {
-        if (sizeOf(file.absPath) > (ingest.offset(file.absPath) ?? sources.get(file.absPath) ?? 0)) schedule(claudeDir, file.absPath);
-      }
+      const offsets = new Map(files.map((file) => [file, ingest.offset(file.absPath)]));
+      const unknown = files.filter((file) => offsets.get(file) === undefined);
+      (await ctx.store.sources(unknown)).forEach((source, i) => offsets.set(unknown[i] as TranscriptFile, source.offset));
+      for (const [file, offset] of offsets) if (sizeOf(file.absPath) > (offset ?? 0)) schedule(claudeDir, file.absPath);
     }
   };
   const auditEveryMs = options.poll ? 0 : (options.auditEveryMs ?? DEFAULT_AUDIT_MS);
