@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Store } from '../repository.js';
+import type { SourceState, Store } from '../repository.js';
 import { applyGroup } from './applyGroup.js';
+import { perTurn } from './perTurn.js';
 import { migrate } from './migrations.js';
 import * as read from './readQueries.js';
 import { pgText, toTotals } from './rows.js';
@@ -24,40 +25,8 @@ export function openPostgresStore(url: string): Store {
   const pool = () => ready;
 
   return {
-    async sources(refs) {
-      const db = await pool();
-      if (refs.length === 0) return [];
-      // Unique and in key order: two nodes registering the same files never deadlock.
-      const keys = [...new Map(refs.map((r) => [sourceKey(r.claudeDir, r.relPath), r])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      const dirs = keys.map(([, r]) => pgText(r.claudeDir));
-      const paths = keys.map(([, r]) => pgText(r.relPath));
-      const select = () =>
-        db.query<SourceRow>({
-          name: 'select-sources',
-          text: `SELECT s.* FROM sources s JOIN unnest($1::text[], $2::text[]) AS r(claude_dir, rel_path)
-                   ON s.claude_dir = r.claude_dir AND s.rel_path = r.rel_path`,
-          values: [dirs, paths],
-        });
-      // Known files (every live read but a file's first) need one round trip, not an insert too.
-      let { rows } = await select();
-      if (rows.length < keys.length) {
-        await retrying(() =>
-          db.query({
-            name: 'insert-sources',
-            text: `INSERT INTO sources (claude_dir, rel_path) SELECT * FROM unnest($1::text[], $2::text[])
-                   ON CONFLICT (claude_dir, rel_path) DO NOTHING`,
-            values: [dirs, paths],
-          }),
-        );
-        ({ rows } = await select());
-      }
-      const stored = new Map(rows.map((row) => [sourceKey(row.claude_dir, row.rel_path), row]));
-      return refs.map(({ claudeDir, relPath }) => {
-        const row = stored.get(sourceKey(claudeDir, relPath));
-        if (!row) throw new Error(`source not registered: ${claudeDir} ${relPath}`);
-        return { id: row.id, claudeDir, relPath, offset: row.byte_offset, lineCount: row.line_count, ino: row.ino, size: row.size, tail: row.tail };
-      });
-    },
+    // One lookup for the files asked about in one turn (see perTurn).
+    sources: perTurn(async (refs) => lookupSources(await pool(), refs)),
     async applyBatches(batches) {
       const db = await pool();
       return transaction(db, (client, commit) => applyGroup(client, batches, commit));
@@ -120,6 +89,40 @@ export function openPostgresStore(url: string): Store {
       await db?.end();
     },
   };
+}
+
+/** The files' sources, registering those PostgreSQL does not hold yet. */
+async function lookupSources(db: Pool, refs: { claudeDir: string; relPath: string }[]): Promise<SourceState[]> {
+  // Unique and in key order: two nodes registering the same files never deadlock.
+  const keys = [...new Map(refs.map((r) => [sourceKey(r.claudeDir, r.relPath), r])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const dirs = keys.map(([, r]) => pgText(r.claudeDir));
+  const paths = keys.map(([, r]) => pgText(r.relPath));
+  const select = () =>
+    db.query<SourceRow>({
+      name: 'select-sources',
+      text: `SELECT s.* FROM sources s JOIN unnest($1::text[], $2::text[]) AS r(claude_dir, rel_path)
+               ON s.claude_dir = r.claude_dir AND s.rel_path = r.rel_path`,
+      values: [dirs, paths],
+    });
+  // Known files (every live read but a file's first) need one round trip, not an insert too.
+  let { rows } = await select();
+  if (rows.length < keys.length) {
+    await retrying(() =>
+      db.query({
+        name: 'insert-sources',
+        text: `INSERT INTO sources (claude_dir, rel_path) SELECT * FROM unnest($1::text[], $2::text[])
+               ON CONFLICT (claude_dir, rel_path) DO NOTHING`,
+        values: [dirs, paths],
+      }),
+    );
+    ({ rows } = await select());
+  }
+  const stored = new Map(rows.map((row) => [sourceKey(row.claude_dir, row.rel_path), row]));
+  return refs.map(({ claudeDir, relPath }) => {
+    const row = stored.get(sourceKey(claudeDir, relPath));
+    if (!row) throw new Error(`source not registered: ${claudeDir} ${relPath}`);
+    return { id: row.id, claudeDir, relPath, offset: row.byte_offset, lineCount: row.line_count, ino: row.ino, size: row.size, tail: row.tail };
+  });
 }
 
 const sourceKey = (claudeDir: string, relPath: string): string => `${pgText(claudeDir)}\u0000${pgText(relPath)}`;
