@@ -41,12 +41,37 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'k', 'e', 'c', ARGV[1],
 return seq
 `;
 
+/**
+ * KEYS: the seq hash, the stream. ARGV: origin node, stream length, then four per item: kind
+ * ('e' event, 'i' input), channel, floor seq, JSON. What one commit publishes, in one call: each
+ * event stamped and appended as PUBLISH does (never claimed, never a replay), each input appended.
+ */
+const PUBLISH_MANY = `
+for i = 3, #ARGV, 4 do
+  if ARGV[i] == 'i' then
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'i', 'o', ARGV[1], 'd', ARGV[i + 3])
+  else
+    local seq = redis.call('HINCRBY', KEYS[1], ARGV[i + 1], 1)
+    local floor = tonumber(ARGV[i + 2])
+    if seq <= floor then
+      seq = floor + 1
+      redis.call('HSET', KEYS[1], ARGV[i + 1], seq)
+    end
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'e', 'c', ARGV[i + 1], 's', seq, 'o', ARGV[1], 'r', '0', 'd', ARGV[i + 3])
+  end
+end
+return 1
+`;
+
+/** Items per PUBLISH_MANY call: a commit caught up after a stall publishes thousands; Redis runs one script at a time. */
+const PUBLISH_MANY_ITEMS = 500;
 const READ_COUNT = 1000;
 /** A resume looks this far back in the stream at most (a client away for a few seconds under heavy load). */
 const HISTORY_PAGE = 2000;
 const HISTORY_SCAN_LIMIT = 100_000;
 
 type PublishCommand = (seqKey: string, stream: string, claimKey: string, ...argv: (string | number)[]) => Promise<number>;
+type PublishManyCommand = (seqKey: string, stream: string, ...argv: (string | number)[]) => Promise<number>;
 
 type Pending =
   | { kind: 'event'; channel: string; json: string; claim?: { key: string; ttlMs: number } }
@@ -68,6 +93,9 @@ export class RedisBus implements EventBus {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private readonly publishScript: PublishCommand;
+  private readonly publishManyScript: PublishManyCommand;
+  /** Published in this turn while Redis is up: sent together once the turn's synchronous work is done. */
+  private outgoing: { item: Pending; event?: Publishable }[] = [];
   private readonly keys: { seq: string; stream: string; claim: string };
   private readonly pending: Pending[] = [];
   private state: 'up' | 'down' | 'flushing' = 'down';
@@ -99,7 +127,10 @@ export class RedisBus implements EventBus {
     this.pub = new Redis(options.url, { ...connection, enableAutoPipelining: true });
     this.sub = new Redis(options.url, connection);
     this.pub.defineCommand('claudelensPublish', { numberOfKeys: 3, lua: PUBLISH });
-    this.publishScript = (this.pub as unknown as { claudelensPublish: PublishCommand }).claudelensPublish.bind(this.pub);
+    this.pub.defineCommand('claudelensPublishMany', { numberOfKeys: 2, lua: PUBLISH_MANY });
+    const commands = this.pub as unknown as { claudelensPublish: PublishCommand; claudelensPublishMany: PublishManyCommand };
+    this.publishScript = commands.claudelensPublish.bind(this.pub);
+    this.publishManyScript = commands.claudelensPublishMany.bind(this.pub);
     for (const client of [this.pub, this.sub]) client.on('error', (error: Error) => options.onError?.(error));
     this.pub.on('close', () => this.setDown());
     this.pub.on('ready', () => void this.flush());
@@ -121,10 +152,13 @@ export class RedisBus implements EventBus {
   }
 
   publish(channel: string, event: Publishable): void {
-    this.send({ kind: 'event', channel, json: JSON.stringify(event) }, event);
+    const item: Pending = { kind: 'event', channel, json: JSON.stringify(event) };
+    if (this.state === 'up') this.queue(item, event);
+    else void this.send(item, event);
   }
 
   async publishOnce(key: string, ttlMs: number, channel: string, event: Publishable): Promise<boolean> {
+    this.sendQueued(); // what was published before it goes out before it
     return this.send({ kind: 'event', channel, json: JSON.stringify(event), claim: { key, ttlMs } }, event);
   }
 
@@ -133,7 +167,9 @@ export class RedisBus implements EventBus {
   }
 
   share(input: LiveInput): void {
-    void this.send({ kind: 'input', json: JSON.stringify(inputToWire(input)) });
+    const item: Pending = { kind: 'input', json: JSON.stringify(inputToWire(input)) };
+    if (this.state === 'up') this.queue(item);
+    else void this.send(item);
   }
 
   /** Reads the stream backwards, a page at a time, until it has every event of the channel after `since`. */
@@ -170,6 +206,47 @@ export class RedisBus implements EventBus {
     this.pub.disconnect();
   }
 
+  /**
+   * A commit's input and events, a few hundred under bench:live's load (5000 sessions, 2000
+   * lines/s), go to Redis in one script call at the end of the turn: a call each, every one a
+   * Lua run in Redis and a command object, a promise and a reply in ioredis, cost node A more
+   * than its PostgreSQL writes.
+   */
+  private queue(item: Pending, event?: Publishable): void {
+    if (this.outgoing.length === 0) queueMicrotask(() => this.sendQueued());
+    this.outgoing.push({ item, event });
+  }
+
+  private sendQueued(): void {
+    if (this.outgoing.length === 0) return;
+    const queued = this.outgoing;
+    this.outgoing = [];
+    if (this.state !== 'up') {
+      for (const { item, event } of queued) void this.send(item, event);
+      return;
+    }
+    for (let from = 0; from < queued.length; from += PUBLISH_MANY_ITEMS) this.publishMany(queued.slice(from, from + PUBLISH_MANY_ITEMS));
+  }
+
+  private publishMany(queued: { item: Pending; event?: Publishable }[]): void {
+    const argv: (string | number)[] = [this.options.nodeId, this.streamLength()];
+    for (const { item } of queued) {
+      if (item.kind === 'input') argv.push('i', '', 0, item.json);
+      else argv.push('e', item.channel, this.options.hub.seqOf(item.channel), item.json);
+    }
+    this.counters.sent += queued.length;
+    this.publishManyScript(this.keys.seq, this.keys.stream, ...argv).catch((error: Error) => {
+      this.options.onError?.(error);
+      this.setDown();
+      this.flushSoon(); // a command failed on a connection that stayed up: no 'ready' will come
+      // As send does after a failure: this node's clients get the events now, and everything waits for Redis.
+      for (const { item, event } of queued) {
+        if (item.kind === 'event' && event) this.options.hub.publish(item.channel, event);
+        this.buffer(item);
+      }
+    });
+  }
+
   /** Sends now when Redis is up; otherwise this node's clients get the event at once and it waits. */
   private async send(item: Pending, event?: Publishable): Promise<boolean> {
     if (this.state === 'up') {
@@ -183,12 +260,16 @@ export class RedisBus implements EventBus {
       }
     }
     if (item.kind === 'event' && event) this.options.hub.publish(item.channel, event);
+    this.buffer(item);
+    return true;
+  }
+
+  private buffer(item: Pending): void {
     this.pending.push(item);
     if (this.pending.length > (this.options.bufferLimit ?? 100_000)) {
       this.pending.shift();
       this.counters.dropped++;
     }
-    return true;
   }
 
   private async write(item: Pending, replay: boolean): Promise<number> {

@@ -1,0 +1,87 @@
+// The Redis bus on the real Redis of this machine (`.ci/run` starts it): what one node publishes
+// reaches the other node's hub in order under the same seqs, and a commit's worth goes out in one call.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LiveInput } from '../src/core/live/liveState.js';
+import { Hub, type ChannelEvent } from '../src/live/hub.js';
+import { RedisBus } from '../src/live/redisBus.js';
+import { waitFor } from './helpers.js';
+
+/** Not scaleOut's database (it empties its own before each test); each test uses keys of its own. */
+const REDIS_URL = process.env.CLAUDELENS_TEST_REDIS_URL_BUS ?? 'redis://127.0.0.1:6379/12';
+
+const open: RedisBus[] = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(open.splice(0).map((bus) => bus.close()));
+});
+
+async function node(nodeId: string, keyPrefix: string): Promise<{ bus: RedisBus; hub: Hub; inputs: LiveInput[]; errors: Error[] }> {
+  const hub = new Hub();
+  const errors: Error[] = [];
+  const bus = new RedisBus({ url: REDIS_URL, nodeId, hub, keyPrefix, onError: (error) => errors.push(error) });
+  const inputs: LiveInput[] = [];
+  bus.onInput((input) => inputs.push(input));
+  open.push(bus);
+  await bus.start();
+  if (!bus.health().up) throw new Error(`Redis is not reachable at ${REDIS_URL} (${errors[0]?.message}); start it (redis-server --daemonize yes)`);
+  return { bus, hub, inputs, errors };
+}
+
+function listen(hub: Hub, channel: string): ChannelEvent[] {
+  const seen: ChannelEvent[] = [];
+  hub.subscribe(channel, { deliver: (event) => seen.push(event) });
+  return seen;
+}
+
+describe('RedisBus', () => {
+  it("a commit's input and hundreds of events go out in one call and reach the other node in order, seqs counted per channel", async () => {
+    const prefix = `test-${randomBytes(6).toString('hex')}:`;
+    const a = await node('node-a', prefix);
+    const b = await node('node-b', prefix);
+    const activityOnB = listen(b.hub, 'activity');
+    const sessionOnB = listen(b.hub, 'session:s1');
+    const activityOnA = listen(a.hub, 'activity');
+
+    const sent = vi.spyOn(Redis.prototype, 'sendCommand');
+    const input: LiveInput = { newEntries: [], costByLine: new Map([['l1', 0.5]]), usageDeltas: new Map(), sessions: [] };
+    a.bus.share(input);
+    for (let i = 1; i <= 300; i++) {
+      a.bus.publish('activity', { type: 'new_message', n: i });
+      if (i % 3 === 0) a.bus.publish('session:s1', { type: 'new_message', n: i });
+    }
+    await waitFor(() => (activityOnB.length === 300 && sessionOnB.length === 100 ? true : undefined), 10_000, 'every event on node B');
+
+    // One script call for all 401 items (ioredis's own commands aside, none of them a publish).
+    const calls = sent.mock.calls.map(([command]) => (command as { name: string }).name);
+    expect(calls.filter((name) => name === 'evalsha' || name === 'eval')).toHaveLength(1);
+    expect(activityOnB.map((e) => [e.seq, e.n])).toEqual(Array.from({ length: 300 }, (_, i) => [i + 1, i + 1]));
+    expect(sessionOnB.map((e) => [e.seq, e.n])).toEqual(Array.from({ length: 100 }, (_, i) => [i + 1, (i + 1) * 3]));
+    // The publishing node gets its own events through Redis too, under the same seqs.
+    await waitFor(() => (activityOnA.length === 300 ? true : undefined), 10_000, 'every event back on node A');
+    expect(activityOnA.map((e) => e.seq)).toEqual(activityOnB.map((e) => e.seq));
+    // The input reached the other node only, once, before the events.
+    expect(b.inputs.map((i) => [...i.costByLine])).toEqual([[['l1', 0.5]]]);
+    expect(a.inputs).toEqual([]);
+    expect(a.bus.health()).toMatchObject({ up: true, sent: 401, buffered: 0, dropped: 0 });
+    expect([...a.errors, ...b.errors]).toEqual([]);
+  });
+
+  it('a claimed event published after others in the same turn comes after them', async () => {
+    const prefix = `test-${randomBytes(6).toString('hex')}:`;
+    const a = await node('node-a', prefix);
+    const b = await node('node-b', prefix);
+    const onB = listen(b.hub, 'activity');
+    a.bus.publish('activity', { type: 'new_message', n: 1 });
+    a.bus.publish('activity', { type: 'new_message', n: 2 });
+    expect(await a.bus.publishOnce('status:s1', 1000, 'activity', { type: 'status_change', n: 3 })).toBe(true);
+    expect(await b.bus.publishOnce('status:s1', 1000, 'activity', { type: 'status_change', n: 3 })).toBe(false);
+    await waitFor(() => (onB.length === 3 ? true : undefined), 10_000, 'three events on node B');
+    expect(onB.map((e) => [e.seq, e.n])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+  });
+});
