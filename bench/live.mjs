@@ -15,6 +15,7 @@
 //
 // Usage: npm run bench:live -- [options]      (builds packages/protocol and packages/server first)
 //   --nodes 1|2             1: one node as described above; 2: that, then two nodes, and a comparison (1)
+//   --single yes|no         --nodes 2: run the single-node configuration first for the comparison (yes); no: two nodes only
 //   --database-url URL      --nodes 2: the PostgreSQL server on which a fresh database claudelens_bench_<hex>
 //                           is created for the two-node run and dropped at the end, even on failure
 //                           (default $CLAUDELENS_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
@@ -83,6 +84,7 @@ function options() {
     'sample-every': '5',
     drain: '15',
     nodes: '1',
+    single: 'yes',
     'database-url': process.env.CLAUDELENS_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     'redis-url': process.env.CLAUDELENS_REDIS_URL || 'redis://127.0.0.1:6379/13',
     'cpu-prof': '',
@@ -97,6 +99,7 @@ function options() {
   if (values.via !== 'files' && values.via !== 'ingest') throw new BenchError(`--via must be files or ingest, got ${values.via}`);
   if (values.config && !fs.existsSync(values.config)) throw new BenchError(`--config ${values.config} not found`);
   if (values.nodes !== '1' && values.nodes !== '2') throw new BenchError(`--nodes must be 1 or 2, got ${values.nodes}`);
+  if (values.single !== 'yes' && values.single !== 'no') throw new BenchError(`--single must be yes or no, got ${values.single}`);
   // Only --nodes 2 uses them: a CLAUDELENS_* variable set for something else must not stop a single-node run.
   if (values.nodes === '2' && !/^postgres(ql)?:\/\//.test(values['database-url'])) throw new BenchError(`--database-url must start with postgres:// or postgresql://, got ${values['database-url']}`);
   if (values.nodes === '2' && !/^rediss?:\/\/[^/]*\/\d+\/?$/.test(values['redis-url'])) {
@@ -115,6 +118,7 @@ function options() {
     sampleMs: number('sample-every', 1) * 1000,
     drainMs: number('drain', 1) * 1000,
     nodes: Number(values.nodes),
+    single: values.single === 'yes',
     databaseUrl: values['database-url'],
     redisUrl: values['redis-url'],
     cpuProfDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null,
@@ -898,9 +902,12 @@ async function main() {
   }
 
   const verdict = (run) => console.log(run.lost.length > 0 ? `\nLOST: ${run.lost.join('; ')}` : `\n${OK_TEXT}`);
-  console.log('\n— 1 node (SQLite, in-process hub) —');
-  const single = await runConfiguration(opts, generator, { nodes: 1 });
-  verdict(single);
+  let single = null;
+  if (opts.single) {
+    console.log('\n— 1 node (SQLite, in-process hub) —');
+    single = await runConfiguration(opts, generator, { nodes: 1 });
+    verdict(single);
+  }
   console.log('\n— 2 nodes (PostgreSQL + Redis) —');
   const double = await withBenchDatabase(opts.databaseUrl, async (databaseUrl) => {
     await withRedis(opts.redisUrl, emptyRedis);
@@ -908,10 +915,10 @@ async function main() {
     return runConfiguration(opts, generator, { nodes: 2, databaseUrl, redisUrl: opts.redisUrl });
   });
   verdict(double);
-  printComparison(single, double);
-  const lost = [single.lost.length > 0 && `1 node: ${single.lost.join('; ')}`, double.lost.length > 0 && `2 nodes: ${double.lost.join('; ')}`].filter(Boolean);
+  if (single) printComparison(single, double);
+  const lost = [single?.lost.length > 0 && `1 node: ${single.lost.join('; ')}`, double.lost.length > 0 && `2 nodes: ${double.lost.join('; ')}`].filter(Boolean);
   if (lost.length > 0) throw new BenchError(`LOST: ${lost.join(' | ')}`);
-  console.log('\nOK: nothing lost with 1 node nor with 2');
+  console.log(single ? '\nOK: nothing lost with 1 node nor with 2' : '\nOK: nothing lost with 2 nodes');
 }
 
 main().catch((error) => {
