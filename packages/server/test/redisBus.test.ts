@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LiveInput } from '../src/core/live/liveState.js';
 import { Hub, type ChannelEvent } from '../src/live/hub.js';
 import { RedisBus } from '../src/live/redisBus.js';
+import { serialize } from '../src/live/socketFeed.js';
 import { waitFor } from './helpers.js';
 
 /** Not scaleOut's database (it empties its own before each test); each test uses keys of its own. */
@@ -61,6 +62,9 @@ describe('RedisBus', () => {
     // The publishing node gets its own events through Redis too, under the same seqs.
     await waitFor(() => (activityOnA.length === 300 ? true : undefined), 10_000, 'every event back on node A');
     expect(activityOnA.map((e) => e.seq)).toEqual(activityOnB.map((e) => e.seq));
+    // A client's frame is the event's JSON, seq included, on the node that parsed it and on the one that sent it.
+    for (const event of [...activityOnA, ...activityOnB, ...sessionOnB]) expect(serialize(event)).toBe(JSON.stringify(event));
+    expect(JSON.parse(serialize(activityOnA[6] as ChannelEvent))).toEqual({ type: 'new_message', n: 7, seq: 7 });
     // The input reached the other node only, once, before the events.
     expect(b.inputs.map((i) => [...i.costByLine])).toEqual([[['l1', 0.5]]]);
     expect(a.inputs).toEqual([]);
@@ -68,20 +72,28 @@ describe('RedisBus', () => {
     expect([...a.errors, ...b.errors]).toEqual([]);
   });
 
-  it('a claimed event published after others in the same turn comes after them', async () => {
+  it('a claimed event published after others in the same turn comes after them, and before those published after it', async () => {
     const prefix = `test-${randomBytes(6).toString('hex')}:`;
     const a = await node('node-a', prefix);
     const b = await node('node-b', prefix);
     const onB = listen(b.hub, 'activity');
+    const onA = listen(a.hub, 'activity');
     a.bus.publish('activity', { type: 'new_message', n: 1 });
     a.bus.publish('activity', { type: 'new_message', n: 2 });
-    expect(await a.bus.publishOnce('status:s1', 1000, 'activity', { type: 'status_change', n: 3 })).toBe(true);
+    const claimed = a.bus.publishOnce('status:s1', 1000, 'activity', { type: 'status_change', n: 3 });
+    a.bus.publish('activity', { type: 'new_message', n: 4 });
+    expect(await claimed).toBe(true);
     expect(await b.bus.publishOnce('status:s1', 1000, 'activity', { type: 'status_change', n: 3 })).toBe(false);
-    await waitFor(() => (onB.length === 3 ? true : undefined), 10_000, 'three events on node B');
-    expect(onB.map((e) => [e.seq, e.n])).toEqual([
-      [1, 1],
-      [2, 2],
-      [3, 3],
-    ]);
+    await waitFor(() => (onB.length === 4 && onA.length === 4 ? true : undefined), 10_000, 'four events on each node');
+    const expected = [
+      { type: 'new_message', n: 1, seq: 1 },
+      { type: 'new_message', n: 2, seq: 2 },
+      { type: 'status_change', n: 3, seq: 3 },
+      { type: 'new_message', n: 4, seq: 4 },
+    ];
+    expect(onB).toEqual(expected);
+    // On the publishing node the claimed event, read back between its own others, is matched to none of them.
+    expect(onA).toEqual(expected);
+    expect(onA.map((e) => serialize(e))).toEqual(expected.map((e) => JSON.stringify(e)));
   });
 });

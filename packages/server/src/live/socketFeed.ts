@@ -21,13 +21,18 @@ const CORK_FLUSH_BYTES = 64 * 1024;
 
 /** One JSON text per event, however many sockets it goes to (the activity stream's clients all get every event). */
 const texts = new WeakMap<object, string>();
-function serialize(event: object): string {
+export function serialize(event: object): string {
   let text = texts.get(event);
   if (text === undefined) {
     text = JSON.stringify(event);
     texts.set(event, text);
   }
   return text;
+}
+
+/** An event whose JSON text is known already (the Redis bus read it as text): it is not serialized again. */
+export function knownText(event: object, text: string): void {
+  texts.set(event, text);
 }
 
 export interface FeedCounters {
