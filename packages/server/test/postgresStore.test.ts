@@ -44,9 +44,12 @@ describe('the PostgreSQL store', () => {
     expect(await Promise.all(nodes.map((store) => store.counts()))).toEqual(Array(4).fill({ files: 0, lines: 0, sessions: 0, requests: 0, problems: 0 }));
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const { rows } = await client.query('SELECT version, name FROM claudelens_migrations');
+    const { rows } = await client.query('SELECT version, name FROM claudelens_migrations ORDER BY version');
     await client.end();
-    expect(rows).toEqual([{ version: 1, name: 'store' }]);
+    expect(rows).toEqual([
+      { version: 1, name: 'store' },
+      { version: 2, name: 'in-place updates' },
+    ]);
   });
 
   it('fails every call with a clear message when the server cannot be reached, never showing the password', async () => {

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { SourceState, Store } from '../repository.js';
+import { analyzeChanged, ANALYZE_EVERY_MS } from './analyze.js';
 import { applyGroup } from './applyGroup.js';
 import { perTurn } from './perTurn.js';
 import { migrate } from './migrations.js';
@@ -23,6 +24,18 @@ export function openPostgresStore(url: string): Store {
   const ready = connect(url);
   ready.catch(() => {}); // reported by the first call that awaits it
   const pool = () => ready;
+  // Statistics for the planner, whatever autovacuum does (see analyzeChanged). A failure (the
+  // database away for a moment) waits for the next round.
+  let analyzing = false;
+  const analyzer = setInterval(() => {
+    if (analyzing) return;
+    analyzing = true;
+    void ready
+      .then(analyzeChanged)
+      .catch(() => {})
+      .finally(() => (analyzing = false));
+  }, ANALYZE_EVERY_MS);
+  analyzer.unref();
 
   return {
     // One lookup for the files asked about in one turn (see perTurn).
@@ -85,6 +98,7 @@ export function openPostgresStore(url: string): Store {
       await releaseSources(await pool(), nodeId, claudeDirs);
     },
     async close() {
+      clearInterval(analyzer);
       const db = await ready.catch(() => null);
       await db?.end();
     },

@@ -1,0 +1,42 @@
+// The PostgreSQL store keeps the planner's statistics itself, on the real PostgreSQL of this machine.
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeChanged } from '../src/store/postgres/analyze.js';
+import { openPostgresStore } from '../src/store/postgres/postgresStore.js';
+import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
+
+let db: TestDatabase | null = null;
+afterEach(async () => {
+  await db?.drop();
+  db = null;
+});
+
+describe('analyzeChanged', () => {
+  it('ANALYZEs the tables that changed past the threshold since their last analysis, then none until they change again', async () => {
+    db = await createTestDatabase();
+    const store = openPostgresStore(db.url);
+    // Registers 500 files: sources changes by 500 rows, nothing else does.
+    const files = Array.from({ length: 500 }, (_, i) => ({ claudeDir: '/home/dev/.claude', relPath: `p/s${i}.jsonl` }));
+    expect(await store.sources(files)).toHaveLength(500);
+    await store.close();
+
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    try {
+      const analyzedAt = async () =>
+        (await pool.query<{ last_analyze: Date | null }>(`SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'sources'`)).rows[0]?.last_analyze ?? null;
+      // The statistics system reports the inserts a moment after they commit.
+      let analyzed: string[] = [];
+      for (let i = 0; i < 50 && !analyzed.includes('sources'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        analyzed = await analyzeChanged(pool);
+      }
+      expect(analyzed).toEqual(['sources']);
+      expect(await analyzedAt()).toBeInstanceOf(Date);
+      const planner = await pool.query<{ reltuples: number }>(`SELECT reltuples FROM pg_class WHERE relname = 'sources'`);
+      expect(planner.rows[0]?.reltuples).toBe(500);
+      expect(await analyzeChanged(pool)).toEqual([]);
+    } finally {
+      await pool.end();
+    }
+  });
+});
