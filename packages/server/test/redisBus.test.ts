@@ -37,7 +37,7 @@ function listen(hub: Hub, channel: string): ChannelEvent[] {
 }
 
 describe('RedisBus', () => {
-  it("a commit's input and hundreds of events go out in one call and reach the other node in order, seqs counted per channel", async () => {
+  it("a commit's input and hundreds of events go out in one call and reach the other node in order, seqs counted per channel; events nobody watches are not parsed", async () => {
     const prefix = `test-${randomBytes(6).toString('hex')}:`;
     const a = await node('node-a', prefix);
     const b = await node('node-b', prefix);
@@ -46,17 +46,24 @@ describe('RedisBus', () => {
     const activityOnA = listen(a.hub, 'activity');
 
     const sent = vi.spyOn(Redis.prototype, 'sendCommand');
+    const parsed = vi.spyOn(JSON, 'parse');
     const input: LiveInput = { newEntries: [], costByLine: new Map([['l1', 0.5]]), usageDeltas: new Map(), sessions: [] };
     a.bus.share(input);
     for (let i = 1; i <= 300; i++) {
       a.bus.publish('activity', { type: 'new_message', n: i });
       if (i % 3 === 0) a.bus.publish('session:s1', { type: 'new_message', n: i });
+      if (i % 2 === 0) a.bus.publish('session:s2', { type: 'new_message', unwatched: i });
     }
     await waitFor(() => (activityOnB.length === 300 && sessionOnB.length === 100 ? true : undefined), 10_000, 'every event on node B');
 
-    // One script call for all 401 items (ioredis's own commands aside, none of them a publish).
+    // session:s2 has no subscriber on either node: the hubs count its seqs and nobody parses its events.
+    expect(b.hub.seqOf('session:s2')).toBe(150);
+    expect(parsed.mock.calls.filter(([text]) => String(text).includes('unwatched'))).toEqual([]);
+    // One script call for all 551 items.
+    // (ioredis sends EVALSHA and, the first time Redis does not know the script, EVAL: the same call once more.)
     const calls = sent.mock.calls.map(([command]) => (command as { name: string }).name);
-    expect(calls.filter((name) => name === 'evalsha' || name === 'eval')).toHaveLength(1);
+    expect(calls.filter((name) => name === 'evalsha')).toHaveLength(1);
+    expect(calls.filter((name) => name === 'eval').length).toBeLessThanOrEqual(1);
     expect(activityOnB.map((e) => [e.seq, e.n])).toEqual(Array.from({ length: 300 }, (_, i) => [i + 1, i + 1]));
     expect(sessionOnB.map((e) => [e.seq, e.n])).toEqual(Array.from({ length: 100 }, (_, i) => [i + 1, (i + 1) * 3]));
     // The publishing node gets its own events through Redis too, under the same seqs.
@@ -68,7 +75,8 @@ describe('RedisBus', () => {
     // The input reached the other node only, once, before the events.
     expect(b.inputs.map((i) => [...i.costByLine])).toEqual([[['l1', 0.5]]]);
     expect(a.inputs).toEqual([]);
-    expect(a.bus.health()).toMatchObject({ up: true, sent: 401, buffered: 0, dropped: 0 });
+    expect(a.bus.health()).toMatchObject({ up: true, sent: 551, buffered: 0, dropped: 0 });
+    expect(a.hub.seqOf('session:s2')).toBe(150);
     expect([...a.errors, ...b.errors]).toEqual([]);
   });
 

@@ -66,6 +66,16 @@ export class Hub {
     this.deliver(channel, event);
   }
 
+  /**
+   * Whether an event on the channel would reach anyone here: a subscriber, or a ring kept for a
+   * client coming back. The Redis bus hands the others only their seq (`advance`) without parsing
+   * them: every node reads every node's events, and most are for sessions nobody watches here.
+   */
+  wants(name: string): boolean {
+    const channel = this.channels.get(name);
+    return channel ? channel.resumable || channel.subscribers.size > 0 : this.alwaysResumable(name);
+  }
+
   /** Moves a channel's seq past events its subscribers already had under other seqs (see RedisBus). */
   advance(name: string, seq: number): void {
     const channel = this.channel(name);

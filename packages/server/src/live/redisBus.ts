@@ -341,8 +341,8 @@ export class RedisBus implements EventBus {
     this.inFlightHead = 0;
   }
 
-  /** The event read back as `json` on `channel`, when it is the oldest this node sent and has not read back yet. */
-  private ownEvent(channel: string, json: string, seq: string): ChannelEvent | null {
+  /** What this node published as `json` on `channel`, when that is the oldest event it sent and has not read back yet. */
+  private takeOwn(channel: string, json: string): Publishable | null {
     const next = this.inFlight[this.inFlightHead];
     if (!next || next.channel !== channel || next.json !== json) return null;
     this.inFlightHead++;
@@ -351,9 +351,7 @@ export class RedisBus implements EventBus {
       this.inFlight = this.inFlight.slice(this.inFlightHead);
       this.inFlightHead = 0;
     }
-    const event = { ...next.event, seq: Number(seq) } as ChannelEvent;
-    knownText(event, withSeq(json, seq));
-    return event;
+    return next.event;
   }
 
   private setDown(): void {
@@ -415,9 +413,14 @@ export class RedisBus implements EventBus {
       return;
     }
     const channel = entry.c ?? '';
+    const json = entry.d ?? '{}';
+    const seq = entry.s ?? '';
     // Sent from this node's outage buffer: its clients had it already, under a seq of its own.
-    if (own && entry.r === '1') this.options.hub.advance(channel, Number(entry.s));
-    else this.options.hub.accept(channel, (own && this.ownEvent(channel, entry.d ?? '', entry.s ?? '')) || eventOf(entry), entry.r === '1');
+    if (own && entry.r === '1') return this.options.hub.advance(channel, Number(seq));
+    const mine = own ? this.takeOwn(channel, json) : null;
+    // Nobody here wants it: its seq is all the hub needs, and it is not parsed.
+    if (!this.options.hub.wants(channel)) return this.options.hub.advance(channel, Number(seq));
+    this.options.hub.accept(channel, mine ? withText({ ...mine, seq: Number(seq) } as ChannelEvent, json, seq) : eventOf(entry), entry.r === '1');
   }
 }
 
@@ -443,7 +446,11 @@ function eventOf(entry: Record<string, string>): ChannelEvent {
   const json = entry.d ?? '{}';
   const event = JSON.parse(json) as ChannelEvent;
   event.seq = Number(entry.s);
-  knownText(event, withSeq(json, entry.s ?? ''));
+  return withText(event, json, entry.s ?? '');
+}
+
+function withText(event: ChannelEvent, json: string, seq: string): ChannelEvent {
+  knownText(event, withSeq(json, seq));
   return event;
 }
 
