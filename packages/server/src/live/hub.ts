@@ -81,7 +81,7 @@ export class Hub {
     const channel = this.channel(name);
     if (seq <= channel.seq) return;
     channel.seq = seq;
-    channel.ring = [];
+    if (channel.ring.length > 0) channel.ring = [];
   }
 
   /** Every subscriber resyncs and every ring empties: after an outage, when this node's seqs and the bus's parted. */
