@@ -30,6 +30,13 @@ async function node(nodeId: string, keyPrefix: string): Promise<{ bus: RedisBus;
   return { bus, hub, inputs, errors };
 }
 
+/** Nodes A and B on keys of their own. */
+type TestNode = Awaited<ReturnType<typeof node>>;
+async function twoNodes(): Promise<[TestNode, TestNode]> {
+  const prefix = `test-${randomBytes(6).toString('hex')}:`;
+  return [await node('node-a', prefix), await node('node-b', prefix)];
+}
+
 function listen(hub: Hub, channel: string): ChannelEvent[] {
   const seen: ChannelEvent[] = [];
   hub.subscribe(channel, { deliver: (event) => seen.push(event) });
@@ -38,9 +45,7 @@ function listen(hub: Hub, channel: string): ChannelEvent[] {
 
 describe('RedisBus', () => {
   it("a commit's input and hundreds of events go out in one call and reach the other node in order, seqs counted per channel; events nobody watches are not parsed", async () => {
-    const prefix = `test-${randomBytes(6).toString('hex')}:`;
-    const a = await node('node-a', prefix);
-    const b = await node('node-b', prefix);
+    const [a, b] = await twoNodes();
     const activityOnB = listen(b.hub, 'activity');
     const sessionOnB = listen(b.hub, 'session:s1');
     const activityOnA = listen(a.hub, 'activity');
@@ -81,9 +86,7 @@ describe('RedisBus', () => {
   });
 
   it('a claimed event published after others in the same turn comes after them, and before those published after it', async () => {
-    const prefix = `test-${randomBytes(6).toString('hex')}:`;
-    const a = await node('node-a', prefix);
-    const b = await node('node-b', prefix);
+    const [a, b] = await twoNodes();
     const onB = listen(b.hub, 'activity');
     const onA = listen(a.hub, 'activity');
     a.bus.publish('activity', { type: 'new_message', n: 1 });

@@ -41,11 +41,12 @@ export interface WatchOptions extends TreeWatcherOptions {
 export const DEFAULT_AUDIT_MS = 10_000;
 /** Reads take at most about this much of one event-loop turn; then sockets and timers get theirs. */
 const READ_SLICE_MS = 50;
-/** The audit's stats take at most this much of one event-loop turn. */
+/** The audit's stats, likewise. */
 const AUDIT_SLICE_MS = 5;
 
 export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], options: WatchOptions = {}): TranscriptWatcher {
   const turn = readingTurns(READ_SLICE_MS);
+  const auditTurn = readingTurns(AUDIT_SLICE_MS);
   const ingest = groupCommits(ctx, { onCommit: options.onCommit, remember: options.rememberOffsets ?? false });
   const running = new Map<string, Promise<void>>();
   let closed = false;
@@ -94,13 +95,9 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
       (await ctx.store.sources(unknown)).forEach((source, i) => offsets.set(unknown[i] as TranscriptFile, source.offset));
       // A stat per file, in slices: 14,000 files (bench:live --nodes 2 at 5000 sessions) took 40 ms
       // or more at once, every 10 s, and every line arriving meanwhile waited for them.
-      let sliceEnds = performance.now() + AUDIT_SLICE_MS;
       for (const [file, offset] of offsets) {
-        if (performance.now() >= sliceEnds) {
-          await new Promise((resolve) => setImmediate(resolve));
-          if (closed) return;
-          sliceEnds = performance.now() + AUDIT_SLICE_MS;
-        }
+        await auditTurn();
+        if (closed) return;
         if (sizeOf(file.absPath) > (offset ?? 0)) schedule(claudeDir, file.absPath);
       }
     }

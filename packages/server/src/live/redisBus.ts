@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import type { LiveInput } from '../core/live/liveState.js';
 import { inputFromWire, inputToWire, type BusHealth, type EventBus, type Publishable } from './bus.js';
 import type { ChannelEvent, Hub } from './hub.js';
-import { knownText } from './socketFeed.js';
+import { complete, eventOf, parseFields, PUBLISH, PUBLISH_MANY, withText, type PublishCommand, type PublishManyCommand } from './redisStream.js';
+import { SentEvents } from './sentEvents.js';
 
 export interface RedisBusOptions {
   url: string;
@@ -21,60 +22,13 @@ export interface RedisBusOptions {
   onStateChange?: (up: boolean) => void;
 }
 
-/**
- * KEYS: the seq hash, the stream, the claim key (unused without a claim).
- * ARGV: channel, event JSON, origin node, replay flag, floor seq, claim ttl ms ('' for none), stream length.
- * Claims `key` when asked to (SET NX PX); then the channel's next seq, never at or below `floor`
- * (the seq the publishing node has shown its clients: after Redis lost its data, or after an
- * outage in which the node counted on its own); then the event onto the stream. 0: claimed elsewhere.
- */
-const PUBLISH = `
-if ARGV[6] ~= '' then
-  if not redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[6]) then return 0 end
-end
-local seq = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-local floor = tonumber(ARGV[5])
-if seq <= floor then
-  seq = floor + 1
-  redis.call('HSET', KEYS[1], ARGV[1], seq)
-end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'k', 'e', 'c', ARGV[1], 's', seq, 'o', ARGV[3], 'r', ARGV[4], 'd', ARGV[2])
-return seq
-`;
-
-/**
- * KEYS: the seq hash, the stream. ARGV: origin node, stream length, then four per item: kind
- * ('e' event, 'i' input), channel, floor seq, JSON. What one commit publishes, in one call: each
- * event stamped and appended as PUBLISH does (never claimed, never a replay), each input appended.
- */
-const PUBLISH_MANY = `
-for i = 3, #ARGV, 4 do
-  if ARGV[i] == 'i' then
-    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'i', 'o', ARGV[1], 'd', ARGV[i + 3])
-  else
-    local seq = redis.call('HINCRBY', KEYS[1], ARGV[i + 1], 1)
-    local floor = tonumber(ARGV[i + 2])
-    if seq <= floor then
-      seq = floor + 1
-      redis.call('HSET', KEYS[1], ARGV[i + 1], seq)
-    end
-    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'e', 'c', ARGV[i + 1], 's', seq, 'o', ARGV[1], 'r', '0', 'd', ARGV[i + 3])
-  end
-end
-return 1
-`;
-
 /** Items per PUBLISH_MANY call: a commit caught up after a stall publishes thousands; Redis runs one script at a time. */
 const PUBLISH_MANY_ITEMS = 500;
 const READ_COUNT = 1000;
-/** This node's events sent and not read back yet, at most: past it (the reader far behind), they are parsed again. */
-const MAX_IN_FLIGHT = 100_000;
 /** A resume looks this far back in the stream at most (a client away for a few seconds under heavy load). */
 const HISTORY_PAGE = 2000;
 const HISTORY_SCAN_LIMIT = 100_000;
 
-type PublishCommand = (seqKey: string, stream: string, claimKey: string, ...argv: (string | number)[]) => Promise<number>;
-type PublishManyCommand = (seqKey: string, stream: string, ...argv: (string | number)[]) => Promise<number>;
 
 type Pending =
   | { kind: 'event'; channel: string; json: string; claim?: { key: string; ttlMs: number } }
@@ -99,15 +53,8 @@ export class RedisBus implements EventBus {
   private readonly publishManyScript: PublishManyCommand;
   /** Published in this turn while Redis is up: sent together once the turn's synchronous work is done. */
   private outgoing: { item: Pending; event?: Publishable }[] = [];
-  /**
-   * This node's events sent in PUBLISH_MANY calls, oldest first from `inFlightHead`. Read back
-   * from the stream, each is matched with its entry and needs no JSON.parse: a node reads back
-   * every event it publishes, and parsing them and writing them out again for the clients took
-   * 8% of node A's CPU (bench:live --nodes 2, a CPU profile). Anything else of its own (a
-   * claimed or replayed event) does not match and is parsed.
-   */
-  private inFlight: { channel: string; json: string; event: Publishable }[] = [];
-  private inFlightHead = 0;
+  /** This node's events sent in PUBLISH_MANY calls and not read back yet (see SentEvents). */
+  private readonly sent = new SentEvents();
   private readonly keys: { seq: string; stream: string; claim: string };
   private readonly pending: Pending[] = [];
   private state: 'up' | 'down' | 'flushing' = 'down';
@@ -246,13 +193,12 @@ export class RedisBus implements EventBus {
       if (item.kind === 'input') argv.push('i', '', 0, item.json);
       else {
         argv.push('e', item.channel, this.options.hub.seqOf(item.channel), item.json);
-        if (event) this.inFlight.push({ channel: item.channel, json: item.json, event });
+        if (event) this.sent.push(item.channel, item.json, event);
       }
     }
-    if (this.inFlight.length - this.inFlightHead > MAX_IN_FLIGHT) this.forgetInFlight();
     this.counters.sent += queued.length;
     this.publishManyScript(this.keys.seq, this.keys.stream, ...argv).catch((error: Error) => {
-      this.forgetInFlight(); // whether Redis took them is unknown: what comes back is parsed
+      this.sent.clear(); // whether Redis took them is unknown: what comes back is parsed
       this.options.onError?.(error);
       this.setDown();
       this.flushSoon(); // a command failed on a connection that stayed up: no 'ready' will come
@@ -337,27 +283,9 @@ export class RedisBus implements EventBus {
     this.retryTimer.unref?.();
   }
 
-  private forgetInFlight(): void {
-    this.inFlight = [];
-    this.inFlightHead = 0;
-  }
-
-  /** What this node published as `json` on `channel`, when that is the oldest event it sent and has not read back yet. */
-  private takeOwn(channel: string, json: string): Publishable | null {
-    const next = this.inFlight[this.inFlightHead];
-    if (!next || next.channel !== channel || next.json !== json) return null;
-    this.inFlightHead++;
-    if (this.inFlightHead === this.inFlight.length) this.forgetInFlight();
-    else if (this.inFlightHead > 4096 && this.inFlightHead * 2 > this.inFlight.length) {
-      this.inFlight = this.inFlight.slice(this.inFlightHead);
-      this.inFlightHead = 0;
-    }
-    return next.event;
-  }
-
   private setDown(): void {
     if (this.state === 'down') return;
-    this.forgetInFlight();
+    this.sent.clear();
     this.state = 'down';
     this.parted = true;
     this.options.onStateChange?.(false);
@@ -418,48 +346,9 @@ export class RedisBus implements EventBus {
     const seq = entry.s ?? '';
     // Sent from this node's outage buffer: its clients had it already, under a seq of its own.
     if (own && entry.r === '1') return this.options.hub.advance(channel, Number(seq));
-    const mine = own ? this.takeOwn(channel, json) : null;
+    const mine = own ? this.sent.take(channel, json) : null;
     // Nobody here wants it: its seq is all the hub needs, and it is not parsed.
     if (!this.options.hub.wants(channel)) return this.options.hub.advance(channel, Number(seq));
     this.options.hub.accept(channel, mine ? withText({ ...mine, seq: Number(seq) } as ChannelEvent, json, seq) : eventOf(entry), entry.r === '1');
   }
-}
-
-/** The events after `since` through `upTo`, each seq once: or null when any is missing (trimmed from the stream). */
-function complete(events: ChannelEvent[], since: number, upTo: number): ChannelEvent[] | null {
-  const bySeq = new Map(events.map((e) => [e.seq, e]));
-  const out: ChannelEvent[] = [];
-  for (let seq = since + 1; seq <= upTo; seq++) {
-    const event = bySeq.get(seq);
-    if (!event) return null;
-    out.push(event);
-  }
-  return out;
-}
-
-function parseFields(fields: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) out[fields[i] as string] = fields[i + 1] as string;
-  return out;
-}
-
-function eventOf(entry: Record<string, string>): ChannelEvent {
-  const json = entry.d ?? '{}';
-  const event = JSON.parse(json) as ChannelEvent;
-  event.seq = Number(entry.s);
-  return withText(event, json, entry.s ?? '');
-}
-
-function withText(event: ChannelEvent, json: string, seq: string): ChannelEvent {
-  knownText(event, withSeq(json, seq));
-  return event;
-}
-
-/**
- * The event's JSON with its seq, as JSON.stringify writes it once `seq` is set last on the parsed
- * event (parsing and writing JSON.stringify's own output again gives the same text): the frame a
- * client gets, without writing every received event out again.
- */
-function withSeq(json: string, seq: string): string {
-  return json.length > 2 ? `${json.slice(0, -1)},"seq":${Number(seq)}}` : `{"seq":${Number(seq)}}`;
 }

@@ -1,0 +1,90 @@
+import type { ChannelEvent } from './hub.js';
+import { knownText } from './socketFeed.js';
+
+// The Redis stream the bus runs on (redisBus.ts): the scripts that stamp and append entries, and
+// the reading of entries back into events.
+
+/**
+ * KEYS: the seq hash, the stream, the claim key (unused without a claim).
+ * ARGV: channel, event JSON, origin node, replay flag, floor seq, claim ttl ms ('' for none), stream length.
+ * Claims `key` when asked to (SET NX PX); then the channel's next seq, never at or below `floor`
+ * (the seq the publishing node has shown its clients: after Redis lost its data, or after an
+ * outage in which the node counted on its own); then the event onto the stream. 0: claimed elsewhere.
+ */
+export const PUBLISH = `
+if ARGV[6] ~= '' then
+  if not redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[6]) then return 0 end
+end
+local seq = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+local floor = tonumber(ARGV[5])
+if seq <= floor then
+  seq = floor + 1
+  redis.call('HSET', KEYS[1], ARGV[1], seq)
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'k', 'e', 'c', ARGV[1], 's', seq, 'o', ARGV[3], 'r', ARGV[4], 'd', ARGV[2])
+return seq
+`;
+
+/**
+ * KEYS: the seq hash, the stream. ARGV: origin node, stream length, then four per item: kind
+ * ('e' event, 'i' input), channel, floor seq, JSON. What one commit publishes, in one call: each
+ * event stamped and appended as PUBLISH does (never claimed, never a replay), each input appended.
+ */
+export const PUBLISH_MANY = `
+for i = 3, #ARGV, 4 do
+  if ARGV[i] == 'i' then
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'i', 'o', ARGV[1], 'd', ARGV[i + 3])
+  else
+    local seq = redis.call('HINCRBY', KEYS[1], ARGV[i + 1], 1)
+    local floor = tonumber(ARGV[i + 2])
+    if seq <= floor then
+      seq = floor + 1
+      redis.call('HSET', KEYS[1], ARGV[i + 1], seq)
+    end
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'e', 'c', ARGV[i + 1], 's', seq, 'o', ARGV[1], 'r', '0', 'd', ARGV[i + 3])
+  end
+end
+return 1
+`;
+
+export type PublishCommand = (seqKey: string, stream: string, claimKey: string, ...argv: (string | number)[]) => Promise<number>;
+export type PublishManyCommand = (seqKey: string, stream: string, ...argv: (string | number)[]) => Promise<number>;
+
+/** The events after `since` through `upTo`, each seq once: or null when any is missing (trimmed from the stream). */
+export function complete(events: ChannelEvent[], since: number, upTo: number): ChannelEvent[] | null {
+  const bySeq = new Map(events.map((e) => [e.seq, e]));
+  const out: ChannelEvent[] = [];
+  for (let seq = since + 1; seq <= upTo; seq++) {
+    const event = bySeq.get(seq);
+    if (!event) return null;
+    out.push(event);
+  }
+  return out;
+}
+
+export function parseFields(fields: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) out[fields[i] as string] = fields[i + 1] as string;
+  return out;
+}
+
+export function eventOf(entry: Record<string, string>): ChannelEvent {
+  const json = entry.d ?? '{}';
+  const event = JSON.parse(json) as ChannelEvent;
+  event.seq = Number(entry.s);
+  return withText(event, json, entry.s ?? '');
+}
+
+export function withText(event: ChannelEvent, json: string, seq: string): ChannelEvent {
+  knownText(event, withSeq(json, seq));
+  return event;
+}
+
+/**
+ * The event's JSON with its seq, as JSON.stringify writes it once `seq` is set last on the parsed
+ * event (parsing and writing JSON.stringify's own output again gives the same text): the frame a
+ * client gets, without writing every received event out again.
+ */
+function withSeq(json: string, seq: string): string {
+  return json.length > 2 ? `${json.slice(0, -1)},"seq":${Number(seq)}}` : `{"seq":${Number(seq)}}`;
+}
