@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { perTurn } from './perTurn.js';
+import { gatherCalls } from './gatherCalls.js';
 
-describe('perTurn', () => {
+describe('gatherCalls', () => {
   it('runs the calls of one turn as one, each caller getting its own part of the answer in order', async () => {
     const runs: number[][] = [];
-    const double = perTurn(async (items: number[]) => {
+    const double = gatherCalls(async (items: number[]) => {
       runs.push([...items]);
       return items.map((n) => n * 2);
     });
@@ -15,15 +15,39 @@ describe('perTurn', () => {
 
   it('runs calls of a later turn on their own', async () => {
     const runs: string[][] = [];
-    const echo = perTurn(async (items: string[]) => (runs.push([...items]), items));
+    const echo = gatherCalls(async (items: string[]) => (runs.push([...items]), items));
     await echo(['a']);
     await Promise.all([echo(['b']), echo(['c'])]);
     expect(runs).toEqual([['a'], ['b', 'c']]);
   });
 
+  it('runs one at a time: calls made while a run is under way wait, then run together', async () => {
+    const runs: string[][] = [];
+    let finish: () => void = () => {};
+    let inFlight = 0;
+    let most = 0;
+    const slow = gatherCalls(async (items: string[]) => {
+      runs.push([...items]);
+      inFlight++;
+      most = Math.max(most, inFlight);
+      if (runs.length === 1) await new Promise<void>((resolve) => (finish = resolve));
+      inFlight--;
+      return items;
+    });
+    const first = slow(['a']);
+    await new Promise((resolve) => setImmediate(resolve)); // the first run is under way
+    const later = [slow(['b']), slow(['c'])];
+    await new Promise((resolve) => setTimeout(resolve, 10)); // turns pass: b and c must still wait
+    expect(runs).toEqual([['a']]);
+    finish();
+    expect(await Promise.all([first, ...later])).toEqual([['a'], ['b'], ['c']]);
+    expect(runs).toEqual([['a'], ['b', 'c']]);
+    expect(most).toBe(1);
+  });
+
   it('fails every call of the turn when the run fails, and the next turn runs afresh', async () => {
     let fail = true;
-    const lookup = perTurn(async (items: string[]) => {
+    const lookup = gatherCalls(async (items: string[]) => {
       if (fail) throw new Error('database unreachable');
       return items.map((s) => s.toUpperCase());
     });
@@ -36,7 +60,7 @@ describe('perTurn', () => {
 
   it('takes a call of tens of thousands of items (the audit asks for every unread file at once)', async () => {
     const many = Array.from({ length: 200_000 }, (_, i) => i);
-    const identity = perTurn(async (items: number[]) => items);
+    const identity = gatherCalls(async (items: number[]) => items);
     expect((await identity(many)).length).toBe(200_000);
   });
 });
