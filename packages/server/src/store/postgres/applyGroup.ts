@@ -5,11 +5,12 @@ import type { AppliedBatch, IngestBatch, SessionTotals } from '../repository.js'
 import { byKey, candidates, GroupPlan, messageKey, requestKey, type MessageCandidate, type SessionDelta } from './groupPlan.js';
 import { Params } from './params.js';
 import { pgText, toTotals, type SessionRow } from './rows.js';
-import { corrected, insertRequestsSql, requestsToInsert, storedRequests, updateRequestsSql } from './storeRequests.js';
+import { corrected, requestCtes, requestsToInsert, storedRequests, updateRequestsSql, type RequestRow } from './storeRequests.js';
 
 // The write path of the PostgreSQL store: one transaction per applyBatches call, and in it two
-// statements (three when a stored request is corrected, four after a rewind), each a chain of
-// data-modifying CTEs with one multi-row part per table. A dozen statements, each awaited on
+// statements (three after a rewind, or when another writer stored one of the group's requests
+// while the first ran), each a chain of data-modifying CTEs with one multi-row part per table.
+// A dozen statements, each awaited on
 // the event loop between reads and socket writes, made a transaction take most of a second on
 // a busy node (bench:live --nodes 2 at 5000 sessions).
 //
@@ -28,7 +29,7 @@ export async function applyGroup(client: PoolClient, batches: IngestBatch[], com
   const { messages, requests } = candidates(batches);
   const offered = requestsToInsert(requests);
   const created = await insertRows(client, messages, offered);
-  const stored = await storedRequests(client, offered, created.requests);
+  const stored = await storedRequests(client, offered, created.requests, created.locked);
   const current = new Map(stored);
   const plan = new GroupPlan(batches, created.messages, current);
   if (plan.rewound.size > 0) {
@@ -40,14 +41,18 @@ export async function applyGroup(client: PoolClient, batches: IngestBatch[], com
   return plan.applied;
 }
 
-/** Inserts the group's new messages and requests; returns the keys of those it created. */
-async function insertRows(client: PoolClient, candidates: MessageCandidate[], requests: ReturnType<typeof requestsToInsert>): Promise<{ messages: Set<string>; requests: Set<string> }> {
-  const created = { messages: new Set<string>(), requests: new Set<string>() };
+/** Inserts the group's new messages and requests; returns the keys of those it created, and the stored requests it locked. */
+async function insertRows(
+  client: PoolClient,
+  candidates: MessageCandidate[],
+  requests: ReturnType<typeof requestsToInsert>,
+): Promise<{ messages: Set<string>; requests: Set<string>; locked: Map<string, RequestRow> }> {
+  const created = { messages: new Set<string>(), requests: new Set<string>(), locked: new Map<string, RequestRow>() };
   if (candidates.length === 0 && requests.length === 0) return created;
   const p = new Params();
   const e = [...candidates].sort(byKey);
   const x = e.map((r) => r.entry);
-  const result = await client.query<{ kind: 'm' | 'r'; a: string; b: string }>({
+  const result = await client.query<{ kind: 'm' | 'r' | 'l'; a: string; b: string; row: RequestRow | null }>({
     name: 'insert-rows',
     text: `WITH m AS (
              INSERT INTO messages (session_id, uuid, parent_uuid, agent_id, line_type, author, timestamp, preview,
@@ -72,14 +77,16 @@ async function insertRows(client: PoolClient, candidates: MessageCandidate[], re
              ])}
              ON CONFLICT (session_id, uuid) DO NOTHING
              RETURNING session_id, uuid),
-           r AS (${insertRequestsSql(p, requests)})
-           SELECT 'm' AS kind, session_id AS a, uuid AS b FROM m
-           UNION ALL SELECT 'r', message_id, request_id FROM r`,
+           ${requestCtes(p, requests)}
+           SELECT 'm' AS kind, session_id AS a, uuid AS b, NULL::json AS row FROM m
+           UNION ALL SELECT 'r', message_id, request_id, NULL FROM r
+           UNION ALL SELECT 'l', message_id, request_id, to_json(lk) FROM lk`,
     values: p.values,
   });
   for (const row of result.rows) {
     if (row.kind === 'm') created.messages.add(messageKey(row.a, row.b));
-    else created.requests.add(requestKey({ messageId: row.a, requestId: row.b }));
+    else if (row.kind === 'r') created.requests.add(requestKey({ messageId: row.a, requestId: row.b }));
+    else if (row.row) created.locked.set(requestKey({ messageId: row.a, requestId: row.b }), row.row);
   }
   return created;
 }

@@ -38,32 +38,52 @@ export function requestsToInsert(folded: Map<string, RequestRecord>): RequestRec
   return [...folded.entries()].map(([key, record]) => ({ key, record })).sort(byKey).map((r) => r.record);
 }
 
-/** INSERT of the records (ON CONFLICT DO NOTHING), returning the keys it created: the usual case needs no lookup first. */
-export function insertRequestsSql(params: Params, records: RequestRecord[]): string {
-  return `INSERT INTO requests (${REQUEST_COLUMNS}) SELECT * FROM ${requestsUnnest(params, records)}
-          ON CONFLICT (message_id, request_id) DO NOTHING RETURNING message_id, request_id`;
+/**
+ * Two CTEs for one statement (`rq` is the name of a third, the records): `lk` locks the records
+ * stored already (FOR UPDATE, in key order) and returns them, `r` inserts the others (ON CONFLICT
+ * DO NOTHING) and returns the keys it created. The usual case, every request new, needs no
+ * lookup; a stored one needs no round trip of its own. Both read the statement's snapshot: a
+ * row another transaction commits meanwhile is in neither, and storedRequests asks for it again.
+ */
+export function requestCtes(params: Params, records: RequestRecord[]): string {
+  return `rq AS (SELECT * FROM ${requestsUnnest(params, records)} AS u(${REQUEST_COLUMNS})),
+          lk AS (SELECT r.* FROM requests r JOIN rq ON r.message_id = rq.message_id AND r.request_id = rq.request_id
+                 ORDER BY r.message_id, r.request_id FOR UPDATE OF r),
+          r AS (INSERT INTO requests (${REQUEST_COLUMNS}) SELECT * FROM rq
+                ON CONFLICT (message_id, request_id) DO NOTHING RETURNING message_id, request_id)`;
 }
 
 /**
  * Every request of the group as it was stored before it (undefined when new): `created` are the
- * keys the insert made; the others were stored already and are locked FOR UPDATE here, so that no
- * other writer can merge into them until this transaction ends, and the delta computed from what
- * is read here is the one that applies.
+ * keys the insert made, `locked` the stored rows its statement locked FOR UPDATE (so that no other
+ * writer can merge into them until this transaction ends, and the delta computed from them is the
+ * one that applies). A request in neither was stored by another transaction while the statement
+ * ran: it is locked and read here.
  */
-export async function storedRequests(client: PoolClient, records: RequestRecord[], created: Set<string>): Promise<Map<string, RequestRecord | undefined>> {
+export async function storedRequests(
+  client: PoolClient,
+  records: RequestRecord[],
+  created: Set<string>,
+  locked: Map<string, RequestRow>,
+): Promise<Map<string, RequestRecord | undefined>> {
   const before = new Map<string, RequestRecord | undefined>();
-  for (const r of records) before.set(requestKey(r), undefined);
-  const existing = records.filter((r) => !created.has(requestKey(r)));
-  if (existing.length === 0) return before;
-  const locked = await client.query<RequestRow>({
+  const missed: RequestRecord[] = [];
+  for (const r of records) {
+    const key = requestKey(r);
+    const row = locked.get(key);
+    before.set(key, row ? toRequest(r, row) : undefined);
+    if (!row && !created.has(key)) missed.push(r);
+  }
+  if (missed.length === 0) return before;
+  const late = await client.query<RequestRow>({
     name: 'lock-requests',
     text: `SELECT r.* FROM requests r
            JOIN unnest($1::text[], $2::text[]) AS k(message_id, request_id) ON r.message_id = k.message_id AND r.request_id = k.request_id
            ORDER BY r.message_id, r.request_id FOR UPDATE OF r`,
-    values: [existing.map((r) => pgText(r.messageId)), existing.map((r) => pgText(r.requestId))],
+    values: [missed.map((r) => pgText(r.messageId)), missed.map((r) => pgText(r.requestId))],
   });
-  const rows = new Map(locked.rows.map((row) => [requestKey({ messageId: row.message_id, requestId: row.request_id }), row]));
-  for (const r of existing) {
+  const rows = new Map(late.rows.map((row) => [requestKey({ messageId: row.message_id, requestId: row.request_id }), row]));
+  for (const r of missed) {
     const row = rows.get(requestKey(r));
     if (row) before.set(requestKey(r), toRequest(r, row));
   }
@@ -90,7 +110,7 @@ export function updateRequestsSql(params: Params, records: RequestRecord[]): str
           WHERE r.message_id = u.message_id AND r.request_id = u.request_id`;
 }
 
-interface RequestRow {
+export interface RequestRow {
   message_id: string;
   request_id: string;
   session_id: string;
