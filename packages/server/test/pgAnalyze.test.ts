@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 describe('analyzeChanged', () => {
-  it('ANALYZEs the tables that changed past the threshold since their last analysis, then none until they change again', async () => {
+  it('ANALYZEs the tables that grew past the threshold since their last analysis; updates alone do not count', async () => {
     db = await createTestDatabase();
     const store = openPostgresStore(db.url);
     // Registers 500 files: sources changes by 500 rows, nothing else does.
@@ -35,6 +35,24 @@ describe('analyzeChanged', () => {
       const planner = await pool.query<{ reltuples: number }>(`SELECT reltuples FROM pg_class WHERE relname = 'sources'`);
       expect(planner.rows[0]?.reltuples).toBe(500);
       expect(await analyzeChanged(pool)).toEqual([]);
+
+      // Every row updated twice (what commits do to sources, sessions and agents): no new ANALYZE.
+      await pool.query(`UPDATE sources SET line_count = line_count + 1`);
+      await pool.query(`UPDATE sources SET line_count = line_count + 1`);
+      const modified = async () =>
+        (await pool.query<{ n: number }>(`SELECT n_mod_since_analyze::integer AS n FROM pg_stat_user_tables WHERE relname = 'sources'`)).rows[0]?.n ?? 0;
+      for (let i = 0; i < 50 && (await modified()) < 1000; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await modified()).toBe(1000); // past autovacuum's threshold (50 + a tenth of 500)
+      expect(await analyzeChanged(pool)).toEqual([]);
+
+      // Grown by more than half: analyzed again.
+      await pool.query(`INSERT INTO sources (claude_dir, rel_path) SELECT '/home/dev/.claude', 'q/' || n || '.jsonl' FROM generate_series(1, 400) n`);
+      analyzed = [];
+      for (let i = 0; i < 50 && !analyzed.includes('sources'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        analyzed = await analyzeChanged(pool);
+      }
+      expect(analyzed).toEqual(['sources']);
     } finally {
       await pool.end();
     }
