@@ -85,15 +85,19 @@ describe('RedisBus', () => {
     expect([...a.errors, ...b.errors]).toEqual([]);
   });
 
-  it('a claimed event published after others in the same turn comes after them, and before those published after it', async () => {
+  it('a claimed event published after others in the same turn comes after them, and before those published after it, all in one call', async () => {
     const [a, b] = await twoNodes();
     const onB = listen(b.hub, 'activity');
     const onA = listen(a.hub, 'activity');
+    const sent = vi.spyOn(Redis.prototype, 'sendCommand');
     a.bus.publish('activity', { type: 'new_message', n: 1 });
     a.bus.publish('activity', { type: 'new_message', n: 2 });
     const claimed = a.bus.publishOnce('status:s1', 1000, 'activity', { type: 'status_change', n: 3 });
     a.bus.publish('activity', { type: 'new_message', n: 4 });
     expect(await claimed).toBe(true);
+    // One script call (EVALSHA, or EVAL when the connection has not sent the script yet).
+    const calls = sent.mock.calls.map(([command]) => (command as { name: string }).name);
+    expect(calls.filter((name) => name === 'evalsha' || name === 'eval')).toHaveLength(1);
     expect(await b.bus.publishOnce('status:s1', 1000, 'activity', { type: 'status_change', n: 3 })).toBe(false);
     await waitFor(() => (onB.length === 4 && onA.length === 4 ? true : undefined), 10_000, 'four events on each node');
     const expected = [
@@ -106,5 +110,26 @@ describe('RedisBus', () => {
     // On the publishing node the claimed event, read back between its own others, is matched to none of them.
     expect(onA).toEqual(expected);
     expect(onA.map((e) => serialize(e))).toEqual(expected.map((e) => JSON.stringify(e)));
+  });
+
+  it('each claim of one call is answered for itself: taken elsewhere, free, the same key twice', async () => {
+    const [a, b] = await twoNodes();
+    const onB = listen(b.hub, 'activity');
+    expect(await b.bus.publishOnce('ended:s1', 1000, 'activity', { type: 'session_ended', s: 1 })).toBe(true);
+    const answers = Promise.all([
+      a.bus.publishOnce('ended:s1', 1000, 'activity', { type: 'session_ended', s: 1 }),
+      a.bus.publishOnce('ended:s2', 1000, 'activity', { type: 'session_ended', s: 2 }),
+      a.bus.publishOnce('ended:s2', 1000, 'activity', { type: 'session_ended', s: 2 }),
+      a.bus.publishOnce('ended:s3', 1000, 'activity', { type: 'session_ended', s: 3 }),
+    ]);
+    a.bus.publish('activity', { type: 'new_message', n: 5 });
+    expect(await answers).toEqual([false, true, false, true]);
+    await waitFor(() => (onB.length === 4 ? true : undefined), 10_000, 'four events on node B');
+    expect(onB).toEqual([
+      { type: 'session_ended', s: 1, seq: 1 },
+      { type: 'session_ended', s: 2, seq: 2 },
+      { type: 'session_ended', s: 3, seq: 3 },
+      { type: 'new_message', n: 5, seq: 4 },
+    ]);
   });
 });

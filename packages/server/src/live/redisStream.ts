@@ -26,29 +26,44 @@ return seq
 `;
 
 /**
- * KEYS: the seq hash, the stream. ARGV: origin node, stream length, then four per item: kind
- * ('e' event, 'i' input), channel, floor seq, JSON. What one commit publishes, in one call: each
- * event stamped and appended as PUBLISH does (never claimed, never a replay), each input appended.
+ * KEYS: the seq hash, the stream, the claim keys' prefix (claim keys share the `{bus}` hash tag:
+ * one slot). ARGV: origin node, stream length, then per item its kind and fields: 'i' (input):
+ * JSON; 'e' (event): channel, floor seq, JSON; 'c' (claimed event): channel, floor seq, JSON,
+ * claim key, claim ttl ms. What one turn publishes, in one call: each event stamped and appended
+ * as PUBLISH does (never a replay), a claimed one only when its claim is free (SET NX PX), each
+ * input appended. Returns, for the claimed events in order, 1 (sent) or 0 (claimed elsewhere).
  */
 export const PUBLISH_MANY = `
-for i = 3, #ARGV, 4 do
-  if ARGV[i] == 'i' then
-    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'i', 'o', ARGV[1], 'd', ARGV[i + 3])
+local claimed = {}
+local i = 3
+while i <= #ARGV do
+  local kind = ARGV[i]
+  if kind == 'i' then
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'i', 'o', ARGV[1], 'd', ARGV[i + 1])
+    i = i + 2
   else
-    local seq = redis.call('HINCRBY', KEYS[1], ARGV[i + 1], 1)
-    local floor = tonumber(ARGV[i + 2])
-    if seq <= floor then
-      seq = floor + 1
-      redis.call('HSET', KEYS[1], ARGV[i + 1], seq)
+    local send = true
+    if kind == 'c' then
+      send = redis.call('SET', KEYS[3] .. ARGV[i + 4], ARGV[1], 'NX', 'PX', ARGV[i + 5]) ~= false
+      claimed[#claimed + 1] = send and 1 or 0
     end
-    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'e', 'c', ARGV[i + 1], 's', seq, 'o', ARGV[1], 'r', '0', 'd', ARGV[i + 3])
+    if send then
+      local seq = redis.call('HINCRBY', KEYS[1], ARGV[i + 1], 1)
+      local floor = tonumber(ARGV[i + 2])
+      if seq <= floor then
+        seq = floor + 1
+        redis.call('HSET', KEYS[1], ARGV[i + 1], seq)
+      end
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'e', 'c', ARGV[i + 1], 's', seq, 'o', ARGV[1], 'r', '0', 'd', ARGV[i + 3])
+    end
+    i = i + (kind == 'c' and 6 or 4)
   end
 end
-return 1
+return claimed
 `;
 
 export type PublishCommand = (seqKey: string, stream: string, claimKey: string, ...argv: (string | number)[]) => Promise<number>;
-export type PublishManyCommand = (seqKey: string, stream: string, ...argv: (string | number)[]) => Promise<number>;
+export type PublishManyCommand = (seqKey: string, stream: string, claimPrefix: string, ...argv: (string | number)[]) => Promise<number[]>;
 
 /** The events after `since` through `upTo`, each seq once: or null when any is missing (trimmed from the stream). */
 export function complete(events: ChannelEvent[], since: number, upTo: number): ChannelEvent[] | null {
