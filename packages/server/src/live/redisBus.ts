@@ -89,8 +89,15 @@ export class RedisBus implements EventBus {
       commandTimeout: 10_000,
       retryStrategy: (attempt: number) => Math.min(100 * attempt, 2000),
     };
-    // Commands issued in one event-loop turn (a commit's events and input) go out in one write.
-    this.pub = new Redis(options.url, { ...connection, enableAutoPipelining: true });
+    // Commands issued in one event-loop turn go out in one write. Not the publishing scripts: the
+    // bus gathers a turn's events into one call itself, and auto-pipelined they waited for the
+    // loop's check phase, which under load came milliseconds after the commit they follow (and a
+    // node killed in that time had stored lines that no node ever published).
+    this.pub = new Redis(options.url, {
+      ...connection,
+      enableAutoPipelining: true,
+      autoPipeliningIgnoredCommands: ['claudelensPublish', 'claudelensPublishMany'],
+    });
     this.sub = new Redis(options.url, connection);
     this.pub.defineCommand('claudelensPublish', { numberOfKeys: 3, lua: PUBLISH });
     this.pub.defineCommand('claudelensPublishMany', { numberOfKeys: 3, lua: PUBLISH_MANY });
