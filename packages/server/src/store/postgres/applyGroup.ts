@@ -10,9 +10,8 @@ import { corrected, requestCtes, requestsToInsert, storedRequests, updateRequest
 // The write path of the PostgreSQL store: one transaction per applyBatches call, and in it two
 // statements (three after a rewind, or when another writer stored one of the group's requests
 // while the first ran), each a chain of data-modifying CTEs with one multi-row part per table.
-// A dozen statements, each awaited on
-// the event loop between reads and socket writes, made a transaction take most of a second on
-// a busy node (bench:live --nodes 2 at 5000 sessions).
+// A dozen statements, each awaited on the event loop between reads and socket writes, made a
+// transaction take most of a second on a busy node (bench:live --nodes 2 at 5000 sessions).
 //
 // Concurrent writers (other backfill workers, other nodes) stay correct because every total is
 // written as a delta (`x = x + delta`) computed against rows this transaction has locked: new
