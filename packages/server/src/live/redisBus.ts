@@ -127,7 +127,7 @@ export class RedisBus implements EventBus {
   publish(channel: string, event: Publishable): void {
     const item: Pending = { kind: 'event', channel, json: JSON.stringify(event) };
     if (this.state === 'up') this.queue(item, event);
-    else void this.send(item, event);
+    else this.alone(item, event);
   }
 
   /**
@@ -137,7 +137,10 @@ export class RedisBus implements EventBus {
    */
   publishOnce(key: string, ttlMs: number, channel: string, event: Publishable): Promise<boolean> {
     const item: Pending = { kind: 'event', channel, json: JSON.stringify(event), claim: { key, ttlMs } };
-    if (this.state !== 'up') return this.send(item, event);
+    if (this.state !== 'up') {
+      this.alone(item, event);
+      return Promise.resolve(true);
+    }
     return new Promise((resolve) => this.queue(item, event, resolve));
   }
 
@@ -148,7 +151,7 @@ export class RedisBus implements EventBus {
   share(input: LiveInput): void {
     const item: Pending = { kind: 'input', json: JSON.stringify(inputToWire(input)) };
     if (this.state === 'up') this.queue(item);
-    else void this.send(item);
+    else this.alone(item);
   }
 
   /** Reads the stream backwards, a page at a time, until it has every event of the channel after `since`. */
@@ -201,7 +204,10 @@ export class RedisBus implements EventBus {
     const queued = this.outgoing;
     this.outgoing = [];
     if (this.state !== 'up') {
-      for (const { item, event, claimed } of queued) void this.send(item, event).then((sent) => claimed?.(sent));
+      for (const { item, event, claimed } of queued) {
+        this.alone(item, event);
+        claimed?.(true);
+      }
       return;
     }
     for (let from = 0; from < queued.length; from += PUBLISH_MANY_ITEMS) this.publishMany(queued.slice(from, from + PUBLISH_MANY_ITEMS));
@@ -230,31 +236,21 @@ export class RedisBus implements EventBus {
         this.options.onError?.(error);
         this.setDown();
         this.flushSoon(); // a command failed on a connection that stayed up: no 'ready' will come
-        // As send does after a failure: this node's clients get the events now, and everything waits for Redis.
         for (const { item, event, claimed } of queued) {
-          if (item.kind === 'event' && event) this.options.hub.publish(item.channel, event);
-          this.buffer(item);
+          this.alone(item, event);
           claimed?.(true);
         }
       },
     );
   }
 
-  /** Sends now when Redis is up; otherwise this node's clients get the event at once and it waits. */
-  private async send(item: Pending, event?: Publishable): Promise<boolean> {
-    if (this.state === 'up') {
-      try {
-        const seq = await this.write(item, false);
-        return seq !== 0;
-      } catch (error) {
-        this.options.onError?.(error as Error);
-        this.setDown();
-        this.flushSoon(); // a command failed on a connection that stayed up: no 'ready' will come
-      }
-    }
+  /**
+   * Redis is not up (or a call just failed): this node's clients get the event at once, under its
+   * own next seq, and the item waits in the buffer for Redis. A claimed event counts as sent.
+   */
+  private alone(item: Pending, event?: Publishable): void {
     if (item.kind === 'event' && event) this.options.hub.publish(item.channel, event);
     this.buffer(item);
-    return true;
   }
 
   private buffer(item: Pending): void {
@@ -265,20 +261,21 @@ export class RedisBus implements EventBus {
     }
   }
 
-  private async write(item: Pending, replay: boolean): Promise<number> {
+  /** One buffered item to Redis after an outage, marked as a replay: its node's clients had it already. */
+  private async replay(item: Pending): Promise<void> {
     this.counters.sent++;
     if (item.kind === 'input') {
       await this.pub.xadd(this.keys.stream, 'MAXLEN', '~', this.streamLength(), '*', 'k', 'i', 'o', this.options.nodeId, 'd', item.json);
-      return 1;
+      return;
     }
-    return this.publishScript(
+    await this.publishScript(
       this.keys.seq,
       this.keys.stream,
       item.claim ? this.keys.claim + item.claim.key : this.keys.seq,
       item.channel,
       item.json,
       this.options.nodeId,
-      replay ? '1' : '0',
+      '1',
       this.options.hub.seqOf(item.channel),
       item.claim ? String(item.claim.ttlMs) : '',
       this.streamLength(),
@@ -291,7 +288,7 @@ export class RedisBus implements EventBus {
     this.state = 'flushing';
     try {
       while (this.pending.length > 0) {
-        await this.write(this.pending[0] as Pending, true);
+        await this.replay(this.pending[0] as Pending);
         this.pending.shift();
       }
       this.state = 'up';

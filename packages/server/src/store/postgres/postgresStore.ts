@@ -122,36 +122,32 @@ async function lookupSources(db: Pool, refs: { claudeDir: string; relPath: strin
   // Unique and in key order: two nodes registering the same files never deadlock.
   const keys = [...new Map(refs.map((r) => [sourceKey(r.claudeDir, r.relPath), r])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const values = [keys.map(([, r]) => pgText(r.claudeDir)), keys.map(([, r]) => pgText(r.relPath))];
-  let { rows } = await transaction(
-    db,
-    (client, commit) => {
-      const registered = client.query<SourceRow>({
-        name: 'register-sources',
-        text: `WITH r AS (SELECT * FROM unnest($1::text[], $2::text[]) AS r(claude_dir, rel_path)),
-               known AS (SELECT s.* FROM sources s JOIN r ON s.claude_dir = r.claude_dir AND s.rel_path = r.rel_path),
-               added AS (
-                 INSERT INTO sources (claude_dir, rel_path)
-                 SELECT claude_dir, rel_path FROM r
-                 WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.claude_dir = r.claude_dir AND k.rel_path = r.rel_path)
-                 ON CONFLICT (claude_dir, rel_path) DO NOTHING
-                 RETURNING *)
-               SELECT * FROM known UNION ALL SELECT * FROM added`,
-        values,
-      });
-      commit();
-      return registered;
-    },
-    { durable: false },
-  );
-  if (rows.length < keys.length) {
-    // Registered meanwhile by another node's transaction, which this statement's snapshot did not see.
-    ({ rows } = await db.query<SourceRow>({
-      name: 'select-sources',
-      text: `SELECT s.* FROM sources s JOIN unnest($1::text[], $2::text[]) AS r(claude_dir, rel_path)
-               ON s.claude_dir = r.claude_dir AND s.rel_path = r.rel_path`,
-      values,
-    }));
-  }
+  const register = () =>
+    transaction(
+      db,
+      (client, commit) => {
+        const registered = client.query<SourceRow>({
+          name: 'register-sources',
+          text: `WITH r AS (SELECT * FROM unnest($1::text[], $2::text[]) AS r(claude_dir, rel_path)),
+                 known AS (SELECT s.* FROM sources s JOIN r ON s.claude_dir = r.claude_dir AND s.rel_path = r.rel_path),
+                 added AS (
+                   INSERT INTO sources (claude_dir, rel_path)
+                   SELECT claude_dir, rel_path FROM r
+                   WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.claude_dir = r.claude_dir AND k.rel_path = r.rel_path)
+                   ON CONFLICT (claude_dir, rel_path) DO NOTHING
+                   RETURNING *)
+                 SELECT * FROM known UNION ALL SELECT * FROM added`,
+          values,
+        });
+        commit();
+        return registered;
+      },
+      { durable: false },
+    );
+  let { rows } = await register();
+  // Registered meanwhile by another node's transaction, which the statement's snapshot did not
+  // see: the same statement again sees them.
+  if (rows.length < keys.length) ({ rows } = await register());
   const stored = new Map(rows.map((row) => [sourceKey(row.claude_dir, row.rel_path), row]));
   return refs.map(({ claudeDir, relPath }) => {
     const row = stored.get(sourceKey(claudeDir, relPath));
