@@ -1,0 +1,102 @@
+// What a node publishes of a commit: all of it when the commit is its own, nothing when another
+// node made it (that node publishes it), and what the clock causes in either case.
+import { describe, expect, it } from 'vitest';
+import type { TranscriptEntry } from '../core/entry.js';
+import { LiveState, type LiveInput } from '../core/live/liveState.js';
+import type { AppliedBatch } from '../store/repository.js';
+import type { BusHealth, EventBus, Publishable } from './bus.js';
+import type { ChannelEvent } from './hub.js';
+import { LiveEngine } from './liveEngine.js';
+
+const MIN = 60_000;
+
+/** The bus as the engine sees it, recording what it was asked to send; `once` marks publishOnce. */
+class RecordingBus implements EventBus {
+  readonly sent: { channel: string; type: string; once: boolean }[] = [];
+  readonly forgotten: string[] = [];
+  publish(channel: string, event: Publishable): void {
+    this.sent.push({ channel, type: event.type, once: false });
+  }
+  async publishOnce(_key: string, _ttlMs: number, channel: string, event: Publishable): Promise<boolean> {
+    this.sent.push({ channel, type: event.type, once: true });
+    return true;
+  }
+  forget(channel: string): void {
+    this.forgotten.push(channel);
+  }
+  share(): void {}
+  onInput(): void {}
+  async history(): Promise<ChannelEvent[] | null> {
+    return null;
+  }
+  health(): BusHealth {
+    return { kind: 'local', up: true, buffered: 0, dropped: 0, sent: this.sent.length, received: 0 };
+  }
+  async close(): Promise<void> {}
+}
+
+/** A session's first user line, as a commit applies it. */
+function firstLine(sessionId: string, at: number): AppliedBatch {
+  const timestamp = new Date(at).toISOString();
+  const entry: TranscriptEntry = {
+    byteOffset: 0, byteLength: 1, lineNo: 1, lineType: 'user', uuid: `${sessionId}-1`, parentUuid: null, sessionId,
+    timestamp, cwd: '/home/me/shop', gitBranch: null, version: null, agentId: '', isSidechain: false, isMeta: false,
+    author: 'user', preview: 'go on', toolUses: [], toolResults: [], model: null, request: null, priced: null, isApiError: false,
+  };
+  return {
+    newEntries: [entry],
+    requestChanges: [],
+    problems: 0,
+    sessions: [{
+      sessionId, projectPath: '/home/me/shop', firstActivity: timestamp, lastActivity: timestamp, messageCount: 1, toolUseCount: 0,
+      requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, cost: 0,
+    }],
+  };
+}
+
+/** The input another node shares for that commit. */
+function asRemote(applied: AppliedBatch): LiveInput {
+  return { newEntries: applied.newEntries, costByLine: new Map(), usageDeltas: new Map(), sessions: applied.sessions };
+}
+
+function node() {
+  const clock = { now: Date.now() };
+  const bus = new RecordingBus();
+  const state = new LiveState({ idleAfterMs: 2 * MIN, endedAfterMs: 30 * MIN }, () => clock.now);
+  const engine = new LiveEngine(state, bus, { now: () => clock.now });
+  return { clock, bus, state, engine };
+}
+
+describe('LiveEngine across nodes', () => {
+  it('publishes its own commit whole: the message, the stats, the session starting and its status', () => {
+    const { clock, bus, engine } = node();
+    engine.onApplied(firstLine('s1', clock.now));
+    expect(bus.sent).toEqual(
+      expect.arrayContaining([
+        { channel: 'session:s1', type: 'new_message', once: false },
+        { channel: 'activity', type: 'new_message', once: false },
+        { channel: 'stats:s1', type: 'stat_update', once: false },
+        { channel: 'session:s1', type: 'session_update', once: true },
+        { channel: 'activity', type: 'session_update', once: true },
+      ]),
+    );
+  });
+
+  it("publishes nothing of another node's commit, yet follows it: the clock's changes to that session go out", () => {
+    const { clock, bus, state, engine } = node();
+    engine.onRemote(asRemote(firstLine('s1', clock.now)));
+    expect(bus.sent).toEqual([]);
+    expect(state.get('s1')?.stats.messages).toBe(1);
+    expect(state.get('s1')?.status).toBe('thinking'); // a user line: the reply is awaited
+
+    clock.now += 31 * MIN; // ended by the clock: every node derives it, the first node's copy goes out
+    engine.tick();
+    expect(state.get('s1')?.status).toBe('ended');
+    expect(bus.sent).toEqual([
+      { channel: 'session:s1', type: 'session_update', once: true },
+      { channel: 'activity', type: 'session_update', once: true },
+      { channel: 'activity', type: 'session_ended', once: true },
+    ]);
+    expect(bus.forgotten).toEqual(['session:s1', 'stats:s1']);
+  });
+});
