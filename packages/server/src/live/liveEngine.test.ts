@@ -15,10 +15,10 @@ class RecordingBus implements EventBus {
   readonly sent: { channel: string; type: string; once: boolean }[] = [];
   readonly forgotten: string[] = [];
   publish(channel: string, event: Publishable): void {
-    this.sent.push({ channel, type: event.type, once: false });
+    this.sent.push({ channel, type: String(event.type), once: false });
   }
   async publishOnce(_key: string, _ttlMs: number, channel: string, event: Publishable): Promise<boolean> {
-    this.sent.push({ channel, type: event.type, once: true });
+    this.sent.push({ channel, type: String(event.type), once: true });
     return true;
   }
   forget(channel: string): void {

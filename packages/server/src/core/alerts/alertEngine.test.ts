@@ -221,6 +221,78 @@ describe('AlertEngine fed by the real LiveState', () => {
     expect(tick()).toMatchObject([{ rule: 'stuck_thinking', value: 10 }]);
   });
 
+  it('the timer evaluates only the sessions time may change, and fires exactly what evaluating every session fires', () => {
+    // Two engines fed the same events, evaluated after each commit on the sessions it touched (as
+    // AlertMonitor does); on the timer one skips sessions with no events, no latched key and not
+    // stuck, the other evaluates every session. Random load over 12 sessions, every rule on.
+    const on = { threshold: 2, cooldownSeconds: 90 };
+    const config = {
+      costRate: { threshold: 40, windowMinutes: 1, cooldownSeconds: 90 },
+      sessionCostRate: { ...on, threshold: 6, windowMinutes: 1 },
+      sessionCost: { ...on, threshold: 3 },
+      toolCallRate: on,
+      toolFailureStreak: on,
+      toolErrorSpike: { threshold: 3, windowMinutes: 1, cooldownSeconds: 90, minErrorRatio: 0.3 },
+      stuckThinking: on,
+    };
+    const live = state();
+    const skipping = engine(config);
+    const everyone = engine(config);
+    const ids = Array.from({ length: 12 }, (_, i) => `s${i}`);
+    const all = new Set(ids);
+    const totals = new Map(ids.map((id) => [id, { messages: 0, cost: 0 }]));
+    const pendingTools = new Map<string, string[]>();
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const fired: string[] = [];
+    const both = (a: Alert[], b: Alert[]) => {
+      expect(a).toEqual(b);
+      fired.push(...a.map((alert) => alert.rule));
+    };
+    for (let step = 0; step < 1500; step++) {
+      clock += Math.floor(random() * 30_000);
+      if (random() < 0.3) {
+        const events = live.tick();
+        skipping.observe(events);
+        everyone.observe(events);
+        both(skipping.evaluate(live.all()), everyone.evaluate(live.all(), all));
+        continue;
+      }
+      const sessionId = ids[Math.floor(random() ** 2 * ids.length)] as string; // some sessions far busier than others
+      const pending = pendingTools.get(sessionId) ?? [];
+      const kind = random();
+      const cost = kind < 0.5 ? Math.round(random() * 80) / 100 : 0;
+      const line =
+        kind < 0.5
+          ? entry({ sessionId, toolUses: random() < 0.6 ? [{ id: `t${step}`, name: random() < 0.5 ? 'Bash' : 'Edit' }] : [] })
+          : kind < 0.85 && pending.length > 0
+            ? entry({ sessionId, lineType: 'user', author: 'tool', toolResults: [{ toolUseId: pending.shift() as string, isError: random() < 0.5 }] })
+            : entry({ sessionId, lineType: 'user', author: 'user', preview: 'go on' });
+      for (const use of line.toolUses) pending.push(use.id);
+      pendingTools.set(sessionId, pending);
+      const total = totals.get(sessionId) as { messages: number; cost: number };
+      total.messages++;
+      total.cost += cost;
+      const events = live.apply({
+        newEntries: [line],
+        costByLine: new Map([[line.uuid as string, cost]]),
+        usageDeltas: new Map(),
+        sessions: [{
+          sessionId, projectPath: '/p', firstActivity: iso(clock), lastActivity: iso(clock), messageCount: total.messages, toolUseCount: 0,
+          inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, cost: total.cost,
+        }],
+      });
+      skipping.observe(events);
+      everyone.observe(events);
+      const touched = new Set(events.map((e) => e.sessionId));
+      both(skipping.evaluate(live.all(), touched), everyone.evaluate(live.all(), touched));
+    }
+    // Not vacuous: every per-session rule fired, several times.
+    for (const rule of ['session_cost', 'session_cost_rate', 'tool_call_rate', 'tool_failure_streak', 'stuck_thinking']) {
+      expect(fired.filter((r) => r === rule).length, rule).toBeGreaterThan(2);
+    }
+  });
+
   it('tool calls and failures reach the rules through the live events', () => {
     const live = state();
     const alerts = engine({ toolFailureStreak: { threshold: 2 } });
