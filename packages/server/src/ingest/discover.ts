@@ -37,13 +37,21 @@ export function isTranscriptPath(file: string): boolean {
   return file.endsWith('.jsonl');
 }
 
-/** Every `*.jsonl` under `<claudeDir>/projects`, at any depth. Unreadable folders are reported. */
-export async function discoverTranscripts(claudeDir: string): Promise<{ files: TranscriptFile[]; problems: DiscoveryProblem[] }> {
+/**
+ * Every `*.jsonl` under `<claudeDir>/projects`, at any depth, sorted. Unreadable folders are reported.
+ * `pace`: awaited before each folder when it returns a promise (the watcher's audit, which walks
+ * in the background while the server is serving).
+ */
+export async function discoverTranscripts(
+  claudeDir: string,
+  pace?: () => Promise<void> | undefined,
+): Promise<{ files: TranscriptFile[]; problems: DiscoveryProblem[] }> {
   const root = projectsDir(claudeDir);
   const files: TranscriptFile[] = [];
   const problems: DiscoveryProblem[] = [];
   const pending = [''];
   while (pending.length > 0) {
+    await pace?.();
     const rel = pending.pop() as string;
     let entries;
     try {
