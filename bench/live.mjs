@@ -507,6 +507,7 @@ function histogramSummary(metrics, name) {
 
 const f1 = (v) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 const int = (v) => Math.round(v).toLocaleString('en-US');
+const pct = (v) => `${Math.round(v * 100)}%`;
 
 function printTable(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
@@ -805,6 +806,13 @@ async function runConfiguration(opts, generator, setup) {
           const reasons = Object.entries(n.resyncs).map(([reason, count]) => `${count} ${reason}`);
           return [server.name, int(n.connections), int(n.resumes), int(n.unknown), n.seqGaps, reasons.length > 0 ? reasons.join(', ') : 0, f1(n.latency.p50), f1(n.latency.p99), int(n.latency.n)];
         }),
+      );
+    }
+    const { tail } = result;
+    if (tail) {
+      console.log(
+        `activity: the slowest 1% (${int(tail.slow)} frames, >= ${f1(tail.p99)} ms) were appended in ${tail.windows} of ${tail.of} 250 ms windows, ` +
+          `${pct(tail.top5 / tail.slow)} in the worst five (at ${tail.worst.map((w) => `${w.atS.toFixed(2)} s: ${int(w.count)}`).join(', ')})`,
       );
     }
     console.log(`stats: ${result.perChannel.stats.finalMismatch} of ${result.perChannel.stats.clients} clients ended on a messages value other than the number appended; metrics: ${int(result.perChannel.metrics.updates)} metric_update frames`);

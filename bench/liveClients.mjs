@@ -57,6 +57,9 @@ const urls = workerData.urls ?? [workerData.url];
  * the live latency of the message channels (session, activity, stats) on it.
  */
 const byNode = urls.map(() => ({ connections: 0, resumes: 0, unknown: 0, seqGaps: 0, resyncs: {}, latency: new Histogram() }));
+/** Live activity frames as (append time after t0 in ms, latency in ms): when the slowest were appended (tailWindows). */
+const activityTimes = [];
+const activityLatencies = [];
 /** Message key (`session uuid`) → { t: append time, m: bitmask of the clients that received it }. */
 const records = new Map();
 /** Appends after the measurement started, in order: the metrics channel's reference. */
@@ -234,7 +237,32 @@ function account(client, record, now) {
   else {
     latency[channel].live.add(now - record.t);
     byNode[client.node].latency.add(now - record.t);
+    if (channel === 'activity') {
+      activityTimes.push(record.t - t0);
+      activityLatencies.push(now - record.t);
+    }
   }
+}
+
+/**
+ * Where in time the slowest 1% of live activity frames were appended, by 250 ms window: a few
+ * windows holding most of them is a stall (the server or the machine stopped for a moment), many
+ * windows with a few each is queueing spread over the run.
+ */
+function tailWindows() {
+  const n = activityLatencies.length;
+  if (n === 0) return null;
+  const p99 = Float64Array.from(activityLatencies).sort()[Math.floor(n * 0.99)];
+  const windows = new Map();
+  for (let i = 0; i < n; i++) {
+    if (activityLatencies[i] < p99) continue;
+    const w = Math.floor(activityTimes[i] / 250);
+    windows.set(w, (windows.get(w) ?? 0) + 1);
+  }
+  const slow = [...windows.values()].reduce((a, b) => a + b, 0);
+  const worst = [...windows].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([w, count]) => ({ atS: w / 4, count }));
+  const top5 = worst.reduce((a, w) => a + w.count, 0);
+  return { p99, slow, windows: windows.size, of: Math.ceil((tEnd - t0) / 250), worst, top5 };
 }
 
 function inWindow(client, t) {
@@ -410,7 +438,14 @@ function summary() {
   perChannel.metrics.missing = sum('metrics', 'unresolved');
   perChannel.metrics.delivered = perChannel.metrics.expected - perChannel.metrics.missing;
   perChannel.metrics.updates = sum('metrics', (c) => c.metricTimes.length);
-  return { perChannel, byNode: byNode.map(({ latency: h, ...n }) => ({ ...n, latency: h.summary() })), missingExamples: lost.examples, records: records.size, handshakes: handshakes.summary() };
+  return {
+    perChannel,
+    byNode: byNode.map(({ latency: h, ...n }) => ({ ...n, latency: h.summary() })),
+    missingExamples: lost.examples,
+    records: records.size,
+    handshakes: handshakes.summary(),
+    tail: tailWindows(),
+  };
 }
 
 parentPort.on('message', (message) => {
