@@ -5,7 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadPriceBook } from '../src/config/prices.js';
+import type { TranscriptEntry } from '../src/core/entry.js';
 import type { IngestContext } from '../src/ingest/ingestFile.js';
+import type { AppliedBatch } from '../src/store/repository.js';
 import { openSqliteStore } from '../src/store/sqlite/sqliteStore.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -15,6 +17,25 @@ export const ORACLE = path.join(REPO_ROOT, 'fixtures', 'oracle', 'sessions-expec
 export const CLI = path.join(REPO_ROOT, 'packages', 'server', 'dist', 'cli', 'main.js');
 
 const run = promisify(execFile);
+
+/** What a commit of one user line of a session applies (the live engine's input), the session's stored cost being `cost`. */
+export function appliedUserLine(sessionId: string, at: number, cost = 0): AppliedBatch {
+  const timestamp = new Date(at).toISOString();
+  const entry: TranscriptEntry = {
+    byteOffset: 0, byteLength: 1, lineNo: 1, lineType: 'user', uuid: `${sessionId}-line`, parentUuid: null, sessionId,
+    timestamp, cwd: '/home/me/shop', gitBranch: null, version: null, agentId: '', isSidechain: false, isMeta: false,
+    author: 'user', preview: 'go on', toolUses: [], toolResults: [], model: null, request: null, priced: null, isApiError: false,
+  };
+  return {
+    newEntries: [entry],
+    requestChanges: [],
+    problems: 0,
+    sessions: [{
+      sessionId, projectPath: '/home/me/shop', firstActivity: timestamp, lastActivity: timestamp, messageCount: 1, toolUseCount: 0,
+      requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, cost,
+    }],
+  };
+}
 
 export function tempDir(prefix = 'claudelens-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

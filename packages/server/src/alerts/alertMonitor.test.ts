@@ -2,16 +2,15 @@
 // stream, and two dead webhooks (one refusing connections, one never answering) hold nothing up.
 import { ActivityEventSchema, AlertSchema } from '@claudelens/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { appliedUserLine } from '../../test/helpers.js';
 import { closeWebhookServers, refusedUrl, webhookServer } from '../../test/webhookServer.js';
 import { AlertsConfigSchema, WebhookConfigSchema } from '../config/alertsConfig.js';
-import type { TranscriptEntry } from '../core/entry.js';
 import { LiveState } from '../core/live/liveState.js';
 import { conditionKey } from '../core/alerts/alertEngine.js';
 import { LocalBus } from '../live/bus.js';
 import { channels, ringSize } from '../live/channels.js';
 import { Hub, type ChannelEvent } from '../live/hub.js';
 import { LiveEngine } from '../live/liveEngine.js';
-import type { AppliedBatch } from '../store/repository.js';
 import { AlertMonitor } from './alertMonitor.js';
 import { WebhookSender } from './webhookSender.js';
 
@@ -22,25 +21,6 @@ afterEach(async () => {
 });
 
 const MIN = 60_000;
-
-/** One user line of a session whose stored cost is `cost`. */
-function batch(sessionId: string, cost: number, at: number): AppliedBatch {
-  const timestamp = new Date(at).toISOString();
-  const entry: TranscriptEntry = {
-    byteOffset: 0, byteLength: 1, lineNo: 1, lineType: 'user', uuid: `${sessionId}-line`, parentUuid: null, sessionId,
-    timestamp, cwd: '/home/me/shop', gitBranch: null, version: null, agentId: '', isSidechain: false, isMeta: false,
-    author: 'user', preview: 'go on', toolUses: [], toolResults: [], model: null, request: null, priced: null, isApiError: false,
-  };
-  return {
-    newEntries: [entry],
-    requestChanges: [],
-    problems: 0,
-    sessions: [{
-      sessionId, projectPath: '/home/me/shop', firstActivity: timestamp, lastActivity: timestamp, messageCount: 1, toolUseCount: 0,
-      requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, cost,
-    }],
-  };
-}
 
 function setup(webhooks: WebhookSender, onAlertError = false) {
   const clock = { now: Date.now() };
@@ -71,8 +51,8 @@ const microtasks = () => new Promise<void>((resolve) => setImmediate(resolve));
 describe('AlertMonitor', () => {
   it('publishes alert_triggered after the events that caused it, and keeps the alert', async () => {
     const { engine, monitor, activity } = setup(new WebhookSender([]));
-    engine.onApplied(batch('s1', 0.5, Date.now()));
-    engine.onApplied(batch('s1', 1.5, Date.now()));
+    engine.onApplied(appliedUserLine('s1', Date.now(), 0.5));
+    engine.onApplied(appliedUserLine('s1', Date.now(), 1.5));
     await microtasks();
     const types = activity.map((e) => e.type);
     expect(types.filter((t) => t === 'alert_triggered')).toHaveLength(1);
@@ -98,7 +78,7 @@ describe('AlertMonitor', () => {
     // stream before either webhook could even be contacted.
     let started = performance.now();
     for (let i = 0; i < 200; i++) {
-      engine.onApplied(batch(`a${i}`, 2, Date.now()));
+      engine.onApplied(appliedUserLine(`a${i}`, Date.now(), 2));
       await Promise.resolve();
     }
     expect(alertsOnStream()).toBe(200);
@@ -110,7 +90,7 @@ describe('AlertMonitor', () => {
     await expect.poll(() => webhooks.counters.retried).toBeGreaterThan(0);
     started = performance.now();
     for (let i = 0; i < 200; i++) {
-      engine.onApplied(batch(`b${i}`, 2, Date.now()));
+      engine.onApplied(appliedUserLine(`b${i}`, Date.now(), 2));
       await microtasks();
     }
     const secondMs = performance.now() - started;
@@ -122,7 +102,7 @@ describe('AlertMonitor', () => {
 
   it('a failing subscriber or rule is logged, never thrown into the ingest path', async () => {
     const { engine, monitor, errors } = setup(new WebhookSender([]), true);
-    expect(() => engine.onApplied(batch('s1', 5, Date.now()))).not.toThrow();
+    expect(() => engine.onApplied(appliedUserLine('s1', Date.now(), 5))).not.toThrow();
     await microtasks();
     expect(monitor.log.list()).toHaveLength(1);
     expect(errors).toHaveLength(1);

@@ -1,7 +1,7 @@
 // What a node publishes of a commit: all of it when the commit is its own, nothing when another
 // node made it (that node publishes it), and what the clock causes in either case.
 import { describe, expect, it } from 'vitest';
-import type { TranscriptEntry } from '../core/entry.js';
+import { appliedUserLine } from '../../test/helpers.js';
 import { LiveState, type LiveInput } from '../core/live/liveState.js';
 import type { AppliedBatch } from '../store/repository.js';
 import type { BusHealth, EventBus, Publishable } from './bus.js';
@@ -35,25 +35,6 @@ class RecordingBus implements EventBus {
   async close(): Promise<void> {}
 }
 
-/** A session's first user line, as a commit applies it. */
-function firstLine(sessionId: string, at: number): AppliedBatch {
-  const timestamp = new Date(at).toISOString();
-  const entry: TranscriptEntry = {
-    byteOffset: 0, byteLength: 1, lineNo: 1, lineType: 'user', uuid: `${sessionId}-1`, parentUuid: null, sessionId,
-    timestamp, cwd: '/home/me/shop', gitBranch: null, version: null, agentId: '', isSidechain: false, isMeta: false,
-    author: 'user', preview: 'go on', toolUses: [], toolResults: [], model: null, request: null, priced: null, isApiError: false,
-  };
-  return {
-    newEntries: [entry],
-    requestChanges: [],
-    problems: 0,
-    sessions: [{
-      sessionId, projectPath: '/home/me/shop', firstActivity: timestamp, lastActivity: timestamp, messageCount: 1, toolUseCount: 0,
-      requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, cost: 0,
-    }],
-  };
-}
-
 /** The input another node shares for that commit. */
 function asRemote(applied: AppliedBatch): LiveInput {
   return { newEntries: applied.newEntries, costByLine: new Map(), usageDeltas: new Map(), sessions: applied.sessions };
@@ -70,7 +51,7 @@ function node() {
 describe('LiveEngine across nodes', () => {
   it('publishes its own commit whole: the message, the stats, the session starting and its status', () => {
     const { clock, bus, engine } = node();
-    engine.onApplied(firstLine('s1', clock.now));
+    engine.onApplied(appliedUserLine('s1', clock.now));
     expect(bus.sent).toEqual(
       expect.arrayContaining([
         { channel: 'session:s1', type: 'new_message', once: false },
@@ -84,7 +65,7 @@ describe('LiveEngine across nodes', () => {
 
   it("publishes nothing of another node's commit, yet follows it: the clock's changes to that session go out", () => {
     const { clock, bus, state, engine } = node();
-    engine.onRemote(asRemote(firstLine('s1', clock.now)));
+    engine.onRemote(asRemote(appliedUserLine('s1', clock.now)));
     expect(bus.sent).toEqual([]);
     expect(state.get('s1')?.stats.messages).toBe(1);
     expect(state.get('s1')?.status).toBe('thinking'); // a user line: the reply is awaited
