@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ActivityChannelEventSchema, AlertListSchema, SessionChannelEventSchema } from '@claudelens/protocol';
+import { ActivityChannelEventSchema, AlertListSchema, AlertSchema, SessionChannelEventSchema } from '@claudelens/protocol';
 import { startServer, type RunningServer, type ServeSettings } from '../src/cli/startServer.js';
 import { AlertsConfigSchema } from '../src/config/alertsConfig.js';
 import { loadLiveConfig } from '../src/config/liveConfig.js';
@@ -266,6 +266,14 @@ describe('several nodes on PostgreSQL and Redis', () => {
     const listed = await Promise.all([a, b].map(async (server) => AlertListSchema.parse(await json(`${server.url}/api/v1/alerts`)).alerts.map((alert) => alert.id)));
     expect(listed[0]).toHaveLength(1);
     expect(listed[1]).toEqual(listed[0]);
+
+    // Acknowledged on B, it is acknowledged on A too.
+    const id = listed[0]?.[0] as string;
+    const acked = await fetch(`${b.url}/api/v1/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST' });
+    expect(acked.status).toBe(200);
+    expect(AlertSchema.parse(await acked.json())).toMatchObject({ id, acknowledged: true });
+    const onNodeA = AlertListSchema.parse(await json(`${a.url}/api/v1/alerts`)).alerts;
+    expect(onNodeA).toMatchObject([{ id, acknowledged: true }]);
     onA.ws.close();
     onB.ws.close();
   }, 60_000);

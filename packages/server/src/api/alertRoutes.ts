@@ -5,9 +5,9 @@ import { badRequest, notFound } from './errors.js';
 
 export interface AlertQueries {
   /** Newest first. */
-  list(filter: AlertFilter): Alert[];
+  list(filter: AlertFilter): Alert[] | Promise<Alert[]>;
   /** The acknowledged alert, or undefined when no such alert is kept. */
-  acknowledge(id: string): Alert | undefined;
+  acknowledge(id: string): Alert | undefined | Promise<Alert | undefined>;
 }
 
 /** GET /api/v1/alerts (?session_id=, ?since=) and POST /api/v1/alerts/{id}/ack; docs/alerts.md. */
@@ -26,11 +26,11 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: AlertQueries):
       if (afterMs === null) return badRequest(reply, 'since', 'since must be an ISO 8601 time or epoch milliseconds');
       filter.afterMs = afterMs;
     }
-    return { alerts: alerts.list(filter) };
+    return { alerts: await alerts.list(filter) };
   });
 
   app.post<{ Params: { id: string } }>('/api/v1/alerts/:id/ack', async (request, reply) => {
-    return alerts.acknowledge(request.params.id) ?? notFound(reply, `no alert ${request.params.id}`);
+    return (await alerts.acknowledge(request.params.id)) ?? notFound(reply, `no alert ${request.params.id}`);
   });
 }
 

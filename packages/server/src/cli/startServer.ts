@@ -4,6 +4,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Alert } from '@claudelens/protocol';
 import { AlertMonitor } from '../alerts/alertMonitor.js';
+import { sharedAcks } from '../alerts/sharedAcks.js';
 import { WebhookSender } from '../alerts/webhookSender.js';
 import { buildServer } from '../api/buildServer.js';
 import { isLoopback } from '../api/auth.js';
@@ -121,7 +122,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     state: { phase: () => phase, bus: () => bus.health() },
     queries,
     dashboard: new DashboardQueries(state, ctx.store),
-    alerts: alerts.log,
+    alerts: sharedAcks(alerts.log, bus, (error) => logger?.warn({ err: error }, 'alert acknowledgements: bus unreachable')),
     ws: { hub, bus, engine, queries, counters, ...settings.ws },
     auth: { token: settings.token ?? null, allowedOrigins: settings.allowedOrigins },
     ingest: { mirror: remote, bodyLimit: settings.ingestBodyLimit, ready: () => phase === 'live' },

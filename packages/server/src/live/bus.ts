@@ -42,6 +42,10 @@ export interface EventBus {
    * when the history no longer holds them all.
    */
   history(channel: string, since: number, upTo: number): Promise<ChannelEvent[] | null>;
+  /** Records that an alert was acknowledged, for every node to see, for `ttlMs`. Rejects when the bus is unreachable. */
+  acknowledge(alertId: string, ttlMs: number): Promise<void>;
+  /** Which of these alerts a node acknowledged (see acknowledge). Rejects when the bus is unreachable. */
+  acknowledged(alertIds: string[]): Promise<Set<string>>;
   health(): BusHealth;
   close(): Promise<void>;
 }
@@ -70,6 +74,12 @@ export class LocalBus implements EventBus {
   }
 
   onInput(): void {}
+
+  async acknowledge(): Promise<void> {} // one node: its alert log is all there is
+
+  async acknowledged(): Promise<Set<string>> {
+    return new Set();
+  }
 
   health(): BusHealth {
     return { kind: 'local', up: true, buffered: 0, dropped: 0, sent: this.hub.published, received: this.hub.published };

@@ -29,6 +29,10 @@ class RecordingBus implements EventBus {
   async history(): Promise<ChannelEvent[] | null> {
     return null;
   }
+  async acknowledge(): Promise<void> {}
+  async acknowledged(): Promise<Set<string>> {
+    return new Set();
+  }
   health(): BusHealth {
     return { kind: 'local', up: true, buffered: 0, dropped: 0, sent: this.sent.length, received: 0 };
   }

@@ -62,7 +62,7 @@ export class RedisBus implements EventBus {
   private outgoing: Outgoing[] = [];
   /** This node's events sent in PUBLISH_MANY calls and not read back yet (see SentEvents). */
   private readonly sent = new SentEvents();
-  private readonly keys: { seq: string; stream: string; claim: string };
+  private readonly keys: { seq: string; stream: string; claim: string; ack: string };
   private readonly pending: Pending[] = [];
   private state: 'up' | 'down' | 'flushing' = 'down';
   private lastId = '$';
@@ -76,7 +76,7 @@ export class RedisBus implements EventBus {
 
   constructor(private readonly options: RedisBusOptions) {
     const prefix = `${options.keyPrefix ?? 'claudelens:'}{bus}:`;
-    this.keys = { seq: `${prefix}seq`, stream: `${prefix}events`, claim: `${prefix}once:` };
+    this.keys = { seq: `${prefix}seq`, stream: `${prefix}events`, claim: `${prefix}once:`, ack: `${prefix}ack:` };
     const connection = {
       lazyConnect: true,
       // Fail at once while disconnected: the caller serves alone and buffers instead of waiting.
@@ -174,6 +174,16 @@ export class RedisBus implements EventBus {
       end = (page.at(-1) as [string, string[]])[0];
     }
     return null;
+  }
+
+  async acknowledge(alertId: string, ttlMs: number): Promise<void> {
+    await this.pub.set(this.keys.ack + alertId, '1', 'PX', ttlMs);
+  }
+
+  async acknowledged(alertIds: string[]): Promise<Set<string>> {
+    if (alertIds.length === 0) return new Set();
+    const found = await this.pub.mget(alertIds.map((id) => this.keys.ack + id));
+    return new Set(alertIds.filter((_, i) => found[i] !== null));
   }
 
   health(): BusHealth {
