@@ -18,6 +18,7 @@ export function sharedAcks(log: AlertLog, bus: EventBus, onError: (error: Error)
     async list(filter: AlertFilter): Promise<Alert[]> {
       const listed = log.list(filter);
       const open = listed.filter((alert) => !alert.acknowledged).map((alert) => alert.id);
+      if (open.length === 0 || !bus.health().up) return listed;
       const acknowledged = await bus.acknowledged(open).catch((error: Error) => {
         onError(error);
         return new Set<string>();
@@ -28,7 +29,7 @@ export function sharedAcks(log: AlertLog, bus: EventBus, onError: (error: Error)
     },
     async acknowledge(id: string): Promise<Alert | undefined> {
       const alert = log.acknowledge(id);
-      if (alert) await bus.acknowledge(id, ACK_TTL_MS).catch(onError);
+      if (alert && bus.health().up) await bus.acknowledge(id, ACK_TTL_MS).catch(onError);
       return alert;
     },
   };
