@@ -34,8 +34,6 @@ export class AlertMonitor {
   private readonly engine: AlertEngine;
   private timer: NodeJS.Timeout | null = null;
   private scheduled = false;
-  /** Sessions that had events since the last evaluation: the only ones whose conditions a batch can change. */
-  private readonly touched = new Set<string>();
 
   constructor(private readonly options: AlertMonitorOptions) {
     this.engine = new AlertEngine(options.rules, options.now ?? Date.now);
@@ -43,7 +41,6 @@ export class AlertMonitor {
   }
 
   onEvents(events: LiveEvent[]): void {
-    for (const event of events) this.touched.add(event.sessionId);
     this.guard(() => this.engine.observe(events));
     this.schedule();
   }
@@ -56,7 +53,6 @@ export class AlertMonitor {
 
   /** Every session (the timer). */
   evaluate(): void {
-    this.touched.clear();
     this.fire(() => this.engine.evaluate(this.options.sessions.all()));
   }
 
@@ -66,8 +62,7 @@ export class AlertMonitor {
    * time alone changes are the timer's.
    */
   private evaluateTouched(): void {
-    const only = new Set(this.touched);
-    this.touched.clear();
+    const only = new Set(this.engine.changedSessions);
     const { sessions } = this.options;
     const get = sessions.get?.bind(sessions);
     this.fire(() => this.engine.evaluate(get ? [...only].map(get).filter((s) => s !== undefined) : sessions.all(), only));

@@ -49,6 +49,11 @@ export class AlertEngine {
     this.signals = new AlertSignals(rules);
   }
 
+  /** The sessions with events since they were last evaluated: the only ones whose conditions events can have changed. */
+  get changedSessions(): ReadonlySet<string> {
+    return this.changed;
+  }
+
   observe(events: LiveEvent[]): void {
     for (const event of events) this.changed.add(event.sessionId);
     this.signals.observe(events, this.now());
@@ -90,8 +95,7 @@ export class AlertEngine {
     for (const [group, conditions] of groups) {
       const holding = new Map<string, Condition>();
       for (const condition of conditions) {
-        const settings = this.rules[condition.rule];
-        if (settings.enabled && round(condition.value, 6) >= settings.threshold) holding.set(keyOf(condition), condition);
+        if (this.holds(condition.rule, condition.value)) holding.set(keyOf(condition), condition);
       }
       if (holding.size === 0 && !this.latches.has(group)) continue; // nothing holds, nothing latched
       const latch = this.latches.get(group) ?? new AlertLatch();
@@ -199,7 +203,13 @@ export class AlertEngine {
   /** Whether the session's stuckThinking condition holds now. */
   private stuck(session: SessionView, now: number): boolean {
     const minutes = thinkingMinutes(session, now);
-    return minutes !== null && this.rules.stuckThinking.enabled && minutes >= this.rules.stuckThinking.threshold;
+    return minutes !== null && this.holds('stuckThinking', minutes);
+  }
+
+  /** Whether a condition of the rule with this value holds: the rule is on and the value reaches its threshold. */
+  private holds(rule: RuleName, value: number): boolean {
+    const settings = this.rules[rule];
+    return settings.enabled && round(value, 6) >= settings.threshold;
   }
 }
 
