@@ -16,7 +16,7 @@ export async function listSessions(pool: Pool, filter: SessionFilter): Promise<S
     text: `SELECT * FROM sessions
            WHERE ($1::text IS NULL OR project_path = $1 OR project_path ILIKE '%' || $1 || '%' ESCAPE '')
              AND ($2::text IS NULL OR last_activity >= $2)
-           ORDER BY last_activity DESC NULLS LAST`,
+           ORDER BY last_activity DESC NULLS LAST, id`,
     values: [filter.project === undefined ? null : pgText(filter.project), filter.since ?? null],
   });
   const [models, agents] = await Promise.all([

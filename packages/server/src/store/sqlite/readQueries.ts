@@ -75,7 +75,7 @@ export function listSessions(db: Database.Database, st: Statements, filter: Sess
       `SELECT * FROM sessions
        WHERE (@project IS NULL OR project_path = @project OR project_path LIKE '%' || @project || '%')
          AND (@since IS NULL OR last_activity >= @since)
-       ORDER BY last_activity DESC`,
+       ORDER BY last_activity DESC, id`,
     )
     .all({ project: filter.project ?? null, since: filter.since ?? null }) as SessionRow[];
   const models = new Map<string, { model: string; priced: number }[]>();
