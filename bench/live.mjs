@@ -691,7 +691,7 @@ async function runConfiguration(opts, generator, setup) {
       setTimeout(tick, Math.max(0, nextTick - wall()));
     };
     tick();
-    console.log(`setup: ${int(warmup.lines)} lines started ${opts.sessions} sessions; all ${subscriptions.length} subscribers had their snapshot after ${f1((readyAt.at - setupStart) / 1000)} s; now ${opts.rate} lines/s for ${opts.durationS} s`);
+    console.log(`setup: ${int(warmup.lines)} lines started ${opts.sessions} sessions; all ${subscriptions.length} subscribers had their snapshot after ${f1((readyAt.at - setupStart) / 1000)} s; now ${opts.rate} lines/s for ${opts.durationS} s from t=0 at ${new Date(t0).toISOString()}`);
 
     const cpu0 = procsNow();
     const machine0 = machineCpu();

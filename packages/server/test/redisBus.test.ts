@@ -130,4 +130,33 @@ describe('RedisBus', () => {
       { type: 'new_message', n: 5, seq: 4 },
     ]);
   });
+
+  it("a resume's history reads back to the first event the client missed, not to the last one it had, in pages that grow", async () => {
+    const [a, b] = await twoNodes();
+    const onA = listen(a.hub, 'activity');
+    // A quiet session's channel: its event 1 (the client's last), 5000 entries of other traffic,
+    // event 2, 600 more, event 3. Nobody subscribes to it on B: a resume there reads Redis.
+    a.bus.publish('session:q', { type: 'new_message', n: 1 });
+    for (let i = 0; i < 5000; i++) a.bus.publish('activity', { type: 'new_message', i });
+    a.bus.publish('session:q', { type: 'new_message', n: 2 });
+    for (let i = 0; i < 600; i++) a.bus.publish('activity', { type: 'new_message', i });
+    a.bus.publish('session:q', { type: 'new_message', n: 3 });
+    await waitFor(() => (onA.length === 5600 && b.hub.seqOf('session:q') === 3 ? true : undefined), 10_000, 'every event back');
+
+    const pages = vi.spyOn(Redis.prototype, 'xrevrange');
+    // Events 2 and 3 lie within the newest 250 + 500 entries: two pages, none of the 5000 before.
+    expect(await b.bus.history('session:q', 1, 3)).toEqual([
+      { type: 'new_message', n: 2, seq: 2 },
+      { type: 'new_message', n: 3, seq: 3 },
+    ]);
+    expect(pages.mock.calls.map((call) => call.at(-1))).toEqual([250, 500]);
+    // Only up to the seq the subscription started at; nothing missed is no read at all.
+    pages.mockClear();
+    expect(await b.bus.history('session:q', 2, 3)).toEqual([{ type: 'new_message', n: 3, seq: 3 }]);
+    expect(await b.bus.history('session:q', 1, 2)).toEqual([{ type: 'new_message', n: 2, seq: 2 }]);
+    expect(await b.bus.history('session:q', 3, 3)).toEqual([]);
+    expect(pages.mock.calls.map((call) => call.at(-1))).toEqual([250, 250, 500]);
+    // From the channel's start the whole stream is read, page by page, up to the oldest entry.
+    expect((await b.bus.history('session:q', 0, 3))?.map((e) => e.n)).toEqual([1, 2, 3]);
+  });
 });

@@ -25,8 +25,12 @@ export interface RedisBusOptions {
 /** Items per PUBLISH_MANY call: a commit caught up after a stall publishes thousands; Redis runs one script at a time. */
 const PUBLISH_MANY_ITEMS = 500;
 const READ_COUNT = 1000;
+/**
+ * A resume reads the stream backwards in pages, the first small (a client away for a moment missed
+ * the last few hundred entries at most) and each next one twice as large up to the last size.
+ */
+const HISTORY_PAGES = { first: 250, last: 4000 };
 /** A resume looks this far back in the stream at most (a client away for a few seconds under heavy load). */
-const HISTORY_PAGE = 2000;
 const HISTORY_SCAN_LIMIT = 100_000;
 
 
@@ -154,13 +158,20 @@ export class RedisBus implements EventBus {
     else this.alone(item);
   }
 
-  /** Reads the stream backwards, a page at a time, until it has every event of the channel after `since`. */
+  /**
+   * Reads the stream backwards, a page at a time, until it has every event of the channel after
+   * `since`: it stops at the event numbered `since + 1`, the first the client missed. A channel's
+   * seqs grow along the stream, so nothing older is needed. (Reading on to the event numbered
+   * `since` scanned the whole stream back to the client's last event, which on a quiet session's
+   * channel was tens of thousands of entries; see docs/scale-out.md.)
+   */
   async history(channel: string, since: number, upTo: number): Promise<ChannelEvent[] | null> {
     if (upTo <= since) return [];
     const found: ChannelEvent[] = [];
     let end = '+';
+    let size = HISTORY_PAGES.first;
     for (let scanned = 0; scanned < HISTORY_SCAN_LIMIT; ) {
-      const page = await this.pub.xrevrange(this.keys.stream, end, '-', 'COUNT', HISTORY_PAGE);
+      const page = await this.pub.xrevrange(this.keys.stream, end, '-', 'COUNT', size);
       for (const [id, fields] of page) {
         if (id === end) continue; // the page boundary, read already
         const entry = parseFields(fields);
@@ -168,10 +179,12 @@ export class RedisBus implements EventBus {
         const seq = Number(entry.s);
         if (seq <= since) return complete(found.reverse(), since, upTo);
         if (seq <= upTo) found.push(eventOf(entry));
+        if (seq === since + 1) return complete(found.reverse(), since, upTo);
       }
-      if (page.length < HISTORY_PAGE) return complete(found.reverse(), since, upTo);
+      if (page.length < size) return complete(found.reverse(), since, upTo);
       scanned += page.length;
       end = (page.at(-1) as [string, string[]])[0];
+      size = Math.min(size * 2, HISTORY_PAGES.last);
     }
     return null;
   }
