@@ -76,12 +76,31 @@ describe('LiveEngine across nodes', () => {
 
     clock.now += 31 * MIN; // ended by the clock: every node derives it, the first node's copy goes out
     engine.tick();
-    expect(state.get('s1')?.status).toBe('ended');
     expect(bus.sent).toEqual([
       { channel: 'session:s1', type: 'session_update', once: true },
       { channel: 'activity', type: 'session_update', once: true },
       { channel: 'activity', type: 'session_ended', once: true },
     ]);
     expect(bus.forgotten).toEqual(['session:s1', 'stats:s1']);
+    expect(state.get('s1')).toBeUndefined();
+  });
+
+  it('drops an ended session from its live state; a later line starts it again from the store\'s totals', () => {
+    const { clock, bus, state, engine } = node();
+    engine.onApplied(appliedUserLine('s1', clock.now, 0.25));
+    clock.now += 31 * MIN;
+    engine.tick();
+    expect(state.get('s1')).toBeUndefined();
+    expect([...state.all()]).toEqual([]);
+    expect(state.metricUpdates().active_sessions).toBe(0);
+
+    // The session resumes: the commit carries its stored totals (now 2 messages, $0.50).
+    bus.sent.length = 0;
+    const resumed = appliedUserLine('s1', clock.now, 0.5);
+    (resumed.sessions[0] as { messageCount: number }).messageCount = 2;
+    engine.onApplied(resumed);
+    expect(state.get('s1')?.stats).toMatchObject({ messages: 2, cost: 0.5 });
+    expect(state.get('s1')?.status).toBe('thinking');
+    expect(bus.sent).toEqual(expect.arrayContaining([{ channel: 'activity', type: 'session_started', once: true }]));
   });
 });

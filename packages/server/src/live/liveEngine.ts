@@ -167,10 +167,12 @@ export class LiveEngine {
     }
   }
 
-  /** A session that ended: its channels' rings may go. */
+  /** A session that ended: its channels' rings and its live state go (the store answers for it). */
   private forget(sessionId: string): void {
     this.bus.forget(channels.session(sessionId));
     this.bus.forget(channels.stats(sessionId));
+    this.state.forget(sessionId);
+    if (!this.timers.has(sessionId)) this.lastFlush.delete(sessionId);
   }
 
   /** A status change is named by the session and the activity it follows: every node derives the same. */

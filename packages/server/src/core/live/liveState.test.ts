@@ -86,12 +86,26 @@ describe('LiveState', () => {
     expect(s.series('tokens').reduce((a, b) => a + b, 0)).toBe(500);
   });
 
-  it('seeds sessions from the store without events, ended when long quiet', () => {
+  it('seeds sessions from the store without events; one ended already (long quiet) is not kept', () => {
     clock = 300 * MIN;
     const live = state();
     live.seed([facts({ sessionId: 'recent', lastActivity: iso(clock - MIN) }), facts({ sessionId: 'old', lastActivity: iso(clock - 60 * MIN) })]);
     expect(live.get('recent')?.status).toBe('active');
-    expect(live.get('old')?.status).toBe('ended');
+    expect(live.get('old')).toBeUndefined();
+    expect([...live.all()].map((s) => s.sessionId)).toEqual(['recent']);
     expect(live.tick()).toEqual([]);
+  });
+
+  it('forgets a session only once it has ended', () => {
+    clock = 300 * MIN;
+    const live = state();
+    live.seed([facts({ sessionId: 'recent', lastActivity: iso(clock - MIN) })]);
+    expect(live.forget('recent')).toBe(false);
+    expect(live.get('recent')?.status).toBe('active');
+    clock += 60 * MIN;
+    expect(live.tick().map((e) => e.kind)).toEqual(['status', 'ended']);
+    expect(live.forget('recent')).toBe(true);
+    expect(live.get('recent')).toBeUndefined();
+    expect(live.forget('recent')).toBe(false);
   });
 });

@@ -91,11 +91,12 @@ export class LiveState {
     private readonly now: () => number,
   ) {}
 
-  /** Sessions known from the store at start-up; no events. */
+  /** Sessions known from the store at start-up; no events. One ended already is not kept (see forget). */
   seed(facts: SessionFacts[]): void {
     const now = this.now();
     for (const f of facts) {
       const lastActivityMs = f.lastActivity ? Math.min(Date.parse(f.lastActivity), now) : 0;
+      if (sessionStatus('done', lastActivityMs, now, this.thresholds) === 'ended') continue;
       this.sessions.set(f.sessionId, {
         sessionId: f.sessionId,
         project: f.projectPath,
@@ -203,6 +204,16 @@ export class LiveState {
       if (status === 'ended') events.push({ kind: 'ended', sessionId: session.sessionId, project: session.project });
     }
     return events;
+  }
+
+  /**
+   * Drops a session that has ended; true if it was dropped. The store answers for it from then on
+   * (its stats, its recent messages), and a line that comes later starts it again from the store's
+   * totals in that commit, like a session never seen. Kept, every session of a long-running server
+   * stayed in memory and in every status tick.
+   */
+  forget(sessionId: string): boolean {
+    return this.sessions.get(sessionId)?.status === 'ended' && this.sessions.delete(sessionId);
   }
 
   get(sessionId: string): LiveSession | undefined {
