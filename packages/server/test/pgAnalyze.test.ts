@@ -34,6 +34,14 @@ describe('analyzeChanged', () => {
       expect(await analyzedAt()).toBeInstanceOf(Date);
       const planner = await pool.query<{ reltuples: number }>(`SELECT reltuples FROM pg_class WHERE relname = 'sources'`);
       expect(planner.rows[0]?.reltuples).toBe(500);
+      // With a small statistics target (a tenth of PostgreSQL's default): 500 distinct paths give
+      // a histogram of 11 bounds, not 101. The row count above is what the write statements need.
+      const bounds = await pool.query<{ n: number }>(
+        `SELECT array_length(histogram_bounds::text::text[], 1) AS n FROM pg_stats WHERE tablename = 'sources' AND attname = 'rel_path'`,
+      );
+      expect(bounds.rows[0]?.n).toBe(11);
+      const target = await pool.query<{ default_statistics_target: string }>('SHOW default_statistics_target');
+      expect(target.rows[0]?.default_statistics_target).toBe('100'); // SET LOCAL: the pool's connection is as it was
       expect(await analyzeChanged(pool)).toEqual([]);
 
       // Every row updated twice (what commits do to sources, sessions and agents): no new ANALYZE.
