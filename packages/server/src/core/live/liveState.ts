@@ -41,7 +41,6 @@ export interface LiveSession {
   status: SessionStatus;
   /** When the current `thinking` stretch began. */
   thinkingSinceMs: number | null;
-  recent: LiveMessage[];
 }
 
 export type LiveEvent =
@@ -62,7 +61,6 @@ export type LiveEvent =
   | { kind: 'ended'; sessionId: string; project: string | null };
 
 const STATS: StatType[] = ['messages', 'tools', 'tokens', 'cost'];
-const RECENT_PER_SESSION = 20;
 const RECENT_ACTIVITY = 50;
 const HOUR = 3600;
 
@@ -76,7 +74,8 @@ export function statsOf(f: SessionFacts): Stats {
 }
 
 /**
- * The live view of every session: stats, status, recent messages, rates. Pure: it is fed what
+ * The live view of every session: stats, status, rates, the recent activity (a session's recent
+ * messages come from the store: see LiveQueries). Pure: it is fed what
  * the store committed and the time, and answers with domain events; adapters fan them out.
  */
 export class LiveState {
@@ -107,7 +106,6 @@ export class LiveState {
         turn: 'done',
         status: sessionStatus('done', lastActivityMs, now, this.thresholds),
         thinkingSinceMs: null,
-        recent: [],
       });
     }
   }
@@ -139,8 +137,6 @@ export class LiveState {
       if (entry.lineType !== 'user' && entry.lineType !== 'assistant') continue;
       const message = toLiveMessage(entry, now);
       const cost = input.costByLine.get(entry.uuid ?? '') ?? 0;
-      session.recent.push(message);
-      if (session.recent.length > RECENT_PER_SESSION) session.recent.shift();
       const at = entry.timestamp ? Date.parse(entry.timestamp) : now;
       this.messages.add(at, 1, now);
       this.cost.add(at, cost, now);
@@ -208,7 +204,7 @@ export class LiveState {
 
   /**
    * Drops a session that has ended; true if it was dropped. The store answers for it from then on
-   * (its stats, its recent messages), and a line that comes later starts it again from the store's
+   * (its stats), and a line that comes later starts it again from the store's
    * totals in that commit, like a session never seen. Kept, every session of a long-running server
    * stayed in memory and in every status tick.
    */
@@ -297,7 +293,6 @@ export class LiveState {
         turn: 'done',
         status: 'ended',
         thinkingSinceMs: null,
-        recent: [],
       };
       this.sessions.set(id, session);
     }
