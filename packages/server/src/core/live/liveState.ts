@@ -95,7 +95,8 @@ export class LiveState {
     const now = this.now();
     for (const f of facts) {
       const lastActivityMs = f.lastActivity ? Math.min(Date.parse(f.lastActivity), now) : 0;
-      if (sessionStatus('done', lastActivityMs, now, this.thresholds) === 'ended') continue;
+      const status = sessionStatus('done', lastActivityMs, now, this.thresholds);
+      if (status === 'ended') continue;
       this.sessions.set(f.sessionId, {
         sessionId: f.sessionId,
         project: f.projectPath,
@@ -104,7 +105,7 @@ export class LiveState {
         lastActivityMs,
         stats: statsOf(f),
         turn: 'done',
-        status: sessionStatus('done', lastActivityMs, now, this.thresholds),
+        status,
         thinkingSinceMs: null,
       });
     }
@@ -203,10 +204,10 @@ export class LiveState {
   }
 
   /**
-   * Drops a session that has ended; true if it was dropped. The store answers for it from then on
-   * (its stats), and a line that comes later starts it again from the store's
-   * totals in that commit, like a session never seen. Kept, every session of a long-running server
-   * stayed in memory and in every status tick.
+   * Drops a session that has ended; true if it was dropped. The store answers for it from then on,
+   * and a line that comes later starts it again from the store's totals in that commit, like a
+   * session never seen. Kept, every session of a long-running server stayed in memory and in
+   * every status tick.
    */
   forget(sessionId: string): boolean {
     return this.sessions.get(sessionId)?.status === 'ended' && this.sessions.delete(sessionId);

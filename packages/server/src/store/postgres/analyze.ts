@@ -12,8 +12,8 @@ export const ANALYZE_EVERY_MS = 10_000;
  * statements' key lookups need the row counts and that the keys are unique, which 3000 rows show.
  * ANALYZE of requests at 60,000 rows took 105-186 ms of PostgreSQL's CPU with the default and 12
  * ms with this; each one, on the 2 cores bench:live shares, held back the commits around it (the
- * slowest lines of a two-node run clustered on them). Where autovacuum is on, its own ANALYZE
- * (at the server's target) comes on top.
+ * slowest lines of a two-node run clustered on them). Where autovacuum is on, it analyzes these
+ * tables at the server's target by its own thresholds.
  */
 const STATISTICS_TARGET = 10;
 
