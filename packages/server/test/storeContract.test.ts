@@ -401,6 +401,8 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     const source = await t.source();
     expect(source).toMatchObject({ offset: fs.statSync(t.file).size, lineCount: 2, ino: fs.statSync(t.file).ino, size: fs.statSync(t.file).size });
     expect(source.tail.equals(fs.readFileSync(t.file).subarray(-128))).toBe(true);
+    // In memory of its own, not a slice of a shared pool block that it would keep alive.
+    expect(source.tail.buffer.byteLength).toBe(128);
   });
 
   it('lists each problem once, with file and line', async () => {

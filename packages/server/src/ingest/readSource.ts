@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { PositionedProblem } from '../core/entry.js';
 import type { PriceBook } from '../core/pricing.js';
-import { TAIL_BYTES, type FileIdentity, type IngestBatch, type SourceState } from '../store/repository.js';
+import { ownTail, TAIL_BYTES, type FileIdentity, type IngestBatch, type SourceState } from '../store/repository.js';
 import { DEFAULT_MAX_LINE_BYTES, readChunks } from './chunks.js';
 import type { TranscriptFile } from './discover.js';
 import { parseChunk } from './parseChunk.js';
@@ -56,7 +56,7 @@ export function* readSource(file: TranscriptFile, from: SourceState, options: Re
         batch.problems = parsed.problems;
         batch.nextOffset = chunk.offset + parsed.consumedBytes;
         if (parsed.consumedBytes > 0) {
-          tail = Buffer.from(chunk.buf.subarray(Math.max(0, parsed.consumedBytes - TAIL_BYTES), parsed.consumedBytes));
+          tail = ownTail(chunk.buf.subarray(Math.max(0, parsed.consumedBytes - TAIL_BYTES), parsed.consumedBytes));
         }
       }
       batch.nextLineCount = lineCount;

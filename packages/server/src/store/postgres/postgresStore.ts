@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { SourceState, Store } from '../repository.js';
+import { ownTail, type SourceState, type Store } from '../repository.js';
 import { analyzeChanged, ANALYZE_EVERY_MS } from './analyze.js';
 import { applyGroup } from './applyGroup.js';
 import { gatherCalls } from './gatherCalls.js';
@@ -152,7 +152,7 @@ async function lookupSources(db: Pool, refs: { claudeDir: string; relPath: strin
   return refs.map(({ claudeDir, relPath }) => {
     const row = stored.get(sourceKey(claudeDir, relPath));
     if (!row) throw new Error(`source not registered: ${claudeDir} ${relPath}`);
-    return { id: row.id, claudeDir, relPath, offset: row.byte_offset, lineCount: row.line_count, ino: row.ino, size: row.size, tail: row.tail };
+    return { id: row.id, claudeDir, relPath, offset: row.byte_offset, lineCount: row.line_count, ino: row.ino, size: row.size, tail: ownTail(row.tail) };
   });
 }
 
