@@ -89,6 +89,11 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
 
   const trees = claudeDirs.map((claudeDir) => watchTree(projectsDir(claudeDir), (file) => schedule(claudeDir, file), options));
 
+  /** Rests when the audit has had its share of the loop; false once the watcher is closed. */
+  const auditGoesOn = async (): Promise<boolean> => {
+    await auditPace();
+    return !closed;
+  };
   const audit = async () => {
     for (const claudeDir of claudeDirs) {
       if (closed) return;
@@ -101,18 +106,14 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
       // are asked for together, after.
       const unknown: TranscriptFile[] = [];
       for (const file of files) {
-        const rest = auditPace();
-        if (rest) await rest;
-        if (closed) return;
+        if (!(await auditGoesOn())) return;
         const offset = ingest.offset(file.absPath);
         if (offset === undefined) unknown.push(file);
         else if (sizeOf(file.absPath) > offset) schedule(claudeDir, file.absPath);
       }
       const sources = await ctx.store.sources(unknown);
       for (const [i, file] of unknown.entries()) {
-        const rest = auditPace();
-        if (rest) await rest;
-        if (closed) return;
+        if (!(await auditGoesOn())) return;
         if (sizeOf(file.absPath) > (sources[i]?.offset ?? 0)) schedule(claudeDir, file.absPath);
       }
     }

@@ -172,7 +172,7 @@ export class LiveEngine {
     this.bus.forget(channels.session(sessionId));
     this.bus.forget(channels.stats(sessionId));
     this.state.forget(sessionId);
-    if (!this.timers.has(sessionId)) this.lastFlush.delete(sessionId);
+    this.lastFlush.delete(sessionId); // a flush still due sets it again
   }
 
   /** A status change is named by the session and the activity it follows: every node derives the same. */

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { LiveInput } from '../core/live/liveState.js';
 import { inputFromWire, inputToWire, type BusHealth, type EventBus, type Publishable } from './bus.js';
 import type { ChannelEvent, Hub } from './hub.js';
-import { complete, eventOf, parseFields, PUBLISH, PUBLISH_MANY, withText, type PublishCommand, type PublishManyCommand } from './redisStream.js';
+import { eventOf, parseFields, PUBLISH, PUBLISH_MANY, readHistory, withText, type PublishCommand, type PublishManyCommand } from './redisStream.js';
 import { SentEvents } from './sentEvents.js';
 
 export interface RedisBusOptions {
@@ -25,13 +25,6 @@ export interface RedisBusOptions {
 /** Items per PUBLISH_MANY call: a commit caught up after a stall publishes thousands; Redis runs one script at a time. */
 const PUBLISH_MANY_ITEMS = 500;
 const READ_COUNT = 1000;
-/**
- * A resume reads the stream backwards in pages, the first small (a client away for a moment missed
- * the last few hundred entries at most) and each next one twice as large up to the last size.
- */
-const HISTORY_PAGES = { first: 250, last: 4000 };
-/** A resume looks this far back in the stream at most (a client away for a few seconds under heavy load). */
-const HISTORY_SCAN_LIMIT = 100_000;
 
 
 type Pending =
@@ -158,35 +151,9 @@ export class RedisBus implements EventBus {
     else this.alone(item);
   }
 
-  /**
-   * Reads the stream backwards, a page at a time, until it has every event of the channel after
-   * `since`: it stops at the event numbered `since + 1`, the first the client missed. A channel's
-   * seqs grow along the stream, so nothing older is needed. (Reading on to the event numbered
-   * `since` scanned the whole stream back to the client's last event, which on a quiet session's
-   * channel was tens of thousands of entries; see docs/scale-out.md.)
-   */
-  async history(channel: string, since: number, upTo: number): Promise<ChannelEvent[] | null> {
-    if (upTo <= since) return [];
-    const found: ChannelEvent[] = [];
-    let end = '+';
-    let size = HISTORY_PAGES.first;
-    for (let scanned = 0; scanned < HISTORY_SCAN_LIMIT; ) {
-      const page = await this.pub.xrevrange(this.keys.stream, end, '-', 'COUNT', size);
-      for (const [id, fields] of page) {
-        if (id === end) continue; // the page boundary, read already
-        const entry = parseFields(fields);
-        if (entry.k !== 'e' || entry.c !== channel) continue;
-        const seq = Number(entry.s);
-        if (seq <= since) return complete(found.reverse(), since, upTo);
-        if (seq <= upTo) found.push(eventOf(entry));
-        if (seq === since + 1) return complete(found.reverse(), since, upTo);
-      }
-      if (page.length < size) return complete(found.reverse(), since, upTo);
-      scanned += page.length;
-      end = (page.at(-1) as [string, string[]])[0];
-      size = Math.min(size * 2, HISTORY_PAGES.last);
-    }
-    return null;
+  /** Events of the channel after `since` through `upTo`, from the stream (see readHistory). */
+  history(channel: string, since: number, upTo: number): Promise<ChannelEvent[] | null> {
+    return readHistory(this.pub, this.keys.stream, channel, since, upTo);
   }
 
   async acknowledge(alertId: string, ttlMs: number): Promise<void> {

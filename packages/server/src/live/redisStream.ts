@@ -1,8 +1,9 @@
+import type { Redis } from 'ioredis';
 import type { ChannelEvent } from './hub.js';
 import { knownText } from './socketFeed.js';
 
 // The Redis stream the bus runs on (redisBus.ts): the scripts that stamp and append entries, and
-// the reading of entries back into events.
+// the reading of entries back into events (a resume's history included).
 
 /**
  * KEYS: the seq hash, the stream, the claim key (unused without a claim).
@@ -64,6 +65,46 @@ return claimed
 
 export type PublishCommand = (seqKey: string, stream: string, claimKey: string, ...argv: (string | number)[]) => Promise<number>;
 export type PublishManyCommand = (seqKey: string, stream: string, claimPrefix: string, ...argv: (string | number)[]) => Promise<number[]>;
+
+/**
+ * A resume reads the stream backwards in pages, the first small (a client away for a moment missed
+ * the last few hundred entries at most) and each next one twice as large up to the last size.
+ */
+const HISTORY_PAGES = { first: 250, last: 4000 };
+/** A resume looks this far back in the stream at most (a client away for a few seconds under heavy load). */
+const HISTORY_SCAN_LIMIT = 100_000;
+
+/**
+ * Reads the stream backwards, a page at a time, until it has every event of the channel after
+ * `since`: it stops at the event numbered `since + 1`, the first the client missed. A channel's
+ * seqs grow along the stream, so nothing older is needed. (Reading on to the event numbered
+ * `since` scanned the whole stream back to the client's last event, which on a quiet session's
+ * channel was tens of thousands of entries; see docs/scale-out.md.) Null when the stream no
+ * longer holds them all.
+ */
+export async function readHistory(redis: Redis, stream: string, channel: string, since: number, upTo: number): Promise<ChannelEvent[] | null> {
+  if (upTo <= since) return [];
+  const found: ChannelEvent[] = [];
+  let end = '+';
+  let size = HISTORY_PAGES.first;
+  for (let scanned = 0; scanned < HISTORY_SCAN_LIMIT; ) {
+    const page = await redis.xrevrange(stream, end, '-', 'COUNT', size);
+    for (const [id, fields] of page) {
+      if (id === end) continue; // the page boundary, read already
+      const entry = parseFields(fields);
+      if (entry.k !== 'e' || entry.c !== channel) continue;
+      const seq = Number(entry.s);
+      if (seq <= since) return complete(found.reverse(), since, upTo);
+      if (seq <= upTo) found.push(eventOf(entry));
+      if (seq === since + 1) return complete(found.reverse(), since, upTo);
+    }
+    if (page.length < size) return complete(found.reverse(), since, upTo);
+    scanned += page.length;
+    end = (page.at(-1) as [string, string[]])[0];
+    size = Math.min(size * 2, HISTORY_PAGES.last);
+  }
+  return null;
+}
 
 /** The events after `since` through `upTo`, each seq once: or null when any is missing (trimmed from the stream). */
 export function complete(events: ChannelEvent[], since: number, upTo: number): ChannelEvent[] | null {
