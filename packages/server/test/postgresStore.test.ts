@@ -1,14 +1,19 @@
 // What only the PostgreSQL store has: a server to reach, migrations several nodes may run at
 // once, leases that move between nodes, and the CLI end to end with --database-url. The
 // behaviour it shares with SQLite is checked in storeContract.test.ts.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionReportSchema, type SessionSummary } from '@claudelens/protocol';
+import { loadPriceBook } from '../src/config/prices.js';
+import { describeFile } from '../src/ingest/discover.js';
+import { ingestFile } from '../src/ingest/ingestFile.js';
 import { SourceLeases } from '../src/ingest/sourceLeases.js';
 import { openStore } from '../src/store/openStore.js';
-import type { Store } from '../src/store/repository.js';
-import { FIXTURE_HOME, runCli, tempDir } from './helpers.js';
+import type { AppliedBatch, Store } from '../src/store/repository.js';
+import { assistantLine, emptyHome, FIXTURE_HOME, runCli, tempDir, userLine } from './helpers.js';
 import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
 
 const databases: TestDatabase[] = [];
@@ -18,8 +23,8 @@ async function database(): Promise<TestDatabase> {
   databases.push(db);
   return db;
 }
-function open(url: string): Store {
-  const store = openStore({ kind: 'postgres', url });
+function open(url: string, outboxNode?: string): Store {
+  const store = openStore({ kind: 'postgres', url }, { outboxNode });
   stores.push(store);
   return store;
 }
@@ -49,6 +54,7 @@ describe('the PostgreSQL store', () => {
     expect(rows).toEqual([
       { version: 1, name: 'store' },
       { version: 2, name: 'in-place updates' },
+      { version: 3, name: 'live outbox' },
     ]);
   });
 
@@ -91,6 +97,71 @@ describe('the PostgreSQL store', () => {
       'a + -/home/a/.claude,/shared/.claude',
       'c +/home/a/.claude,/shared/.claude -',
     ]);
+  });
+});
+
+describe('the live outbox', () => {
+  /** Appends a turn (a user line and a priced assistant line) to a session's file and ingests it; returns what the commit applied. */
+  async function commitTurn(store: Store, home: string, sessionId: string, file = `${sessionId}.jsonl`): Promise<AppliedBatch[]> {
+    const [u, a] = [randomUUID(), randomUUID()];
+    fs.appendFileSync(
+      path.join(home, 'projects', '-tmp-demo', file),
+      `${userLine({ sessionId, uuid: u, text: 'hello' })}\n${assistantLine({ sessionId, uuid: a, messageId: `msg_${a}`, requestId: `req_${a}`, output: 7 })}\n`,
+    );
+    const applied: AppliedBatch[] = [];
+    await ingestFile({ store, prices: loadPriceBook(null), onApplied: (batch) => applied.push(batch) }, describeFile(home, `-tmp-demo/${file}`));
+    return applied;
+  }
+
+  it("keeps each commit that brought something new until a sweep finds it published; another node's sweep gets it back with its sessions as stored now", async () => {
+    const db = await database();
+    const x = open(db.url, 'node-x');
+    const y = open(db.url, 'node-y');
+    const { home } = emptyHome();
+    const session = randomUUID();
+    const [first] = await commitTurn(x, home, session);
+    expect(first?.commit).toBe(1);
+    const [second] = await commitTurn(x, home, session);
+    expect(second?.commit).toBe(2);
+    // The same lines again in another file: nothing new, no outbox commit.
+    fs.copyFileSync(path.join(home, 'projects', '-tmp-demo', `${session}.jsonl`), path.join(home, 'projects', '-tmp-demo', 'copy.jsonl'));
+    const copied: AppliedBatch[] = [];
+    await ingestFile({ store: x, prices: loadPriceBook(null), onApplied: (batch) => copied.push(batch) }, describeFile(home, '-tmp-demo/copy.jsonl'));
+    expect(copied.map((batch) => [batch.newEntries.length, batch.commit])).toEqual([[0, undefined]]);
+    expect(await y.outboxNodes()).toEqual(['node-x']);
+
+    // Not yet a minute old; and a node's own commits are never handed back to it.
+    expect(await y.sweepOutbox(new Map(), 60_000)).toEqual([]);
+    expect(await x.sweepOutbox(new Map(), 0)).toEqual([]);
+    // Commit 1 marked published: deleted. Commit 2 comes back whole, with the session's totals as stored.
+    const taken = await y.sweepOutbox(new Map([['node-x', 1]]), 0);
+    expect(taken.map((c) => [c.nodeId, c.commit])).toEqual([['node-x', 2]]);
+    expect(taken[0]?.applied.newEntries).toEqual(second?.newEntries);
+    expect(taken[0]?.applied.requestChanges).toEqual(second?.requestChanges);
+    const stored = await y.session(session);
+    expect(stored?.requests).toBe(2);
+    expect(taken[0]?.applied.sessions).toEqual([stored]);
+    // Marked published by whoever took it over: gone.
+    expect(await y.sweepOutbox(new Map([['node-x', 2]]), 0)).toEqual([]);
+    expect(await y.outboxNodes()).toEqual([]);
+  });
+
+  it('drops a commit left unpublished for a quarter of an hour without handing it out; a store opened without a node keeps none', async () => {
+    const db = await database();
+    const x = open(db.url, 'node-x');
+    const { home } = emptyHome();
+    expect((await commitTurn(x, home, randomUUID()))[0]?.commit).toBe(1);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query("UPDATE live_outbox SET written_at = now() - interval '16 minutes'");
+    await client.end();
+    const y = open(db.url, 'node-y');
+    expect(await y.sweepOutbox(new Map(), 0)).toEqual([]);
+    expect(await y.outboxNodes()).toEqual([]);
+    // `claudelens import`, or one node without Redis: nobody else could publish its commits.
+    const plain = open(db.url);
+    expect((await commitTurn(plain, home, randomUUID()))[0]?.commit).toBeUndefined();
+    expect(await y.outboxNodes()).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ import { Hub, type ChannelEvent } from '../src/live/hub.js';
 import { RedisBus } from '../src/live/redisBus.js';
 import { serialize } from '../src/live/socketFeed.js';
 import { waitFor } from './helpers.js';
+import { tcpProxy } from './tcpProxy.js';
 
 /** Not scaleOut's database (it empties its own before each test); each test uses keys of its own. */
 const REDIS_URL = process.env.CLAUDELENS_TEST_REDIS_URL_BUS ?? 'redis://127.0.0.1:6379/12';
@@ -129,6 +130,72 @@ describe('RedisBus', () => {
       { type: 'session_ended', s: 3, seq: 3 },
       { type: 'new_message', n: 5, seq: 4 },
     ]);
+  });
+
+  it("a commit another node took over from the outbox goes out from neither node's own call; the node's next commit does, whole, across two calls", async () => {
+    const [a, b] = await twoNodes();
+    const onB = listen(b.hub, 'activity');
+    // B publishes A's commits 1 and 2 from the outbox (as OutboxSweeper does): A had published none.
+    expect(await b.bus.takeOver('node-a', 2)).toBe(0);
+    const claims: Promise<boolean>[] = [];
+    for (const commit of [1, 2, 3]) {
+      a.bus.commit(commit, () => {
+        a.bus.share({ newEntries: [], costByLine: new Map([[`l${commit}`, commit]]), usageDeltas: new Map(), sessions: [] });
+        // Commit 3 has 600 events: the bus sends them in two calls, and the second checks the mark again.
+        for (let i = 0; i < (commit === 3 ? 600 : 1); i++) a.bus.publish('activity', { type: 'new_message', commit, i });
+        claims.push(a.bus.publishOnce(`started:${commit}`, 1000, 'activity', { type: 'session_started', commit }));
+      });
+    }
+    expect(await Promise.all(claims)).toEqual([false, false, true]);
+    await waitFor(() => (onB.length === 601 ? true : undefined), 10_000, "commit 3's events on node B");
+    expect(new Set(onB.map((e) => e.commit))).toEqual(new Set([3]));
+    expect(onB.map((e) => e.seq)).toEqual(Array.from({ length: 601 }, (_, i) => i + 1));
+    expect(b.inputs.map((i) => [...i.costByLine])).toEqual([[['l3', 3]]]);
+    // The mark is at 3 now: nothing is left to take over, and a later sweeper's take finds it there.
+    expect(await a.bus.published(['node-a', 'node-c'])).toEqual(new Map([['node-a', 3], ['node-c', 0]]));
+    expect(await b.bus.takeOver('node-a', 3)).toBe(3);
+    // Taken over, a commit cut across two calls sends nothing from either; the next one goes out.
+    expect(await b.bus.takeOver('node-a', 4)).toBe(3);
+    a.bus.commit(4, () => {
+      for (let i = 0; i < 600; i++) a.bus.publish('activity', { type: 'new_message', commit: 4, i });
+    });
+    a.bus.commit(5, () => a.bus.publish('activity', { type: 'new_message', commit: 5 }));
+    await waitFor(() => (onB.length === 602 ? true : undefined), 10_000, "commit 5's event on node B");
+    expect(onB.at(-1)).toEqual({ type: 'new_message', commit: 5, seq: 602 });
+    expect(await a.bus.published(['node-a'])).toEqual(new Map([['node-a', 5]]));
+    // A's own events read back are matched again after the skipped ones were dropped from its sent list.
+    await waitFor(() => (a.hub.seqOf('activity') === 602 ? true : undefined), 10_000, 'every event back on node A');
+  });
+
+  it('a commit buffered in an outage and taken over meanwhile is not sent when the node replays its buffer; the next one is', async () => {
+    const prefix = `test-${randomBytes(6).toString('hex')}:`;
+    const proxy = await tcpProxy(6379);
+    try {
+      const hubA = new Hub();
+      const a = new RedisBus({ url: REDIS_URL.replace(':6379', `:${proxy.port}`), nodeId: 'node-a', hub: hubA, keyPrefix: prefix, onError: () => {} });
+      open.push(a);
+      await a.start();
+      const b = await node('node-b', prefix);
+      const onB = listen(b.hub, 'activity');
+      const onA = listen(hubA, 'activity');
+      proxy.cut();
+      await waitFor(() => (a.health().up ? undefined : true), 10_000, 'node A to see Redis gone');
+      a.commit(1, () => a.publish('activity', { type: 'new_message', commit: 1 }));
+      a.commit(2, () => a.publish('activity', { type: 'new_message', commit: 2 }));
+      // A's own clients had both at once; each waits in the buffer between its gate and its mark.
+      expect(onA.map((e) => e.commit)).toEqual([1, 2]);
+      expect(a.health().buffered).toBe(6);
+      // Meanwhile B publishes commit 1 from the outbox.
+      expect(await b.bus.takeOver('node-a', 1)).toBe(0);
+      proxy.restore();
+      await waitFor(() => (a.health().up && a.health().buffered === 0 ? true : undefined), 15_000, 'node A to replay its buffer');
+      // The stream keeps the buffer's order: commit 2 there and commit 1 not before it means commit 1 was not sent.
+      await waitFor(() => (onB.length > 0 ? true : undefined), 10_000, 'the replayed commit on node B');
+      expect(onB.map((e) => e.commit)).toEqual([2]);
+      expect(await b.bus.published(['node-a'])).toEqual(new Map([['node-a', 2]]));
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("a resume's history reads back to the first event the client missed, not to the last one it had, in pages that grow", async () => {

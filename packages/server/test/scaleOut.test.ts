@@ -207,6 +207,58 @@ describe('several nodes on PostgreSQL and Redis', () => {
     for (const client of [onA, onB, resumed, sessionOnA, sessionResumed]) client.ws.close();
   }, 90_000);
 
+  it("A killed with commits it never published (cut from Redis first): B publishes them from the outbox, once, before the lines it then reads itself", async () => {
+    const { home, projectDir } = emptyHome();
+    const session = transcript(projectDir);
+    session.append();
+    const proxy = await tcpProxy(Number(new URL(REDIS_URL).port || 6379));
+    proxies.push(proxy);
+    const viaProxy = new URL(REDIS_URL);
+    viaProxy.port = String(proxy.port);
+
+    // Node A: the real CLI in a child process, on Redis through the relay; it holds the folder.
+    const port = await freePort();
+    const a = spawn(
+      process.execPath,
+      [CLI, 'serve', '--claude-dir', home, '--data-dir', tempDir(), '--database-url', db.url, '--redis-url', viaProxy.toString(), '--port', String(port), '--node-id', 'node-a', '--lease-ttl', '2'],
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CLAUDELENS_LOG_LEVEL: 'warn' } },
+    );
+    children.push(a);
+    let stderr = '';
+    a.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const aUrl = `http://127.0.0.1:${port}`;
+    await waitFor(async () => ((await json(`${aUrl}/healthz`).catch(() => null)) as { phase?: string } | null)?.phase === 'live' || undefined, 30_000, `node A live (${stderr})`);
+    const b = await node(home, { redisUrl: REDIS_URL, nodeId: 'node-b', outbox: { everyMs: 200, afterMs: 1000 } });
+    const onB = connect(b.url, '/ws/activity-stream');
+    await onB.open;
+
+    const before = session.append();
+    await waitFor(() => messageUuids(onB).length === 2 || undefined, 10_000, "A's events on B");
+    // A loses Redis: what it commits now goes to its own clients and waits in its memory for Redis.
+    proxy.cut();
+    await waitFor(async () => ((await json(`${aUrl}/healthz`)) as { status: string }).status === 'degraded' || undefined, 10_000, 'A degraded');
+    const unpublished = [...session.append(), ...session.append()];
+    await waitFor(async () => (await b.store.session(session.sessionId))?.messageCount === 8 || undefined, 10_000, "A's commit in the store");
+    expect(messageUuids(onB)).toEqual(before);
+    // Killed so: without the outbox those lines were stored and never live anywhere.
+    a.kill('SIGKILL');
+    await new Promise((resolve) => a.once('exit', resolve));
+
+    await waitFor(() => messageUuids(onB).length === 6 || undefined, 15_000, "A's unpublished commit from B");
+    expect(messageUuids(onB)).toEqual([...before, ...unpublished]);
+    await waitFor(() => b.tailing().length === 1 || undefined, 15_000, 'B to take the folder over');
+    const after = session.append();
+    await waitFor(() => messageUuids(onB).length === 8 || undefined, 10_000, "B's own reading");
+    await sleep(300);
+    expect(messageUuids(onB)).toEqual([...before, ...unpublished, ...after]);
+    expect(onB.frames.filter((f) => f.type === 'resync')).toEqual([]);
+    expectConsecutive(onB.frames.slice(1));
+    expect(await (await fetch(`${b.url}/metrics`)).text()).toMatch(/^claudelens_outbox_published_total [12]$/m);
+    // B's own commits leave the outbox at its sweeps, once the bus marks them published; A's went when B took them over.
+    await waitFor(async () => (await b.store.outboxNodes()).length === 0 || undefined, 5_000, 'the outbox emptied');
+    onB.ws.close();
+  }, 60_000);
+
   it('Redis down: a node serves its own events alone and says so; back, the other node catches up; one alert per condition on both', async () => {
     const { home, projectDir } = emptyHome();
     const session = transcript(projectDir);

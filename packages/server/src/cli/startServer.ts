@@ -25,6 +25,7 @@ import { DashboardQueries } from '../live/dashboardQueries.js';
 import { Hub } from '../live/hub.js';
 import { LiveEngine } from '../live/liveEngine.js';
 import { LiveQueries } from '../live/liveQueries.js';
+import { OutboxSweeper } from '../live/outboxSweeper.js';
 import type { WsOptions } from '../live/wsRoutes.js';
 import type { Store } from '../store/repository.js';
 import { openServices } from './openServices.js';
@@ -50,6 +51,8 @@ export interface ServeSettings {
   nodeId?: string;
   /** On a shared database: a claude dir whose node stopped renewing its lease this long ago goes to another node. */
   leaseTtlSeconds?: number;
+  /** Several nodes: how often the outbox is swept, and how long another node's commit waits unpublished before this node publishes it (ms, default 5000 each). */
+  outbox?: { everyMs: number; afterMs: number };
 }
 
 export interface RunningServer {
@@ -74,11 +77,12 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   if (!settings.token && !isLoopback(settings.host)) {
     throw new UsageError(`refusing to serve on ${settings.host} without a token: pass --token or set CLAUDELENS_TOKEN`);
   }
-  const { ctx, storeSpec } = openServices(config);
+  const nodeId = settings.nodeId ?? defaultNodeId();
+  // Nodes on a bus keep each commit's live input in the store until it is published (OutboxSweeper).
+  const { ctx, storeSpec } = openServices(config, { outboxNode: settings.redisUrl ? nodeId : undefined });
   const thresholds = { idleAfterMs: settings.live.status.idleAfterSeconds * 1000, endedAfterMs: settings.live.status.endedAfterSeconds * 1000 };
   const state = new LiveState(thresholds, Date.now);
   const hub = new Hub(ringSize, alwaysResumable);
-  const nodeId = settings.nodeId ?? defaultNodeId();
   const bus = await openBus(hub, nodeId, settings, logger);
   // Alerts: the rules read the engine's events and the live state; each alert goes on the
   // activity stream and to the webhooks (queued, never awaited here). With several nodes all of
@@ -107,6 +111,13 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   bus.onInput((input) => {
     if (seeded) engine.onRemote(input);
   });
+  const sweeper = settings.redisUrl
+    ? new OutboxSweeper(ctx.store, bus, {
+        ...(settings.outbox ?? { everyMs: 5000, afterMs: 5000 }),
+        publish: (applied) => engine.onApplied(applied),
+        onError: (error) => logger?.warn({ err: error }, 'outbox sweep failed'),
+      })
+    : null;
   const queries = new LiveQueries(state, ctx.store);
   const counters = { connected: 0, sent: 0, coalesced: 0, dropped: 0 };
   // How late the event loop ran timers: what every socket and every read waited on top of its own work.
@@ -140,6 +151,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
         { name: 'claudelens_ws_events_coalesced_total', help: 'Stat updates merged into a later one', type: 'counter', value: counters.coalesced + engine.coalesced },
         { name: 'claudelens_ws_events_dropped_total', help: 'Queued frames dropped for a resync (slow clients)', type: 'counter', value: counters.dropped },
         { name: 'claudelens_live_sessions', help: 'Sessions not ended', type: 'gauge', value: state.activeCount() },
+        { name: 'claudelens_outbox_published_total', help: "Other nodes' commits this node published from the outbox (their node stopped before publishing)", type: 'counter', value: sweeper?.published ?? 0 },
         { name: 'claudelens_alerts_fired_total', help: 'Alerts triggered since start', type: 'counter', value: alerts.fired },
         { name: 'claudelens_webhook_deliveries_total', help: 'Alerts a webhook accepted (2xx)', type: 'counter', value: webhooks.counters.delivered },
         { name: 'claudelens_webhook_retries_total', help: 'Webhook attempts repeated after a failure', type: 'counter', value: webhooks.counters.retried },
@@ -177,7 +189,11 @@ export async function startServer(config: Config, settings: ServeSettings, logge
           onChange: ({ gained, lost }) => {
             if (phase !== 'live') return; // start-up reads what it holds below
             logger?.info({ gained, lost }, 'claude dirs changed hands');
-            void watcher.remove(lost).then(() => watcher.add(gained)).catch((error: Error) => logger?.warn({ err: error }, 'watch error'));
+            // What their last node committed and never published goes out before the lines after it.
+            const published = gained.length > 0 && sweeper ? sweeper.sweep(0).catch((error: Error) => logger?.warn({ err: error }, 'outbox sweep failed')) : null;
+            void Promise.all([watcher.remove(lost), published])
+              .then(() => watcher.add(gained))
+              .catch((error: Error) => logger?.warn({ err: error }, 'watch error'));
           },
         })
       : null;
@@ -197,6 +213,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   };
   await watcher.add(leases ? leases.owned() : owned);
   engine.start();
+  sweeper?.start();
   alerts.start();
   limitHeapGrowth();
   phase = 'live';
@@ -214,6 +231,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     tailing: () => watcher.dirs(),
     async close() {
       engine.stop();
+      await sweeper?.stop();
       loopDelay.disable();
       alerts.stop();
       await webhooks.close();

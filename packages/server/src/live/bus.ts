@@ -34,6 +34,20 @@ export interface EventBus {
   forget(channel: string): void;
   /** Hands what a commit changed to the other nodes, which apply it to their live state. */
   share(input: LiveInput): void;
+  /**
+   * Runs `work`, which shares and publishes one commit of this node's. With its outbox number
+   * (`commit`, when the store kept one), what `work` sends goes out only if no other node took
+   * the commit over meanwhile (takeOver), and then marks it published.
+   */
+  commit(commit: number | undefined, work: () => void): void;
+  /** How far these nodes' commits went out (published by them, or taken over): 0 for none. Rejects when the bus is unreachable. */
+  published(nodeIds: string[]): Promise<Map<string, number>>;
+  /**
+   * Takes a node's commits through `commit` over, to publish them from the outbox: its own
+   * later attempts at them send nothing. Resolves with its mark before: the commits after it are
+   * the caller's. Rejects when the bus is unreachable.
+   */
+  takeOver(nodeId: string, commit: number): Promise<number>;
   /** Called with each input another node shared. */
   onInput(handler: (input: LiveInput) => void): void;
   /**
@@ -68,6 +82,19 @@ export class LocalBus implements EventBus {
   }
 
   share(): void {}
+
+  // One node has no outbox: nobody else could publish its commits.
+  commit(_commit: number | undefined, work: () => void): void {
+    work();
+  }
+
+  async published(nodeIds: string[]): Promise<Map<string, number>> {
+    return new Map(nodeIds.map((id) => [id, 0]));
+  }
+
+  async takeOver(): Promise<number> {
+    return 0;
+  }
 
   async history(): Promise<ChannelEvent[] | null> {
     return null; // one node: its hub's ring is all there is

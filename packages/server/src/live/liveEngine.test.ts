@@ -25,6 +25,15 @@ class RecordingBus implements EventBus {
     this.forgotten.push(channel);
   }
   share(): void {}
+  commit(_commit: number | undefined, work: () => void): void {
+    work();
+  }
+  async published(): Promise<Map<string, number>> {
+    return new Map();
+  }
+  async takeOver(): Promise<number> {
+    return 0;
+  }
   onInput(): void {}
   async history(): Promise<ChannelEvent[] | null> {
     return null;

@@ -80,8 +80,10 @@ export class LiveEngine {
    */
   onApplied(applied: AppliedBatch): void {
     const input = toLiveInput(applied);
-    this.bus.share(input);
-    this.publish(this.state.apply(input), 'commit');
+    this.bus.commit(applied.commit, () => {
+      this.bus.share(input);
+      this.publish(this.state.apply(input), 'commit');
+    });
   }
 
   /**

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { LiveInput } from '../core/live/liveState.js';
 import { inputFromWire, inputToWire, type BusHealth, type EventBus, type Publishable } from './bus.js';
 import type { ChannelEvent, Hub } from './hub.js';
-import { eventOf, parseFields, PUBLISH, PUBLISH_MANY, readHistory, withText, type PublishCommand, type PublishManyCommand } from './redisStream.js';
+import { eventOf, parseFields, PUBLISH, PUBLISH_MANY, readHistory, TAKE_OVER, withText, type PublishCommand, type PublishManyCommand, type TakeOverCommand } from './redisStream.js';
 import { SentEvents } from './sentEvents.js';
 
 export interface RedisBusOptions {
@@ -25,11 +25,15 @@ export interface RedisBusOptions {
 /** Items per PUBLISH_MANY call: a commit caught up after a stall publishes thousands; Redis runs one script at a time. */
 const PUBLISH_MANY_ITEMS = 500;
 const READ_COUNT = 1000;
-
+/** A node's commit mark outlives it this long: a sweep finds its outbox rows well within it (OUTBOX_STALE_MS). */
+const MARK_TTL_MS = 24 * 3600_000;
 
 type Pending =
   | { kind: 'event'; channel: string; json: string; claim?: { key: string; ttlMs: number } }
-  | { kind: 'input'; json: string };
+  | { kind: 'input'; json: string }
+  /** The items of this node's commit (its outbox number) follow, up to its 'mark'. */
+  | { kind: 'gate'; commit: number }
+  | { kind: 'mark'; commit: number };
 
 /** An item queued for the turn's PUBLISH_MANY call; a claimed event learns from its answer whether it went out. */
 interface Outgoing {
@@ -37,6 +41,8 @@ interface Outgoing {
   event?: Publishable;
   claimed?: (sent: boolean) => void;
 }
+
+type TakeOverCommands = { claudelensPublish: PublishCommand; claudelensPublishMany: PublishManyCommand; claudelensTakeOver: TakeOverCommand };
 
 /**
  * The live hub across nodes, on one Redis stream. Every event is stamped by a Lua script with its
@@ -55,14 +61,17 @@ export class RedisBus implements EventBus {
   private readonly sub: Redis;
   private readonly publishScript: PublishCommand;
   private readonly publishManyScript: PublishManyCommand;
+  private readonly takeOverScript: TakeOverCommand;
   /** Published in this turn while Redis is up: sent together once the turn's synchronous work is done. */
   private outgoing: Outgoing[] = [];
   /** This node's events sent in PUBLISH_MANY calls and not read back yet (see SentEvents). */
   private readonly sent = new SentEvents();
-  private readonly keys: { seq: string; stream: string; claim: string; ack: string };
+  private readonly keys: { seq: string; stream: string; claim: string; ack: string; mark: string };
   private readonly pending: Pending[] = [];
   private state: 'up' | 'down' | 'flushing' = 'down';
   private lastId = '$';
+  /** Replaying the buffer after an outage: inside a commit another node took over meanwhile. */
+  private replaySkipping = false;
   /** Set by an outage; when the reader has caught up after it, every subscriber resyncs. */
   private parted = false;
   private closed = false;
@@ -73,7 +82,7 @@ export class RedisBus implements EventBus {
 
   constructor(private readonly options: RedisBusOptions) {
     const prefix = `${options.keyPrefix ?? 'claudelens:'}{bus}:`;
-    this.keys = { seq: `${prefix}seq`, stream: `${prefix}events`, claim: `${prefix}once:`, ack: `${prefix}ack:` };
+    this.keys = { seq: `${prefix}seq`, stream: `${prefix}events`, claim: `${prefix}once:`, ack: `${prefix}ack:`, mark: `${prefix}published:` };
     const connection = {
       lazyConnect: true,
       // Fail at once while disconnected: the caller serves alone and buffers instead of waiting.
@@ -97,10 +106,12 @@ export class RedisBus implements EventBus {
     });
     this.sub = new Redis(options.url, connection);
     this.pub.defineCommand('claudelensPublish', { numberOfKeys: 3, lua: PUBLISH });
-    this.pub.defineCommand('claudelensPublishMany', { numberOfKeys: 3, lua: PUBLISH_MANY });
-    const commands = this.pub as unknown as { claudelensPublish: PublishCommand; claudelensPublishMany: PublishManyCommand };
+    this.pub.defineCommand('claudelensPublishMany', { numberOfKeys: 4, lua: PUBLISH_MANY });
+    this.pub.defineCommand('claudelensTakeOver', { numberOfKeys: 1, lua: TAKE_OVER });
+    const commands = this.pub as unknown as TakeOverCommands;
     this.publishScript = commands.claudelensPublish.bind(this.pub);
     this.publishManyScript = commands.claudelensPublishMany.bind(this.pub);
+    this.takeOverScript = commands.claudelensTakeOver.bind(this.pub);
     for (const client of [this.pub, this.sub]) client.on('error', (error: Error) => options.onError?.(error));
     this.pub.on('close', () => this.setDown());
     this.pub.on('ready', () => void this.flush());
@@ -146,7 +157,28 @@ export class RedisBus implements EventBus {
   }
 
   share(input: LiveInput): void {
-    const item: Pending = { kind: 'input', json: JSON.stringify(inputToWire(input)) };
+    this.enqueue({ kind: 'input', json: JSON.stringify(inputToWire(input)) });
+  }
+
+  /** The commit's items between a gate and a mark: PUBLISH_MANY sends them unless the commit was taken over. */
+  commit(commit: number | undefined, work: () => void): void {
+    if (commit === undefined) return work();
+    this.enqueue({ kind: 'gate', commit });
+    work();
+    this.enqueue({ kind: 'mark', commit });
+  }
+
+  async published(nodeIds: string[]): Promise<Map<string, number>> {
+    if (nodeIds.length === 0) return new Map();
+    const marks = await this.pub.mget(nodeIds.map((id) => this.keys.mark + id));
+    return new Map(nodeIds.map((id, i) => [id, Number(marks[i] ?? 0)]));
+  }
+
+  takeOver(nodeId: string, commit: number): Promise<number> {
+    return this.takeOverScript(this.keys.mark + nodeId, commit, MARK_TTL_MS).then(Number);
+  }
+
+  private enqueue(item: Pending): void {
     if (this.state === 'up') this.queue(item);
     else this.alone(item);
   }
@@ -200,13 +232,28 @@ export class RedisBus implements EventBus {
       }
       return;
     }
-    for (let from = 0; from < queued.length; from += PUBLISH_MANY_ITEMS) this.publishMany(queued.slice(from, from + PUBLISH_MANY_ITEMS));
+    // A commit cut across two calls opens again in the second: each call checks the mark itself.
+    let open: Outgoing | undefined;
+    for (let from = 0; from < queued.length; from += PUBLISH_MANY_ITEMS) {
+      const slice = queued.slice(from, from + PUBLISH_MANY_ITEMS);
+      const reopened = open && slice[0] !== open ? [{ item: open.item }, ...slice] : slice;
+      for (const outgoing of slice) {
+        if (outgoing.item.kind === 'gate') open = outgoing;
+        else if (outgoing.item.kind === 'mark') open = undefined;
+      }
+      this.publishMany(reopened);
+    }
   }
 
   private publishMany(queued: Outgoing[]): void {
-    const argv: (string | number)[] = [this.options.nodeId, this.streamLength()];
+    const argv: (string | number)[] = [this.options.nodeId, this.streamLength(), MARK_TTL_MS];
+    let gates = 0;
     for (const { item, event } of queued) {
       if (item.kind === 'input') argv.push('i', item.json);
+      else if (item.kind === 'gate') {
+        argv.push('g', item.commit);
+        gates++;
+      } else if (item.kind === 'mark') argv.push('w', item.commit);
       else if (item.claim) {
         // Not among the sent events: whether it goes out is known only from the answer, and read back it is parsed.
         argv.push('c', item.channel, this.options.hub.seqOf(item.channel), item.json, item.claim.key, item.claim.ttlMs);
@@ -215,11 +262,14 @@ export class RedisBus implements EventBus {
         if (event) this.sent.push(item.channel, item.json, event);
       }
     }
-    this.counters.sent += queued.length;
-    this.publishManyScript(this.keys.seq, this.keys.stream, this.keys.claim, ...argv).then(
-      (claims) => {
+    this.counters.sent += queued.length - gates;
+    this.publishManyScript(this.keys.seq, this.keys.stream, this.keys.claim, this.keys.mark + this.options.nodeId, ...argv).then(
+      (answers) => {
         let next = 0;
-        for (const { claimed } of queued) if (claimed) claimed(claims[next++] === 1);
+        for (const { item, claimed } of queued) {
+          if (item.kind === 'gate' && answers[next++] === 0) this.sent.clear(); // its events never reach the stream
+          else if (claimed) claimed(answers[next++] === 1);
+        }
       },
       (error: Error) => {
         this.sent.clear(); // whether Redis took them is unknown: what comes back is parsed
@@ -253,6 +303,16 @@ export class RedisBus implements EventBus {
 
   /** One buffered item to Redis after an outage, marked as a replay: its node's clients had it already. */
   private async replay(item: Pending): Promise<void> {
+    if (item.kind === 'gate') {
+      this.replaySkipping = Number((await this.pub.get(this.keys.mark + this.options.nodeId)) ?? 0) >= item.commit;
+      return;
+    }
+    if (item.kind === 'mark') {
+      if (!this.replaySkipping) await this.takeOver(this.options.nodeId, item.commit);
+      this.replaySkipping = false;
+      return;
+    }
+    if (this.replaySkipping) return; // another node published this commit from the outbox
     this.counters.sent++;
     if (item.kind === 'input') {
       await this.pub.xadd(this.keys.stream, 'MAXLEN', '~', this.streamLength(), '*', 'k', 'i', 'o', this.options.nodeId, 'd', item.json);

@@ -28,24 +28,46 @@ return seq
 
 /**
  * KEYS: the seq hash, the stream, the claim keys' prefix (claim keys share the `{bus}` hash tag:
- * one slot). ARGV: origin node, stream length, then per item its kind and fields: 'i' (input):
- * JSON; 'e' (event): channel, floor seq, JSON; 'c' (claimed event): channel, floor seq, JSON,
- * claim key, claim ttl ms. What one turn publishes, in one call: each event stamped and appended
- * as PUBLISH does (never a replay), a claimed one only when its claim is free (SET NX PX), each
- * input appended. Returns, for the claimed events in order, 1 (sent) or 0 (claimed elsewhere).
+ * one slot), the publishing node's commit mark. ARGV: origin node, stream length, the mark's ttl
+ * in ms, then per item its kind and fields: 'i' (input): JSON; 'e' (event): channel, floor seq,
+ * JSON; 'c' (claimed event): channel, floor seq, JSON, claim key, claim ttl ms; 'g' (a commit's
+ * items follow): commit number; 'w' (the commit's items are done): commit number.
+ *
+ * What one turn publishes, in one call: each event stamped and appended as PUBLISH does (never a
+ * replay), a claimed one only when its claim is free (SET NX PX), each input appended. Between a
+ * 'g' and its 'w', nothing goes out if the node's mark is at or past the commit already (another
+ * node took it over from the outbox: see TAKE_OVER); otherwise the 'w' moves the mark to it.
+ * Returns, for the claimed events and the commits in order, 1 (sent) or 0 (claimed elsewhere, or
+ * taken over).
  */
 export const PUBLISH_MANY = `
 local claimed = {}
-local i = 3
+local mark = tonumber(redis.call('GET', KEYS[4])) or 0
+local skipping = false
+local i = 4
 while i <= #ARGV do
   local kind = ARGV[i]
-  if kind == 'i' then
-    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'i', 'o', ARGV[1], 'd', ARGV[i + 1])
+  if kind == 'g' then
+    skipping = mark >= tonumber(ARGV[i + 1])
+    claimed[#claimed + 1] = skipping and 0 or 1
+    i = i + 2
+  elseif kind == 'w' then
+    local commit = tonumber(ARGV[i + 1])
+    if not skipping and commit > mark then
+      mark = commit
+      redis.call('SET', KEYS[4], commit, 'PX', ARGV[3])
+    end
+    skipping = false
+    i = i + 2
+  elseif kind == 'i' then
+    if not skipping then
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'i', 'o', ARGV[1], 'd', ARGV[i + 1])
+    end
     i = i + 2
   else
-    local send = true
+    local send = not skipping
     if kind == 'c' then
-      send = redis.call('SET', KEYS[3] .. ARGV[i + 4], ARGV[1], 'NX', 'PX', ARGV[i + 5]) ~= false
+      send = send and redis.call('SET', KEYS[3] .. ARGV[i + 4], ARGV[1], 'NX', 'PX', ARGV[i + 5]) ~= false
       claimed[#claimed + 1] = send and 1 or 0
     end
     if send then
@@ -63,8 +85,20 @@ end
 return claimed
 `;
 
+/**
+ * KEYS: a node's commit mark. ARGV: a commit number, the mark's ttl in ms. Moves the mark up to
+ * the commit (never down) and returns where it was: the commits after that and through this one
+ * are the caller's to publish, and the node's own later attempts at them send nothing (PUBLISH_MANY).
+ */
+export const TAKE_OVER = `
+local mark = tonumber(redis.call('GET', KEYS[1])) or 0
+if tonumber(ARGV[1]) > mark then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+return mark
+`;
+
 export type PublishCommand = (seqKey: string, stream: string, claimKey: string, ...argv: (string | number)[]) => Promise<number>;
-export type PublishManyCommand = (seqKey: string, stream: string, claimPrefix: string, ...argv: (string | number)[]) => Promise<number[]>;
+export type PublishManyCommand = (seqKey: string, stream: string, claimPrefix: string, markKey: string, ...argv: (string | number)[]) => Promise<number[]>;
+export type TakeOverCommand = (markKey: string, commit: number, ttlMs: number) => Promise<number>;
 
 /**
  * A resume reads the stream backwards in pages, the first small (a client away for a moment missed

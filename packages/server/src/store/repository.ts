@@ -32,6 +32,9 @@ export function ownTail(bytes: Uint8Array): Buffer {
   return copy;
 }
 
+/** An outbox commit older than this is dropped, not published: nobody watching live wants a quarter-hour-old message as new. */
+export const OUTBOX_STALE_MS = 15 * 60_000;
+
 export interface FileIdentity {
   ino: number;
   size: number;
@@ -80,6 +83,19 @@ export interface AppliedBatch {
   requestChanges: RequestChange[];
   problems: number;
   sessions: SessionTotals[];
+  /** Its number in this node's outbox, when the store kept one for it (see Store.sweepOutbox). */
+  commit?: number;
+}
+
+/**
+ * A commit of another node whose live events may never have gone out: the node was killed after
+ * the store had the commit and before the bus had its events (docs/scale-out.md). The sessions'
+ * totals are the ones stored now; `problems` is not kept (0).
+ */
+export interface OutboxCommit {
+  nodeId: string;
+  commit: number;
+  applied: AppliedBatch;
 }
 
 export interface SessionFilter {
@@ -216,5 +232,19 @@ export interface Store {
   claimSources(claim: SourceClaim): Promise<SourceLease[]>;
   /** Gives up this node's leases at once (clean shutdown) instead of letting them expire. */
   releaseSources(nodeId: string, claudeDirs: string[]): Promise<void>;
+  /**
+   * The nodes with commits in the outbox. A store opened with an outbox node (PostgreSQL, when
+   * the nodes share a Redis bus) keeps, with each commit that brought something new, what the
+   * live engine needs to publish it, until a sweep finds it published. The embedded store has
+   * one node and no outbox: none.
+   */
+  outboxNodes(): Promise<string[]>;
+  /**
+   * Deletes every outbox commit at or below its node's mark in `published`, and returns the other
+   * nodes' commits written at least `olderThanMs` ago (not this node's own: it publishes those
+   * itself once the bus is back), oldest first per node. Commits older than OUTBOX_STALE_MS are
+   * deleted unpublished: their live events would only mislead by then.
+   */
+  sweepOutbox(published: Map<string, number>, olderThanMs: number): Promise<OutboxCommit[]>;
   close(): Promise<void>;
 }

@@ -23,8 +23,14 @@ import { corrected, requestCtes, requestsToInsert, storedRequests, updateRequest
 // never wait on each other in a cycle; the caller still retries a transaction that PostgreSQL
 // aborts as a deadlock.
 
+/** This node's outbox (see Store.sweepOutbox): a commit that brings something new is kept there under this number. */
+export interface OutboxSlot {
+  nodeId: string;
+  commit: number;
+}
+
 /** Applies the batches inside the caller's transaction, calling `commit` once its last statement is sent; returns what changed. */
-export async function applyGroup(client: PoolClient, batches: IngestBatch[], commit: () => void): Promise<AppliedBatch> {
+export async function applyGroup(client: PoolClient, batches: IngestBatch[], commit: () => void, outbox?: OutboxSlot): Promise<AppliedBatch> {
   const { messages, requests } = candidates(batches);
   const offered = requestsToInsert(requests);
   const created = await insertRows(client, messages, offered);
@@ -34,9 +40,11 @@ export async function applyGroup(client: PoolClient, batches: IngestBatch[], com
   if (plan.rewound.size > 0) {
     await client.query('DELETE FROM line_types WHERE source_id = ANY($1::integer[])', [[...plan.rewound].sort((a, b) => a - b)]);
   }
-  const written = await writeGroup(client, plan, batches, corrected(stored, current), commit);
+  const kept = outbox && (plan.applied.newEntries.length > 0 || plan.applied.requestChanges.length > 0) ? outbox : undefined;
+  const written = await writeGroup(client, plan, batches, corrected(stored, current), commit, kept);
   plan.applied.sessions = written.sessions;
   plan.applied.problems = written.problems;
+  if (kept) plan.applied.commit = kept.commit;
   return plan.applied;
 }
 
@@ -101,9 +109,11 @@ async function writeGroup(
   batches: IngestBatch[],
   corrections: ReturnType<typeof corrected>,
   commit: () => void,
+  outbox: OutboxSlot | undefined,
 ): Promise<{ sessions: SessionTotals[]; problems: number }> {
   const p = new Params();
   const text = `WITH
+    ob AS (${outboxSql(p, plan, outbox)}),
     ur AS (${updateRequestsSql(p, corrections)}),
     lt AS (${lineTypesSql(p, plan)}),
     sm AS (${modelsSql(p, plan)}),
@@ -121,6 +131,18 @@ async function writeGroup(
     sessions: [...plan.sessions.keys()].flatMap((id) => byId.get(pgText(id)) ?? []),
     problems: rows[0]?.new_problems ?? 0,
   };
+}
+
+/**
+ * The commit's live input (its new entries and request changes; the sessions' totals are read
+ * afresh by whoever publishes it late) into the outbox, in the write statement: no round trip of
+ * its own. Nothing is inserted without a slot: the statement's text stays the same either way.
+ */
+function outboxSql(p: Params, plan: GroupPlan, outbox: OutboxSlot | undefined): string {
+  const input = outbox ? JSON.stringify({ newEntries: plan.applied.newEntries, requestChanges: plan.applied.requestChanges }) : null;
+  const json = p.add(input, 'text');
+  return `INSERT INTO live_outbox (node_id, commit_no, input)
+          SELECT ${p.add(outbox?.nodeId ?? null, 'text')}, ${p.add(outbox?.commit ?? null, 'bigint')}, ${json} WHERE ${json} IS NOT NULL`;
 }
 
 function lineTypesSql(p: Params, plan: GroupPlan): string {

@@ -150,6 +150,25 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   ALTER TABLE projects SET (fillfactor = 50);
   `,
   },
+  {
+    // A commit's live input, kept until some node has published it (docs/scale-out.md: a node
+    // killed between commit and publish). Unlogged: no WAL for what lives a few seconds; after a
+    // crash of PostgreSQL itself the table comes back empty, and the nodes, which outlived it,
+    // publish from memory. Stored out of line and uncompressed: pglz on every commit's tens of
+    // kilobytes would be PostgreSQL CPU spent on rows deleted seconds later.
+    version: 3,
+    name: 'live outbox',
+    sql: `
+  CREATE UNLOGGED TABLE live_outbox (
+    node_id text COLLATE "C" NOT NULL,
+    commit_no bigint NOT NULL,
+    written_at timestamptz NOT NULL DEFAULT now(),
+    input text NOT NULL,
+    PRIMARY KEY (node_id, commit_no)
+  );
+  ALTER TABLE live_outbox ALTER COLUMN input SET STORAGE EXTERNAL;
+  `,
+  },
 ];
 
 /** Any constant: the advisory lock that serialises migrations of one database across nodes. */

@@ -4,6 +4,7 @@ import { analyzeChanged, ANALYZE_EVERY_MS } from './analyze.js';
 import { applyGroup } from './applyGroup.js';
 import { gatherCalls } from './gatherCalls.js';
 import { migrate } from './migrations.js';
+import { outboxNodes, sweepOutbox } from './outbox.js';
 import * as read from './readQueries.js';
 import { pgText, toTotals } from './rows.js';
 import { claimSources, releaseSources } from './sourceLeases.js';
@@ -20,7 +21,7 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * call waits for that (and fails with its error). `pg` is loaded only here, so that commands
  * on SQLite never pay for it.
  */
-export function openPostgresStore(url: string): Store {
+export function openPostgresStore(url: string, { outboxNode }: { outboxNode?: string } = {}): Store {
   const ready = connect(url);
   ready.catch(() => {}); // reported by the first call that awaits it
   const pool = () => ready;
@@ -36,13 +37,16 @@ export function openPostgresStore(url: string): Store {
       .finally(() => (analyzing = false));
   }, ANALYZE_EVERY_MS);
   analyzer.unref();
+  // This node's commits, numbered for the live outbox (see Store.sweepOutbox); none without a node.
+  let commits = 0;
 
   return {
     // One lookup at a time, for every file asked about meanwhile (see gatherCalls).
     sources: gatherCalls(async (refs) => lookupSources(await pool(), refs)),
     async applyBatches(batches) {
       const db = await pool();
-      return transaction(db, (client, commit) => applyGroup(client, batches, commit));
+      const outbox = outboxNode === undefined ? undefined : { nodeId: outboxNode, commit: ++commits };
+      return transaction(db, (client, commit) => applyGroup(client, batches, commit, outbox));
     },
     async recordFileProblem(claudeDir, relPath, kind, detail) {
       const db = await pool();
@@ -96,6 +100,12 @@ export function openPostgresStore(url: string): Store {
     },
     async releaseSources(nodeId, claudeDirs) {
       await releaseSources(await pool(), nodeId, claudeDirs);
+    },
+    async outboxNodes() {
+      return outboxNodes(await pool());
+    },
+    async sweepOutbox(published, olderThanMs) {
+      return sweepOutbox(await pool(), outboxNode ?? null, published, olderThanMs);
     },
     async close() {
       clearInterval(analyzer);

@@ -109,6 +109,13 @@ export function openSqliteStore(dataDir: string): Store {
       return claim.claudeDirs.map((claudeDir) => ({ claudeDir, owned: true, nodeId: claim.nodeId, expiresAt: null }));
     },
     async releaseSources() {},
+    // One node: its live events go out from its memory or not at all, and no other node could send them.
+    async outboxNodes() {
+      return [];
+    },
+    async sweepOutbox() {
+      return [];
+    },
     async close() {
       db.close();
     },
