@@ -42,7 +42,7 @@ interface Outgoing {
   claimed?: (sent: boolean) => void;
 }
 
-type TakeOverCommands = { claudelensPublish: PublishCommand; claudelensPublishMany: PublishManyCommand; claudelensTakeOver: TakeOverCommand };
+type ScriptCommands = { claudelensPublish: PublishCommand; claudelensPublishMany: PublishManyCommand; claudelensTakeOver: TakeOverCommand };
 
 /**
  * The live hub across nodes, on one Redis stream. Every event is stamped by a Lua script with its
@@ -108,7 +108,7 @@ export class RedisBus implements EventBus {
     this.pub.defineCommand('claudelensPublish', { numberOfKeys: 3, lua: PUBLISH });
     this.pub.defineCommand('claudelensPublishMany', { numberOfKeys: 4, lua: PUBLISH_MANY });
     this.pub.defineCommand('claudelensTakeOver', { numberOfKeys: 1, lua: TAKE_OVER });
-    const commands = this.pub as unknown as TakeOverCommands;
+    const commands = this.pub as unknown as ScriptCommands;
     this.publishScript = commands.claudelensPublish.bind(this.pub);
     this.publishManyScript = commands.claudelensPublishMany.bind(this.pub);
     this.takeOverScript = commands.claudelensTakeOver.bind(this.pub);
@@ -247,14 +247,13 @@ export class RedisBus implements EventBus {
 
   private publishMany(queued: Outgoing[]): void {
     const argv: (string | number)[] = [this.options.nodeId, this.streamLength(), MARK_TTL_MS];
-    let gates = 0;
+    let markers = 0;
     for (const { item, event } of queued) {
       if (item.kind === 'input') argv.push('i', item.json);
-      else if (item.kind === 'gate') {
-        argv.push('g', item.commit);
-        gates++;
-      } else if (item.kind === 'mark') argv.push('w', item.commit);
-      else if (item.claim) {
+      else if (item.kind === 'gate' || item.kind === 'mark') {
+        argv.push(item.kind === 'gate' ? 'g' : 'w', item.commit);
+        markers++;
+      } else if (item.claim) {
         // Not among the sent events: whether it goes out is known only from the answer, and read back it is parsed.
         argv.push('c', item.channel, this.options.hub.seqOf(item.channel), item.json, item.claim.key, item.claim.ttlMs);
       } else {
@@ -262,13 +261,14 @@ export class RedisBus implements EventBus {
         if (event) this.sent.push(item.channel, item.json, event);
       }
     }
-    this.counters.sent += queued.length - gates;
+    this.counters.sent += queued.length - markers;
     this.publishManyScript(this.keys.seq, this.keys.stream, this.keys.claim, this.keys.mark + this.options.nodeId, ...argv).then(
       (answers) => {
         let next = 0;
         for (const { item, claimed } of queued) {
-          if (item.kind === 'gate' && answers[next++] === 0) this.sent.clear(); // its events never reach the stream
-          else if (claimed) claimed(answers[next++] === 1);
+          if (item.kind === 'gate') {
+            if (answers[next++] === 0) this.sent.clear(); // taken over: its events never reach the stream
+          } else if (claimed) claimed(answers[next++] === 1);
         }
       },
       (error: Error) => {
@@ -308,6 +308,7 @@ export class RedisBus implements EventBus {
       return;
     }
     if (item.kind === 'mark') {
+      // Moves the node's own mark up, as PUBLISH_MANY's 'w' does.
       if (!this.replaySkipping) await this.takeOver(this.options.nodeId, item.commit);
       this.replaySkipping = false;
       return;
