@@ -824,7 +824,7 @@ async function runConfiguration(opts, generator, setup) {
           ` dropped for resync ${m('claudelens_ws_events_dropped_total')}, live sessions ${m('claudelens_live_sessions')}, last read lag ${metrics[i].claudelens_ingest_lag_ms === undefined ? '-' : f1(metrics[i].claudelens_ingest_lag_ms)} ms` +
           `; event-loop delay p99 ${f1(metrics[i].claudelens_event_loop_delay_p99_ms)} ms, max ${f1(metrics[i].claudelens_event_loop_delay_max_ms)} ms` +
           `; store commits ${histogramSummary(metrics[i], 'claudelens_store_commit_ms')}; reads ${histogramSummary(metrics[i], 'claudelens_ingest_read_lag_ms')}` +
-          (multi ? `; bus: up ${m('claudelens_bus_up')}, sent ${m('claudelens_bus_sent_total')}, received ${m('claudelens_bus_received_total')}, buffered ${m('claudelens_bus_buffered')}, dropped ${m('claudelens_bus_dropped_total')}` : ''),
+          (multi ? `; bus: up ${m('claudelens_bus_up')}, sent ${m('claudelens_bus_sent_total')}, received ${m('claudelens_bus_received_total')}, buffered ${m('claudelens_bus_buffered')}, dropped ${m('claudelens_bus_dropped_total')}; commits published for another node ${m('claudelens_outbox_published_total')}` : ''),
       );
     });
     if (multi) {

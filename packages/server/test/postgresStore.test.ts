@@ -146,6 +146,28 @@ describe('the live outbox', () => {
     expect(await y.outboxNodes()).toEqual([]);
   });
 
+  it("runs a node's commits one at a time, so that they finish, and are published, in the order of their numbers", async () => {
+    const db = await database();
+    const x = open(db.url, 'node-x');
+    const { home, projectDir } = emptyHome();
+    // Two readers committing at once (two claude dirs' watchers, or one and the shipped files'
+    // queue): a file of 1500 turns, and one of a single turn started just after it.
+    const big = randomUUID();
+    const lines: string[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const [u, a] = [randomUUID(), randomUUID()];
+      lines.push(userLine({ sessionId: big, uuid: u, text: `prompt ${i}` }), assistantLine({ sessionId: big, uuid: a, messageId: `msg_${a}`, requestId: `req_${a}`, output: 3 }));
+    }
+    fs.writeFileSync(path.join(projectDir, `${big}.jsonl`), `${lines.join('\n')}\n`);
+    const finished: (number | undefined)[] = [];
+    const ctx = { store: x, prices: loadPriceBook(null), onApplied: (batch: AppliedBatch) => finished.push(batch.commit) };
+    const small = randomUUID();
+    fs.writeFileSync(path.join(projectDir, `${small}.jsonl`), `${userLine({ sessionId: small, uuid: randomUUID(), text: 'hi' })}\n`);
+    await Promise.all([ingestFile(ctx, describeFile(home, `-tmp-demo/${big}.jsonl`)), ingestFile(ctx, describeFile(home, `-tmp-demo/${small}.jsonl`))]);
+    expect(finished.length).toBeGreaterThanOrEqual(2);
+    expect(finished).toEqual(finished.map((_, i) => i + 1));
+  });
+
   it('drops a commit left unpublished for a quarter of an hour without handing it out; a store opened without a node keeps none', async () => {
     const db = await database();
     const x = open(db.url, 'node-x');

@@ -155,7 +155,9 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
     // killed between commit and publish). Unlogged: no WAL for what lives a few seconds; after a
     // crash of PostgreSQL itself the table comes back empty, and the nodes, which outlived it,
     // publish from memory. Stored out of line and uncompressed: pglz on every commit's tens of
-    // kilobytes would be PostgreSQL CPU spent on rows deleted seconds later.
+    // kilobytes would be PostgreSQL CPU spent on rows deleted seconds later. VACUUM (every sweep)
+    // leaves the emptied pages at the table's end in place: giving them back to the file system
+    // takes a lock that makes the commits' inserts wait.
     version: 3,
     name: 'live outbox',
     sql: `
@@ -167,6 +169,7 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
     PRIMARY KEY (node_id, commit_no)
   );
   ALTER TABLE live_outbox ALTER COLUMN input SET STORAGE EXTERNAL;
+  ALTER TABLE live_outbox SET (vacuum_truncate = false);
   `,
   },
 ];

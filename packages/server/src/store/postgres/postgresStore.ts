@@ -38,15 +38,24 @@ export function openPostgresStore(url: string, { outboxNode }: { outboxNode?: st
   }, ANALYZE_EVERY_MS);
   analyzer.unref();
   // This node's commits, numbered for the live outbox (see Store.sweepOutbox); none without a node.
+  // Numbered, they run one at a time (each claude dir's watcher and the shipped files' queue
+  // commit on their own): the bus takes a commit's number as the node's mark once it has gone out,
+  // and skips a commit at or below the mark as taken over, so they must finish, and go out, in order.
   let commits = 0;
+  let lastCommit: Promise<unknown> = Promise.resolve();
 
   return {
     // One lookup at a time, for every file asked about meanwhile (see gatherCalls).
     sources: gatherCalls(async (refs) => lookupSources(await pool(), refs)),
     async applyBatches(batches) {
       const db = await pool();
-      const outbox = outboxNode === undefined ? undefined : { nodeId: outboxNode, commit: ++commits };
-      return transaction(db, (client, commit) => applyGroup(client, batches, commit, outbox));
+      if (outboxNode === undefined) return transaction(db, (client, commit) => applyGroup(client, batches, commit));
+      const turn = lastCommit.then(() => {
+        const outbox = { nodeId: outboxNode, commit: ++commits };
+        return transaction(db, (client, commit) => applyGroup(client, batches, commit, outbox));
+      });
+      lastCommit = turn.catch(() => {});
+      return turn;
     },
     async recordFileProblem(claudeDir, relPath, kind, detail) {
       const db = await pool();
