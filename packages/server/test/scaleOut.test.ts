@@ -13,6 +13,10 @@ import { ActivityChannelEventSchema, AlertListSchema, AlertSchema, SessionChanne
 import { startServer, type RunningServer, type ServeSettings } from '../src/cli/startServer.js';
 import { AlertsConfigSchema } from '../src/config/alertsConfig.js';
 import { loadLiveConfig } from '../src/config/liveConfig.js';
+import { loadPriceBook } from '../src/config/prices.js';
+import { describeFile } from '../src/ingest/discover.js';
+import { ingestFile } from '../src/ingest/ingestFile.js';
+import { openStore } from '../src/store/openStore.js';
 import { assistantLine, CLI, emptyHome, tempDir, userLine, waitFor } from './helpers.js';
 import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
 import { tcpProxy, type TcpProxy } from './tcpProxy.js';
@@ -228,7 +232,8 @@ describe('several nodes on PostgreSQL and Redis', () => {
     a.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const aUrl = `http://127.0.0.1:${port}`;
     await waitFor(async () => ((await json(`${aUrl}/healthz`).catch(() => null)) as { phase?: string } | null)?.phase === 'live' || undefined, 30_000, `node A live (${stderr})`);
-    const b = await node(home, { redisUrl: REDIS_URL, nodeId: 'node-b', outbox: { everyMs: 200, afterMs: 1000 } });
+    // B's own sweeps wait a minute before they take a commit over: here it is taking A's folder over that does.
+    const b = await node(home, { redisUrl: REDIS_URL, nodeId: 'node-b', outbox: { everyMs: 200, afterMs: 60_000 } });
     const onB = connect(b.url, '/ws/activity-stream');
     await onB.open;
 
@@ -246,7 +251,7 @@ describe('several nodes on PostgreSQL and Redis', () => {
 
     await waitFor(() => messageUuids(onB).length === 6 || undefined, 15_000, "A's unpublished commit from B");
     expect(messageUuids(onB)).toEqual([...before, ...unpublished]);
-    await waitFor(() => b.tailing().length === 1 || undefined, 15_000, 'B to take the folder over');
+    await waitFor(() => b.tailing().length === 1 || undefined, 5_000, 'B to take the folder over');
     const after = session.append();
     await waitFor(() => messageUuids(onB).length === 8 || undefined, 10_000, "B's own reading");
     await sleep(300);
@@ -258,6 +263,43 @@ describe('several nodes on PostgreSQL and Redis', () => {
     await waitFor(async () => (await b.store.outboxNodes()).length === 0 || undefined, 5_000, 'the outbox emptied');
     onB.ws.close();
   }, 60_000);
+
+  it("nodes that never tailed the dead node's folder publish its unpublished commit at their sweeps, once between two sweeping at the same moment", async () => {
+    // The dead node: a store of its own that commits a turn and never publishes it (no live engine).
+    const { home, projectDir } = emptyHome();
+    const session = transcript(projectDir);
+    const dead = openStore({ kind: 'postgres', url: db.url }, { outboxNode: 'node-dead' });
+    // Two live nodes on another folder, which take a commit left unpublished 500 ms; their sweeps run when the test says.
+    const outbox = { everyMs: 60_000, afterMs: 500 };
+    const b = await node(emptyHome().home, { redisUrl: REDIS_URL, nodeId: 'node-b', outbox });
+    const c = await node(emptyHome().home, { redisUrl: REDIS_URL, nodeId: 'node-c', outbox });
+    const onB = connect(b.url, '/ws/activity-stream');
+    const onC = connect(c.url, '/ws/activity-stream');
+    await Promise.all([onB.open, onC.open]);
+    try {
+      const turn = session.append();
+      const applied = await ingestFile({ store: dead, prices: loadPriceBook(null) }, describeFile(home, `-tmp-demo/${session.sessionId}.jsonl`));
+      expect(applied.lines).toBe(2);
+      const sweep = () => Promise.all([b.sweeper?.sweep(), c.sweeper?.sweep()]);
+      expect(await sweep()).toEqual([0, 0]); // not 500 ms old yet
+      await sleep(600);
+      // Both find it; the bus gives it to one of them.
+      expect((await sweep()).sort()).toEqual([0, 1]);
+      await waitFor(() => (messageUuids(onB).length === 2 && messageUuids(onC).length === 2) || undefined, 10_000, "the dead node's turn on B and C");
+      expect(await sweep()).toEqual([0, 0]);
+      await sleep(300);
+      expect(messageUuids(onB)).toEqual(turn);
+      expect(messageUuids(onC)).toEqual(turn);
+      const publishedBy = async (server: RunningServer) => Number(/^claudelens_outbox_published_total (\d+)$/m.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
+      expect((await publishedBy(b)) + (await publishedBy(c))).toBe(1);
+      // The session came with its stored totals: its cards on both nodes say two messages.
+      expect([b, c].map((server) => server.engine.state.get(session.sessionId)?.stats.messages)).toEqual([2, 2]);
+      expect(await b.store.outboxNodes()).toEqual([]);
+    } finally {
+      await dead.close();
+      for (const client of [onB, onC]) client.ws.close();
+    }
+  });
 
   it('Redis down: a node serves its own events alone and says so; back, the other node catches up; one alert per condition on both', async () => {
     const { home, projectDir } = emptyHome();

@@ -64,10 +64,14 @@ export interface RunningServer {
   webhooks: WebhookSender;
   watcher: TranscriptWatcher;
   bus: EventBus;
+  /** Several nodes: publishes what a killed node committed and never published. */
+  sweeper: OutboxSweeper | null;
   /** The claude dirs this node tails now (on a shared database, the ones whose lease it holds). */
   tailing(): string[];
   close(): Promise<void>;
 }
+
+const LEASE_TTL_SECONDS = 15;
 
 /** How long an alert's claim keeps the other nodes from sending the same one: they evaluate within a second or two of each other. */
 const ALERT_CLAIM_MS = 5_000;
@@ -185,12 +189,15 @@ export async function startServer(config: Config, settings: ServeSettings, logge
       ? new SourceLeases(ctx.store, {
           nodeId,
           claudeDirs: config.claudeDirs,
-          ttlSeconds: settings.leaseTtlSeconds ?? 15,
+          ttlSeconds: settings.leaseTtlSeconds ?? LEASE_TTL_SECONDS,
           onChange: ({ gained, lost }) => {
             if (phase !== 'live') return; // start-up reads what it holds below
             logger?.info({ gained, lost }, 'claude dirs changed hands');
-            // What their last node committed and never published goes out before the lines after it.
-            const published = gained.length > 0 && sweeper ? sweeper.sweep(0).catch((error: Error) => logger?.warn({ err: error }, 'outbox sweep failed')) : null;
+            // What their last node committed and never published goes out before the lines after
+            // it. That node's last commit is at least two thirds of the ttl old by now (it renewed
+            // every third of it, then stopped); a live node's newest, milliseconds old, stays its own.
+            const wait = (settings.leaseTtlSeconds ?? LEASE_TTL_SECONDS) * 500;
+            const published = gained.length > 0 && sweeper ? sweeper.sweep(wait).catch((error: Error) => logger?.warn({ err: error }, 'outbox sweep failed')) : null;
             void Promise.all([watcher.remove(lost), published])
               .then(() => watcher.add(gained))
               .catch((error: Error) => logger?.warn({ err: error }, 'watch error'));
@@ -228,6 +235,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     webhooks,
     watcher,
     bus,
+    sweeper,
     tailing: () => watcher.dirs(),
     async close() {
       engine.stop();

@@ -44,8 +44,8 @@ export class OutboxSweeper {
 
   /**
    * One sweep (not two at once: a second call waits for the first and runs after it); `afterMs`
-   * overrides the wait, 0 taking every unpublished commit, as when this node takes over claude
-   * dirs whose node stopped renewing them. Resolves with the commits published.
+   * overrides the wait, shorter when this node takes over claude dirs whose node stopped renewing
+   * them. Resolves with the commits published.
    */
   sweep(afterMs = this.options.afterMs): Promise<number> {
     const previous = this.running ?? Promise.resolve(0);
