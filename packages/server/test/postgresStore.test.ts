@@ -24,7 +24,8 @@ async function database(): Promise<TestDatabase> {
   return db;
 }
 function open(url: string, outboxNode?: string): Store {
-  const store = openStore({ kind: 'postgres', url }, { outboxNode });
+  const store = openStore({ kind: 'postgres', url });
+  if (outboxNode) store.keepOutbox(outboxNode);
   stores.push(store);
   return store;
 }
@@ -168,7 +169,7 @@ describe('the live outbox', () => {
     expect(finished).toEqual(finished.map((_, i) => i + 1));
   });
 
-  it('drops a commit left unpublished for a quarter of an hour without handing it out; a store opened without a node keeps none', async () => {
+  it('drops a commit left unpublished for a quarter of an hour without handing it out; a store not asked to keep an outbox keeps none', async () => {
     const db = await database();
     const x = open(db.url, 'node-x');
     const { home } = emptyHome();
@@ -180,7 +181,7 @@ describe('the live outbox', () => {
     const y = open(db.url, 'node-y');
     expect(await y.sweepOutbox(new Map(), 0)).toEqual([]);
     expect(await y.outboxNodes()).toEqual([]);
-    // `claudelens import`, or one node without Redis: nobody else could publish its commits.
+    // Not kept before keepOutbox: `claudelens import`, a node's start-up backfill, one node without Redis.
     const plain = open(db.url);
     expect((await commitTurn(plain, home, randomUUID()))[0]?.commit).toBeUndefined();
     expect(await y.outboxNodes()).toEqual([]);

@@ -198,6 +198,32 @@ describe('RedisBus', () => {
     }
   });
 
+  it('a node puts its mark back when it reconnects, so that a Redis restarted empty does not make its published commits look unpublished', async () => {
+    const prefix = `test-${randomBytes(6).toString('hex')}:`;
+    const proxy = await tcpProxy(6379);
+    const raw = new Redis(REDIS_URL);
+    try {
+      const a = new RedisBus({ url: REDIS_URL.replace(':6379', `:${proxy.port}`), nodeId: 'node-a', hub: new Hub(), keyPrefix: prefix, onError: () => {} });
+      open.push(a);
+      await a.start();
+      const b = await node('node-b', prefix);
+      const onB = listen(b.hub, 'activity');
+      for (const commit of [1, 2]) a.commit(commit, () => a.publish('activity', { type: 'new_message', commit }));
+      await waitFor(() => (onB.length === 2 ? true : undefined), 10_000, 'both commits on node B');
+      expect(await b.bus.published(['node-a'])).toEqual(new Map([['node-a', 2]]));
+      // Redis loses the mark (restarted with nothing on disk); node A is away meanwhile.
+      await raw.del(`${prefix}{bus}:published:node-a`);
+      proxy.cut();
+      await waitFor(() => (a.health().up ? undefined : true), 10_000, 'node A to see Redis gone');
+      proxy.restore();
+      await waitFor(() => (a.health().up ? true : undefined), 15_000, 'node A back');
+      expect(await b.bus.published(['node-a'])).toEqual(new Map([['node-a', 2]]));
+    } finally {
+      raw.disconnect();
+      await proxy.close();
+    }
+  });
+
   it("a resume's history reads back to the first event the client missed, not to the last one it had, in pages that grow", async () => {
     const [a, b] = await twoNodes();
     const onA = listen(a.hub, 'activity');

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ActivityChannelEventSchema, AlertListSchema, AlertSchema, SessionChannelEventSchema } from '@claudelens/protocol';
@@ -89,6 +90,19 @@ function transcript(projectDir: string) {
   };
 }
 
+/** Empties the live outbox of the test database (there is none before a node first migrates it). */
+async function clearOutbox(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('DELETE FROM live_outbox').catch((error: { code?: string }) => {
+      if (error.code !== '42P01') throw error; // undefined_table
+    });
+  } finally {
+    await client.end();
+  }
+}
+
 describe('several nodes on PostgreSQL and Redis', () => {
   let db: TestDatabase;
   const servers: RunningServer[] = [];
@@ -118,6 +132,8 @@ describe('several nodes on PostgreSQL and Redis', () => {
     }
     await redis.flushdb();
     redis.disconnect();
+    // The outbox goes with Redis's marks: rows of the last test's nodes, their marks gone, would look unpublished.
+    await clearOutbox(db.url);
   });
 
   afterEach(async () => {
@@ -268,7 +284,8 @@ describe('several nodes on PostgreSQL and Redis', () => {
     // The dead node: a store of its own that commits a turn and never publishes it (no live engine).
     const { home, projectDir } = emptyHome();
     const session = transcript(projectDir);
-    const dead = openStore({ kind: 'postgres', url: db.url }, { outboxNode: 'node-dead' });
+    const dead = openStore({ kind: 'postgres', url: db.url });
+    dead.keepOutbox('node-dead');
     // Two live nodes on another folder, which take a commit left unpublished 500 ms; their sweeps run when the test says.
     const outbox = { everyMs: 60_000, afterMs: 500 };
     const b = await node(emptyHome().home, { redisUrl: REDIS_URL, nodeId: 'node-b', outbox });
@@ -299,6 +316,37 @@ describe('several nodes on PostgreSQL and Redis', () => {
       await dead.close();
       for (const client of [onB, onC]) client.ws.close();
     }
+  });
+
+  it('a node restarted under the same --node-id goes on publishing; neither its start-up backfill nor the process before leave it commits to publish', async () => {
+    const { home, projectDir } = emptyHome();
+    const session = transcript(projectDir);
+    // Lines before any node: the first node's backfill stores them, and nobody publishes them.
+    for (let i = 0; i < 3; i++) session.append();
+    const first = await node(home, { redisUrl: REDIS_URL, nodeId: 'node-a', outbox: { everyMs: 100, afterMs: 60_000 } });
+    expect(await first.store.outboxNodes()).toEqual([]);
+    const onFirst = connect(first.url, '/ws/activity-stream');
+    await onFirst.open;
+    const early = [...session.append(), ...session.append(), ...session.append()];
+    await waitFor(() => messageUuids(onFirst).length === 6 || undefined, 10_000, 'the first process publishing');
+    // Its sweeps delete its commits once published; the marks it left on the bus stay.
+    await waitFor(async () => (await first.store.outboxNodes()).length === 0 || undefined, 5_000, 'the outbox emptied');
+    onFirst.ws.close();
+    servers.splice(servers.indexOf(first), 1);
+    await first.close();
+
+    // The same node id again; an observer node, whose sweeps would take what looks unpublished.
+    const again = await node(home, { redisUrl: REDIS_URL, nodeId: 'node-a' });
+    const observer = await node(emptyHome().home, { redisUrl: REDIS_URL, nodeId: 'node-b', outbox: { everyMs: 60_000, afterMs: 0 } });
+    const onAgain = connect(again.url, '/ws/activity-stream');
+    await onAgain.open;
+    const late = [...session.append(), ...session.append()];
+    await waitFor(() => messageUuids(onAgain).length === 4 || undefined, 10_000, 'the restarted process publishing');
+    expect(await observer.sweeper?.sweep()).toBe(0);
+    await sleep(300);
+    expect(messageUuids(onAgain)).toEqual(late);
+    expect(early).toHaveLength(6);
+    onAgain.ws.close();
   });
 
   it('Redis down: a node serves its own events alone and says so; back, the other node catches up; one alert per condition on both', async () => {

@@ -8,10 +8,10 @@ export interface Services {
   storeSpec: StoreSpec;
 }
 
-/** Builds the adapters a command needs from its config; `outboxNode` as openStore takes it. */
-export function openServices(config: Config, options: { outboxNode?: string } = {}): Services {
+/** Builds the adapters a command needs from its config. */
+export function openServices(config: Config): Services {
   const storeSpec = storeSpecOf(config);
-  return { ctx: { store: openStore(storeSpec, options), prices: loadPriceBook(config.pricesFile) }, storeSpec };
+  return { ctx: { store: openStore(storeSpec), prices: loadPriceBook(config.pricesFile) }, storeSpec };
 }
 
 /** PostgreSQL when a database URL is configured, else the SQLite file in the data dir. */

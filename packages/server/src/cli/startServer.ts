@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
@@ -81,13 +82,15 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   if (!settings.token && !isLoopback(settings.host)) {
     throw new UsageError(`refusing to serve on ${settings.host} without a token: pass --token or set CLAUDELENS_TOKEN`);
   }
-  const nodeId = settings.nodeId ?? defaultNodeId();
-  // Nodes on a bus keep each commit's live input in the store until it is published (OutboxSweeper).
-  const { ctx, storeSpec } = openServices(config, { outboxNode: settings.redisUrl ? nodeId : undefined });
+  const { ctx, storeSpec } = openServices(config);
   const thresholds = { idleAfterMs: settings.live.status.idleAfterSeconds * 1000, endedAfterMs: settings.live.status.endedAfterSeconds * 1000 };
   const state = new LiveState(thresholds, Date.now);
   const hub = new Hub(ringSize, alwaysResumable);
-  const bus = await openBus(hub, nodeId, settings, logger);
+  const nodeId = settings.nodeId ?? defaultNodeId();
+  // On the bus and in the live outbox a node is this process: restarted under the same --node-id,
+  // it numbers its commits from 1 again, and must not take the marks of the process before as its own.
+  const busNode = settings.redisUrl ? `${nodeId}@${randomUUID().slice(0, 8)}` : nodeId;
+  const bus = await openBus(hub, busNode, settings, logger);
   // Alerts: the rules read the engine's events and the live state; each alert goes on the
   // activity stream and to the webhooks (queued, never awaited here). With several nodes all of
   // them see the same condition; the one that claims it first sends it, and every node keeps
@@ -218,6 +221,8 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     alerts.onParseErrors(applied.problems);
     engine.onApplied(applied);
   };
+  // Nodes on a bus keep each commit's live input in the store until it is published (OutboxSweeper).
+  if (settings.redisUrl) ctx.store.keepOutbox(busNode);
   await watcher.add(leases ? leases.owned() : owned);
   engine.start();
   sweeper?.start();

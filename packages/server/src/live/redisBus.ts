@@ -72,6 +72,8 @@ export class RedisBus implements EventBus {
   private lastId = '$';
   /** Replaying the buffer after an outage: inside a commit another node took over meanwhile. */
   private replaySkipping = false;
+  /** The last of this node's commits whose mark went to Redis: put back after an outage, in case Redis lost it. */
+  private lastMark = 0;
   /** Set by an outage; when the reader has caught up after it, every subscriber resyncs. */
   private parted = false;
   private closed = false;
@@ -266,6 +268,7 @@ export class RedisBus implements EventBus {
       (answers) => {
         let next = 0;
         for (const { item, claimed } of queued) {
+          if (item.kind === 'mark') this.lastMark = Math.max(this.lastMark, item.commit);
           if (item.kind === 'gate') {
             if (answers[next++] === 0) this.sent.clear(); // taken over: its events never reach the stream
           } else if (claimed) claimed(answers[next++] === 1);
@@ -310,6 +313,7 @@ export class RedisBus implements EventBus {
     if (item.kind === 'mark') {
       // Moves the node's own mark up, as PUBLISH_MANY's 'w' does.
       if (!this.replaySkipping) await this.takeOver(this.options.nodeId, item.commit);
+      this.lastMark = Math.max(this.lastMark, item.commit);
       this.replaySkipping = false;
       return;
     }
@@ -338,6 +342,9 @@ export class RedisBus implements EventBus {
     if (this.state !== 'down' || this.closed) return;
     this.state = 'flushing';
     try {
+      // A Redis restarted empty lost the marks: this node's published commits, still in the
+      // outbox until the next sweep, would look unpublished to the other nodes' sweeps.
+      if (this.lastMark > 0) await this.takeOver(this.options.nodeId, this.lastMark);
       while (this.pending.length > 0) {
         await this.replay(this.pending[0] as Pending);
         this.pending.shift();

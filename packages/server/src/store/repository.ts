@@ -233,11 +233,13 @@ export interface Store {
   /** Gives up this node's leases at once (clean shutdown) instead of letting them expire. */
   releaseSources(nodeId: string, claudeDirs: string[]): Promise<void>;
   /**
-   * The nodes with commits in the outbox. A store opened with an outbox node (PostgreSQL, when
-   * the nodes share a Redis bus) keeps, with each commit that brought something new, what the
-   * live engine needs to publish it, until a sweep finds it published. The embedded store has
-   * one node and no outbox: none.
+   * From now on keeps, with each commit that brings something new, what the live engine needs to
+   * publish it, under `nodeId` and the commit's number (AppliedBatch.commit), until a sweep finds
+   * it published: a node on a shared bus calls it once its commits go live (not for its
+   * start-up backfill, which nobody publishes). The embedded store has one node and keeps none.
    */
+  keepOutbox(nodeId: string): void;
+  /** The nodes with commits in the outbox. */
   outboxNodes(): Promise<string[]>;
   /**
    * Deletes every outbox commit at or below its node's mark in `published`, and returns the other

@@ -21,7 +21,7 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * call waits for that (and fails with its error). `pg` is loaded only here, so that commands
  * on SQLite never pay for it.
  */
-export function openPostgresStore(url: string, { outboxNode }: { outboxNode?: string } = {}): Store {
+export function openPostgresStore(url: string): Store {
   const ready = connect(url);
   ready.catch(() => {}); // reported by the first call that awaits it
   const pool = () => ready;
@@ -37,10 +37,11 @@ export function openPostgresStore(url: string, { outboxNode }: { outboxNode?: st
       .finally(() => (analyzing = false));
   }, ANALYZE_EVERY_MS);
   analyzer.unref();
-  // This node's commits, numbered for the live outbox (see Store.sweepOutbox); none without a node.
+  // This node's commits, numbered for the live outbox once it keeps one (see Store.keepOutbox).
   // Numbered, they run one at a time (each claude dir's watcher and the shipped files' queue
   // commit on their own): the bus takes a commit's number as the node's mark once it has gone out,
   // and skips a commit at or below the mark as taken over, so they must finish, and go out, in order.
+  let outboxNode: string | undefined;
   let commits = 0;
   let lastCommit: Promise<unknown> = Promise.resolve();
 
@@ -49,9 +50,10 @@ export function openPostgresStore(url: string, { outboxNode }: { outboxNode?: st
     sources: gatherCalls(async (refs) => lookupSources(await pool(), refs)),
     async applyBatches(batches) {
       const db = await pool();
-      if (outboxNode === undefined) return transaction(db, (client, commit) => applyGroup(client, batches, commit));
+      const nodeId = outboxNode;
+      if (nodeId === undefined) return transaction(db, (client, commit) => applyGroup(client, batches, commit));
       const turn = lastCommit.then(() => {
-        const outbox = { nodeId: outboxNode, commit: ++commits };
+        const outbox = { nodeId, commit: ++commits };
         return transaction(db, (client, commit) => applyGroup(client, batches, commit, outbox));
       });
       lastCommit = turn.catch(() => {});
@@ -109,6 +111,9 @@ export function openPostgresStore(url: string, { outboxNode }: { outboxNode?: st
     },
     async releaseSources(nodeId, claudeDirs) {
       await releaseSources(await pool(), nodeId, claudeDirs);
+    },
+    keepOutbox(nodeId) {
+      outboxNode = nodeId;
     },
     async outboxNodes() {
       return outboxNodes(await pool());

@@ -110,6 +110,7 @@ export function openSqliteStore(dataDir: string): Store {
     },
     async releaseSources() {},
     // One node: its live events go out from its memory or not at all, and no other node could send them.
+    keepOutbox() {},
     async outboxNodes() {
       return [];
     },
