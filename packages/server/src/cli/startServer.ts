@@ -290,7 +290,7 @@ function processMetrics(loopDelay: IntervalHistogram) {
 function busMetrics(health: BusHealth) {
   return [
     { name: 'claudelens_bus_up', help: '1 while the event bus (Redis, or the in-process hub) is reachable', type: 'gauge' as const, value: health.up ? 1 : 0 },
-    { name: 'claudelens_bus_buffered', help: 'Events and inputs waiting for the bus to come back', type: 'gauge' as const, value: health.buffered },
+    { name: 'claudelens_bus_buffered', help: 'Events, inputs and commit marks waiting for the bus to come back', type: 'gauge' as const, value: health.buffered },
     { name: 'claudelens_bus_dropped_total', help: 'Events and inputs dropped because the bus was away longer than the buffer', type: 'counter' as const, value: health.dropped },
     { name: 'claudelens_bus_sent_total', help: 'Entries this node put on the bus', type: 'counter' as const, value: health.sent },
     { name: 'claudelens_bus_received_total', help: 'Entries this node took from the bus', type: 'counter' as const, value: health.received },

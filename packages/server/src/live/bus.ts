@@ -7,7 +7,7 @@ export interface BusHealth {
   kind: 'local' | 'redis';
   /** False while the node cannot reach the bus: it then serves its own events alone. */
   up: boolean;
-  /** What waits to go out once the bus is back (events and inputs). */
+  /** What waits to go out once the bus is back (events, inputs, and the marks around each commit's). */
   buffered: number;
   /** What was dropped because the wait was longer than the buffer. */
   dropped: number;
