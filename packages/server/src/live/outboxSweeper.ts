@@ -22,6 +22,8 @@ export interface SweeperOptions {
 export class OutboxSweeper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  /** Sweeps asked for and not finished: the timer adds none while one is (the database slow or away). */
+  private queued = 0;
   /** Commits taken over and published here. */
   published = 0;
 
@@ -32,7 +34,9 @@ export class OutboxSweeper {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.sweep().catch(this.options.onError), this.options.everyMs);
+    this.timer = setInterval(() => {
+      if (this.queued === 0) this.sweep().catch(this.options.onError);
+    }, this.options.everyMs);
     this.timer.unref?.();
   }
 
@@ -49,7 +53,11 @@ export class OutboxSweeper {
    */
   sweep(afterMs = this.options.afterMs): Promise<number> {
     const previous = this.running ?? Promise.resolve(0);
-    const run = previous.catch(() => 0).then(() => this.once(afterMs));
+    this.queued++;
+    const run = previous
+      .catch(() => 0)
+      .then(() => this.once(afterMs))
+      .finally(() => this.queued--);
     this.running = run;
     return run;
   }
