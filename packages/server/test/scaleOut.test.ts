@@ -119,6 +119,22 @@ describe('several nodes on PostgreSQL and Redis', () => {
     return server;
   };
 
+  /** Node A as the real CLI in a child process (lease ttl 2 s), once it is live. */
+  const cliNodeA = async (home: string, redisUrl: string): Promise<{ child: ChildProcess; url: string }> => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [CLI, 'serve', '--claude-dir', home, '--data-dir', tempDir(), '--database-url', db.url, '--redis-url', redisUrl, '--port', String(port), '--node-id', 'node-a', '--lease-ttl', '2'],
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CLAUDELENS_LOG_LEVEL: 'warn' } },
+    );
+    children.push(child);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor(async () => ((await json(`${url}/healthz`).catch(() => null)) as { phase?: string } | null)?.phase === 'live' || undefined, 30_000, `node A live (${stderr})`);
+    return { child, url };
+  };
+
   beforeAll(async () => {
     db = await createTestDatabase();
   });
@@ -152,17 +168,7 @@ describe('several nodes on PostgreSQL and Redis', () => {
     const appended = session.append();
 
     // Node A: the real CLI in a child process, started first, so it holds the folder's lease.
-    const port = await freePort();
-    const a = spawn(
-      process.execPath,
-      [CLI, 'serve', '--claude-dir', home, '--data-dir', tempDir(), '--database-url', db.url, '--redis-url', REDIS_URL, '--port', String(port), '--node-id', 'node-a', '--lease-ttl', '2'],
-      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CLAUDELENS_LOG_LEVEL: 'warn' } },
-    );
-    children.push(a);
-    let stderr = '';
-    a.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const aUrl = `http://127.0.0.1:${port}`;
-    await waitFor(async () => ((await json(`${aUrl}/healthz`).catch(() => null)) as { phase?: string } | null)?.phase === 'live' || undefined, 30_000, `node A live (${stderr})`);
+    const { child: a, url: aUrl } = await cliNodeA(home, REDIS_URL);
 
     const b = await node(home, { redisUrl: REDIS_URL, nodeId: 'node-b' });
     expect(b.tailing()).toEqual([]); // A holds the folder
@@ -237,17 +243,7 @@ describe('several nodes on PostgreSQL and Redis', () => {
     viaProxy.port = String(proxy.port);
 
     // Node A: the real CLI in a child process, on Redis through the relay; it holds the folder.
-    const port = await freePort();
-    const a = spawn(
-      process.execPath,
-      [CLI, 'serve', '--claude-dir', home, '--data-dir', tempDir(), '--database-url', db.url, '--redis-url', viaProxy.toString(), '--port', String(port), '--node-id', 'node-a', '--lease-ttl', '2'],
-      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CLAUDELENS_LOG_LEVEL: 'warn' } },
-    );
-    children.push(a);
-    let stderr = '';
-    a.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const aUrl = `http://127.0.0.1:${port}`;
-    await waitFor(async () => ((await json(`${aUrl}/healthz`).catch(() => null)) as { phase?: string } | null)?.phase === 'live' || undefined, 30_000, `node A live (${stderr})`);
+    const { child: a, url: aUrl } = await cliNodeA(home, viaProxy.toString());
     // B's own sweeps wait a minute before they take a commit over: here it is taking A's folder over that does.
     const b = await node(home, { redisUrl: REDIS_URL, nodeId: 'node-b', outbox: { everyMs: 200, afterMs: 60_000 } });
     const onB = connect(b.url, '/ws/activity-stream');
