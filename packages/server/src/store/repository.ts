@@ -83,7 +83,7 @@ export interface AppliedBatch {
   requestChanges: RequestChange[];
   problems: number;
   sessions: SessionTotals[];
-  /** Its number in this node's outbox, when the store kept one for it (see Store.sweepOutbox). */
+  /** Its number in this node's outbox, when the store kept one for it (see Store.keepOutbox). */
   commit?: number;
 }
 
