@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import type { LiveInput } from '../core/live/liveState.js';
 import { inputFromWire, inputToWire, type BusHealth, type EventBus, type Publishable } from './bus.js';
 import type { ChannelEvent, Hub } from './hub.js';
-import { eventOf, parseFields, PUBLISH, PUBLISH_MANY, readHistory, TAKE_OVER, withText, type PublishCommand, type PublishManyCommand, type TakeOverCommand } from './redisStream.js';
+import { callsOf, publishManyArgs, type Outgoing, type Pending } from './publishCalls.js';
+import { busScripts, eventOf, parseFields, readHistory, withText, type BusScripts } from './redisStream.js';
 import { SentEvents } from './sentEvents.js';
 
 export interface RedisBusOptions {
@@ -22,27 +23,9 @@ export interface RedisBusOptions {
   onStateChange?: (up: boolean) => void;
 }
 
-/** Items per PUBLISH_MANY call: a commit caught up after a stall publishes thousands; Redis runs one script at a time. */
-const PUBLISH_MANY_ITEMS = 500;
 const READ_COUNT = 1000;
 /** A node's commit mark outlives it this long: a sweep finds its outbox rows well within it (OUTBOX_STALE_MS). */
 const MARK_TTL_MS = 24 * 3600_000;
-
-type Pending =
-  | { kind: 'event'; channel: string; json: string; claim?: { key: string; ttlMs: number } }
-  | { kind: 'input'; json: string }
-  /** The items of this node's commit (its outbox number) follow, up to its 'mark'. */
-  | { kind: 'gate'; commit: number }
-  | { kind: 'mark'; commit: number };
-
-/** An item queued for the turn's PUBLISH_MANY call; a claimed event learns from its answer whether it went out. */
-interface Outgoing {
-  item: Pending;
-  event?: Publishable;
-  claimed?: (sent: boolean) => void;
-}
-
-type ScriptCommands = { claudelensPublish: PublishCommand; claudelensPublishMany: PublishManyCommand; claudelensTakeOver: TakeOverCommand };
 
 /**
  * The live hub across nodes, on one Redis stream. Every event is stamped by a Lua script with its
@@ -59,9 +42,7 @@ type ScriptCommands = { claudelensPublish: PublishCommand; claudelensPublishMany
 export class RedisBus implements EventBus {
   private readonly pub: Redis;
   private readonly sub: Redis;
-  private readonly publishScript: PublishCommand;
-  private readonly publishManyScript: PublishManyCommand;
-  private readonly takeOverScript: TakeOverCommand;
+  private readonly scripts: BusScripts;
   /** Published in this turn while Redis is up: sent together once the turn's synchronous work is done. */
   private outgoing: Outgoing[] = [];
   /** This node's events sent in PUBLISH_MANY calls and not read back yet (see SentEvents). */
@@ -107,13 +88,7 @@ export class RedisBus implements EventBus {
       autoPipeliningIgnoredCommands: ['claudelensPublish', 'claudelensPublishMany'],
     });
     this.sub = new Redis(options.url, connection);
-    this.pub.defineCommand('claudelensPublish', { numberOfKeys: 3, lua: PUBLISH });
-    this.pub.defineCommand('claudelensPublishMany', { numberOfKeys: 4, lua: PUBLISH_MANY });
-    this.pub.defineCommand('claudelensTakeOver', { numberOfKeys: 1, lua: TAKE_OVER });
-    const commands = this.pub as unknown as ScriptCommands;
-    this.publishScript = commands.claudelensPublish.bind(this.pub);
-    this.publishManyScript = commands.claudelensPublishMany.bind(this.pub);
-    this.takeOverScript = commands.claudelensTakeOver.bind(this.pub);
+    this.scripts = busScripts(this.pub);
     for (const client of [this.pub, this.sub]) client.on('error', (error: Error) => options.onError?.(error));
     this.pub.on('close', () => this.setDown());
     this.pub.on('ready', () => void this.flush());
@@ -177,7 +152,7 @@ export class RedisBus implements EventBus {
   }
 
   takeOver(nodeId: string, commit: number): Promise<number> {
-    return this.takeOverScript(this.keys.mark + nodeId, commit, MARK_TTL_MS).then(Number);
+    return this.scripts.takeOver(this.keys.mark + nodeId, commit, MARK_TTL_MS).then(Number);
   }
 
   private enqueue(item: Pending): void {
@@ -234,37 +209,18 @@ export class RedisBus implements EventBus {
       }
       return;
     }
-    // A commit cut across two calls opens again in the second: each call checks the mark itself.
-    let open: Outgoing | undefined;
-    for (let from = 0; from < queued.length; from += PUBLISH_MANY_ITEMS) {
-      const slice = queued.slice(from, from + PUBLISH_MANY_ITEMS);
-      const reopened = open && slice[0] !== open ? [{ item: open.item }, ...slice] : slice;
-      for (const outgoing of slice) {
-        if (outgoing.item.kind === 'gate') open = outgoing;
-        else if (outgoing.item.kind === 'mark') open = undefined;
-      }
-      this.publishMany(reopened);
-    }
+    for (const call of callsOf(queued)) this.publishMany(call);
   }
 
   private publishMany(queued: Outgoing[]): void {
-    const argv: (string | number)[] = [this.options.nodeId, this.streamLength(), MARK_TTL_MS];
-    let markers = 0;
-    for (const { item, event } of queued) {
-      if (item.kind === 'input') argv.push('i', item.json);
-      else if (item.kind === 'gate' || item.kind === 'mark') {
-        argv.push(item.kind === 'gate' ? 'g' : 'w', item.commit);
-        markers++;
-      } else if (item.claim) {
-        // Not among the sent events: whether it goes out is known only from the answer, and read back it is parsed.
-        argv.push('c', item.channel, this.options.hub.seqOf(item.channel), item.json, item.claim.key, item.claim.ttlMs);
-      } else {
-        argv.push('e', item.channel, this.options.hub.seqOf(item.channel), item.json);
-        if (event) this.sent.push(item.channel, item.json, event);
-      }
-    }
+    const { argv, markers } = publishManyArgs(
+      queued,
+      (channel) => this.options.hub.seqOf(channel),
+      (channel, json, event) => this.sent.push(channel, json, event),
+    );
     this.counters.sent += queued.length - markers;
-    this.publishManyScript(this.keys.seq, this.keys.stream, this.keys.claim, this.keys.mark + this.options.nodeId, ...argv).then(
+    const header = [this.options.nodeId, this.streamLength(), MARK_TTL_MS];
+    this.scripts.publishMany(this.keys.seq, this.keys.stream, this.keys.claim, this.keys.mark + this.options.nodeId, ...header, ...argv).then(
       (answers) => {
         let next = 0;
         for (const { item, claimed } of queued) {
@@ -323,7 +279,7 @@ export class RedisBus implements EventBus {
       await this.pub.xadd(this.keys.stream, 'MAXLEN', '~', this.streamLength(), '*', 'k', 'i', 'o', this.options.nodeId, 'd', item.json);
       return;
     }
-    await this.publishScript(
+    await this.scripts.publish(
       this.keys.seq,
       this.keys.stream,
       item.claim ? this.keys.claim + item.claim.key : this.keys.seq,

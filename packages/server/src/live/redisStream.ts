@@ -100,6 +100,25 @@ export type PublishCommand = (seqKey: string, stream: string, claimKey: string, 
 export type PublishManyCommand = (seqKey: string, stream: string, claimPrefix: string, markKey: string, ...argv: (string | number)[]) => Promise<number[]>;
 export type TakeOverCommand = (markKey: string, commit: number, ttlMs: number) => Promise<number>;
 
+export interface BusScripts {
+  publish: PublishCommand;
+  publishMany: PublishManyCommand;
+  takeOver: TakeOverCommand;
+}
+
+/** The scripts above as commands of `redis` (ioredis sends EVALSHA, EVAL the first time). */
+export function busScripts(redis: Redis): BusScripts {
+  redis.defineCommand('claudelensPublish', { numberOfKeys: 3, lua: PUBLISH });
+  redis.defineCommand('claudelensPublishMany', { numberOfKeys: 4, lua: PUBLISH_MANY });
+  redis.defineCommand('claudelensTakeOver', { numberOfKeys: 1, lua: TAKE_OVER });
+  const commands = redis as unknown as { claudelensPublish: PublishCommand; claudelensPublishMany: PublishManyCommand; claudelensTakeOver: TakeOverCommand };
+  return {
+    publish: commands.claudelensPublish.bind(redis),
+    publishMany: commands.claudelensPublishMany.bind(redis),
+    takeOver: commands.claudelensTakeOver.bind(redis),
+  };
+}
+
 /**
  * A resume reads the stream backwards in pages, the first small (a client away for a moment missed
  * the last few hundred entries at most) and each next one twice as large up to the last size.
