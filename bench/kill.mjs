@@ -13,7 +13,6 @@
 //   --rate R            lines a second in all (default 1500)
 //   --database-url URL  the PostgreSQL server; a database claudelens_kill_<hex> is created and dropped
 //   --redis-url URL     the Redis bus; a database number of its own, emptied (FLUSHDB) before each run
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { startServe, stopServe } from './latency.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'packages/server/dist/cli/main.js');
@@ -56,29 +56,11 @@ async function admin(sql) {
   }
 }
 
-function serve(name, port, home, databaseUrl) {
+/** `serve` as node `name` on the run's database and Redis; resolves once it is live. */
+function serve(name, home, databaseUrl) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claudelens-kill-data-'));
-  const args = [CLI, 'serve', '--claude-dir', home, '--data-dir', dataDir, '--database-url', databaseUrl, '--redis-url', opts.redisUrl, '--port', String(port), '--node-id', name, '--lease-ttl', '3'];
-  return spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CLAUDELENS_LOG_LEVEL: 'warn' } });
-}
-
-async function whenLive(port) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json()).catch(() => null);
-    if (health?.phase === 'live') return;
-    await sleep(200);
-  }
-  throw new Error(`the node on port ${port} did not come up`);
-}
-
-async function freePort() {
-  const net = await import('node:net');
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  const args = ['--database-url', databaseUrl, '--redis-url', opts.redisUrl, '--node-id', name, '--lease-ttl', '3'];
+  return startServe(CLI, { claudeDir: home, dataDir, logFile: path.join(dataDir, 'serve.log'), args, env: { ...process.env, CLAUDELENS_LOG_LEVEL: 'warn' } }).then((started) => ({ ...started, dataDir }));
 }
 
 /** A user or an assistant line, alternately; returns the line and its uuid. */
@@ -104,12 +86,12 @@ async function run() {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'claudelens-kill-home-'));
   const projectDir = path.join(home, 'projects', '-tmp-demo');
   fs.mkdirSync(projectDir, { recursive: true });
-  const [portA, portB] = [await freePort(), await freePort()];
-  const a = serve('node-a', portA, home, databaseUrl.toString());
-  const b = serve('node-b', portB, home, databaseUrl.toString());
+  let a = null;
+  let b = null;
   try {
-    await whenLive(portA); // first: it holds the folder
-    await whenLive(portB);
+    a = await serve('node-a', home, databaseUrl.toString()); // first: it holds the folder
+    b = await serve('node-b', home, databaseUrl.toString());
+    const portB = b.port;
     const seen = new Map();
     const ws = new WebSocket(`ws://127.0.0.1:${portB}/ws/activity-stream`);
     ws.on('message', (data) => {
@@ -134,7 +116,7 @@ async function run() {
       }
     })();
     await sleep(8000);
-    a.kill('SIGKILL');
+    a.child.kill('SIGKILL');
     const killedAfter = appended.length;
     await sleep(15_000);
     writing = false;
@@ -151,11 +133,10 @@ async function run() {
       published: Number(/^claudelens_outbox_published_total (\d+)$/m.exec(metrics)?.[1] ?? NaN),
     };
   } finally {
-    a.kill('SIGKILL');
-    b.kill('SIGTERM');
-    await new Promise((resolve) => (b.exitCode !== null ? resolve() : b.once('exit', resolve)));
+    a?.child.kill('SIGKILL');
+    if (b) await stopServe(b.child);
     await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    fs.rmSync(home, { recursive: true, force: true });
+    for (const dir of [home, a?.dataDir, b?.dataDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
