@@ -1,6 +1,8 @@
 // Several nodes on one PostgreSQL and one Redis, the real ones on this machine: a node in a child
 // process killed with SIGKILL, Redis and PostgreSQL taken away from one node by cutting a TCP relay.
 // These tests fail loudly when PostgreSQL or Redis is not reachable; `.ci/run` starts both.
+// Over 400 lines: every test here runs on the describe's one database, its Redis reset and its
+// node helpers (in-process, CLI child, WebSocket client); split, each file would repeat them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
