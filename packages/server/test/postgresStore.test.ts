@@ -8,11 +8,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionReportSchema, type SessionSummary } from '@claudelens/protocol';
 import { loadPriceBook } from '../src/config/prices.js';
+import { liveInput } from '../src/core/live/liveInput.js';
 import { describeFile } from '../src/ingest/discover.js';
 import { ingestFile } from '../src/ingest/ingestFile.js';
 import { SourceLeases } from '../src/ingest/sourceLeases.js';
 import { openStore } from '../src/store/openStore.js';
-import type { AppliedBatch, Store } from '../src/store/repository.js';
+import type { AppliedBatch, SessionTotals, Store } from '../src/store/repository.js';
 import { assistantLine, emptyHome, FIXTURE_HOME, runCli, tempDir, userLine } from './helpers.js';
 import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
 
@@ -137,11 +138,12 @@ describe('the live outbox', () => {
     // Commit 1 marked published: deleted. Commit 2 comes back whole, with the session's totals as stored.
     const taken = await y.sweepOutbox(new Map([['node-x', 1]]), 0);
     expect(taken.map((c) => [c.nodeId, c.commit])).toEqual([['node-x', 2]]);
-    expect(taken[0]?.applied.newEntries).toEqual(second?.newEntries);
-    expect(taken[0]?.applied.requestChanges).toEqual(second?.requestChanges);
     const stored = await y.session(session);
     expect(stored?.requests).toBe(2);
-    expect(taken[0]?.applied.sessions).toEqual([stored]);
+    // The commit's live input, as its node would have shared it, with the totals stored now.
+    expect(taken[0]?.input).toEqual(liveInput(second?.newEntries ?? [], second?.requestChanges ?? [], [stored as SessionTotals]));
+    expect(taken[0]?.input.lines.map((line) => line.uuid)).toEqual(second?.newEntries.map((entry) => entry.uuid));
+    expect(taken[0]?.input.costByLine.size).toBeGreaterThan(0);
     // Marked published by whoever took it over: gone.
     expect(await y.sweepOutbox(new Map([['node-x', 2]]), 0)).toEqual([]);
     expect(await y.outboxNodes()).toEqual([]);

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LiveInput } from '../src/core/live/liveState.js';
+import type { LiveInput } from '../src/core/live/liveInput.js';
 import { Hub, type ChannelEvent } from '../src/live/hub.js';
 import { RedisBus } from '../src/live/redisBus.js';
 import { serialize } from '../src/live/socketFeed.js';
@@ -53,7 +53,7 @@ describe('RedisBus', () => {
 
     const sent = vi.spyOn(Redis.prototype, 'sendCommand');
     const parsed = vi.spyOn(JSON, 'parse');
-    const input: LiveInput = { newEntries: [], costByLine: new Map([['l1', 0.5]]), usageDeltas: new Map(), sessions: [] };
+    const input: LiveInput = { lines: [], costByLine: new Map([['l1', 0.5]]), usageDeltas: new Map(), sessions: [] };
     a.bus.share(input);
     for (let i = 1; i <= 300; i++) {
       a.bus.publish('activity', { type: 'new_message', n: i });
@@ -140,7 +140,7 @@ describe('RedisBus', () => {
     const claims: Promise<boolean>[] = [];
     for (const commit of [1, 2, 3]) {
       a.bus.commit(commit, () => {
-        a.bus.share({ newEntries: [], costByLine: new Map([[`l${commit}`, commit]]), usageDeltas: new Map(), sessions: [] });
+        a.bus.share({ lines: [], costByLine: new Map([[`l${commit}`, commit]]), usageDeltas: new Map(), sessions: [] });
         // Commit 3 has 600 events: the bus sends them in two calls, and the second checks the mark again.
         for (let i = 0; i < (commit === 3 ? 600 : 1); i++) a.bus.publish('activity', { type: 'new_message', commit, i });
         claims.push(a.bus.publishOnce(`started:${commit}`, 1000, 'activity', { type: 'session_started', commit }));

@@ -121,7 +121,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   const sweeper = settings.redisUrl
     ? new OutboxSweeper(ctx.store, bus, {
         ...(settings.outbox ?? { everyMs: 5000, afterMs: 5000 }),
-        publish: (applied) => engine.onApplied(applied),
+        publish: (input) => engine.onCommitted(input),
         onError: (error) => logger?.warn({ err: error }, 'outbox sweep failed'),
       })
     : null;

@@ -1,4 +1,4 @@
-import type { LiveInput } from '../core/live/liveState.js';
+import type { LiveInput } from '../core/live/liveInput.js';
 import type { ChannelEvent, Hub } from './hub.js';
 
 export type Publishable = Omit<ChannelEvent, 'seq'>;
@@ -113,20 +113,4 @@ export class LocalBus implements EventBus {
   }
 
   async close(): Promise<void> {}
-}
-
-/** LiveInput as JSON: its maps as entry arrays. */
-export interface WireInput {
-  newEntries: LiveInput['newEntries'];
-  costByLine: [string, number][];
-  usageDeltas: [string, { tokens: number; cost: number }][];
-  sessions: LiveInput['sessions'];
-}
-
-export function inputToWire(input: LiveInput): WireInput {
-  return { newEntries: input.newEntries, costByLine: [...input.costByLine], usageDeltas: [...input.usageDeltas], sessions: input.sessions };
-}
-
-export function inputFromWire(wire: WireInput): LiveInput {
-  return { newEntries: wire.newEntries, costByLine: new Map(wire.costByLine), usageDeltas: new Map(wire.usageDeltas), sessions: wire.sessions };
 }

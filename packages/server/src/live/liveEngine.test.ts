@@ -2,7 +2,8 @@
 // node made it (that node publishes it), and what the clock causes in either case.
 import { describe, expect, it } from 'vitest';
 import { appliedUserLine } from '../../test/helpers.js';
-import { LiveState, type LiveInput } from '../core/live/liveState.js';
+import { liveLine, type LiveInput } from '../core/live/liveInput.js';
+import { LiveState } from '../core/live/liveState.js';
 import type { AppliedBatch } from '../store/repository.js';
 import type { BusHealth, EventBus, Publishable } from './bus.js';
 import type { ChannelEvent } from './hub.js';
@@ -50,7 +51,7 @@ class RecordingBus implements EventBus {
 
 /** The input another node shares for that commit. */
 function asRemote(applied: AppliedBatch): LiveInput {
-  return { newEntries: applied.newEntries, costByLine: new Map(), usageDeltas: new Map(), sessions: applied.sessions };
+  return { lines: applied.newEntries.map(liveLine), costByLine: new Map(), usageDeltas: new Map(), sessions: applied.sessions };
 }
 
 function node() {

@@ -1,6 +1,7 @@
 import type { ActivityEvent, MetricUpdates, StatType, StatUpdateEvent } from '@claudelens/protocol';
 import { formatStat } from '../core/live/format.js';
-import type { LiveEvent, LiveInput, LiveState } from '../core/live/liveState.js';
+import { liveInput, type LiveInput } from '../core/live/liveInput.js';
+import type { LiveEvent, LiveState } from '../core/live/liveState.js';
 import type { AppliedBatch } from '../store/repository.js';
 import type { EventBus } from './bus.js';
 import { channels } from './channels.js';
@@ -79,8 +80,15 @@ export class LiveEngine {
    * reconnecting with ?since= got a resync; it also sorted every live session on every commit.
    */
   onApplied(applied: AppliedBatch): void {
-    const input = toLiveInput(applied);
-    this.bus.commit(applied.commit, () => {
+    this.onCommitted(liveInput(applied.newEntries, applied.requestChanges, applied.sessions), applied.commit);
+  }
+
+  /**
+   * A commit this node publishes: its own (numbered `commit` when the store kept it in the
+   * outbox), or another node's taken over from the outbox (OutboxSweeper).
+   */
+  onCommitted(input: LiveInput, commit?: number): void {
+    this.bus.commit(commit, () => {
       this.bus.share(input);
       this.publish(this.state.apply(input), 'commit');
     });
@@ -247,19 +255,6 @@ export function statEvent(sessionId: string, stat: StatType, value: number, delt
 
 export function metricEvent(metrics: MetricUpdates, now: number) {
   return { type: 'metric_update', timestamp: new Date(now).toISOString(), data: { metric_updates: metrics } };
-}
-
-function toLiveInput(applied: AppliedBatch): LiveInput {
-  const costByLine = new Map<string, number>();
-  const usageDeltas = new Map<string, { tokens: number; cost: number }>();
-  for (const { record, delta } of applied.requestChanges) {
-    if (record.lineUuid) costByLine.set(record.lineUuid, delta.cost);
-    const sum = usageDeltas.get(record.sessionId) ?? { tokens: 0, cost: 0 };
-    sum.tokens += delta.inputTokens + delta.outputTokens + delta.cacheCreationTokens + delta.cacheReadTokens;
-    sum.cost += delta.cost;
-    usageDeltas.set(record.sessionId, sum);
-  }
-  return { newEntries: applied.newEntries, costByLine, usageDeltas, sessions: applied.sessions };
 }
 
 function withoutUndefined<T extends object>(value: T): T {

@@ -1,4 +1,5 @@
-import type { AppliedBatch, Store } from '../store/repository.js';
+import type { LiveInput } from '../core/live/liveInput.js';
+import type { Store } from '../store/repository.js';
 import type { EventBus } from './bus.js';
 
 export interface SweeperOptions {
@@ -6,8 +7,8 @@ export interface SweeperOptions {
   everyMs: number;
   /** Another node's commit is taken over once it has waited this long unpublished. */
   afterMs: number;
-  /** Publishes a taken-over commit as this node's own (the live engine's onApplied). */
-  publish: (applied: AppliedBatch) => void;
+  /** Publishes a taken-over commit as this node's own (the live engine's onCommitted). */
+  publish: (input: LiveInput) => void;
   onError: (error: Error) => void;
 }
 
@@ -71,9 +72,9 @@ export class OutboxSweeper {
     for (const nodeId of new Set(commits.map((c) => c.nodeId))) {
       const own = commits.filter((c) => c.nodeId === nodeId);
       const before = await this.bus.takeOver(nodeId, own.at(-1)?.commit ?? 0);
-      for (const { commit, applied } of own) {
+      for (const { commit, input } of own) {
         if (commit <= before) continue; // published by its node meanwhile, or taken over by another sweeper
-        this.options.publish(applied);
+        this.options.publish(input);
         published++;
       }
     }

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import type { LiveInput } from '../core/live/liveState.js';
-import { inputFromWire, inputToWire, type BusHealth, type EventBus, type Publishable } from './bus.js';
+import { inputFromJson, inputToJson, type LiveInput } from '../core/live/liveInput.js';
+import type { BusHealth, EventBus, Publishable } from './bus.js';
 import type { ChannelEvent, Hub } from './hub.js';
 import { callsOf, publishManyArgs, type Outgoing, type Pending } from './publishCalls.js';
 import { busScripts, eventOf, parseFields, readHistory, withText, type BusScripts } from './redisStream.js';
@@ -134,7 +134,7 @@ export class RedisBus implements EventBus {
   }
 
   share(input: LiveInput): void {
-    this.enqueue({ kind: 'input', json: JSON.stringify(inputToWire(input)) });
+    this.enqueue({ kind: 'input', json: inputToJson(input) });
   }
 
   /** The commit's items between a gate and a mark: PUBLISH_MANY sends them unless the commit was taken over. */
@@ -379,7 +379,7 @@ export class RedisBus implements EventBus {
     this.counters.received++;
     const own = entry.o === this.options.nodeId;
     if (entry.k === 'i') {
-      if (!own) this.inputHandler(inputFromWire(JSON.parse(entry.d ?? '{}')));
+      if (!own) this.inputHandler(inputFromJson(entry.d ?? '{}'));
       return;
     }
     const channel = entry.c ?? '';

@@ -1,7 +1,7 @@
 import type { HealthReport, SessionSummary } from '@claudelens/protocol';
 import type { RequestRecord, Totals } from '../core/accounting.js';
 import type { PositionedProblem, TranscriptEntry } from '../core/entry.js';
-import type { SessionFacts } from '../core/live/liveState.js';
+import type { LiveInput, SessionFacts } from '../core/live/liveInput.js';
 
 /** A transcript file, and how far it has been read. */
 export interface SourceState {
@@ -89,13 +89,13 @@ export interface AppliedBatch {
 
 /**
  * A commit of another node whose live events may never have gone out: the node was killed after
- * the store had the commit and before the bus had its events (docs/scale-out.md). The sessions'
- * totals are the ones stored now; `problems` is not kept (0).
+ * the store had the commit and before the bus had its events (docs/scale-out.md). The outbox keeps
+ * the commit's live input (core/live/liveInput.ts); its sessions' totals are the ones stored now.
  */
 export interface OutboxCommit {
   nodeId: string;
   commit: number;
-  applied: AppliedBatch;
+  input: LiveInput;
 }
 
 export interface SessionFilter {

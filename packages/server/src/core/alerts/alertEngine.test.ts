@@ -2,7 +2,8 @@ import { AlertSchema, type Alert } from '@claudelens/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertsConfigSchema } from '../../config/alertsConfig.js';
 import type { ToolResult, ToolUse, TranscriptEntry } from '../entry.js';
-import { LiveState, type LiveEvent, type LiveInput } from '../live/liveState.js';
+import { liveLine, type LiveInput } from '../live/liveInput.js';
+import { LiveState, type LiveEvent } from '../live/liveState.js';
 import { AlertEngine, type SessionView } from './alertEngine.js';
 import type { AlertRules, RuleName } from './alertRules.js';
 
@@ -187,7 +188,7 @@ describe('AlertEngine fed by the real LiveState', () => {
       ...over,
     };
   }
-  const input = (entries: TranscriptEntry[]): LiveInput => ({ newEntries: entries, costByLine: new Map(), usageDeltas: new Map(), sessions: [] });
+  const input = (entries: TranscriptEntry[]): LiveInput => ({ lines: entries.map(liveLine), costByLine: new Map(), usageDeltas: new Map(), sessions: [] });
 
   it('a session thinking with no new line for T minutes is stuck; one that keeps working is not', () => {
     const live = state();
@@ -274,7 +275,7 @@ describe('AlertEngine fed by the real LiveState', () => {
       total.messages++;
       total.cost += cost;
       const events = live.apply({
-        newEntries: [line],
+        lines: [liveLine(line)],
         costByLine: new Map([[line.uuid as string, cost]]),
         usageDeltas: new Map(),
         sessions: [{

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TranscriptEntry } from '../entry.js';
-import { LiveState, type LiveEvent, type LiveInput, type SessionFacts } from './liveState.js';
+import { liveLine, type LiveInput, type SessionFacts } from './liveInput.js';
+import { LiveState, type LiveEvent } from './liveState.js';
 
 const MIN = 60_000;
 let clock = 0;
@@ -24,7 +25,7 @@ function facts(over: Partial<SessionFacts>): SessionFacts {
 }
 
 function input(entries: TranscriptEntry[], totals: Partial<SessionFacts>, usage = { tokens: 0, cost: 0 }): LiveInput {
-  return { newEntries: entries, costByLine: new Map(), usageDeltas: new Map([['s1', usage]]), sessions: [facts(totals)] };
+  return { lines: entries.map(liveLine), costByLine: new Map(), usageDeltas: new Map([['s1', usage]]), sessions: [facts(totals)] };
 }
 
 const kinds = (events: LiveEvent[]) => events.map((e) => (e.kind === 'status' ? `status:${e.status}` : e.kind));

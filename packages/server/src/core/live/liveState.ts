@@ -1,32 +1,8 @@
 import type { ActiveSession, LiveMessage, LiveMetrics, MetricUpdates, RecentActivity, SessionStatus, StatType } from '@claudelens/protocol';
-import type { ToolResult, ToolUse, TranscriptEntry } from '../entry.js';
+import type { ToolResult, ToolUse } from '../entry.js';
+import type { LiveInput, LiveLine, SessionFacts } from './liveInput.js';
 import { RateWindow } from './rateWindow.js';
 import { sessionStatus, type StatusThresholds, type Turn } from './sessionStatus.js';
-
-/** A session's totals, as the store keeps them (see store/repository.ts SessionTotals). */
-export interface SessionFacts {
-  sessionId: string;
-  projectPath: string | null;
-  firstActivity: string | null;
-  lastActivity: string | null;
-  messageCount: number;
-  toolUseCount: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  cost: number;
-}
-
-/** What one commit changed, as the live state needs it. */
-export interface LiveInput {
-  newEntries: TranscriptEntry[];
-  /** Cost added by each line whose request it priced, by line uuid. */
-  costByLine: Map<string, number>;
-  /** What the commit added to each session's tokens and cost (request deltas). */
-  usageDeltas: Map<string, { tokens: number; cost: number }>;
-  sessions: SessionFacts[];
-}
 
 export type Stats = Record<StatType, number>;
 
@@ -131,7 +107,7 @@ export class LiveState {
       const known = this.sessions.get(facts.sessionId);
       touched.set(facts.sessionId, { before: known ? { ...known.stats } : statsBefore(facts, input), after: facts });
     }
-    for (const entry of input.newEntries) {
+    for (const entry of input.lines) {
       if (!entry.sessionId) continue;
       const session = this.session(entry.sessionId, touched.get(entry.sessionId)?.after ?? null);
       this.observe(session, entry, now);
@@ -141,7 +117,7 @@ export class LiveState {
       const at = entry.timestamp ? Date.parse(entry.timestamp) : now;
       this.messages.add(at, 1, now);
       this.cost.add(at, cost, now);
-      this.tokens.add(at, entry.priced ? tokensOf(entry) : 0, now);
+      this.tokens.add(at, entry.tokens, now);
       this.remember({
         timestamp: message.timestamp,
         type: entry.author === 'tool' ? 'tool_result' : message.tool_used ? 'tool_use' : entry.lineType,
@@ -176,7 +152,7 @@ export class LiveState {
     // Only the sessions this commit touched: the others' statuses change with time alone, which
     // tick() covers. Checking every live session here made each commit O(sessions).
     const changed = new Set<LiveSession>();
-    for (const entry of input.newEntries) if (entry.sessionId) changed.add(this.session(entry.sessionId, null));
+    for (const entry of input.lines) if (entry.sessionId) changed.add(this.session(entry.sessionId, null));
     for (const sessionId of touched.keys()) changed.add(this.session(sessionId, null));
     events.push(...this.statusChanges(changed));
     return events;
@@ -300,7 +276,7 @@ export class LiveState {
     return session;
   }
 
-  private observe(session: LiveSession, entry: TranscriptEntry, now: number): void {
+  private observe(session: LiveSession, entry: LiveLine, now: number): void {
     const at = entry.timestamp ? Math.min(Date.parse(entry.timestamp), now) : now;
     if (at > session.lastActivityMs) {
       session.lastActivityMs = at;
@@ -322,7 +298,7 @@ function statsBefore(after: SessionFacts, input: LiveInput): Stats {
   const usage = input.usageDeltas.get(after.sessionId);
   let messages = 0;
   let tools = 0;
-  for (const entry of input.newEntries) {
+  for (const entry of input.lines) {
     if (entry.sessionId !== after.sessionId) continue;
     if (entry.lineType === 'user' || entry.lineType === 'assistant') messages++;
     tools += entry.toolUses.length;
@@ -339,12 +315,7 @@ function zeroStats(): Stats {
   return { messages: 0, tools: 0, tokens: 0, cost: 0 };
 }
 
-function tokensOf(entry: TranscriptEntry): number {
-  const u = entry.priced?.usage;
-  return u ? u.input + u.output + u.cacheWrite5m + u.cacheWrite1h + u.cacheRead : 0;
-}
-
-function toLiveMessage(entry: TranscriptEntry, now: number): LiveMessage {
+function toLiveMessage(entry: LiveLine, now: number): LiveMessage {
   const tool = entry.toolUses[0]?.name;
   return {
     uuid: entry.uuid ?? '',
@@ -356,7 +327,7 @@ function toLiveMessage(entry: TranscriptEntry, now: number): LiveMessage {
 }
 
 /** What the main thread waits for after this line. */
-export function turnAfter(entry: TranscriptEntry, current: Turn): Turn {
+export function turnAfter(entry: LiveLine, current: Turn): Turn {
   if (entry.lineType === 'assistant') {
     if (entry.isApiError) return 'done';
     return entry.toolUses.length > 0 ? 'waiting-for-tool' : 'done';

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
+import { inputToJson, liveInput } from '../../core/live/liveInput.js';
 import type { AppliedBatch, IngestBatch, SessionTotals } from '../repository.js';
 import { byKey, candidates, GroupPlan, messageKey, requestKey, type MessageCandidate, type SessionDelta } from './groupPlan.js';
 import { Params } from './params.js';
@@ -134,12 +135,12 @@ async function writeGroup(
 }
 
 /**
- * The commit's live input (its new entries and request changes; the sessions' totals are read
- * afresh by whoever publishes it late) into the outbox, in the write statement: no round trip of
- * its own. Nothing is inserted without a slot: the statement's text stays the same either way.
+ * The commit's live input (without the sessions' totals: whoever publishes it late reads them
+ * afresh) into the outbox, in the write statement: no round trip of its own. Nothing is inserted
+ * without a slot: the statement's text stays the same either way.
  */
 function outboxSql(p: Params, plan: GroupPlan, outbox: OutboxSlot | undefined): string {
-  const input = outbox ? JSON.stringify({ newEntries: plan.applied.newEntries, requestChanges: plan.applied.requestChanges }) : null;
+  const input = outbox ? inputToJson(liveInput(plan.applied.newEntries, plan.applied.requestChanges, [])) : null;
   const json = p.add(input, 'text');
   return `INSERT INTO live_outbox (node_id, commit_no, input)
           SELECT ${p.add(outbox?.nodeId ?? null, 'text')}, ${p.add(outbox?.commit ?? null, 'bigint')}, ${json} WHERE ${json} IS NOT NULL`;

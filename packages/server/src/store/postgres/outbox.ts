@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { OUTBOX_STALE_MS, type AppliedBatch, type OutboxCommit } from '../repository.js';
+import { inputFromJson, type LiveInput } from '../../core/live/liveInput.js';
+import { OUTBOX_STALE_MS, type OutboxCommit } from '../repository.js';
 import { pgText, toTotals, type SessionRow } from './rows.js';
 
 // The live outbox (docs/scale-out.md): what each commit of a node on the Redis bus brought, kept
@@ -39,23 +40,23 @@ export async function sweepOutbox(pool: Pool, self: string | null, published: Ma
   if (rows.length === 0) return [];
 
   const commits = rows.map((row) => {
-    const applied = JSON.parse(row.input) as Pick<AppliedBatch, 'newEntries' | 'requestChanges'>;
-    return { nodeId: row.node_id, commit: Number(row.commit_no), applied, touched: sessionsOf(applied) };
+    const input = inputFromJson(row.input);
+    return { nodeId: row.node_id, commit: Number(row.commit_no), input, touched: sessionsOf(input) };
   });
   const ids = [...new Set(commits.flatMap(({ touched }) => touched))];
   const sessions = await pool.query<SessionRow>({ name: 'outbox-sessions', text: 'SELECT * FROM sessions WHERE id = ANY($1::text[])', values: [ids] });
   const byId = new Map(sessions.rows.map((row) => [row.id, toTotals(row)]));
-  return commits.map(({ nodeId, commit, applied, touched }) => ({
+  return commits.map(({ nodeId, commit, input, touched }) => ({
     nodeId,
     commit,
-    applied: { ...applied, problems: 0, sessions: touched.flatMap((id) => byId.get(id) ?? []) },
+    input: { ...input, sessions: touched.flatMap((id) => byId.get(id) ?? []) },
   }));
 }
 
 /** The sessions a commit touched, as stored (pgText). */
-function sessionsOf(applied: Pick<AppliedBatch, 'newEntries' | 'requestChanges'>): string[] {
+function sessionsOf(input: LiveInput): string[] {
   const ids = new Set<string>();
-  for (const entry of applied.newEntries) if (entry.sessionId) ids.add(pgText(entry.sessionId));
-  for (const change of applied.requestChanges) ids.add(pgText(change.record.sessionId));
+  for (const line of input.lines) if (line.sessionId) ids.add(pgText(line.sessionId));
+  for (const sessionId of input.usageDeltas.keys()) ids.add(pgText(sessionId));
   return [...ids];
 }
