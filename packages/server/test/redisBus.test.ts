@@ -224,6 +224,25 @@ describe('RedisBus', () => {
     }
   });
 
+  it('reports an outage as down and up again, and its own close as neither (serve logged "redis bus down" at every stop)', async () => {
+    const proxy = await tcpProxy(6379);
+    try {
+      const states: boolean[] = [];
+      const bus = new RedisBus({ url: REDIS_URL.replace(':6379', `:${proxy.port}`), nodeId: 'node-a', hub: new Hub(), keyPrefix: `test-${randomBytes(6).toString('hex')}:`, onError: () => {}, onStateChange: (up) => states.push(up) });
+      await bus.start();
+      await waitFor(() => (bus.health().up ? true : undefined), 10_000, 'the bus up');
+      proxy.cut();
+      await waitFor(() => (bus.health().up ? undefined : true), 10_000, 'the outage seen');
+      proxy.restore();
+      await waitFor(() => (bus.health().up ? true : undefined), 15_000, 'the bus back');
+      await bus.close();
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the connection's 'close' comes after
+      expect(states).toEqual([true, false, true]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("a resume's history reads back to the first event the client missed, not to the last one it had, in pages that grow", async () => {
     const [a, b] = await twoNodes();
     const onA = listen(a.hub, 'activity');

@@ -325,7 +325,8 @@ export class RedisBus implements EventBus {
   }
 
   private setDown(): void {
-    if (this.state === 'down') return;
+    // Closing drops the connection too: that is no outage, and `serve` would log one at every stop.
+    if (this.state === 'down' || this.closed) return;
     this.sent.clear();
     this.state = 'down';
     this.parted = true;
