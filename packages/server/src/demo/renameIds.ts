@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-const PREFIXED = /\b(msg_|req_|toolu_|srvtoolu_)([A-Za-z0-9]+)/g;
-const AGENT = /(agent-|"agentId":")(a?[0-9a-f]{6,17}|acompact-[0-9a-f]{6})/g;
+// Shared with lineTemplate.ts, which must cut a line exactly where `rename` replaces.
+export const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+export const PREFIXED_ID = /\b(msg_|req_|toolu_|srvtoolu_)([A-Za-z0-9]+)/g;
+export const AGENT_ID = /(agent-|"agentId":")(a?[0-9a-f]{6,17}|acompact-[0-9a-f]{6})/g;
 
 /**
  * Gives one replayed copy of a session fresh ids, consistently across its lines and file names:
@@ -33,7 +34,7 @@ export class IdRenamer {
   rename(text: string): string {
     return text
       .replace(UUID, (u) => this.uuid(u))
-      .replace(PREFIXED, (_, prefix: string, id: string) => `${prefix}${id}x${this.tag}`)
-      .replace(AGENT, (_, prefix: string, id: string) => `${prefix}${id}x${this.tag}`);
+      .replace(PREFIXED_ID, (_, prefix: string, id: string) => `${prefix}${id}x${this.tag}`)
+      .replace(AGENT_ID, (_, prefix: string, id: string) => `${prefix}${id}x${this.tag}`);
   }
 }

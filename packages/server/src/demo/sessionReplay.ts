@@ -1,3 +1,4 @@
+import { LineTemplate, shiftTimestamps, templatesApply } from './lineTemplate.js';
 import { IdRenamer } from './renameIds.js';
 import type { SessionScript } from './sessionScripts.js';
 
@@ -25,7 +26,6 @@ export interface ReplayOptions {
   project?: string;
 }
 
-const TIMESTAMP = /"timestamp":"([^"]+)"/g;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -39,6 +39,7 @@ export class SessionReplay {
   private readonly ids: IdRenamer;
   private readonly paths: string[];
   private readonly tag: string;
+  private readonly templated: boolean;
   private next = 0;
 
   constructor(
@@ -52,6 +53,7 @@ export class SessionReplay {
       for (const line of script.lines) if (line.sessionId) pinned.set(line.sessionId, options.sessionId);
     }
     this.ids = new IdRenamer(options.tag, pinned);
+    this.templated = templatesApply(options.tag, pinned.values());
     this.sessionId = options.sessionId ?? (UUID.test(script.sessionId) ? this.ids.uuid(script.sessionId) : `${script.sessionId}-x${options.tag}`);
     this.project = options.project ?? script.project;
     this.paths = script.files.map((file) => {
@@ -77,10 +79,8 @@ export class SessionReplay {
     const line = this.script.lines[this.next++];
     if (!line) throw new Error('replay already done');
     const shift = nowMs - line.atMs;
-    const text = this.ids.rename(line.text).replace(TIMESTAMP, (whole, iso: string) => {
-      const ms = Date.parse(iso);
-      return Number.isNaN(ms) ? whole : `"timestamp":"${new Date(ms + shift).toISOString()}"`;
-    });
+    const template = this.templated ? LineTemplate.of(line) : null;
+    const text = template ? template.render(this.ids, shift) : shiftTimestamps(this.ids.rename(line.text), shift);
     const id = (value: string | null) => (value !== null && UUID.test(value) ? this.ids.uuid(value) : value);
     return { relPath: this.paths[line.file] as string, text, type: line.type, uuid: id(line.uuid), sessionId: id(line.sessionId), tag: this.tag };
   }
