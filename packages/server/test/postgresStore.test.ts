@@ -3,9 +3,10 @@
 // behaviour it shares with SQLite is checked in storeContract.test.ts.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SessionReportSchema, type SessionSummary } from '@claudelens/protocol';
 import { loadPriceBook } from '../src/config/prices.js';
 import { liveInput } from '../src/core/live/liveInput.js';
@@ -147,6 +148,32 @@ describe('the live outbox', () => {
     // Marked published by whoever took it over: gone.
     expect(await y.sweepOutbox(new Map([['node-x', 2]]), 0)).toEqual([]);
     expect(await y.outboxNodes()).toEqual([]);
+  });
+
+  it('writes a transaction to the socket twice: BEGIN and settings with its first statement, its last statement with COMMIT', async () => {
+    const db = await database();
+    const x = open(db.url);
+    const { home } = emptyHome();
+    const session = randomUUID();
+    await commitTurn(x, home, session); // registers the file
+    const writes: string[] = [];
+    const count = (method: '_write' | '_writev') => {
+      const original = net.Socket.prototype[method];
+      return vi.spyOn(net.Socket.prototype, method).mockImplementation(function (this: net.Socket, ...args: unknown[]) {
+        if (this.remotePort === 5432) writes.push(method);
+        return (original as (...a: unknown[]) => void).apply(this, args);
+      });
+    };
+    const spies = [count('_write'), count('_writev')];
+    try {
+      const [applied] = await commitTurn(x, home, session);
+      expect(applied?.newEntries).toHaveLength(2);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    // The file's lookup (one transaction, one round trip), then the commit's two round trips.
+    expect(writes).toHaveLength(3);
+    expect((await x.session(session))?.messageCount).toBe(4);
   });
 
   it("runs a node's commits one at a time, so that they finish, and are published, in the order of their numbers", async () => {

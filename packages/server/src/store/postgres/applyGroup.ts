@@ -4,6 +4,7 @@ import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { inputToJson, liveInput } from '../../core/live/liveInput.js';
 import type { AppliedBatch, IngestBatch, SessionTotals } from '../repository.js';
 import { byKey, candidates, GroupPlan, messageKey, requestKey, type MessageCandidate, type SessionDelta } from './groupPlan.js';
+import { inOneWrite } from './oneWrite.js';
 import { Params } from './params.js';
 import { pgText, toTotals, type SessionRow } from './rows.js';
 import { corrected, requestCtes, requestsToInsert, storedRequests, updateRequestsSql, type RequestRow } from './storeRequests.js';
@@ -124,8 +125,11 @@ async function writeGroup(
     pr AS (${problemsSql(p, batches)}),
     so AS (${sourcesSql(p, plan)})
     SELECT su.*, n.new_problems FROM (SELECT count(*)::integer AS new_problems FROM pr) n LEFT JOIN su ON true`;
-  const sent = client.query<SessionRow & { new_problems: number }>({ name: 'write-group', text, values: p.values });
-  commit(); // pipelined behind the statement: the group's last
+  const sent = inOneWrite(client, () => {
+    const sent = client.query<SessionRow & { new_problems: number }>({ name: 'write-group', text, values: p.values });
+    commit(); // pipelined behind the statement, in the same write: the group's last
+    return sent;
+  });
   const { rows } = await sent;
   const byId = new Map(rows.filter((row) => row.id !== null).map((row) => [row.id, toTotals(row)]));
   return {

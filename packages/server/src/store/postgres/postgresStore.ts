@@ -4,6 +4,7 @@ import { analyzeChanged, ANALYZE_EVERY_MS } from './analyze.js';
 import { applyGroup } from './applyGroup.js';
 import { gatherCalls } from './gatherCalls.js';
 import { migrate } from './migrations.js';
+import { inOneWrite } from './oneWrite.js';
 import { outboxNodes, sweepOutbox } from './outbox.js';
 import * as read from './readQueries.js';
 import { pgText, toTotals } from './rows.js';
@@ -250,14 +251,18 @@ async function transaction<T>(pool: Pool, work: (client: PoolClient, commit: () 
     let committed: Promise<unknown> | undefined;
     const commit = () => void (committed ??= handled(client.query('COMMIT')));
     try {
-      const begun = handled(client.query('BEGIN'));
-      // The write statements are planned once per connection, not at every commit: their
-      // parameters are arrays whose length the planner does not see anyway, and planning the
-      // statement of many CTEs afresh took 0.75 ms of PostgreSQL's CPU a commit (bench:live
-      // --nodes 2 at 1000 lines/s: 55 commits a second). ANALYZE still replaces the plan.
-      handled(client.query('SET LOCAL plan_cache_mode = force_generic_plan'));
-      if (!durable) handled(client.query('SET LOCAL synchronous_commit = off'));
-      const result = await work(client, commit);
+      // BEGIN and the settings go out in one write with the first statement of `work`.
+      const { begun, working } = inOneWrite(client, () => {
+        const begun = handled(client.query('BEGIN'));
+        // The write statements are planned once per connection, not at every commit: their
+        // parameters are arrays whose length the planner does not see anyway, and planning the
+        // statement of many CTEs afresh took 0.75 ms of PostgreSQL's CPU a commit (bench:live
+        // --nodes 2 at 1000 lines/s: 55 commits a second). ANALYZE still replaces the plan.
+        handled(client.query('SET LOCAL plan_cache_mode = force_generic_plan'));
+        if (!durable) handled(client.query('SET LOCAL synchronous_commit = off'));
+        return { begun, working: work(client, commit) };
+      });
+      const result = await working;
       await begun;
       commit();
       await committed;
