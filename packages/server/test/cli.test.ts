@@ -1,10 +1,21 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SessionReportSchema } from '@claudelens/protocol';
-import { FIXTURE_HOME, runCli, tempDir } from './helpers.js';
+import { FIXTURE_HOME, REPO_ROOT, runCli, tempDir } from './helpers.js';
 
 describe('claudelens CLI', () => {
+  it('is the command npm installs, as `npx claudelens` runs it (the README)', async () => {
+    // What npm links in node_modules/.bin, run through its own #! line as a shell runs it.
+    const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'claudelens');
+    expect(fs.realpathSync(bin)).toBe(path.join(REPO_ROOT, 'packages', 'server', 'bin', 'claudelens.js'));
+    const dataDir = tempDir();
+    const { stdout } = await promisify(execFile)(bin, ['import', '--claude-dir', FIXTURE_HOME, '--data-dir', dataDir]);
+    expect(stdout).toMatch(/imported \d+ files/);
+  });
+
   it('rejects an unknown flag with one line and a non-zero exit', async () => {
     const result = await runCli(['import', '--frobnicate']);
     expect(result.code).not.toBe(0);
