@@ -24,11 +24,24 @@ export async function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts `serve` (with `args` appended, node's own `nodeArgs` before the script, in `env`) and resolves once /healthz reports phase "live". */
+/**
+ * Node's own flags `npm start` gives `serve` (the root package.json's start script): the benches
+ * measure the server as the README starts it. --max-semi-space-size cannot be set once node runs,
+ * so it is there and not in the server (docs/scale-out.md, "Node's young generation").
+ */
+export const SERVE_NODE_FLAGS = (() => {
+  const start = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start.split(/\s+/);
+  return start.slice(1, start.findIndex((word) => !word.startsWith('--') && word !== 'node'));
+})();
+
+/**
+ * Starts `serve` (with `args` appended, SERVE_NODE_FLAGS and node's own `nodeArgs` before the
+ * script, in `env`) and resolves once /healthz reports phase "live".
+ */
 export async function startServe(cli, { claudeDir, dataDir, logFile, args = [], env = process.env, nodeArgs = [] }) {
   const port = await freePort();
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve', '--claude-dir', claudeDir, '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', ...args], {
+  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, cli, 'serve', '--claude-dir', claudeDir, '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', ...args], {
     stdio: ['ignore', log, log],
     env,
   });

@@ -45,7 +45,7 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { startServe, stopServe } from './latency.mjs';
+import { SERVE_NODE_FLAGS, startServe, stopServe } from './latency.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'packages/server/dist/cli/main.js');
@@ -157,6 +157,33 @@ function machineCpu() {
   const idle = ticks[3] + ticks[4]; // idle, iowait
   const total = ticks.reduce((a, b) => a + b, 0);
   return { busyS: (total - idle) / CLK_TCK, totalS: total / CLK_TCK };
+}
+
+/** A gap between two lines of a session up to this long counts as the session being active. */
+const ACTIVE_GAP_MS = 5 * 60_000;
+
+/**
+ * How fast real sessions write: the bundled scripts' lines over their active time (the gaps
+ * between lines up to ACTIVE_GAP_MS; a longer pause is the developer away). Sessions active for
+ * less than a minute say little and are left out. The figure behind docs/scale-out.md's choice
+ * of 1000 lines/s for 5000 sessions.
+ */
+function recordedRate(scripts) {
+  let lines = 0;
+  let activeMs = 0;
+  let sessions = 0;
+  for (const { lines: script } of scripts) {
+    let active = 0;
+    for (let i = 1; i < script.length; i++) {
+      const gap = script[i].atMs - script[i - 1].atMs;
+      if (gap <= ACTIVE_GAP_MS) active += gap;
+    }
+    if (active < 60_000) continue;
+    lines += script.length;
+    activeMs += active;
+    sessions++;
+  }
+  return { perSession: lines / (activeMs / 1000), sessions };
 }
 
 /** The replay generator from the server's build, so the bench and `claudelens demo` write the same lines. */
@@ -897,9 +924,15 @@ async function main() {
   const cores = os.cpus().length;
   console.log(`ClaudeLens live benchmark — node ${process.version}, ${cores} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
   console.log(`NOTE: the load generator, the ${opts.subscribers} WebSocket clients and the server share these ${cores} cores; the figures include that contention.`);
+  console.log(`serve runs as npm start runs it: node ${[...SERVE_NODE_FLAGS, ...opts.nodeArgs].join(' ') || '(no flags)'}`);
   console.log(
     `load: ${opts.sessions} sessions, ${opts.rate} lines/s in all (${(opts.rate / opts.sessions).toFixed(2)} per session), ${opts.durationS} s, via ${opts.via === 'files' ? 'transcript files' : 'POST /api/v1/ingest'}` +
       `; forced reconnects: ${opts.reconnect.count} clients every ${opts.reconnect.everyMs / 1000} s${opts.config ? `; --config ${opts.config}` : ''}`,
+  );
+  const recorded = recordedRate(generator.loadSessionScripts(generator.bundledProjectsDir()));
+  console.log(
+    `recorded: the bundled sessions wrote ${recorded.perSession.toFixed(2)} lines/s each while active (${recorded.sessions} sessions, gaps under ${ACTIVE_GAP_MS / 60_000} min), ` +
+      `so ${opts.sessions} sessions all active write about ${int(recorded.perSession * opts.sessions)} lines/s: this load is ${(opts.rate / opts.sessions / recorded.perSession).toFixed(1)}× that`,
   );
 
   if (opts.nodes === 1) {
