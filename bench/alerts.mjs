@@ -23,6 +23,7 @@ if (!Number.isInteger(sessions) || sessions < 1 || !Number.isInteger(rounds) || 
 execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol', 'packages/server'], { cwd: ROOT, stdio: 'inherit' });
 const load = (rel) => import(pathToFileURL(path.join(DIST, rel)).href);
 const { LiveState } = await load('core/live/liveState.js');
+const { liveLine } = await load('core/live/liveInput.js');
 const { AlertEngine } = await load('core/alerts/alertEngine.js');
 const { AlertsConfigSchema } = await load('config/alertsConfig.js');
 
@@ -44,7 +45,7 @@ function liveSessions(now) {
       sessionId, projectPath: '/home/me/app', firstActivity: timestamp, lastActivity: timestamp, messageCount: 1, toolUseCount: user ? 0 : 1,
       inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, cost: 0.01,
     };
-    engine.observe(state.apply({ newEntries: [entry], costByLine: new Map([[entry.uuid, 0.01]]), usageDeltas: new Map(), sessions: [facts] }));
+    engine.observe(state.apply({ lines: [liveLine(entry)], costByLine: new Map([[entry.uuid, 0.01]]), usageDeltas: new Map(), sessions: [facts] }));
   }
   return { state, engine };
 }
