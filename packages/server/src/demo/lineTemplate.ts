@@ -1,8 +1,7 @@
-import { AGENT_ID, type IdRenamer, PREFIXED_ID, UUID } from './renameIds.js';
+import { AGENT_ID, type IdRenamer, PREFIXED_ID, UUID, WHOLE_UUID } from './renameIds.js';
 import type { ScriptLine } from './sessionScripts.js';
 
 const TIMESTAMP = /"timestamp":"([^"]+)"/g;
-const WHOLE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What a copy fills in between two literal pieces of a line. */
 type Hole = { kind: 'uuid'; original: string } | { kind: 'tag' } | { kind: 'time'; ms: number };

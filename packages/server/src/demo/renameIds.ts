@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 export const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 export const PREFIXED_ID = /\b(msg_|req_|toolu_|srvtoolu_)([A-Za-z0-9]+)/g;
 export const AGENT_ID = /(agent-|"agentId":")(a?[0-9a-f]{6,17}|acompact-[0-9a-f]{6})/g;
+/** A value that is a uuid and nothing else. */
+export const WHOLE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Gives one replayed copy of a session fresh ids, consistently across its lines and file names:

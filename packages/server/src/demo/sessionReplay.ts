@@ -1,5 +1,5 @@
 import { LineTemplate, shiftTimestamps, templatesApply } from './lineTemplate.js';
-import { IdRenamer } from './renameIds.js';
+import { IdRenamer, WHOLE_UUID } from './renameIds.js';
 import type { SessionScript } from './sessionScripts.js';
 
 /** A line as it is written now: fresh ids, current time, and the file it goes to. */
@@ -25,8 +25,6 @@ export interface ReplayOptions {
   /** Write into this project folder instead of the script's. */
   project?: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * One replayed copy of a recorded session, a line at a time: each line gets the copy's fresh ids
@@ -54,7 +52,7 @@ export class SessionReplay {
     }
     this.ids = new IdRenamer(options.tag, pinned);
     this.templated = templatesApply(options.tag, pinned.values());
-    this.sessionId = options.sessionId ?? (UUID.test(script.sessionId) ? this.ids.uuid(script.sessionId) : `${script.sessionId}-x${options.tag}`);
+    this.sessionId = options.sessionId ?? (WHOLE_UUID.test(script.sessionId) ? this.ids.uuid(script.sessionId) : `${script.sessionId}-x${options.tag}`);
     this.project = options.project ?? script.project;
     this.paths = script.files.map((file) => {
       const renamed = this.ids.rename(file);
@@ -81,7 +79,7 @@ export class SessionReplay {
     const shift = nowMs - line.atMs;
     const template = this.templated ? LineTemplate.of(line) : null;
     const text = template ? template.render(this.ids, shift) : shiftTimestamps(this.ids.rename(line.text), shift);
-    const id = (value: string | null) => (value !== null && UUID.test(value) ? this.ids.uuid(value) : value);
+    const id = (value: string | null) => (value !== null && WHOLE_UUID.test(value) ? this.ids.uuid(value) : value);
     return { relPath: this.paths[line.file] as string, text, type: line.type, uuid: id(line.uuid), sessionId: id(line.sessionId), tag: this.tag };
   }
 }

@@ -57,8 +57,9 @@ describe('live input', () => {
 
   it("counts a line's tokens from the request it priced, and none for a line that priced none", () => {
     const priced = commits.flatMap((c) => c.newEntries).find((e) => e.priced) as TranscriptEntry;
+    const record = priced.priced as NonNullable<TranscriptEntry['priced']>;
     const u = { input: 1, output: 2, cacheWrite5m: 3, cacheWrite1h: 4, cacheRead: 5 };
-    expect(liveLine({ ...priced, priced: { ...(priced.priced as NonNullable<TranscriptEntry['priced']>), usage: { ...priced.priced!.usage, ...u } } }).tokens).toBe(15);
+    expect(liveLine({ ...priced, priced: { ...record, usage: { ...record.usage, ...u } } }).tokens).toBe(15);
     expect(liveLine({ ...priced, priced: null }).tokens).toBe(0);
   });
 
