@@ -31,10 +31,10 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-/** A fresh, empty database `claudelens_test_<random>` on the test server. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A fresh database `claudelens_test_<random>` on the test server: empty, or a copy of `template` (to which no connection may be open). */
+export async function createTestDatabase(template?: TestDatabase): Promise<TestDatabase> {
   const name = `claudelens_test_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
+  await admin(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template.name}` : ''}`);
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return {

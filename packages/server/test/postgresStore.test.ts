@@ -58,6 +58,7 @@ describe('the PostgreSQL store', () => {
       { version: 1, name: 'store' },
       { version: 2, name: 'in-place updates' },
       { version: 3, name: 'live outbox' },
+      { version: 4, name: 'expected offsets' },
     ]);
   });
 

@@ -11,7 +11,7 @@ import { describeFile, discoverTranscripts } from '../src/ingest/discover.js';
 import { ingestFile, type IngestContext } from '../src/ingest/ingestFile.js';
 import { readSource } from '../src/ingest/readSource.js';
 import { openStore, type StoreSpec } from '../src/store/openStore.js';
-import type { IngestBatch, SourceState, Store } from '../src/store/repository.js';
+import { OFFSET_MOVED, type IngestBatch, type SourceState, type Store } from '../src/store/repository.js';
 import { assistantLine, emptyHome, FIXTURE_HOME, ORACLE, tempDir, userLine } from './helpers.js';
 import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
 
@@ -313,6 +313,26 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     expect(await t.ctx.store.applyBatches(await t.reread())).toMatchObject({ newEntries: [], requestChanges: [] });
     expect(await t.ctx.store.session(session)).toEqual(stored);
     expect(await t.ctx.store.sessionModels(session)).toEqual(['claude-sonnet-4-5-20250929']);
+  });
+
+  it('refuses, storing nothing, batches that expect another offset than the stored one or a source it does not hold', async () => {
+    const line = (uuid: string, output: number) => assistantLine({ sessionId: session, uuid, messageId: `msg_${uuid}`, requestId: `req_${uuid}`, output, input: 100, timestamp: ts(1) });
+    const t = await transcript([line('a', 5)]);
+    await t.ingest();
+    const stored = await t.source();
+    t.append(line('b', 7));
+    const reads = [...readSource(describeFile(t.home, `-tmp-demo/${session}.jsonl`), stored, { prices })];
+    const batch = (reads[0] as { kind: 'batch'; batch: IngestBatch }).batch;
+    const before = { counts: await t.ctx.store.counts(), session: await t.ctx.store.session(session) };
+    // A reader that remembers a commit the store does not hold (lost, or another writer's).
+    await expect(t.ctx.store.applyBatches([{ ...batch, expectOffset: stored.offset - 1 }])).rejects.toThrow(OFFSET_MOVED);
+    await expect(t.ctx.store.applyBatches([{ ...batch, expectOffset: stored.offset }, { ...batch, sourceId: stored.id + 1000, expectOffset: 0 }])).rejects.toThrow(OFFSET_MOVED);
+    expect(await t.ctx.store.counts()).toEqual(before.counts);
+    expect(await t.ctx.store.session(session)).toEqual(before.session);
+    expect(await t.source()).toEqual(stored);
+    // Where it stands, it applies.
+    expect((await t.ctx.store.applyBatches([{ ...batch, expectOffset: stored.offset }])).newEntries).toHaveLength(1);
+    expect(await t.ctx.store.session(session)).toMatchObject({ messageCount: 2, outputTokens: 12 });
   });
 
   it('sums activity per second since a time: messages from user and assistant lines, cost and tokens from requests', async () => {

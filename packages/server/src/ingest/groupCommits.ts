@@ -63,8 +63,15 @@ export function groupCommits(
   const closed: Group[] = [];
   /** The commit under way. */
   let committing: Promise<void> | null = null;
-  /** With `remember`: each file's source as this watcher last committed it (or read it from the store). */
+  /**
+   * With `remember`: each file's source as this watcher last committed it (or read it from the
+   * store). A commit the store acknowledged may still be lost (PostgreSQL's crash, see
+   * INGEST_COMMIT in postgresStore.ts), so a read from a remembered offset tells the store where
+   * it expects the file to stand (IngestBatch.expectOffset), and every file is forgotten when a
+   * commit fails or the store lost a connection: reads, and the audit, ask the store again.
+   */
   const known = remember ? new Map<string, SourceState>() : null;
+  let losses = ctx.store.connectionLosses();
 
   const apply = async (group: Group): Promise<void> => {
     try {
@@ -74,6 +81,7 @@ export function groupCommits(
       ctx.onApplied?.(applied, group.file);
       group.settle();
     } catch (error) {
+      known?.clear();
       group.settle(error as Error);
     }
   };
@@ -117,9 +125,15 @@ export function groupCommits(
   };
 
   const read = async (file: TranscriptFile): Promise<void> => {
-    const source = known?.get(file.absPath) ?? (await ctx.store.sources([file]))[0];
+    if (known && ctx.store.connectionLosses() !== losses) {
+      losses = ctx.store.connectionLosses();
+      known.clear();
+    }
+    const remembered = known?.get(file.absPath);
+    const source = remembered ?? (await ctx.store.sources([file]))[0];
     if (!source) return;
     let offset = source.offset;
+    let expect = remembered?.offset;
     let last: Group | null = null;
     let lastBatch: IngestBatch | null = null;
     try {
@@ -128,6 +142,8 @@ export function groupCommits(
           await ctx.store.recordFileProblem(file.claudeDir, file.relPath, read.problem, read.detail);
           continue;
         }
+        if (expect !== undefined && !read.batch.rewind) read.batch.expectOffset = expect;
+        expect = undefined; // the first batch only: the others follow it
         const group = join(file);
         group.batches.push(read.batch);
         group.bytes += read.batch.nextOffset - (read.batch.rewind ? 0 : offset);

@@ -33,6 +33,10 @@ export function ownTail(bytes: Uint8Array): Buffer {
 }
 
 /** An outbox commit older than this is dropped, not published: nobody watching live wants a quarter-hour-old message as new. */
+/** Why a store refuses batches whose `expectOffset` is not the stored offset. */
+export const OFFSET_MOVED =
+  "a source's stored offset is not where its reader remembered it: the reader's last commit was lost (PostgreSQL restarted) or another writer moved it; the file is read again from the stored offset";
+
 export const OUTBOX_STALE_MS = 15 * 60_000;
 
 export interface FileIdentity {
@@ -54,6 +58,14 @@ export interface IngestBatch {
   /** The bytes just before `nextOffset`, up to TAIL_BYTES of them. */
   nextTail: Buffer;
   identity: FileIdentity;
+  /**
+   * Set by a reader that took the source's offset from its own memory of what it committed, not
+   * from the store (groupCommits' `remember`), on the read's first batch: where the batch starts.
+   * The store refuses the whole call, storing nothing, when the source's stored offset differs:
+   * the commit the reader remembers was lost (PostgreSQL commits ingest without waiting for the
+   * WAL, so a crash of PostgreSQL loses its last ones, docs/postgres.md), or another writer moved it.
+   */
+  expectOffset?: number;
 }
 
 export interface RequestChange {
@@ -230,6 +242,12 @@ export interface Store {
    * dir. The embedded SQLite store has one node: every dir is always owned.
    */
   claimSources(claim: SourceClaim): Promise<SourceLease[]>;
+  /**
+   * How many connections to the database broke while idle since the store opened (PostgreSQL,
+   * where a restart breaks them all; SQLite: always 0). Commits acknowledged before may be gone: a
+   * reader that remembers offsets (IngestBatch.expectOffset) forgets them when this changes.
+   */
+  connectionLosses(): number;
   /** Gives up this node's leases at once (clean shutdown) instead of letting them expire. */
   releaseSources(nodeId: string, claudeDirs: string[]): Promise<void>;
   /**

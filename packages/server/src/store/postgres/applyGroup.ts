@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import type { Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { inputToJson, liveInput } from '../../core/live/liveInput.js';
-import type { AppliedBatch, IngestBatch, SessionTotals } from '../repository.js';
+import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type SessionTotals } from '../repository.js';
 import { byKey, candidates, GroupPlan, messageKey, requestKey, type MessageCandidate, type SessionDelta } from './groupPlan.js';
 import { inOneWrite } from './oneWrite.js';
 import { Params } from './params.js';
@@ -123,8 +123,9 @@ async function writeGroup(
     pj AS (${projectsSql(p, plan)}),
     ag AS (${agentsSql(p, plan)}),
     pr AS (${problemsSql(p, batches)}),
-    so AS (${sourcesSql(p, plan)})
-    SELECT su.*, n.new_problems FROM (SELECT count(*)::integer AS new_problems FROM pr) n LEFT JOIN su ON true`;
+    so AS (${sourcesSql(p, plan)}),
+    ck AS (${expectedOffsetsSql(p, batches)})
+    SELECT su.*, n.new_problems FROM (SELECT count(*)::integer AS new_problems FROM pr) n CROSS JOIN ck LEFT JOIN su ON true`;
   const sent = inOneWrite(client, () => {
     const sent = client.query<SessionRow & { new_problems: number }>({ name: 'write-group', text, values: p.values });
     commit(); // pipelined behind the statement, in the same write: the group's last
@@ -136,6 +137,21 @@ async function writeGroup(
     sessions: [...plan.sessions.keys()].flatMap((id) => byId.get(pgText(id)) ?? []),
     problems: rows[0]?.new_problems ?? 0,
   };
+}
+
+/**
+ * One row, or the statement fails (and the transaction with it) with OFFSET_MOVED: every batch
+ * with an `expectOffset` starts where its source's stored offset is, as the statement found it.
+ * A source row that is gone (its registration lost with the commits after it) fails it too.
+ */
+function expectedOffsetsSql(p: Params, batches: IngestBatch[]): string {
+  const expecting = batches.filter((b) => b.expectOffset !== undefined && !b.rewind);
+  return `SELECT claudelens_offsets_follow(count(*) - count(s.id), ${p.add(OFFSET_MOVED, 'text')}) AS ok
+          FROM ${p.unnest([
+            [expecting.map((b) => b.sourceId), 'integer[]'],
+            [expecting.map((b) => b.expectOffset), 'bigint[]'],
+          ])} AS e(id, byte_offset)
+          LEFT JOIN sources s ON s.id = e.id AND s.byte_offset = e.byte_offset`;
 }
 
 /**

@@ -172,6 +172,25 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   ALTER TABLE live_outbox SET (vacuum_truncate = false);
   `,
   },
+  {
+    // Ingest commits do not wait for the WAL (docs/postgres.md, "Durability"): a crash of
+    // PostgreSQL loses the last of them, and a reader that remembers its offsets must not read on
+    // from there. Its batches carry the offset they expect, and the write statement fails through
+    // this when the stored one differs (applyGroup.ts, expectedOffsetsSql): SQL alone cannot raise.
+    version: 4,
+    name: 'expected offsets',
+    sql: `
+  CREATE FUNCTION claudelens_offsets_follow(missed bigint, message text) RETURNS integer
+  LANGUAGE plpgsql AS $$
+  BEGIN
+    IF missed > 0 THEN
+      RAISE EXCEPTION '%', message;
+    END IF;
+    RETURN 0;
+  END
+  $$;
+  `,
+  },
 ];
 
 /** Any constant: the advisory lock that serialises migrations of one database across nodes. */

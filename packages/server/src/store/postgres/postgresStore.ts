@@ -15,6 +15,19 @@ const POOL_SIZE = 4;
 /** A transaction PostgreSQL aborted as a deadlock or serialisation failure is run again, up to this many times. */
 const ATTEMPTS = 5;
 const RETRYABLE = new Set(['40P01', '40001']);
+/**
+ * Ingest commits do not wait for their WAL to reach the disk (`synchronous_commit = off`, for
+ * these transactions only). A crash of PostgreSQL (not of a node) loses the last of them, up to
+ * three times `wal_writer_delay` (0.6 s by default), always whole and in order: lines, totals
+ * and offsets together. The transcripts, and shipped files' mirrors, are the buffer: read again
+ * from the offsets that survived, those lines are stored once, as if never read. A node that
+ * remembers its offsets finds out through IngestBatch.expectOffset and connectionLosses. Waiting
+ * for the flush put an fsync in every commit, and commits run one at a time: at 5000 sessions
+ * and 1000 lines/s, one COMMIT in a hundred waited 5 ms or more for the disk, one in a thousand
+ * 16 ms or more, and the slowest 89 ms, while every line read meanwhile waited behind it
+ * (docs/postgres.md, "Durability").
+ */
+const INGEST_COMMIT = { durable: false };
 
 /**
  * Opens the PostgreSQL store at `url` (postgres://user@host:port/db). Returns at once: the
@@ -23,7 +36,8 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * on SQLite never pay for it.
  */
 export function openPostgresStore(url: string): Store {
-  const ready = connect(url);
+  let connectionLosses = 0;
+  const ready = connect(url, () => connectionLosses++);
   ready.catch(() => {}); // reported by the first call that awaits it
   const pool = () => ready;
   // Statistics for the planner, whatever autovacuum does (see analyzeChanged). A failure (the
@@ -52,10 +66,11 @@ export function openPostgresStore(url: string): Store {
     async applyBatches(batches) {
       const db = await pool();
       const nodeId = outboxNode;
-      if (nodeId === undefined) return transaction(db, (client, commit) => applyGroup(client, batches, commit));
+      // Not waiting for the WAL (see INGEST_COMMIT): the files are the buffer.
+      if (nodeId === undefined) return transaction(db, (client, commit) => applyGroup(client, batches, commit), INGEST_COMMIT);
       const turn = lastCommit.then(() => {
         const outbox = { nodeId, commit: ++commits };
-        return transaction(db, (client, commit) => applyGroup(client, batches, commit, outbox));
+        return transaction(db, (client, commit) => applyGroup(client, batches, commit, outbox), INGEST_COMMIT);
       });
       lastCommit = turn.catch(() => {});
       return turn;
@@ -106,6 +121,7 @@ export function openPostgresStore(url: string): Store {
     async counts() {
       return read.counts(await pool());
     },
+    connectionLosses: () => connectionLosses,
     async claimSources(claim) {
       const db = await pool();
       return retrying(() => claimSources(db, claim));
@@ -138,10 +154,10 @@ export function openPostgresStore(url: string): Store {
  * --nodes 2, 5000 sessions at 2000 lines/s: 130 new files a second), and first lines were two
  * thirds of the slowest 1%.
  *
- * The registration commits without waiting for its WAL flush (`synchronous_commit = off`):
- * nothing refers to a new row until the commit that stores the file's first lines, which is
- * synchronous and flushes the WAL before it, registration included. A crash in between loses
- * only rows no one used.
+ * The registration commits without waiting for its WAL flush (`synchronous_commit = off`), as
+ * ingest commits do (INGEST_COMMIT): the WAL is written in order, so a crash of PostgreSQL that
+ * loses a registration loses every commit after it, the lines that used the row included. A
+ * reader asks again; one that remembered the row finds it gone (IngestBatch.expectOffset).
  */
 async function lookupSources(db: Pool, refs: { claudeDir: string; relPath: string }[]): Promise<SourceState[]> {
   // Unique and in key order: two nodes registering the same files never deadlock.
@@ -194,15 +210,16 @@ interface SourceRow {
   tail: Buffer;
 }
 
-async function connect(url: string): Promise<Pool> {
+async function connect(url: string, onLost: () => void): Promise<Pool> {
   const { default: pg } = await import('pg');
   // int8 (counts, sums, offsets) as a number rather than a string: all of them stay below 2^53.
   const types = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser };
   // Pipelined: a transaction's BEGIN, statements and COMMIT go out without waiting for the
   // answer to the one before, where the answer is not needed (see `transaction`).
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, types, pipeline: true });
-  // An idle client that loses its connection (server restart) must not crash the process.
-  pool.on('error', () => {});
+  // An idle client that loses its connection (server restart) must not crash the process; it
+  // is counted (Store.connectionLosses).
+  pool.on('error', onLost);
   let client: PoolClient;
   try {
     client = await pool.connect();
@@ -235,7 +252,7 @@ export function redact(url: string): string {
  * calls `commit` right after sending its last statement, so COMMIT follows that one the same way
  * (or it is sent when `work` returns). Each wait for an answer is a trip round the event loop, and
  * on a busy node each took milliseconds (bench:live --nodes 2): PostgreSQL sat idle in transaction.
- * `durable: false` commits without waiting for the WAL to reach the disk (see lookupSources).
+ * `durable: false` commits without waiting for the WAL to reach the disk (see INGEST_COMMIT).
  */
 async function transaction<T>(pool: Pool, work: (client: PoolClient, commit: () => void) => Promise<T>, { durable = true } = {}): Promise<T> {
   return retrying(async () => {

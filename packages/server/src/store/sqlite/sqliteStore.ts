@@ -5,7 +5,7 @@ import { addTotals, emptyTotals, mergeRequest, requestKeyString, type RequestRec
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { mergeActivity } from '../activity.js';
 import type { TranscriptEntry } from '../../core/entry.js';
-import type { AppliedBatch, IngestBatch, RequestChange, SessionTotals, SourceState, Store, StoreCounts } from '../repository.js';
+import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, type SessionTotals, type SourceState, type Store, type StoreCounts } from '../repository.js';
 import { MIGRATIONS } from './migrations.js';
 import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary, toStoredMessage, toTotals, type MessageRow, type SessionRow } from './readQueries.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -105,6 +105,7 @@ export function openSqliteStore(dataDir: string): Store {
       return st.counts.get() as StoreCounts;
     },
     // One node per database file: every claude dir is this node's, for good.
+    connectionLosses: () => 0,
     async claimSources(claim) {
       return claim.claudeDirs.map((claudeDir) => ({ claudeDir, owned: true, nodeId: claim.nodeId, expiresAt: null }));
     },
@@ -229,6 +230,10 @@ interface AgentDelta {
 }
 
 function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta, result: AppliedBatch): void {
+  if (batch.expectOffset !== undefined && !batch.rewind) {
+    const stored = st.sourceById.get(batch.sourceId) as SourceRow | undefined;
+    if (stored?.byte_offset !== batch.expectOffset) throw new Error(OFFSET_MOVED); // the transaction rolls back
+  }
   if (batch.rewind) {
     st.clearLineTypes.run(batch.sourceId);
     group.forgetLines(batch.sourceId);

@@ -1,0 +1,91 @@
+// A watcher on PostgreSQL remembers the offsets it committed instead of asking before every read,
+// and PostgreSQL commits ingest without waiting for the WAL (INGEST_COMMIT in postgresStore.ts):
+// a crash of PostgreSQL loses the last commits the watcher remembers. Here the crash is a copy of
+// the database taken before the last commit (CREATE DATABASE … TEMPLATE), which the reader is
+// then pointed at: what a restarted server that lost that commit holds. Every line must end up
+// stored once, as in a clean ingest.
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadPriceBook } from '../src/config/prices.js';
+import { describeFile } from '../src/ingest/discover.js';
+import { groupCommits } from '../src/ingest/groupCommits.js';
+import type { IngestContext } from '../src/ingest/ingestFile.js';
+import { openStore } from '../src/store/openStore.js';
+import { OFFSET_MOVED, type Store } from '../src/store/repository.js';
+import { assistantLine, emptyHome } from './helpers.js';
+import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from './pgDatabase.js';
+
+const prices = loadPriceBook(null);
+const session = 'c0a1c0a1-0000-4000-8000-00000000c0de';
+const line = (n: number) =>
+  assistantLine({ sessionId: session, uuid: `u-${n}`, messageId: `msg_${n}`, requestId: `req_${n}`, input: 100, output: n, timestamp: new Date(Date.UTC(2026, 0, 2, 3, 4, n)).toISOString() });
+
+describe('remembered offsets after PostgreSQL lost commits', () => {
+  const databases: TestDatabase[] = [];
+  const stores: Store[] = [];
+  const open = (db: TestDatabase) => {
+    const store = openStore({ kind: 'postgres', url: db.url });
+    stores.push(store);
+    return store;
+  };
+  /** A copy of `db` as it is now (no connection to it may be open). */
+  const snapshot = async (db: TestDatabase) => {
+    const copy = await createTestDatabase(db);
+    databases.push(copy);
+    return copy;
+  };
+  afterAll(async () => {
+    await Promise.allSettled(stores.map((s) => s.close()));
+    for (const db of databases) await db.drop();
+  });
+
+  /** Lines 1-3 committed, then a copy of the database, then lines 4-5 committed: the copy lost them. */
+  async function lostCommit() {
+    const { home, projectDir } = emptyHome();
+    const file = path.join(projectDir, `${session}.jsonl`);
+    const append = (...ns: number[]) => fs.appendFileSync(file, ns.map((n) => `${line(n)}\n`).join(''));
+    const db = await createTestDatabase();
+    databases.push(db);
+    const first = open(db);
+    const ctx: IngestContext = { store: first, prices };
+    const reader = groupCommits(ctx, { remember: true });
+    const ref = describeFile(home, `-tmp-demo/${session}.jsonl`);
+    append(1, 2, 3);
+    await reader.read(ref);
+    await first.close();
+    const restarted = await snapshot(db);
+    ctx.store = open(db);
+    append(4, 5);
+    await reader.read(ref);
+    expect(await ctx.store.session(session)).toMatchObject({ messageCount: 5 });
+    expect(reader.offset(file)).toBe(fs.statSync(file).size);
+    ctx.store = open(restarted);
+    expect(await ctx.store.session(session)).toMatchObject({ messageCount: 3 });
+    return { ctx, reader, ref, file, append, restarted };
+  }
+
+  it('a read from a remembered offset the store lost is refused, and the file is read again from the stored one', async () => {
+    const { ctx, reader, ref, file, append } = await lostCommit();
+    append(6);
+    await expect(reader.read(ref)).rejects.toThrow(OFFSET_MOVED);
+    expect(reader.offset(file)).toBeUndefined(); // forgotten: the next read asks the store
+    expect(await ctx.store.session(session)).toMatchObject({ messageCount: 3 });
+    await reader.read(ref);
+    expect(await ctx.store.session(session)).toMatchObject({ messageCount: 6, requests: 6, inputTokens: 600, outputTokens: 21 });
+    expect(reader.offset(file)).toBe(fs.statSync(file).size);
+  });
+
+  it('a lost connection makes the reader forget its offsets, so a file with nothing new is read again from the stored one', async () => {
+    const { ctx, reader, ref, file, restarted } = await lostCommit();
+    // The restart broke the store's idle connections.
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [restarted.name]).finally(() => admin.end());
+    await expect.poll(() => ctx.store.connectionLosses(), { timeout: 5000 }).toBeGreaterThan(0);
+    await reader.read(ref);
+    expect(await ctx.store.session(session)).toMatchObject({ messageCount: 5, requests: 5, outputTokens: 15 });
+    expect(reader.offset(file)).toBe(fs.statSync(file).size);
+  });
+});
