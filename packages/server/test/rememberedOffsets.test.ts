@@ -19,8 +19,10 @@ import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from './pgDatabas
 
 const prices = loadPriceBook(null);
 const session = 'c0a1c0a1-0000-4000-8000-00000000c0de';
-const line = (n: number) =>
-  assistantLine({ sessionId: session, uuid: `u-${n}`, messageId: `msg_${n}`, requestId: `req_${n}`, input: 100, output: n, timestamp: new Date(Date.UTC(2026, 0, 2, 3, 4, n)).toISOString() });
+/** A second transcript, committed with the first: the lost commit held lines of both. */
+const other = 'c0a1c0a1-0000-4000-8000-00000000beef';
+const line = (n: number, sessionId = session) =>
+  assistantLine({ sessionId, uuid: `${sessionId}-${n}`, messageId: `msg_${sessionId}_${n}`, requestId: `req_${n}`, input: 100, output: n, timestamp: new Date(Date.UTC(2026, 0, 2, 3, 4, n)).toISOString() });
 
 describe('remembered offsets after PostgreSQL lost commits', () => {
   const databases: TestDatabase[] = [];
@@ -45,32 +47,42 @@ describe('remembered offsets after PostgreSQL lost commits', () => {
   async function lostCommit() {
     const { home, projectDir } = emptyHome();
     const file = path.join(projectDir, `${session}.jsonl`);
+    const otherFile = path.join(projectDir, `${other}.jsonl`);
     const append = (...ns: number[]) => fs.appendFileSync(file, ns.map((n) => `${line(n)}\n`).join(''));
+    const appendOther = (...ns: number[]) => fs.appendFileSync(otherFile, ns.map((n) => `${line(n, other)}\n`).join(''));
     const db = await createTestDatabase();
     databases.push(db);
     const first = open(db);
     const ctx: IngestContext = { store: first, prices };
     const reader = groupCommits(ctx, { remember: true });
     const ref = describeFile(home, `-tmp-demo/${session}.jsonl`);
+    const otherRef = describeFile(home, `-tmp-demo/${other}.jsonl`);
     append(1, 2, 3);
-    await reader.read(ref);
+    appendOther(1);
+    await Promise.all([reader.read(ref), reader.read(otherRef)]);
     await first.close();
     const restarted = await snapshot(db);
     ctx.store = open(db);
     append(4, 5);
-    await reader.read(ref);
+    appendOther(2);
+    await Promise.all([reader.read(ref), reader.read(otherRef)]);
     expect(await ctx.store.session(session)).toMatchObject({ messageCount: 5 });
+    expect(await ctx.store.session(other)).toMatchObject({ messageCount: 2 });
     expect(reader.offset(file)).toBe(fs.statSync(file).size);
     ctx.store = open(restarted);
     expect(await ctx.store.session(session)).toMatchObject({ messageCount: 3 });
-    return { ctx, reader, ref, file, append, restarted };
+    return { ctx, reader, ref, file, append, otherFile, otherRef, restarted };
   }
 
   it('a read from a remembered offset the store lost is refused, and the file is read again from the stored one', async () => {
-    const { ctx, reader, ref, file, append } = await lostCommit();
+    const { ctx, reader, ref, file, append, otherFile, otherRef } = await lostCommit();
     append(6);
     await expect(reader.read(ref)).rejects.toThrow(OFFSET_MOVED);
-    expect(reader.offset(file)).toBeUndefined(); // forgotten: the next read asks the store
+    // Forgotten, the other file too (its lines were in the lost commit): the next reads ask the store.
+    expect(reader.offset(file)).toBeUndefined();
+    expect(reader.offset(otherFile)).toBeUndefined();
+    await reader.read(otherRef);
+    expect(await ctx.store.session(other)).toMatchObject({ messageCount: 2 });
     expect(await ctx.store.session(session)).toMatchObject({ messageCount: 3 });
     await reader.read(ref);
     expect(await ctx.store.session(session)).toMatchObject({ messageCount: 6, requests: 6, inputTokens: 600, outputTokens: 21 });
