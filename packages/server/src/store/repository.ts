@@ -32,11 +32,11 @@ export function ownTail(bytes: Uint8Array): Buffer {
   return copy;
 }
 
-/** An outbox commit older than this is dropped, not published: nobody watching live wants a quarter-hour-old message as new. */
 /** Why a store refuses batches whose `expectOffset` is not the stored offset. */
 export const OFFSET_MOVED =
   "a source's stored offset is not where its reader remembered it: the reader's last commit was lost (PostgreSQL restarted) or another writer moved it; the file is read again from the stored offset";
 
+/** An outbox commit older than this is dropped, not published: nobody watching live wants a quarter-hour-old message as new. */
 export const OUTBOX_STALE_MS = 15 * 60_000;
 
 export interface FileIdentity {
