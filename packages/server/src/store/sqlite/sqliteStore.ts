@@ -104,8 +104,9 @@ export function openSqliteStore(dataDir: string): Store {
     async counts() {
       return st.counts.get() as StoreCounts;
     },
-    // One node per database file: every claude dir is this node's, for good.
+    // A file, not a connection: nothing it acknowledged goes missing behind a reader's back.
     connectionLosses: () => 0,
+    // One node per database file: every claude dir is this node's, for good.
     async claimSources(claim) {
       return claim.claudeDirs.map((claudeDir) => ({ claudeDir, owned: true, nodeId: claim.nodeId, expiresAt: null }));
     },
