@@ -125,8 +125,9 @@ export function groupCommits(
   };
 
   const read = async (file: TranscriptFile): Promise<void> => {
-    if (known && ctx.store.connectionLosses() !== losses) {
-      losses = ctx.store.connectionLosses();
+    const lost = ctx.store.connectionLosses();
+    if (known && lost !== losses) {
+      losses = lost;
       known.clear();
     }
     const remembered = known?.get(file.absPath);
