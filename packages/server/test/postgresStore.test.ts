@@ -13,6 +13,7 @@ import { liveInput } from '../src/core/live/liveInput.js';
 import { describeFile } from '../src/ingest/discover.js';
 import { ingestFile } from '../src/ingest/ingestFile.js';
 import { SourceLeases } from '../src/ingest/sourceLeases.js';
+import { Params } from '../src/store/postgres/params.js';
 import { openStore } from '../src/store/openStore.js';
 import type { AppliedBatch, SessionTotals, Store } from '../src/store/repository.js';
 import { assistantLine, emptyHome, FIXTURE_HOME, runCli, tempDir, userLine } from './helpers.js';
@@ -60,6 +61,32 @@ describe('the PostgreSQL store', () => {
       { version: 3, name: 'live outbox' },
       { version: 4, name: 'expected offsets' },
     ]);
+  });
+
+  it('sends arrays as text PostgreSQL reads as the values pg would send', async () => {
+    const columns: [unknown[], string][] = [
+      [['plain', '', 'say "hi"', 'C:\\dir\\', '\\"', '{a},b', 'NULL', 'null', ' x ', 'é 中文 😀', '\u2028\u007f', null], 'text[]'],
+      [['tab\tand\nnewline', 'back\\\\n'], 'text[]'],
+      [[0, -0, -17, 2 ** 53 - 1, null], 'bigint[]'],
+      [[0.1 + 0.2, 1.5e-7, 1e21, -2.5, null], 'double precision[]'],
+      [[true, false, null], 'boolean[]'],
+      [[Buffer.from('ab\n'), null], 'bytea[]'],
+      [[], 'integer[]'],
+    ];
+    const p = new Params();
+    const sql = `SELECT ${columns.map(([values, type]) => p.add(values, type)).join(', ')}`;
+    expect(p.values.filter((v) => typeof v === 'string')).toEqual(p.values.filter((_, i) => i !== 1 && i !== 5)); // as text, all but the control characters and bytea[], which pg converts
+    const client = new pg.Client({ connectionString: (await database()).url });
+    await client.connect();
+    try {
+      const ours = await client.query({ text: sql, values: p.values, rowMode: 'array' });
+      const pgs = await client.query({ text: sql, values: columns.map(([values]) => values), rowMode: 'array' });
+      expect(ours.rows).toEqual(pgs.rows);
+      expect(ours.rows[0][0]).toEqual(columns[0][0]);
+      expect(ours.rows[0][4]).toEqual([true, false, null]);
+    } finally {
+      await client.end();
+    }
   });
 
   it('fails every call with a clear message when the server cannot be reached, never showing the password', async () => {
