@@ -38,13 +38,13 @@ export function callsOf(queued: Outgoing[]): Outgoing[][] {
 
 /**
  * One call's items as PUBLISH_MANY's ARGV after its header, each event with the seq its node has
- * shown for the channel (`seqOf`); `sent` is told of each plain event (see SentEvents). Returns
- * them and how many are commit markers (no entry on the stream).
+ * shown for the channel (`seqOf`) and the number `sent` gives it (see SentEvents). Returns them
+ * and how many are commit markers (no entry on the stream).
  */
 export function publishManyArgs(
   queued: Outgoing[],
   seqOf: (channel: string) => number,
-  sent: (channel: string, json: string, event: Publishable) => void,
+  sent: (channel: string, json: string, event: Publishable) => number,
 ): { argv: (string | number)[]; markers: number } {
   const argv: (string | number)[] = [];
   let markers = 0;
@@ -53,12 +53,11 @@ export function publishManyArgs(
     else if (item.kind === 'gate' || item.kind === 'mark') {
       argv.push(item.kind === 'gate' ? 'g' : 'w', item.commit);
       markers++;
-    } else if (item.claim) {
-      // Not among the sent events: whether it goes out is known only from the answer, and read back it is parsed.
-      argv.push('c', item.channel, seqOf(item.channel), item.json, item.claim.key, item.claim.ttlMs);
     } else {
-      argv.push('e', item.channel, seqOf(item.channel), item.json);
-      if (event) sent(item.channel, item.json, event);
+      // Without the event itself (none here yet) it is numbered 0: read back, it is parsed.
+      const n = event ? sent(item.channel, item.json, event) : 0;
+      argv.push(item.claim ? 'c' : 'e', item.channel, seqOf(item.channel), item.json, n);
+      if (item.claim) argv.push(item.claim.key, item.claim.ttlMs);
     }
   }
   return { argv, markers };

@@ -3,7 +3,7 @@ import { inputFromJson, inputToJson, type LiveInput } from '../core/live/liveInp
 import type { BusHealth, EventBus, Publishable } from './bus.js';
 import type { ChannelEvent, Hub } from './hub.js';
 import { callsOf, publishManyArgs, type Outgoing, type Pending } from './publishCalls.js';
-import { busScripts, eventOf, parseFields, readHistory, withText, type BusScripts } from './redisStream.js';
+import { busScripts, decimal, eventOf, parseFields, rawEntry, readHistory, withText, type BusScripts, type RawEntry } from './redisStream.js';
 import { SentEvents } from './sentEvents.js';
 
 export interface RedisBusOptions {
@@ -62,9 +62,12 @@ export class RedisBus implements EventBus {
   private reading: Promise<void> = Promise.resolve();
   private inputHandler: (input: LiveInput) => void = () => {};
   private readonly counters = { sent: 0, received: 0, dropped: 0 };
+  /** The node id as the reader meets it in entries. */
+  private readonly nodeIdBytes: Buffer;
 
   constructor(private readonly options: RedisBusOptions) {
     const prefix = `${options.keyPrefix ?? 'claudelens:'}{bus}:`;
+    this.nodeIdBytes = Buffer.from(options.nodeId);
     this.keys = { seq: `${prefix}seq`, stream: `${prefix}events`, claim: `${prefix}once:`, ack: `${prefix}ack:`, mark: `${prefix}published:` };
     const connection = {
       lazyConnect: true,
@@ -226,7 +229,7 @@ export class RedisBus implements EventBus {
         for (const { item, claimed } of queued) {
           if (item.kind === 'mark') this.lastMark = Math.max(this.lastMark, item.commit);
           if (item.kind === 'gate') {
-            if (answers[next++] === 0) this.sent.clear(); // taken over: its events never reach the stream
+            next++; // 0: taken over, its events never reach the stream (SentEvents passes over their numbers)
           } else if (claimed) claimed(answers[next++] === 1);
         }
       },
@@ -344,7 +347,7 @@ export class RedisBus implements EventBus {
     for (let i = newest.length - 1; i >= 0; i--) {
       const [, fields] = newest[i] as [string, string[]];
       const entry = parseFields(fields);
-      if (entry.k === 'e') this.options.hub.accept(entry.c ?? '', eventOf(entry));
+      if (entry.k === 'e') this.options.hub.accept(entry.c ?? '', eventOf(entry.d ?? '{}', Number(entry.s)));
     }
   }
 
@@ -352,14 +355,13 @@ export class RedisBus implements EventBus {
     while (!this.closed) {
       try {
         if (this.lastId === '$') await this.warm(); // Redis was unreachable at start
-        const result = await this.sub.xread('COUNT', READ_COUNT, 'BLOCK', 1000, 'STREAMS', this.keys.stream, this.lastId);
+        const result = await this.sub.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', 1000, 'STREAMS', this.keys.stream, this.lastId);
         let read = 0;
         for (const [, entries] of result ?? []) {
-          for (const [id, fields] of entries) {
-            this.lastId = id;
-            this.receive(parseFields(fields));
-            read++;
-          }
+          for (const [, fields] of entries) this.receive(rawEntry(fields));
+          read += entries.length;
+          const last = entries.at(-1);
+          if (last) this.lastId = last[0].toString('latin1');
         }
         if (this.parted && this.state === 'up' && read < READ_COUNT) {
           // Caught up after an outage: during it this node counted seqs alone and skipped what the
@@ -376,21 +378,22 @@ export class RedisBus implements EventBus {
     }
   }
 
-  private receive(entry: Record<string, string>): void {
+  private receive(entry: RawEntry): void {
     this.counters.received++;
-    const own = entry.o === this.options.nodeId;
-    if (entry.k === 'i') {
-      if (!own) this.inputHandler(inputFromJson(entry.d ?? '{}'));
+    const own = entry.origin?.equals(this.nodeIdBytes) ?? false;
+    if (entry.kind === 'i') {
+      if (!own) this.inputHandler(inputFromJson(entry.data?.toString() ?? '{}'));
       return;
     }
-    const channel = entry.c ?? '';
-    const json = entry.d ?? '{}';
-    const seq = entry.s ?? '';
+    const channel = entry.channel?.toString() ?? '';
+    const seq = decimal(entry.seq);
     // Sent from this node's outage buffer: its clients had it already, under a seq of its own.
-    if (own && entry.r === '1') return this.options.hub.advance(channel, Number(seq));
-    const mine = own ? this.sent.take(channel, json) : null;
+    if (own && entry.replay) return this.options.hub.advance(channel, seq);
+    const mine = own && entry.n ? this.sent.take(decimal(entry.n), channel) : null;
     // Nobody here wants it: its seq is all the hub needs, and it is not parsed.
-    if (!this.options.hub.wants(channel)) return this.options.hub.advance(channel, Number(seq));
-    this.options.hub.accept(channel, mine ? withText({ ...mine, seq: Number(seq) } as ChannelEvent, json, seq) : eventOf(entry), entry.r === '1');
+    if (!this.options.hub.wants(channel)) return this.options.hub.advance(channel, seq);
+    const event = mine ? withText({ ...mine.event, seq } as ChannelEvent, mine.json, seq) : eventOf(entry.data?.toString() ?? '{}', seq);
+    this.options.hub.accept(channel, event, entry.replay);
   }
+
 }

@@ -30,8 +30,9 @@ return seq
  * KEYS: the seq hash, the stream, the claim keys' prefix (claim keys share the `{bus}` hash tag:
  * one slot), the publishing node's commit mark. ARGV: origin node, stream length, the mark's ttl
  * in ms, then per item its kind and fields: 'i' (input): JSON; 'e' (event): channel, floor seq,
- * JSON; 'c' (claimed event): channel, floor seq, JSON, claim key, claim ttl ms; 'g' (a commit's
- * items follow): commit number; 'w' (the commit's items are done): commit number.
+ * JSON, the node's number for it (SentEvents; the entry's `n`); 'c' (claimed event): the same,
+ * then claim key, claim ttl ms; 'g' (a commit's items follow): commit number; 'w' (the commit's
+ * items are done): commit number.
  *
  * What one turn publishes, in one call: each event stamped and appended as PUBLISH does (never a
  * replay), a claimed one only when its claim is free (SET NX PX), each input appended. Between a
@@ -67,7 +68,7 @@ while i <= #ARGV do
   else
     local send = not skipping
     if kind == 'c' then
-      send = send and redis.call('SET', KEYS[3] .. ARGV[i + 4], ARGV[1], 'NX', 'PX', ARGV[i + 5]) ~= false
+      send = send and redis.call('SET', KEYS[3] .. ARGV[i + 5], ARGV[1], 'NX', 'PX', ARGV[i + 6]) ~= false
       claimed[#claimed + 1] = send and 1 or 0
     end
     if send then
@@ -77,9 +78,9 @@ while i <= #ARGV do
         seq = floor + 1
         redis.call('HSET', KEYS[1], ARGV[i + 1], seq)
       end
-      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'e', 'c', ARGV[i + 1], 's', seq, 'o', ARGV[1], 'r', '0', 'd', ARGV[i + 3])
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'k', 'e', 'c', ARGV[i + 1], 's', seq, 'o', ARGV[1], 'r', '0', 'n', ARGV[i + 4], 'd', ARGV[i + 3])
     end
-    i = i + (kind == 'c' and 6 or 4)
+    i = i + (kind == 'c' and 7 or 5)
   end
 end
 return claimed
@@ -148,7 +149,7 @@ export async function readHistory(redis: Redis, stream: string, channel: string,
       if (entry.k !== 'e' || entry.c !== channel) continue;
       const seq = Number(entry.s);
       if (seq <= since) return complete(found.reverse(), since, upTo);
-      if (seq <= upTo) found.push(eventOf(entry));
+      if (seq <= upTo) found.push(eventOf(entry.d ?? '{}', seq));
       if (seq === since + 1) return complete(found.reverse(), since, upTo);
     }
     if (page.length < size) return complete(found.reverse(), since, upTo);
@@ -177,14 +178,63 @@ export function parseFields(fields: string[]): Record<string, string> {
   return out;
 }
 
-export function eventOf(entry: Record<string, string>): ChannelEvent {
-  const json = entry.d ?? '{}';
-  const event = JSON.parse(json) as ChannelEvent;
-  event.seq = Number(entry.s);
-  return withText(event, json, entry.s ?? '');
+/**
+ * A stream entry as the reader gets it (XREAD's replies left as Buffers): its one-letter field
+ * names as char codes, its values as Buffers, turned into text only where a node needs it. A node
+ * reads back every event it publishes, and most of the others are for sessions nobody watches
+ * there: the JSON of neither is ever read as text.
+ */
+export interface RawEntry {
+  /** 'e' (event) or 'i' (input). */
+  kind: string;
+  channel?: Buffer;
+  seq?: Buffer;
+  origin?: Buffer;
+  replay: boolean;
+  /** The publishing node's number for the event (SentEvents); absent on replays and inputs. */
+  n?: Buffer;
+  data?: Buffer;
 }
 
-export function withText(event: ChannelEvent, json: string, seq: string): ChannelEvent {
+const FIELD = { k: 0x6b, c: 0x63, s: 0x73, o: 0x6f, r: 0x72, n: 0x6e, d: 0x64 } as const;
+
+export function rawEntry(fields: Buffer[]): RawEntry {
+  const entry: RawEntry = { kind: '', replay: false };
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const name = fields[i] as Buffer;
+    const value = fields[i + 1] as Buffer;
+    if (name.length !== 1) continue;
+    switch (name[0]) {
+      case FIELD.k: entry.kind = value.toString('latin1'); break;
+      case FIELD.c: entry.channel = value; break;
+      case FIELD.s: entry.seq = value; break;
+      case FIELD.o: entry.origin = value; break;
+      case FIELD.r: entry.replay = value.length === 1 && value[0] === 0x31; break;
+      case FIELD.n: entry.n = value; break;
+      case FIELD.d: entry.data = value; break;
+    }
+  }
+  return entry;
+}
+
+/** A non-negative decimal integer written in ASCII, as Redis writes a seq; NaN for anything else. */
+export function decimal(digits: Buffer | undefined): number {
+  if (!digits || digits.length === 0 || digits.length > 15) return NaN;
+  let value = 0;
+  for (const byte of digits) {
+    if (byte < 0x30 || byte > 0x39) return NaN;
+    value = value * 10 + (byte - 0x30);
+  }
+  return value;
+}
+
+export function eventOf(json: string, seq: number): ChannelEvent {
+  const event = JSON.parse(json) as ChannelEvent;
+  event.seq = seq;
+  return withText(event, json, seq);
+}
+
+export function withText(event: ChannelEvent, json: string, seq: number): ChannelEvent {
   knownText(event, withSeq(json, seq));
   return event;
 }
@@ -194,6 +244,6 @@ export function withText(event: ChannelEvent, json: string, seq: string): Channe
  * event (parsing and writing JSON.stringify's own output again gives the same text): the frame a
  * client gets, without writing every received event out again.
  */
-function withSeq(json: string, seq: string): string {
-  return json.length > 2 ? `${json.slice(0, -1)},"seq":${Number(seq)}}` : `{"seq":${Number(seq)}}`;
+function withSeq(json: string, seq: number): string {
+  return json.length > 2 ? `${json.slice(0, -1)},"seq":${seq}}` : `{"seq":${seq}}`;
 }
