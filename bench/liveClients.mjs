@@ -48,6 +48,8 @@ const CHANNELS = ['session', 'stats', 'activity', 'metrics'];
 /** Reconnects: from opening the socket to the server's 101. */
 const handshakes = new Histogram();
 const latency = Object.fromEntries(CHANNELS.map((c) => [c, { live: new Histogram(), resumed: new Histogram() }]));
+/** Per channel: frames appended while the client was connected that reached it only after a reconnect (see inWindow). */
+const inFlightAtHangUp = Object.fromEntries(CHANNELS.map((c) => [c, 0]));
 
 const { subscriptions, reconnect } = workerData;
 const urls = workerData.urls ?? [workerData.url];
@@ -233,7 +235,7 @@ function account(client, record, now) {
   record[field] |= bit;
   if (record.t < t0 || record.t > tEnd) return;
   delivered[channel]++;
-  if (inWindow(client, record.t)) latency[channel].resumed.add(now - record.t);
+  if (inWindow(client, record.t, now)) latency[channel].resumed.add(now - record.t);
   else {
     latency[channel].live.add(now - record.t);
     byNode[client.node].latency.add(now - record.t);
@@ -265,12 +267,20 @@ function tailWindows() {
   return { p99, slow, windows: windows.size, of: Math.ceil((tEnd - t0) / 250), worst, top5 };
 }
 
-function inWindow(client, t) {
+/**
+ * Whether a frame received at `at` for an append at `t` came by resume (?since=) rather than
+ * live: appended while the client was away, or before the connection that received it opened
+ * (in flight when the client hung up: no server could have delivered it live, and counted as live
+ * it charged the bench's own disconnection, up to its reopen delay, to the server's latency).
+ */
+function inWindow(client, t, at) {
   if (client.downAt !== null && t >= client.downAt) return true;
   for (let i = client.windows.length - 1; i >= 0; i--) {
     const [down, up] = client.windows[i];
-    if (t >= down && t < up) return true;
-    if (up < t) return false;
+    if (up <= at) {
+      if (t < up && t < down) inFlightAtHangUp[client.channel]++;
+      return t < up;
+    }
   }
   return false;
 }
@@ -281,7 +291,7 @@ function statsValue(client, value, now) {
   while (client.pending.length > 0 && client.pending[0][0] <= value) {
     const [, t] = client.pending.shift();
     if (t < t0 || t > tEnd) continue;
-    if (inWindow(client, t)) latency.stats.resumed.add(now - t);
+    if (inWindow(client, t, now)) latency.stats.resumed.add(now - t);
     else {
       latency.stats.live.add(now - t);
       byNode[client.node].latency.add(now - t);
@@ -316,7 +326,7 @@ function onAppends(items) {
       if (c.channel === 'session' && measured) expected.session++;
       if (c.channel === 'stats') {
         const receipt = c.lastValue !== null && c.lastValue >= k ? firstReceipt(c, k) : undefined;
-        if (receipt && measured) (inWindow(c, t) ? latency.stats.resumed : latency.stats.live).add(receipt[1] - t);
+        if (receipt && measured) (inWindow(c, t, receipt[1]) ? latency.stats.resumed : latency.stats.live).add(receipt[1] - t);
         else if (!receipt) c.pending.push([k, t]);
         if (measured) c.expectedStats = (c.expectedStats ?? 0) + 1;
       }
@@ -389,7 +399,7 @@ function metricsLatency() {
         c.unresolved = (c.unresolved ?? 0) + 1;
         continue;
       }
-      (inWindow(c, t) ? latency.metrics.resumed : latency.metrics.live).add(c.metricTimes[j] - t);
+      (inWindow(c, t, c.metricTimes[j]) ? latency.metrics.resumed : latency.metrics.live).add(c.metricTimes[j] - t);
     }
   }
 }
@@ -421,6 +431,7 @@ function summary() {
       resyncs: resyncs(channel),
       duplicates: sum(channel, 'duplicates'),
       early: sum(channel, (c) => c.early?.size ?? 0),
+      inFlightAtHangUp: inFlightAtHangUp[channel],
     };
   }
   perChannel.session.expected = expected.session;
