@@ -42,6 +42,15 @@ describe('SentEvents', () => {
     }
     expect((sent as unknown as { events: unknown[] }).events.length).toBeLessThan(10_000);
   });
+
+  it('stays short when what comes back is never its own (every take passes over all it holds)', () => {
+    const sent = new SentEvents();
+    for (let i = 0; i < 20_000; i++) {
+      sent.push('activity', '{}', event(i));
+      expect(sent.take(Number.MAX_SAFE_INTEGER, 'activity')).toBeNull();
+    }
+    expect((sent as unknown as { events: unknown[] }).events.length).toBe(0);
+  });
 });
 
 describe('stream entries read as Buffers', () => {

@@ -35,16 +35,17 @@ export class SentEvents {
 
   /** The event numbered `n` read back on `channel`, when it is still here; those sent before it are forgotten. */
   take(n: number, channel: string): SentEvent | null {
-    let next = this.events[this.head];
-    while (next && next.n < n) next = this.events[++this.head];
-    if (!next || next.n !== n || next.channel !== channel) return null;
-    this.head++;
+    while (this.head < this.events.length && (this.events[this.head] as { n: number }).n < n) this.head++;
+    const next = this.events[this.head];
+    const found = next?.n === n ? next : undefined;
+    if (found) this.head++;
+    // Cut whether or not it was found: numbers passed over are gone as surely as those read back.
     if (this.head === this.events.length) this.clear();
     else if (this.head > 4096 && this.head * 2 > this.events.length) {
       this.events = this.events.slice(this.head);
       this.head = 0;
     }
-    return next;
+    return found && found.channel === channel ? found : null;
   }
 
   /** Whether Redis took what was in flight is unknown (a failed call, an outage): what comes back is parsed. */
