@@ -841,6 +841,7 @@ async function runConfiguration(opts, generator, setup) {
         `activity: the slowest 1% (${int(tail.slow)} frames, >= ${f1(tail.p99)} ms) were appended in ${tail.windows} of ${tail.of} 250 ms windows, ` +
           `${pct(tail.top5 / tail.slow)} in the worst five (at ${tail.worst.map((w) => `${w.atS.toFixed(2)} s: ${int(w.count)}`).join(', ')})`,
       );
+      console.log(`activity p99 in each 10 s of the run (ms): ${tail.byTenSeconds.map((v) => f1(v)).join(' / ')}`);
     }
     console.log(`stats: ${result.perChannel.stats.finalMismatch} of ${result.perChannel.stats.clients} clients ended on a messages value other than the number appended; metrics: ${int(result.perChannel.metrics.updates)} metric_update frames`);
     if (result.missingExamples.length > 0) console.log(`missing, e.g.: ${result.missingExamples.join('; ')}`);
