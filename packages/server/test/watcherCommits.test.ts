@@ -76,4 +76,52 @@ describe('watcher commits', () => {
     expect(slow.seen.commits).toBeLessThan(slow.seen.batches);
     expect((await opened.store.counts()).lines).toBe(sessions.length * rounds);
   }, 30_000);
+
+  it('with commitSpacingMs, a commit starts that long after the one before, holding the reads made meanwhile; a read after a quiet spell is committed at once', async () => {
+    const { home, projectDir } = emptyHome();
+    const opened = openContext();
+    const starts: { at: number; batches: number }[] = [];
+    const store: Store = {
+      ...opened.store,
+      applyBatches(batches) {
+        starts.push({ at: performance.now(), batches: batches.length });
+        return opened.store.applyBatches(batches);
+      },
+    };
+    const errors: Error[] = [];
+    const spacingMs = 500;
+    const watcher = watchTranscripts({ ...opened, store }, [home], { onError: (e) => errors.push(e), commitSpacingMs: spacingMs });
+    cleanups.push(async () => {
+      await watcher.close();
+      await opened.store.close();
+      fs.rmSync(home, { recursive: true, force: true });
+      fs.rmSync(opened.dataDir, { recursive: true, force: true });
+    });
+    await watcher.rescan();
+    const append = (sessionId: string) => fs.appendFileSync(path.join(projectDir, `${sessionId}.jsonl`), `${userLine({ sessionId, uuid: randomUUID(), text: 'hi' })}\n`);
+    const stored = (ids: string[]) => waitFor(async () => ((await Promise.all(ids.map((id) => opened.store.session(id)))).every(Boolean) ? true : undefined), 10_000, `${ids.length} sessions stored`);
+
+    const [first, second, third, fourth] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const before = starts.length;
+    append(first);
+    await stored([first]);
+    const firstCommit = starts[before] as { at: number };
+    // Two reads in separate turns, well within the spacing: both wait, then go in one commit.
+    append(second);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    append(third);
+    await stored([second, third]);
+    expect(starts.slice(before)).toHaveLength(2);
+    const together = starts[before + 1] as { at: number; batches: number };
+    expect(together.batches).toBe(2);
+    expect(together.at - firstCommit.at).toBeGreaterThanOrEqual(spacingMs - 1);
+
+    // Quiet for longer than the spacing: the next read does not wait for it.
+    await new Promise((resolve) => setTimeout(resolve, spacingMs + 100));
+    const appendedAt = performance.now();
+    append(fourth);
+    await stored([fourth]);
+    expect((starts.at(-1) as { at: number }).at - appendedAt).toBeLessThan(spacingMs - 100);
+    expect(errors).toEqual([]);
+  }, 30_000);
 });

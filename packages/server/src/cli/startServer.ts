@@ -14,6 +14,7 @@ import type { LiveConfig } from '../config/liveConfig.js';
 import { LiveState } from '../core/live/liveState.js';
 import { backfill } from '../ingest/backfill.js';
 import { fileQueue } from '../ingest/fileQueue.js';
+import { REMOTE_COMMIT_SPACING_MS } from '../ingest/groupCommits.js';
 import { RemoteMirror } from '../ingest/remoteMirror.js';
 import { defaultNodeId, SourceLeases } from '../ingest/sourceLeases.js';
 import { DirWatchers } from '../ingest/dirWatchers.js';
@@ -133,7 +134,8 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   const ingest = { lines: 0, problems: 0, lastLagMs: 0, startedAt: Date.now(), lag: new Histogram(LATENCY_BUCKETS_MS), commits: new Histogram(LATENCY_BUCKETS_MS) };
   let phase: 'backfilling' | 'live' = 'backfilling';
   // Shipped transcripts: mirrored under <data-dir>/remote, each copy read through this queue.
-  const remoteReads = fileQueue(ctx, (error) => logger?.warn({ err: error }, 'remote ingest error'));
+  const commitSpacingMs = storeSpec.kind === 'postgres' ? REMOTE_COMMIT_SPACING_MS : 0;
+  const remoteReads = fileQueue(ctx, (error) => logger?.warn({ err: error }, 'remote ingest error'), { commitSpacingMs });
   const remote = new RemoteMirror(path.join(config.dataDir, 'remote'), (file) => remoteReads.read(file));
 
   const app = await buildServer({
@@ -186,6 +188,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     onCommit: (ms) => ingest.commits.observe(ms),
     // Under a lease this node alone writes the dir's offsets (a new watcher per lease held).
     rememberOffsets: storeSpec.kind === 'postgres',
+    commitSpacingMs,
   });
   const leases =
     storeSpec.kind === 'postgres'

@@ -29,10 +29,10 @@ interface Slot {
  * watcher's do: an ingest request's few hundred files committed one by one took ~300 ms
  * (bench:live --via ingest).
  */
-export function fileQueue(ctx: IngestContext, onError: (error: Error) => void): FileQueue {
+export function fileQueue(ctx: IngestContext, onError: (error: Error) => void, { commitSpacingMs = 0 } = {}): FileQueue {
   const slots = new Map<string, Slot>();
   const retries = retryBackoff();
-  const commits = groupCommits(ctx, { remember: false });
+  const commits = groupCommits(ctx, { remember: false, spacingMs: commitSpacingMs });
 
   const queue: FileQueue = {
     read(file) {

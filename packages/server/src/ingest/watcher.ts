@@ -30,6 +30,8 @@ export interface WatchOptions extends TreeWatcherOptions {
    * `serve` on the same database, and asking costs microseconds.
    */
   rememberOffsets?: boolean;
+  /** Milliseconds at least between the starts of two commits (groupCommits' `spacingMs`): REMOTE_COMMIT_SPACING_MS on PostgreSQL. */
+  commitSpacingMs?: number;
   /**
    * How often every transcript's size is compared with what was read (0: never). When the
    * kernel's inotify queue overflows (a server busy for a while), the events past it are gone,
@@ -53,7 +55,7 @@ const AUDIT_REST_MS = 20;
 export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], options: WatchOptions = {}): TranscriptWatcher {
   const turn = readingTurns(READ_SLICE_MS);
   const auditPace = pacer(AUDIT_WORK_MS, AUDIT_REST_MS);
-  const ingest = groupCommits(ctx, { onCommit: options.onCommit, remember: options.rememberOffsets ?? false });
+  const ingest = groupCommits(ctx, { onCommit: options.onCommit, remember: options.rememberOffsets ?? false, spacingMs: options.commitSpacingMs });
   const running = new Map<string, Promise<void>>();
   let closed = false;
   /** Files with events during their read, each with the time of the first such event. */
