@@ -395,5 +395,4 @@ export class RedisBus implements EventBus {
     const event = mine ? withText({ ...mine.event, seq } as ChannelEvent, mine.json, seq) : eventOf(entry.data?.toString() ?? '{}', seq);
     this.options.hub.accept(channel, event, entry.replay);
   }
-
 }
