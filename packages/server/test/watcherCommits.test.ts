@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { watchTranscripts } from '../src/ingest/watcher.js';
+import { watchTranscripts, type WatchOptions } from '../src/ingest/watcher.js';
 import type { Store } from '../src/store/repository.js';
 import { emptyHome, openContext, userLine, waitFor } from './helpers.js';
 
@@ -35,21 +35,26 @@ function slowStore(store: Store) {
   return { store: wrapped, seen };
 }
 
+/** A watcher over a new claude dir and data dir, its store wrapped by `wrap`; all gone after the test. */
+async function watching(wrap: (store: Store) => Store, options: WatchOptions = {}) {
+  const { home, projectDir } = emptyHome();
+  const opened = openContext();
+  const errors: Error[] = [];
+  const watcher = watchTranscripts({ ...opened, store: wrap(opened.store) }, [home], { onError: (e) => errors.push(e), ...options });
+  cleanups.push(async () => {
+    await watcher.close();
+    await opened.store.close();
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(opened.dataDir, { recursive: true, force: true });
+  });
+  await watcher.rescan();
+  return { projectDir, opened, watcher, errors };
+}
+
 describe('watcher commits', () => {
   it('runs one commit at a time, gathering the reads made meanwhile into the next; every line is stored once', async () => {
-    const { home, projectDir } = emptyHome();
-    const opened = openContext();
-    const slow = slowStore(opened.store);
-    const ctx = { ...opened, store: slow.store };
-    const errors: Error[] = [];
-    const watcher = watchTranscripts(ctx, [home], { onError: (e) => errors.push(e) });
-    cleanups.push(async () => {
-      await watcher.close();
-      await opened.store.close();
-      fs.rmSync(home, { recursive: true, force: true });
-      fs.rmSync(opened.dataDir, { recursive: true, force: true });
-    });
-    await watcher.rescan();
+    let slow!: ReturnType<typeof slowStore>;
+    const { projectDir, opened, watcher, errors } = await watching((store) => (slow = slowStore(store)).store);
 
     // More files than a group holds (256 reads), so that groups close early too.
     const sessions = Array.from({ length: 400 }, () => randomUUID());
@@ -78,26 +83,18 @@ describe('watcher commits', () => {
   }, 30_000);
 
   it('with commitSpacingMs, a commit starts that long after the one before, holding the reads made meanwhile; a read after a quiet spell is committed at once', async () => {
-    const { home, projectDir } = emptyHome();
-    const opened = openContext();
     const starts: { at: number; batches: number }[] = [];
-    const store: Store = {
-      ...opened.store,
-      applyBatches(batches) {
-        starts.push({ at: performance.now(), batches: batches.length });
-        return opened.store.applyBatches(batches);
-      },
-    };
-    const errors: Error[] = [];
     const spacingMs = 500;
-    const watcher = watchTranscripts({ ...opened, store }, [home], { onError: (e) => errors.push(e), commitSpacingMs: spacingMs });
-    cleanups.push(async () => {
-      await watcher.close();
-      await opened.store.close();
-      fs.rmSync(home, { recursive: true, force: true });
-      fs.rmSync(opened.dataDir, { recursive: true, force: true });
-    });
-    await watcher.rescan();
+    const { projectDir, opened, errors } = await watching(
+      (store) => ({
+        ...store,
+        applyBatches(batches) {
+          starts.push({ at: performance.now(), batches: batches.length });
+          return store.applyBatches(batches);
+        },
+      }),
+      { commitSpacingMs: spacingMs },
+    );
     const append = (sessionId: string) => fs.appendFileSync(path.join(projectDir, `${sessionId}.jsonl`), `${userLine({ sessionId, uuid: randomUUID(), text: 'hi' })}\n`);
     const stored = (ids: string[]) => waitFor(async () => ((await Promise.all(ids.map((id) => opened.store.session(id)))).every(Boolean) ? true : undefined), 10_000, `${ids.length} sessions stored`);
 
