@@ -815,6 +815,10 @@ async function runConfiguration(opts, generator, setup) {
     );
     const h = result.handshakes;
     console.log(`reconnect handshakes (socket opened -> 101): p50 ${f1(h.p50)}  p95 ${f1(h.p95)}  max ${f1(h.max)} ms (n=${h.n})`);
+    const w = result.worker;
+    console.log(
+      `the clients' worker while measuring: event-loop delay p99 ${f1(w.loopP99Ms)}, max ${f1(w.loopMaxMs)} ms; GC ${w.gc.n} pauses, ${f1(w.gc.totalMs)} ms in all, ${w.gc.over20} over 20 ms, the longest ${f1(w.gc.maxMs)} ms`,
+    );
     console.log('\ndelivery (expected: per client, every message appended during the measurement)');
     printTable(
       ['channel', 'expected', 'delivered', 'missing', 'duplicates', 'seq gaps', 'seq repeats', 'resyncs', 'reconnects', 'server closes', 'unknown'],

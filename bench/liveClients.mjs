@@ -4,6 +4,7 @@
 // workerData.urls: the server(s). Client i connects to urls[i % n] and every reconnect resumes on
 // the next one (with two nodes: always the other node). workerData.url, one server, works too.
 // Times are epoch ms from performance.timeOrigin + performance.now(): comparable across threads.
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
 
@@ -43,6 +44,23 @@ class Histogram {
     return { n: this.n, p50: this.percentile(50), p95: this.percentile(95), p99: this.percentile(99), max: this.max };
   }
 }
+
+/**
+ * This worker's own stalls, during the measurement: a receive timestamp taken late counts against
+ * the server. Its event loop's delay, and its GC pauses (a pause of the worker holds every frame
+ * that arrives meanwhile).
+ */
+const ownLoop = monitorEventLoopDelay({ resolution: 5 });
+const ownGc = { n: 0, totalMs: 0, maxMs: 0, over20: 0 };
+new PerformanceObserver((list) => {
+  if (phase !== 'measure') return;
+  for (const entry of list.getEntries()) {
+    ownGc.n++;
+    ownGc.totalMs += entry.duration;
+    ownGc.maxMs = Math.max(ownGc.maxMs, entry.duration);
+    if (entry.duration > 20) ownGc.over20++;
+  }
+}).observe({ entryTypes: ['gc'] });
 
 const CHANNELS = ['session', 'stats', 'activity', 'metrics'];
 /** Reconnects: from opening the socket to the server's 101. */
@@ -459,6 +477,7 @@ function summary() {
     missingExamples: lost.examples,
     records: records.size,
     handshakes: handshakes.summary(),
+    worker: { loopP99Ms: ownLoop.percentile(99) / 1e6, loopMaxMs: ownLoop.max / 1e6, gc: ownGc },
     tail: tailWindows(),
   };
 }
@@ -478,11 +497,13 @@ parentPort.on('message', (message) => {
     case 'measure':
       t0 = message.from;
       phase = 'measure';
+      ownLoop.enable();
       startReconnects();
       break;
     case 'drain': {
       tEnd = message.until;
       phase = 'drain';
+      ownLoop.disable();
       if (reconnectTimer) clearInterval(reconnectTimer);
       // Waits while deliveries still progress (a server behind catches up), at most maxMs.
       const deadline = wall() + message.maxMs;
