@@ -24,6 +24,7 @@
 //   --sessions N            concurrent sessions, each one transcript file plus its subagents' (1000)
 //   --rate R                transcript lines appended per second, all sessions together (2000)
 //   --duration S            seconds of load; 300 for a soak (30)
+//   --warmup S              seconds of load at --rate before the measurement begins, not measured (0)
 //   --via files|ingest      append to files under a temp claude dir, or POST /api/v1/ingest (files)
 //   --config FILE           passed to serve --config
 //   --subscribers N         40% on /ws/session, 40% /ws/stats (the same sessions), 10% activity, 10% metrics (100)
@@ -74,6 +75,7 @@ function options() {
     rate: '2000',
     'setup-rate': '1000',
     duration: '30',
+    warmup: '0',
     subscribers: '100',
     via: 'files',
     config: '',
@@ -110,6 +112,7 @@ function options() {
     rate: number('rate', 1),
     setupRate: number('setup-rate', 1),
     durationS: number('duration', 1),
+    warmupS: number('warmup', 0),
     subscribers: Math.floor(number('subscribers', 4)),
     via: values.via,
     config: values.config ? path.resolve(values.config) : null,
@@ -701,14 +704,12 @@ async function runConfiguration(opts, generator, setup) {
       const { unready } = await status;
       throw new BenchError(`${unready.length} of ${subscriptions.length} subscribers had no snapshot ${readyTimeoutMs / 1000} s after setup began, e.g. ${unready.slice(0, 5).join('; ')}`);
     }
-    const warmup = { ...counted };
-
+    const setupLines = counted.lines;
     let maxLagMs = 0;
     let appending = true;
-    const t0 = wall();
-    pool.reschedule(t0);
-    worker.postMessage({ type: 'measure', from: t0 });
-    let nextTick = t0;
+    const loadStart = wall();
+    pool.reschedule(loadStart);
+    let nextTick = loadStart;
     const tick = () => {
       if (!appending || stopped) return;
       const now = wall();
@@ -718,7 +719,13 @@ async function runConfiguration(opts, generator, setup) {
       setTimeout(tick, Math.max(0, nextTick - wall()));
     };
     tick();
-    console.log(`setup: ${int(warmup.lines)} lines started ${opts.sessions} sessions; all ${subscriptions.length} subscribers had their snapshot after ${f1((readyAt.at - setupStart) / 1000)} s; now ${opts.rate} lines/s for ${opts.durationS} s from t=0 at ${new Date(t0).toISOString()}`);
+    // The load running before the measurement (--warmup): a server that has been up for a while.
+    if (opts.warmupS > 0) await sleep(opts.warmupS * 1000);
+    /** What was appended before the measurement: the setup, and the warm-up. */
+    const warmup = { ...counted };
+    const t0 = wall();
+    worker.postMessage({ type: 'measure', from: t0 });
+    console.log(`setup: ${int(setupLines)} lines started ${opts.sessions} sessions; all ${subscriptions.length} subscribers had their snapshot after ${f1((readyAt.at - setupStart) / 1000)} s; now ${opts.rate} lines/s for ${opts.durationS} s from t=0 at ${new Date(t0).toISOString()}${opts.warmupS > 0 ? `, after ${opts.warmupS} s of it not measured` : ''}`);
 
     const cpu0 = procsNow();
     const machine0 = machineCpu();
