@@ -120,11 +120,10 @@ export function groupCommits(
     }
     lastStart = performance.now();
     let group = closed.shift();
-    if (!group && open?.ready) {
-      group = open;
+    if (!group) {
+      group = open as Group; // ready, by the check above
       open = null;
     }
-    if (!group) return;
     committing = apply(group).finally(() => {
       committing = null;
       pump();
