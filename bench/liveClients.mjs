@@ -66,6 +66,11 @@ const CHANNELS = ['session', 'stats', 'activity', 'metrics'];
 /** Reconnects: from opening the socket to the server's 101. */
 const handshakes = new Histogram();
 const latency = Object.fromEntries(CHANNELS.map((c) => [c, { live: new Histogram(), resumed: new Histogram() }]));
+/**
+ * The warm-up (--warmup): frames of lines appended from the start of the load until the
+ * measurement, on the message channels. Not in the figures above: printed beside them.
+ */
+const warmupLatency = Object.fromEntries(['session', 'stats', 'activity'].map((c) => [c, new Histogram()]));
 /** Per channel: frames appended while the client was connected that reached it only after a reconnect (see inWindow). */
 const inFlightAtHangUp = Object.fromEntries(CHANNELS.map((c) => [c, 0]));
 
@@ -84,6 +89,8 @@ const activityLatencies = [];
 const records = new Map();
 /** Appends after the measurement started, in order: the metrics channel's reference. */
 const measuredTimes = [];
+/** The load's start: appends from here until t0 are the warm-up. */
+let tLoad = Infinity;
 let t0 = Infinity;
 let tEnd = Infinity;
 let phase = 'warmup';
@@ -251,6 +258,7 @@ function account(client, record, now) {
     return;
   }
   record[field] |= bit;
+  if (inWarmup(record.t) && !inWindow(client, record.t, now)) warmupLatency[channel].add(now - record.t);
   if (record.t < t0 || record.t > tEnd) return;
   delivered[channel]++;
   if (inWindow(client, record.t, now)) latency[channel].resumed.add(now - record.t);
@@ -307,11 +315,14 @@ function inWindow(client, t, at) {
   return false;
 }
 
+const inWarmup = (t) => t >= tLoad && t < t0;
+
 function statsValue(client, value, now) {
   client.lastValue = value;
   client.receipts.push([value, now]);
   while (client.pending.length > 0 && client.pending[0][0] <= value) {
     const [, t] = client.pending.shift();
+    if (inWarmup(t) && !inWindow(client, t, now)) warmupLatency.stats.add(now - t);
     if (t < t0 || t > tEnd) continue;
     if (inWindow(client, t, now)) latency.stats.resumed.add(now - t);
     else {
@@ -349,6 +360,7 @@ function onAppends(items) {
       if (c.channel === 'stats') {
         const receipt = c.lastValue !== null && c.lastValue >= k ? firstReceipt(c, k) : undefined;
         if (receipt && measured) (inWindow(c, t, receipt[1]) ? latency.stats.resumed : latency.stats.live).add(receipt[1] - t);
+        else if (receipt && inWarmup(t) && !inWindow(c, t, receipt[1])) warmupLatency.stats.add(receipt[1] - t);
         else if (!receipt) c.pending.push([k, t]);
         if (measured) c.expectedStats = (c.expectedStats ?? 0) + 1;
       }
@@ -479,6 +491,7 @@ function summary() {
     handshakes: handshakes.summary(),
     worker: { loopP99Ms: ownLoop.percentile(99) / 1e6, loopMaxMs: ownLoop.max / 1e6, gc: ownGc },
     tail: tailWindows(),
+    warmup: Object.fromEntries(Object.entries(warmupLatency).map(([c, h]) => [c, h.summary()])),
   };
 }
 
@@ -493,6 +506,9 @@ parentPort.on('message', (message) => {
     }
     case 'appends':
       onAppends(message.items);
+      break;
+    case 'load':
+      tLoad = message.from;
       break;
     case 'measure':
       t0 = message.from;
