@@ -67,8 +67,8 @@ const CHANNELS = ['session', 'stats', 'activity', 'metrics'];
 const handshakes = new Histogram();
 const latency = Object.fromEntries(CHANNELS.map((c) => [c, { live: new Histogram(), resumed: new Histogram() }]));
 /**
- * The warm-up (--warmup): frames of lines appended from the start of the load until the
- * measurement, on the message channels. Not in the figures above: printed beside them.
+ * The warm-up (--warmup): live latency of the lines appended from the start of the load until
+ * the measurement, on the message channels; kept apart from the measurement's.
  */
 const warmupLatency = Object.fromEntries(['session', 'stats', 'activity'].map((c) => [c, new Histogram()]));
 /** Per channel: frames appended while the client was connected that reached it only after a reconnect (see inWindow). */
@@ -308,7 +308,7 @@ function inWindow(client, t, at) {
   for (let i = client.windows.length - 1; i >= 0; i--) {
     const [down, up] = client.windows[i];
     if (up <= at) {
-      if (t < up && t < down) inFlightAtHangUp[client.channel]++;
+      if (t < up && t < down && t >= t0) inFlightAtHangUp[client.channel]++;
       return t < up;
     }
   }
