@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LimitWindowSchema } from './limits.js';
 
 // The wire contract of the live engine: every REST body and WebSocket event, from the two
 // specs in shared/spec (000: per-session stat cards and feed; 001: the activity monitor).
@@ -217,7 +218,15 @@ export const MetricUpdateEventSchema = z.object({
   data: z.object({ metric_updates: MetricUpdatesSchema }),
 });
 export type MetricUpdateEvent = z.infer<typeof MetricUpdateEventSchema>;
-export const MetricsChannelEventSchema = z.discriminatedUnion('type', [MetricUpdateEventSchema, ResyncEventSchema, PongEventSchema]);
+/** /ws/metrics-updates: the plan's 5-hour or 7-day usage changed (a status line reported it; docs/limits.md). */
+export const LimitsUpdateEventSchema = z.object({
+  type: z.literal('limits_update'),
+  seq,
+  timestamp: z.string(),
+  data: z.object({ five_hour: LimitWindowSchema.nullable(), seven_day: LimitWindowSchema.nullable() }),
+});
+export type LimitsUpdateEvent = z.infer<typeof LimitsUpdateEventSchema>;
+export const MetricsChannelEventSchema = z.discriminatedUnion('type', [MetricUpdateEventSchema, LimitsUpdateEventSchema, ResyncEventSchema, PongEventSchema]);
 export type MetricsChannelEvent = z.infer<typeof MetricsChannelEventSchema>;
 
 /** What a client may send on any channel. */
