@@ -352,6 +352,31 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     ]);
   });
 
+  it('keeps every plan-limit observation, oldest first, and reads them back from a time', async () => {
+    const store = open(await driver.create());
+    const base = Date.UTC(2026, 0, 2, 10);
+    const reset = base + 5 * 3600_000;
+    const first = { observedAtMs: base, sessionId: 's1', sessionCost: 1.25, fiveHour: { usedPercentage: 12.5, resetsAtMs: reset }, sevenDay: { usedPercentage: 3, resetsAtMs: reset + 86_400_000 } };
+    const second = { observedAtMs: base + 60_000, sessionId: null, sessionCost: null, fiveHour: { usedPercentage: 14, resetsAtMs: reset }, sevenDay: null };
+    const third = { observedAtMs: base + 120_000, sessionId: 's3', sessionCost: 0, fiveHour: null, sevenDay: null };
+    for (const o of [first, second, third]) await store.recordLimitObservation(o);
+    expect(await store.limitObservations(base)).toEqual([first, second, third]);
+    expect(await store.limitObservations(base + 1)).toHaveLength(2);
+    expect(await store.limitObservations(base + 121_000)).toEqual([]);
+  });
+
+  it('sums what requests cost per project since a time', async () => {
+    const a = (uuid: string, msg: string, at: string) => assistantLine({ sessionId: session, uuid, messageId: msg, requestId: `req_${msg}`, output: 10, input: 100, timestamp: at });
+    const t = await transcript([a('a1', 'msg_1', '2026-01-01T09:00:00.000Z'), a('a2', 'msg_2', '2026-01-01T10:00:00.000Z'), a('a3', 'msg_3', '2026-01-01T11:00:00.000Z')]);
+    await t.ingest();
+    const cost = (100 * 3 + 10 * 15) / 1e6;
+    const spend = await t.ctx.store.spendByProject('2026-01-01T10:00:00.000Z');
+    expect(spend).toHaveLength(1);
+    expect(spend[0]?.project).toBe((await t.ctx.store.sessionSummary(session))?.projectPath);
+    expect(spend[0]?.cost).toBeCloseTo(2 * cost, 12);
+    expect(await t.ctx.store.spendByProject('2026-01-01T12:00:00.000Z')).toEqual([]);
+  });
+
   it('many writers correcting one request at once add its largest output once', async () => {
     const spec = await driver.create();
     const writers = Array.from({ length: 6 }, () => open(spec));

@@ -202,7 +202,37 @@ export interface SourceLease {
   expiresAt: string | null;
 }
 
-export interface Store {
+/** One window of the plan as a status line reported it. */
+export interface LimitReport {
+  usedPercentage: number;
+  resetsAtMs: number;
+}
+
+/** A status line's report (POST /api/v1/usage/limits; docs/limits.md): kept as history. */
+export interface LimitObservation {
+  observedAtMs: number;
+  sessionId: string | null;
+  sessionCost: number | null;
+  fiveHour: LimitReport | null;
+  sevenDay: LimitReport | null;
+}
+
+/** What one project's requests cost since a time (`project` null: sessions with no known project). */
+export interface ProjectSpend {
+  project: string | null;
+  cost: number;
+}
+
+/** Plan limits and budgets: the limits service and the budget monitor call these. */
+export interface LimitsStore {
+  recordLimitObservation(observation: LimitObservation): Promise<void>;
+  /** Observations at or after `sinceMs`, oldest first. */
+  limitObservations(sinceMs: number): Promise<LimitObservation[]>;
+  /** The cost of requests at or after `sinceIso` (transcript time), per project. */
+  spendByProject(sinceIso: string): Promise<ProjectSpend[]>;
+}
+
+export interface Store extends LimitsStore {
   /** The stored state of these files, registering the ones not seen before (one transaction). */
   sources(refs: { claudeDir: string; relPath: string }[]): Promise<SourceState[]>;
   /** Applies batches in order, atomically with their offsets; one transaction for all of them. */

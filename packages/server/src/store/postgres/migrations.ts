@@ -191,6 +191,24 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   $$;
   `,
   },
+  {
+    // Plan limits as status lines reported them (docs/limits.md): the history the projection reads.
+    version: 5,
+    name: 'limit observations',
+    sql: `
+  CREATE TABLE limit_observations (
+    id bigserial PRIMARY KEY,
+    observed_at_ms bigint NOT NULL,
+    session_id text,
+    session_cost double precision,
+    five_hour_used double precision,
+    five_hour_resets_at_ms bigint,
+    seven_day_used double precision,
+    seven_day_resets_at_ms bigint
+  );
+  CREATE INDEX limit_observations_observed_at ON limit_observations (observed_at_ms);
+  `,
+  },
 ];
 
 /** Any constant: the advisory lock that serialises migrations of one database across nodes. */

@@ -3,6 +3,7 @@ import { ownTail, type SourceState, type Store } from '../repository.js';
 import { analyzeChanged, ANALYZE_EVERY_MS } from './analyze.js';
 import { applyGroup } from './applyGroup.js';
 import { gatherCalls } from './gatherCalls.js';
+import { postgresLimits } from './limitQueries.js';
 import { migrate } from './migrations.js';
 import { inOneWrite } from './oneWrite.js';
 import { outboxNodes, sweepOutbox } from './outbox.js';
@@ -61,6 +62,7 @@ export function openPostgresStore(url: string): Store {
   let lastCommit: Promise<unknown> = Promise.resolve();
 
   return {
+    ...postgresLimits(pool),
     // One lookup at a time, for every file asked about meanwhile (see gatherCalls).
     sources: gatherCalls(async (refs) => lookupSources(await pool(), refs)),
     async applyBatches(batches) {

@@ -112,4 +112,18 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (source_id, line_type)
   ) WITHOUT ROWID;
   `,
+  // Plan limits as status lines reported them (docs/limits.md): the history the projection reads.
+  `
+  CREATE TABLE limit_observations (
+    id INTEGER PRIMARY KEY,
+    observed_at_ms INTEGER NOT NULL,
+    session_id TEXT,
+    session_cost REAL,
+    five_hour_used REAL,
+    five_hour_resets_at_ms INTEGER,
+    seven_day_used REAL,
+    seven_day_resets_at_ms INTEGER
+  );
+  CREATE INDEX limit_observations_observed_at ON limit_observations (observed_at_ms);
+  `,
 ];

@@ -6,6 +6,7 @@ import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { mergeActivity } from '../activity.js';
 import type { TranscriptEntry } from '../../core/entry.js';
 import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, type SessionTotals, type SourceState, type Store, type StoreCounts } from '../repository.js';
+import { sqliteLimits } from './limitQueries.js';
 import { MIGRATIONS } from './migrations.js';
 import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary, toStoredMessage, toTotals, type MessageRow, type SessionRow } from './readQueries.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -48,6 +49,7 @@ export function openSqliteStore(dataDir: string): Store {
   });
 
   return {
+    ...sqliteLimits(db),
     async sources(refs) {
       // Known files (every read but a file's first) need no write transaction: the live watcher
       // asks once per read, and BEGIN/INSERT OR IGNORE/COMMIT each time was 5% of serve's CPU
