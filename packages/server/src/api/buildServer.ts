@@ -8,6 +8,7 @@ import { registerAlertRoutes, type AlertQueries } from './alertRoutes.js';
 import { registerAuth, type AuthOptions } from './auth.js';
 import { registerDashboardRoutes } from './dashboardRoutes.js';
 import { registerIngestRoute, type IngestRouteDeps } from './ingestRoute.js';
+import { registerLimitsRoutes, type LimitsQueries } from './limitsRoutes.js';
 import { registerLiveRoutes } from './liveRoutes.js';
 import { registerMetricsRoute, type MetricSource } from './metricsRoute.js';
 import { isWebAppRequest, registerStaticRoutes } from './staticRoutes.js';
@@ -33,6 +34,8 @@ export interface ServerDeps {
   bodyLimit?: number;
   /** POST /api/v1/ingest (remote transcripts from `claudelens ship`); absent: no such route. */
   ingest?: IngestRouteDeps;
+  /** Plan limits (live/limitsService.ts); without it, /api/v1/usage/limits is not served. */
+  limits?: LimitsQueries;
   /** The built web app served at `/` (default packages/web/dist); null: not served. */
   webDir?: string | null;
 }
@@ -60,6 +63,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerLiveRoutes(app, deps.queries);
   registerDashboardRoutes(app, deps.dashboard);
   if (deps.alerts) registerAlertRoutes(app, deps.alerts);
+  if (deps.limits) registerLimitsRoutes(app, deps.limits);
   registerMetricsRoute(app, deps.metrics);
   if (deps.ingest) registerIngestRoute(app, deps.ingest);
   await registerWsRoutes(app, deps.ws);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { AlertsConfigSchema, WebhooksConfigSchema } from './alertsConfig.js';
+import { AlertsConfigSchema, BudgetsConfigSchema, PlanLimitsConfigSchema, WebhooksConfigSchema } from './alertsConfig.js';
 import { UsageError } from './config.js';
 
 /**
@@ -18,6 +18,8 @@ export const LiveConfigSchema = z
       .default({ idleAfterSeconds: 120, endedAfterSeconds: 1800 }),
     alerts: AlertsConfigSchema,
     webhooks: WebhooksConfigSchema,
+    budgets: BudgetsConfigSchema,
+    planLimits: PlanLimitsConfigSchema,
   })
   .strict();
 export type LiveConfig = z.infer<typeof LiveConfigSchema>;
