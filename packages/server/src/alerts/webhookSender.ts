@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Alert } from '@claudelens/protocol';
 import type { WebhookConfig } from '../config/alertsConfig.js';
+import { webhookPayload, type WebhookPayload } from './webhookPayload.js';
 
 export interface WebhookCounters {
   /** Alerts a webhook answered with 2xx. */
@@ -36,7 +37,7 @@ type Outcome = { ok: true } | { ok: false; retry: boolean; reason: string };
 const MAX_BACKOFF_MS = 30_000;
 
 /**
- * POSTs each alert as JSON (the protocol's AlertSchema) to every configured webhook. `send`
+ * POSTs each alert to every configured webhook, in the webhook's format (webhookPayload.ts). `send`
  * only queues: each webhook has its own bounded queue and one delivery in flight, so a slow or
  * dead webhook delays nothing but itself. A delivery is retried after a network error, a
  * timeout, a 5xx or a 429, with exponential backoff; a 3xx or other 4xx is final.
@@ -95,10 +96,10 @@ export class WebhookSender {
   }
 
   private async deliver(target: Target, alert: Alert): Promise<void> {
-    const body = JSON.stringify(alert);
+    const payload = webhookPayload(alert, target.config.format ?? 'json');
     const { retries, backoffMs } = target.config;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.attempt(target.config, alert.id, body);
+      const outcome = await this.attempt(target.config, alert.id, payload);
       if (outcome.ok) {
         this.counters.delivered++;
         return;
@@ -113,12 +114,12 @@ export class WebhookSender {
     }
   }
 
-  private async attempt(config: WebhookConfig, alertId: string, body: string): Promise<Outcome> {
+  private async attempt(config: WebhookConfig, alertId: string, { body, headers }: WebhookPayload): Promise<Outcome> {
     try {
       const response = await fetch(config.url, {
         method: 'POST',
         // The id lets a receiver drop the duplicate a retry can cause (answer lost, not the request).
-        headers: { 'content-type': 'application/json', 'user-agent': 'claudelens', 'x-claudelens-alert-id': alertId },
+        headers: { ...headers, 'user-agent': 'claudelens', 'x-claudelens-alert-id': alertId },
         body,
         redirect: 'manual',
         signal: AbortSignal.any([AbortSignal.timeout(config.timeoutMs), this.closing.signal]),

@@ -5,6 +5,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Alert } from '@claudelens/protocol';
 import { AlertMonitor } from '../alerts/alertMonitor.js';
+import { BudgetMonitor } from '../alerts/budgetMonitor.js';
 import { sharedAcks } from '../alerts/sharedAcks.js';
 import { WebhookSender } from '../alerts/webhookSender.js';
 import { buildServer } from '../api/buildServer.js';
@@ -26,6 +27,7 @@ import { alwaysResumable, channels, ringSize } from '../live/channels.js';
 import { DashboardQueries } from '../live/dashboardQueries.js';
 import { Hub } from '../live/hub.js';
 import { LiveEngine } from '../live/liveEngine.js';
+import { LimitsService } from '../live/limitsService.js';
 import { LiveQueries } from '../live/liveQueries.js';
 import { OutboxSweeper } from '../live/outboxSweeper.js';
 import type { WsOptions } from '../live/wsRoutes.js';
@@ -63,6 +65,8 @@ export interface RunningServer {
   store: Store;
   engine: LiveEngine;
   alerts: AlertMonitor;
+  /** Budgets and plan limits (docs/alerts.md). */
+  budgets: BudgetMonitor;
   webhooks: WebhookSender;
   watcher: TranscriptWatcher;
   bus: EventBus;
@@ -101,11 +105,20 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     rules: settings.live.alerts,
     sessions: state,
     logger,
-    onAlert: (alert) => {
-      void engine
-        .alert(conditionKey(alert), ALERT_CLAIM_MS, { session_id: alert.session_id ?? undefined, project: alert.project ?? undefined, alert })
-        .then((sent) => (sent ? webhooks.send(alert) : alerts.log.remove(alert.id)));
-    },
+    onAlert: (alert) => sendAlert(alert, ALERT_CLAIM_MS),
+  });
+  const sendAlert = (alert: Alert, claimMs: number) => {
+    void engine
+      .alert(conditionKey(alert), claimMs, { session_id: alert.session_id ?? undefined, project: alert.project ?? undefined, alert })
+      .then((sent) => (sent ? webhooks.send(alert) : alerts.log.remove(alert.id)));
+  };
+  // A budget's condition holds all day: the claim lasts its cooldown, so nodes checking a minute apart send it once.
+  const budgets = new BudgetMonitor({
+    store: ctx.store,
+    budgets: settings.live.budgets,
+    planLimits: settings.live.planLimits,
+    logger,
+    onAlert: (alert) => sendAlert(alert, (alert.rule === 'budget' ? settings.live.budgets : settings.live.planLimits).cooldownSeconds * 1000),
   });
   hub.subscribe(channels.activity, {
     deliver: (event) => {
@@ -127,6 +140,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
       })
     : null;
   const queries = new LiveQueries(state, ctx.store);
+  const limits = new LimitsService(ctx.store, bus, { onChange: (windows) => budgets.onLimits(windows) });
   const counters = { connected: 0, sent: 0, coalesced: 0, dropped: 0 };
   // How late the event loop ran timers: what every socket and every read waited on top of its own work.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -142,6 +156,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     state: { phase: () => phase, bus: () => bus.health() },
     queries,
     dashboard: new DashboardQueries(state, ctx.store),
+    limits,
     alerts: sharedAcks(alerts.log, bus, (error) => logger?.warn({ err: error }, 'alert acknowledgements: bus unreachable')),
     ws: { hub, bus, engine, queries, counters, ...settings.ws },
     auth: { token: settings.token ?? null, allowedOrigins: settings.allowedOrigins },
@@ -230,6 +245,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   engine.start();
   sweeper?.start();
   alerts.start();
+  budgets.start();
   limitHeapGrowth();
   phase = 'live';
   logger?.info({ url, claudeDirs: config.claudeDirs, tailing: watcher.dirs(), nodeId, bus: bus.health().kind }, 'live');
@@ -240,6 +256,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     store: ctx.store,
     engine,
     alerts,
+    budgets,
     webhooks,
     watcher,
     bus,
@@ -250,6 +267,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
       await sweeper?.stop();
       loopDelay.disable();
       alerts.stop();
+      budgets.stop();
       await webhooks.close();
       await app.close();
       remoteReads.close();
