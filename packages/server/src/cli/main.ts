@@ -6,6 +6,7 @@ import { importCommand } from './importCommand.js';
 import { reportCommand } from './reportCommand.js';
 import { serveCommand } from './serveCommand.js';
 import { shipCommand } from './shipCommand.js';
+import { statuslineCommand } from './statuslineStub.js';
 
 const program = new Command('claudelens')
   .description('Real-time observability for Claude Code')
@@ -17,6 +18,7 @@ program.addCommand(importCommand());
 program.addCommand(reportCommand());
 program.addCommand(shipCommand());
 program.addCommand(demoCommand());
+program.addCommand(statuslineCommand());
 
 try {
   await program.parseAsync(process.argv);
