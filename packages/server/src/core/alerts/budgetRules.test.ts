@@ -47,7 +47,7 @@ describe('plan limit alerts', () => {
     burn_rate_per_hour: 20,
   });
 
-  it('fires at each share of a window once, and again in the next window', () => {
+  it('fires at each share of a window once, and again once a new window crosses it after the cooldown', () => {
     const engine = new BudgetAlerts(rules(), limitRules);
     expect(engine.evaluateLimits({ five_hour: window(30), seven_day: null }, NOW)).toEqual([]);
     const fired = engine.evaluateLimits({ five_hour: window(82), seven_day: window(51) }, NOW + 1000);
@@ -57,7 +57,9 @@ describe('plan limit alerts', () => {
     ]);
     expect(fired[0]?.message).toBe(`5-hour plan limit at 82% (threshold 80%), resets ${resets}; at this pace full at ${new Date(NOW + 3600_000).toISOString()}`);
     expect(engine.evaluateLimits({ five_hour: window(84), seven_day: window(52) }, NOW + 2000)).toEqual([]);
+    // The window resets: usage starts low again, and past the cooldown the share fires again.
     const next = new Date(NOW + 7 * 3600_000).toISOString();
-    expect(engine.evaluateLimits({ five_hour: window(55, next), seven_day: window(52) }, NOW + 3000).map((a) => a.threshold)).toEqual([50]);
+    expect(engine.evaluateLimits({ five_hour: window(5, next), seven_day: window(52) }, NOW + 2 * 3600_000)).toEqual([]);
+    expect(engine.evaluateLimits({ five_hour: window(55, next), seven_day: window(52) }, NOW + 2 * 3600_000 + 1000).map((a) => a.threshold)).toEqual([50]);
   });
 });

@@ -46,8 +46,8 @@ interface Condition {
 
 /**
  * Budget and plan-limit rules. Pure: fed spending per period and the plan's windows, with the
- * time, it answers with the alerts that fire now. Each threshold of each budget in each period
- * (each limit window, by its reset time) is a condition of its own, fired once through
+ * time, it answers with the alerts that fire now. Each threshold of each budget in each period,
+ * and of each limit window, is a condition of its own, fired once through
  * AlertLatch; when several are crossed at once (a jump from 40% to 96%) only the highest alerts,
  * and the lower ones are spent with it.
  */
@@ -82,10 +82,12 @@ export class BudgetAlerts {
         const used = window.used_percentage;
         for (const threshold of this.limits.thresholds) {
           if (used < threshold) continue;
-          const key = `plan_limit:${name}:${Date.parse(window.resets_at)}:${threshold}`;
+          // Not keyed by the reset time, which moves by a second between reports: a new window starts
+          // low, which clears the condition, and fires again once the cooldown has passed.
+          const key = `plan_limit:${name}:${threshold}`;
           const full = window.full_before_reset && window.projected_full_at ? `; at this pace full at ${window.projected_full_at}` : '';
           conditions.set(key, {
-            group: `${name}:${window.resets_at}`,
+            group: name,
             threshold,
             alert: (id, now) => ({
               ...base(id, now, 'plan_limit', threshold),
