@@ -10,6 +10,7 @@ import {
   SessionDetailSchema,
   SessionLiveSchema,
   SessionPageSchema,
+  UsageLimitsSchema,
   type Alert,
   type ConversationPage,
   type LiveActivity,
@@ -20,6 +21,7 @@ import {
   type SessionLive,
   type SessionPage,
   type SessionStatus,
+  type UsageLimits,
 } from '@claudelens/protocol';
 
 /** A 4xx/5xx answer (with the server's error code), or no answer at all (`status` 0). */
@@ -104,6 +106,7 @@ export class ApiClient {
   messages = (sessionId: string, params: { limit?: number; cursor?: string } = {}): Promise<ConversationPage> =>
     this.get(`/api/v1/sessions/${encodeURIComponent(sessionId)}/messages`, ConversationPageSchema, params);
   alerts = (): Promise<{ alerts: Alert[] }> => this.get('/api/v1/alerts', AlertListSchema);
+  usageLimits = (): Promise<UsageLimits> => this.get('/api/v1/usage/limits', UsageLimitsSchema);
   acknowledgeAlert = (id: string): Promise<Alert> => this.request('POST', `/api/v1/alerts/${encodeURIComponent(id)}/ack`, AlertSchema);
 
   private get<T>(path: string, schema: Parser<T>, params: object = {}): Promise<T> {

@@ -3,6 +3,7 @@ import { ActivityFeed } from './components/ActivityFeed';
 import { ActivitySparklines } from './components/ActivitySparklines';
 import { LiveMetrics } from './components/LiveMetrics';
 import { useActivityChannel, useMetricsChannel } from './hooks/useLiveBoard';
+import { LimitGauges } from '../limits/LimitGauges';
 
 /** Spec 001's activity monitor, the landing page. */
 export function LivePage() {
@@ -14,6 +15,7 @@ export function LivePage() {
         Live activity
       </h1>
       <LiveMetrics />
+      <LimitGauges />
       <ActivitySparklines />
       <div className="live-columns">
         <ActiveSessionsGrid />
