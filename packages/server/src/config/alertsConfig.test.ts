@@ -32,7 +32,7 @@ describe('alerts and webhooks config', () => {
     expect(config.alerts.sessionCost).toEqual({ enabled: true, threshold: 5, cooldownSeconds: 3600 });
     expect(config.alerts.parseErrors.enabled).toBe(false);
     expect(config.alerts.costRate.threshold).toBe(25);
-    expect(config.webhooks).toEqual([{ url: 'https://hooks.example.com/x', timeoutMs: 5000, retries: 3, backoffMs: 1000 }]);
+    expect(config.webhooks).toEqual([{ url: 'https://hooks.example.com/x', format: 'json', timeoutMs: 5000, retries: 3, backoffMs: 1000 }]);
     expect(config.status).toEqual({ idleAfterSeconds: 120, endedAfterSeconds: 1800 });
   });
 
@@ -43,5 +43,21 @@ describe('alerts and webhooks config', () => {
     expect(() => load({ alerts: { toolErrorSpike: { windowMinutes: 120 } } })).toThrow(/windowMinutes/);
     expect(() => load({ webhooks: [{ url: 'file:///etc/passwd' }] })).toThrow(/webhooks\.0\.url: must be an http\(s\) URL/);
     expect(() => load({ webhooks: [{ url: 'http://x.example', retries: 11 }] })).toThrow(/webhooks\.0\.retries/);
+  });
+
+  it('has budgets and plan-limit alerts off until a budget is set, at 50/80/95% by default', () => {
+    const { budgets, planLimits } = loadLiveConfig(null);
+    expect(budgets).toEqual({ projects: {}, enabled: true, thresholds: [50, 80, 95], cooldownSeconds: 3600, checkEverySeconds: 60 });
+    expect(planLimits).toEqual({ enabled: true, thresholds: [50, 80, 95], cooldownSeconds: 3600 });
+    const set = load({ budgets: { daily: 10, projects: { '/work/app': { monthly: 50 } }, thresholds: [75] }, webhooks: [{ url: 'https://hooks.slack.com/services/x', format: 'slack' }] });
+    expect(set.budgets).toMatchObject({ daily: 10, projects: { '/work/app': { monthly: 50 } }, thresholds: [75] });
+    expect(set.webhooks[0]?.format).toBe('slack');
+    expect(load({ webhooks: [{ url: 'https://example.com/x' }] }).webhooks[0]?.format).toBe('json');
+  });
+
+  it('rejects a budget that is not a positive amount, and an unknown webhook format', () => {
+    expect(() => load({ budgets: { daily: 0 } })).toThrow(/budgets\.daily/);
+    expect(() => load({ budgets: { projects: { '/a': { yearly: 5 } } } })).toThrow(/budgets\.projects/);
+    expect(() => load({ webhooks: [{ url: 'https://example.com/x', format: 'teams' }] })).toThrow(/webhooks\.0\.format/);
   });
 });
