@@ -6,7 +6,7 @@ const point = (atMs: number, cost: number, tokens: number): UsagePoint => ({ atM
 
 describe('currentBlock', () => {
   it('starts the block at the hour of its first entry and projects its burn to the end', () => {
-    const block = currentBlock([point(T(10, 20), 1, 1000), point(T(11, 20), 2, 2000)], T(12, 20));
+    const block = currentBlock([point(T(10, 20), 1, 1000), point(T(11, 20), 2, 2000)], T(11, 20));
     expect(block).toEqual({
       label: 'estimate',
       start: new Date(T(10)).toISOString(),
@@ -14,10 +14,10 @@ describe('currentBlock', () => {
       last_activity: new Date(T(11, 20)).toISOString(),
       cost_usd: 3,
       tokens: 3000,
-      // 60 minutes from first to last entry.
+      // 60 minutes from the first entry to now.
       burn_rate: { cost_per_hour: 3, tokens_per_minute: 50 },
-      // 160 minutes left at 50 tokens and $0.05 a minute.
-      projection: { cost_usd: 11, tokens: 11000 },
+      // 220 minutes left at 50 tokens and $0.05 a minute.
+      projection: { cost_usd: 14, tokens: 14000 },
     });
   });
 
@@ -32,7 +32,10 @@ describe('currentBlock', () => {
     expect(currentBlock([], T(2))).toBeNull();
   });
 
-  it('has no burn rate from a single entry', () => {
-    expect(currentBlock([point(T(10, 5), 1, 10)], T(10, 6))).toMatchObject({ burn_rate: { cost_per_hour: 0, tokens_per_minute: 0 }, projection: { cost_usd: 1, tokens: 10 } });
+  it('measures the burn to now, at least over a minute: the first seconds of a block do not project hundreds of dollars', () => {
+    const start = T(10, 5);
+    expect(currentBlock([point(start, 1, 10)], start + 8000)?.burn_rate).toEqual({ cost_per_hour: 60, tokens_per_minute: 10 });
+    // A pause lowers the rate: 30 minutes on, the same dollar is $2/h.
+    expect(currentBlock([point(start, 1, 10)], T(10, 35))?.burn_rate).toEqual({ cost_per_hour: 2, tokens_per_minute: 0.33 });
   });
 });

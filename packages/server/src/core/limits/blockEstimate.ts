@@ -12,12 +12,14 @@ export interface UsagePoint {
 
 /**
  * The 5-hour block running now, by ccusage's rule: a block starts at the hour (UTC) of its first
- * entry and lasts 5 hours; the first entry past its end starts the next one.
- * The burn rate is the block's totals over the time from its first entry to its last (ccusage's
- * too), projected to the block's end. (ccusage also splits at a 5-hour gap; a gap that long
- * always reaches past the block's end, so the end alone decides.) Null when no block is running at `nowMs`. `points` oldest
- * first, reaching back far enough to find where the running block began (a day is plenty but for
- * non-stop use, where blocks chain back to back and this is only an estimate anyway).
+ * entry and lasts 5 hours; the first entry past its end starts the next one (ccusage also splits
+ * at a 5-hour gap; a gap that long always reaches past the block's end, so the end alone decides).
+ * The burn rate is the block's totals over the time from its first entry to now, at least a
+ * minute, projected to the block's end. ccusage divides by the time to the last entry instead,
+ * which a block's first seconds turn into hundreds of dollars an hour; to now, a pause lowers
+ * the rate, as it lowers what the block will reach. Null when no block is running at `nowMs`.
+ * `points` oldest first, reaching back far enough to find where the running block began (a day
+ * is plenty but for non-stop use, where blocks chain back to back; this is an estimate).
  */
 export function currentBlock(points: readonly UsagePoint[], nowMs: number): BlockEstimate | null {
   let block: { start: number; first: number; last: number; cost: number; tokens: number } | null = null;
@@ -32,9 +34,9 @@ export function currentBlock(points: readonly UsagePoint[], nowMs: number): Bloc
   }
   if (!block || nowMs >= block.start + BLOCK_MS) return null;
   const end = block.start + BLOCK_MS;
-  const minutes = (block.last - block.first) / 60_000;
-  const costPerHour = minutes > 0 ? (block.cost / minutes) * 60 : 0;
-  const tokensPerMinute = minutes > 0 ? block.tokens / minutes : 0;
+  const minutes = Math.max(1, (nowMs - block.first) / 60_000);
+  const costPerHour = (block.cost / minutes) * 60;
+  const tokensPerMinute = block.tokens / minutes;
   const remainingMinutes = Math.max(0, (end - nowMs) / 60_000);
   return {
     label: 'estimate',
