@@ -166,4 +166,14 @@ describe('statusline --install', () => {
     });
     expect(run).toBe('Haiku\n');
   });
+
+  it('leaves a settings.json it cannot read as it is, and says why', async () => {
+    const dir = tempDir('claudelens-claude-config-');
+    fs.writeFileSync(path.join(dir, 'settings.json'), '{"model": "opus",');
+    const result = await statusline(['--install', '--yes'], '', { CLAUDE_CONFIG_DIR: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^claudelens statusline: .*settings\.json is not valid JSON .*; not touching it\n$/);
+    expect(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')).toBe('{"model": "opus",');
+    expect(fs.existsSync(path.join(dir, 'settings.json.bak'))).toBe(false);
+  });
 });

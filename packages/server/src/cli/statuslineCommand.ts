@@ -38,7 +38,7 @@ export async function runStatusline(argv: string[]): Promise<void> {
       strict: true,
     }).values;
   } catch (error) {
-    if (argv.includes('--install')) throw error; // a person at a terminal: say what is wrong
+    if (argv.includes('--install')) return fail(error); // a person at a terminal: say what is wrong
     options = {}; // Claude Code's line: an unknown flag must not blank it
   }
   if (options.help) {
@@ -47,7 +47,7 @@ export async function runStatusline(argv: string[]): Promise<void> {
   }
   if (options.install) {
     const { installStatusline } = await import('./statuslineInstall.js');
-    await installStatusline({ yes: options.yes === true, server: options.server, tokenFile: options['token-file'] });
+    await installStatusline({ yes: options.yes === true, server: options.server, tokenFile: options['token-file'] }).catch(fail);
     return;
   }
   let line = 'ClaudeLens';
@@ -63,6 +63,11 @@ export async function runStatusline(argv: string[]): Promise<void> {
     // what could be printed is printed
   }
   await new Promise<void>((resolve) => process.stdout.write(`${line}\n`, () => resolve()));
+}
+
+function fail(error: unknown): void {
+  process.stderr.write(`claudelens statusline: ${(error as Error).message}\n`);
+  process.exitCode = 2;
 }
 
 function token(flag: string | undefined, file: string | undefined): string | null {

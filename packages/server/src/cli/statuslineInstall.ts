@@ -30,7 +30,13 @@ export async function installStatusline(options: InstallOptions): Promise<void> 
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   if (existing !== null && existing.trim() !== '') {
-    const parsed: unknown = JSON.parse(existing); // unreadable: stop, rather than replace the user's file
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(existing);
+    } catch (error) {
+      // Stop, rather than replace the user's file.
+      throw new Error(`${file} is not valid JSON (${(error as Error).message}); not touching it`);
+    }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${file} is not a JSON object; not touching it`);
     settings = parsed as Record<string, unknown>;
   }
