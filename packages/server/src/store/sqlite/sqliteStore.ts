@@ -8,6 +8,7 @@ import type { TranscriptEntry } from '../../core/entry.js';
 import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, type SessionTotals, type SourceState, type Store, type StoreCounts } from '../repository.js';
 import { MIGRATIONS } from './migrations.js';
 import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary, toStoredMessage, toTotals, type MessageRow, type SessionRow } from './readQueries.js';
+import { toModelTotals, type ModelTotalsRow } from '../modelTotals.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 interface SessionDelta {
@@ -85,6 +86,9 @@ export function openSqliteStore(dataDir: string): Store {
     },
     async sessionModels(sessionId) {
       return (st.modelsOfSession.all(sessionId) as { model: string }[]).map((r) => r.model);
+    },
+    async sessionModelTotals(sessionId) {
+      return (st.modelTotalsOfSession.all(sessionId) as ModelTotalsRow[]).map(toModelTotals);
     },
     async activitySince(sinceIso) {
       return mergeActivity(
