@@ -17,7 +17,7 @@ export function AgentRun({ agentId, messages, cost, open, children }: { agentId:
     <details className="agent-run" data-agent={agentId} open={open || undefined}>
       <summary>
         <span className="agent-run-title">
-          <span className="block-label">Subagent</span> <code>{agentId}</code> <span className="agent-task">{task(messages)}</span>
+          <span className="block-label">Subagent</span> <code title={agentId}>{agentId.slice(0, 8)}</code> <span className="agent-task">{task(messages)}</span>
         </span>
         <span className="agent-run-meta">
           {messages.length} {messages.length === 1 ? 'line' : 'lines'} · {formatTime(first)}–{formatTime(last)}

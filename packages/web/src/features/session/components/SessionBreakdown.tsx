@@ -15,7 +15,7 @@ const tokensOf = (t: { inputTokens: number; outputTokens: number; cacheCreationT
 
 /** The main thread is what the subagents leave of the session's totals. */
 function threads(detail: SessionDetail): Part[] {
-  const agents = detail.agents.map((a) => ({ key: a.agentId, label: a.agentId === 'sidechain' ? 'sidechain' : `subagent ${a.agentId}`, requests: a.requests, tokens: tokensOf(a), cost: a.totalCost }));
+  const agents = detail.agents.map((a) => ({ key: a.agentId, label: a.agentId === 'sidechain' ? 'sidechain' : `subagent ${a.agentId.slice(0, 8)}`, requests: a.requests, tokens: tokensOf(a), cost: a.totalCost }));
   const main: Part = {
     key: '',
     label: 'main thread',
@@ -41,7 +41,7 @@ function PartTable({ caption, parts, total }: { caption: string; parts: Part[]; 
       <tbody>
         {parts.map((p) => (
           <tr key={p.key} data-part={p.key}>
-            <th scope="row" title={p.label}>
+            <th scope="row" title={p.key || p.label}>
               {p.label}
             </th>
             <td>{formatCount(p.requests)}</td>

@@ -1,3 +1,4 @@
+import Anser from 'anser';
 import { AnsiText } from '../../../components/AnsiText';
 import { splitClaudeTags } from '../claudeTags';
 
@@ -5,7 +6,7 @@ import { splitClaudeTags } from '../claudeTags';
 const OPEN_BELOW = 400;
 
 function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0] ?? '';
+  const line = Anser.ansiToText(text.split('\n', 1)[0] ?? '');
   return line.length > 100 ? `${line.slice(0, 100)}…` : line;
 }
 
@@ -36,6 +37,13 @@ export function TextWithTags({ text }: { text: string }) {
               </div>
             );
           case 'tagged':
+            if (!segment.text) {
+              return (
+                <div key={i} className={`block-tagged tag-${segment.tag}`}>
+                  <span className="block-label">{segment.label}</span> <span className="muted">(empty)</span>
+                </div>
+              );
+            }
             return (
               <details key={i} className={`block-tagged tag-${segment.tag}`} open={segment.tag !== 'system-reminder' && segment.text.length < OPEN_BELOW}>
                 <summary>
