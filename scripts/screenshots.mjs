@@ -45,6 +45,9 @@ async function settle(page, pathname) {
   await page.locator('.app-header .connection-status', { hasText: 'Live' }).waitFor({ timeout: 30_000 });
   if (pathname.startsWith('/sessions/')) await page.locator('.conversation-list[aria-busy="false"]').waitFor({ timeout: 30_000 });
   await sleep(2500); // counters ease to their values, the series is read
+  // An alert toast is real, but over the page it hides what the picture is for.
+  for (const dismiss of await page.locator('.toast button[aria-label="Dismiss"]').all()) await dismiss.click().catch(() => {});
+  await page.locator('.toast-chip').evaluateAll((chips) => chips.forEach((c) => c.remove()));
 }
 
 try {

@@ -198,6 +198,17 @@ export function AlertNotifications() {
                 {desktop ? 'Desktop notifications: on' : 'Desktop notifications: off'}
               </button>
             )}
+            <button
+              type="button"
+              className="ghost alert-panel-close"
+              aria-label="Close alerts"
+              onClick={() => {
+                setOpen(false);
+                bellRef.current?.focus();
+              }}
+            >
+              ✕
+            </button>
           </div>
           {(alerts ?? []).length === 0 ? (
             <p className="empty">No alert has fired.</p>

@@ -5,6 +5,8 @@ import { useSessionDetail } from '../hooks/useSessionDetail';
 interface Part {
   key: string;
   label: string;
+  /** Before the label, dropped at phone width. */
+  kind?: string;
   requests: number;
   tokens: number;
   cost: number;
@@ -15,7 +17,7 @@ const tokensOf = (t: { inputTokens: number; outputTokens: number; cacheCreationT
 
 /** The main thread is what the subagents leave of the session's totals. */
 function threads(detail: SessionDetail): Part[] {
-  const agents = detail.agents.map((a) => ({ key: a.agentId, label: a.agentId === 'sidechain' ? 'sidechain' : `subagent ${a.agentId.slice(0, 8)}`, requests: a.requests, tokens: tokensOf(a), cost: a.totalCost }));
+  const agents = detail.agents.map((a) => ({ key: a.agentId, label: a.agentId === 'sidechain' ? 'sidechain' : a.agentId.slice(0, 8), kind: a.agentId === 'sidechain' ? undefined : 'subagent', requests: a.requests, tokens: tokensOf(a), cost: a.totalCost }));
   const main: Part = {
     key: '',
     label: 'main thread',
@@ -42,6 +44,7 @@ function PartTable({ caption, parts, total }: { caption: string; parts: Part[]; 
         {parts.map((p) => (
           <tr key={p.key} data-part={p.key}>
             <th scope="row" title={p.key || p.label}>
+              {p.kind && <span className="breakdown-kind">{p.kind} </span>}
               {p.label}
             </th>
             <td>{formatCount(p.requests)}</td>
