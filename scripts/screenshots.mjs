@@ -76,7 +76,7 @@ try {
       await page.goto(`${url}${pathname}`);
       await settle(page, pathname);
       const file = path.join(OUT, `${label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${name}.png`);
-      const height = clipHeight ? Math.min(clipHeight, await page.evaluate(() => document.documentElement.scrollHeight)) : undefined;
+      const height = clipHeight ? Math.min(clipHeight, await page.evaluate(() => globalThis.document.documentElement.scrollHeight)) : undefined;
       await page.screenshot({ path: file, ...(height ? { fullPage: true, clip: { x: 0, y: 0, width: options.viewport.width, height } } : {}) });
       written.push(file);
     }
