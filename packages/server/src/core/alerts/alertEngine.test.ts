@@ -91,6 +91,9 @@ describe('AlertEngine', () => {
     const [fired] = evaluate(alerts, [rich]);
     expect(fired).toMatchObject({ rule: 'session_cost', session_id: 's1', value: 6, threshold: 5 });
     expect(fired?.message).toBe('session s1 (shop) has cost $6.00, above the $5.00 threshold');
+    const close = engine({ sessionCost: { threshold: 5 } });
+    close.observe([{ kind: 'stats', sessionId: 's2', changes: [{ stat: 'cost', value: 5.004, delta: 0.1 }] }]);
+    expect(evaluate(close, [session('s2', { stats: { cost: 5.004 } })])[0]?.message).toBe('session s2 (shop) has cost $5.00, at the $5.00 threshold');
     clock += 10 * MIN;
     expect(evaluate(alerts, [rich])).toEqual([]);
     alerts.observe([{ kind: 'ended', sessionId: 's1', project: null }]);

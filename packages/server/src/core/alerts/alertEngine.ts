@@ -117,7 +117,7 @@ export class AlertEngine {
       scope: 'global',
       session: null,
       value: costRate,
-      message: () => `Spending ${dollars(costRate)}/h over the last ${costWindow} min, ${versus(costRate, rules.costRate.threshold)} the ${dollars(rules.costRate.threshold)}/h threshold`,
+      message: () => `Spending ${dollars(costRate)}/h over the last ${costWindow} min, ${versus(costRate, rules.costRate.threshold, dollars)} the ${dollars(rules.costRate.threshold)}/h threshold`,
     };
 
     const spike = rules.toolErrorSpike;
@@ -166,7 +166,7 @@ export class AlertEngine {
       scope: id,
       session,
       value: cost,
-      message: () => `${label(session)} has cost ${dollars(cost)}, ${versus(cost, rules.sessionCost.threshold)} the ${dollars(rules.sessionCost.threshold)} threshold`,
+      message: () => `${label(session)} has cost ${dollars(cost)}, ${versus(cost, rules.sessionCost.threshold, dollars)} the ${dollars(rules.sessionCost.threshold)} threshold`,
     };
 
     const window = rules.sessionCostRate.windowMinutes;
@@ -176,7 +176,7 @@ export class AlertEngine {
       scope: id,
       session,
       value: rate,
-      message: () => `${label(session)} is spending ${dollars(rate)}/h over the last ${window} min, ${versus(rate, rules.sessionCostRate.threshold)} the ${dollars(rules.sessionCostRate.threshold)}/h threshold`,
+      message: () => `${label(session)} is spending ${dollars(rate)}/h over the last ${window} min, ${versus(rate, rules.sessionCostRate.threshold, dollars)} the ${dollars(rules.sessionCostRate.threshold)}/h threshold`,
     };
 
     const calls = live.toolCalls.sum(now);
@@ -249,9 +249,9 @@ function label(session: SessionView): string {
   return `session ${session.sessionId.slice(0, 8)}${project ? ` (${project})` : ''}`;
 }
 
-/** A rule fires at its threshold (>=): "at" when the value is the threshold, else "above". */
-function versus(value: number, threshold: number): string {
-  return round(value, 6) > threshold ? 'above' : 'at';
+/** A rule fires at its threshold (>=): "at" when the value reads as the threshold ($10.004 is "$10.00"), else "above". */
+function versus(value: number, threshold: number, format: (n: number) => string = String): string {
+  return round(value, 6) > threshold && format(value) !== format(threshold) ? 'above' : 'at';
 }
 
 function plural(n: number, one: string, many: string): string {
