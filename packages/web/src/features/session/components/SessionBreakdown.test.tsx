@@ -53,6 +53,30 @@ function LiveConversation() {
   return <Conversation sessionId="s1" />;
 }
 
+describe('SessionBreakdown, live', () => {
+  it('reads the split again when the live cost moves', async () => {
+    let body = detail;
+    function Live() {
+      useSessionChannels('s1');
+      return <SessionBreakdown sessionId="s1" />;
+    }
+    const app = renderWithServices(<Live />, {
+      '/api/v1/sessions/s1': () => body,
+      '/api/v1/analytics/session/live': sessionLive('s1', { recent_messages: [] }),
+      '/api/v1/analytics/stats/live': { session_id: 's1', ...sessionLive('s1').stats },
+    });
+    const opus = () => document.querySelector('tr[data-part="claude-opus-4-7"] .breakdown-cost')?.getAttribute('data-value');
+    await waitFor(() => expect(opus()).toBe('5.4'));
+    body = { ...detail, totalCost: 6.45, byModel: [{ ...detail.byModel[0]!, totalCost: 6.4 }, detail.byModel[1]!] };
+    const stats = app.sockets.last('/ws/stats/s1');
+    act(() => {
+      stats.open();
+      stats.receive({ type: 'stat_update', seq: 1, stat_type: 'cost', session_id: 's1', timestamp: T0, update: { new_value: 6.45, formatted_value: '$6.45', delta: 1, animation: 'increment' } });
+    });
+    await waitFor(() => expect(opus()).toBe('6.4'), { timeout: 4000 });
+  });
+});
+
 describe('Conversation', () => {
   it('shows commands and their output as labelled blocks, one group per subagent with its cost, and follows new lines', async () => {
     let messages = [

@@ -16,10 +16,13 @@ export function useSessionDetail(sessionId: string) {
   const { data: stats } = useSessionStats(sessionId);
   const cost = stats?.cost.value;
   const last = useRef(0);
+  const seen = useRef<number | undefined>(undefined);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(() => {
-    if (cost === undefined) return;
+    const before = seen.current;
+    seen.current = cost;
+    if (cost === undefined || before === undefined || cost === before) return; // the first value: the first read has it
     const refresh = () => {
       last.current = Date.now();
       void queryClient.invalidateQueries({ queryKey: queryKeys.sessionDetail(sessionId) });
