@@ -33,8 +33,21 @@ export type SessionWithStatus = z.infer<typeof SessionWithStatusSchema>;
 export const SessionPageSchema = z.object({ sessions: z.array(SessionWithStatusSchema), next_cursor: nextCursor });
 export type SessionPage = z.infer<typeof SessionPageSchema>;
 
-/** GET /api/v1/sessions/{id} */
-export const SessionDetailSchema = SessionWithStatusSchema;
+/** One model's share of a session (its requests, subagents included). */
+export const ModelTotalsSchema = z.object({
+  model: z.string(),
+  requests: count,
+  inputTokens: count,
+  outputTokens: count,
+  cacheCreationTokens: count,
+  cacheReadTokens: count,
+  /** 0 for a model without a price (see `unpricedModels`). */
+  totalCost: z.number().nonnegative(),
+});
+export type ModelTotals = z.infer<typeof ModelTotalsSchema>;
+
+/** GET /api/v1/sessions/{id}: the list's item plus the totals per model, most expensive first. */
+export const SessionDetailSchema = SessionWithStatusSchema.extend({ byModel: z.array(ModelTotalsSchema) });
 export type SessionDetail = z.infer<typeof SessionDetailSchema>;
 
 /** One stored transcript line of a session, with the line's `message` read back from its file. */

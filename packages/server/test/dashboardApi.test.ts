@@ -256,8 +256,12 @@ describe('dashboard REST API on the fixture corpus', () => {
     const stored = report.find((s) => s.sessionId === SIDECHAINS) as SessionSummary;
     const { status, body } = await get(d.app, `/api/v1/sessions/${SIDECHAINS}`);
     expect(status).toBe(200);
-    expect(SessionDetailSchema.parse(body)).toEqual({ ...stored, status: 'ended' });
+    const detail = SessionDetailSchema.parse(body);
+    expect(detail).toEqual({ ...stored, status: 'ended', byModel: detail.byModel });
     expect(stored.models.length).toBeGreaterThan(0);
+    expect(detail.byModel.map((m) => m.model).sort()).toEqual([...stored.models].sort());
+    expect(detail.byModel.reduce((n, m) => n + m.outputTokens, 0)).toBe(stored.outputTokens);
+    expect(detail.byModel.reduce((n, m) => n + m.totalCost, 0)).toBeCloseTo(stored.totalCost, 8);
 
     for (const url of ['/api/v1/sessions/no-such-session', '/api/v1/sessions/no-such-session/messages']) {
       const missing = await get(d.app, url);

@@ -224,6 +224,18 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
         });
         expect(await store.sessionModels(summary.sessionId)).toEqual([...summary.models].sort());
         expect(await store.sessionSummary(summary.sessionId)).toEqual(summary);
+        // Per model: the same requests, split; the parts add up to the session's totals.
+        const byModel = await store.sessionModelTotals(summary.sessionId);
+        expect(byModel.map((m) => m.model).sort()).toEqual([...summary.models].sort());
+        const sum = (key: 'requests' | 'inputTokens' | 'outputTokens' | 'cacheCreationTokens' | 'cacheReadTokens') => byModel.reduce((n, m) => n + m[key], 0);
+        expect([sum('requests'), sum('inputTokens'), sum('outputTokens'), sum('cacheCreationTokens'), sum('cacheReadTokens')]).toEqual([
+          summary.requests,
+          summary.inputTokens,
+          summary.outputTokens,
+          summary.cacheCreationTokens,
+          summary.cacheReadTokens,
+        ]);
+        expect(byModel.reduce((n, m) => n + m.totalCost, 0)).toBeCloseTo(summary.totalCost, 8);
       }
       expect(await store.session('no-such-session')).toBeUndefined();
       expect(await store.sessionSummary('no-such-session')).toBeUndefined();

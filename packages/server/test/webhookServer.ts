@@ -63,7 +63,7 @@ export function sampleAlert(over: Partial<Alert> = {}): Alert {
     id: `session_cost:s${n}:${1_700_000_000_000 + n}`,
     rule: 'session_cost',
     severity: 'warning',
-    message: `session s${n} has cost $25.00 (threshold $20.00)`,
+    message: `session s${n} has cost $25.00, above the $20.00 threshold`,
     session_id: `s${n}`,
     project: '/home/me/shop',
     value: 25,

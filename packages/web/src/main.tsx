@@ -9,6 +9,7 @@ import './styles/theme.css';
 import './styles/layout.css';
 import './styles/live.css';
 import './styles/session.css';
+import './styles/phone.css';
 
 // The composition root: the token, the last known values, the adapters, then render.
 const token = adoptToken(window);

@@ -84,7 +84,7 @@ describe('the dashboard in Chromium against the real server', () => {
     serve.append(PROJECT, S1, [assistantLine(S1, CWD, { text: 'A long answer', output: 4000 }).text]);
     const toast = page.locator('.toast', { hasText: 'session_cost'.replace('_', ' ') });
     await toast.waitFor(WAIT);
-    expect(await toast.textContent()).toMatch(/threshold \$0\.05/);
+    expect(await toast.textContent()).toMatch(/has cost \$0\.06, above the \$0\.05 threshold/);
     await waitForText('.alert-count', /^[1-9]/);
     await toast.getByRole('button', { name: 'Acknowledge' }).click();
     await toast.waitFor({ state: 'detached', ...WAIT });
@@ -119,6 +119,8 @@ describe('the dashboard in Chromium against the real server', () => {
 
     say(S1, 'One more thing: log the check');
     await page.locator('.live-message', { hasText: 'One more thing: log the check' }).waitFor(WAIT);
+    // The conversation follows too, without Refresh.
+    await page.locator('.conversation .message', { hasText: 'One more thing: log the check' }).waitFor(WAIT);
     await waitForText('.stat-card.messages .stat-value', String(messages + 1));
     const tools = page.locator('.stat-card.tools .stat-value');
     expect(await tools.textContent()).toBe('1');

@@ -35,10 +35,10 @@ export function demoCommand(): Command {
     .option('--transcripts <dir>', 'a projects/ folder to replay instead of the bundled one')
     .option('--token <token>', 'require this token on every request (needed to bind a non-loopback address); env CLAUDELENS_TOKEN')
     .action(async (options: DemoOptions) => {
-      const [{ pino }, { startServer }, { LiveConfigSchema }, { startReplay }, { bundledProjectsDir, loadSessionScripts }] = await Promise.all([
+      const [{ pino }, { startServer }, { demoLiveConfig }, { startReplay }, { bundledProjectsDir, loadSessionScripts }] = await Promise.all([
         import('pino'),
         import('./startServer.js'),
-        import('../config/liveConfig.js'),
+        import('./demoLiveConfig.js'),
         import('../demo/replay.js'),
         import('../demo/sessionScripts.js'),
       ]);
@@ -56,8 +56,7 @@ export function demoCommand(): Command {
       process.once('exit', cleanup);
 
       const config = resolveConfig({ claudeDir: [claudeDir], dataDir });
-      // Time runs `speed` times faster, so sessions go idle and end that much sooner too.
-      const live = LiveConfigSchema.parse({ status: { idleAfterSeconds: 120 / options.speed, endedAfterSeconds: 1800 / options.speed } });
+      const live = demoLiveConfig(options.speed);
       const logger = pino({ name: 'claudelens', level: process.env.CLAUDELENS_LOG_LEVEL ?? 'warn' });
       const token = options.token ?? process.env.CLAUDELENS_TOKEN ?? null;
       const server = await startServer(config, { host: options.host, port: options.port, live, token }, logger);

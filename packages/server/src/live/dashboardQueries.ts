@@ -58,7 +58,7 @@ export class DashboardQueries {
 
   async session(sessionId: string): Promise<SessionDetail | undefined> {
     const summary = await this.store.sessionSummary(sessionId);
-    return summary && { ...summary, status: this.state.get(sessionId)?.status ?? 'ended' };
+    return summary && { ...summary, status: this.state.get(sessionId)?.status ?? 'ended', byModel: await this.store.sessionModelTotals(sessionId) };
   }
 
   async messages(sessionId: string, query: ConversationListQuery): Promise<ConversationPage | undefined> {

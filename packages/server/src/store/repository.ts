@@ -1,4 +1,4 @@
-import type { HealthReport, SessionSummary } from '@claudelens/protocol';
+import type { HealthReport, ModelTotals, SessionSummary } from '@claudelens/protocol';
 import type { RequestRecord, Totals } from '../core/accounting.js';
 import type { PositionedProblem, TranscriptEntry } from '../core/entry.js';
 import type { LiveInput, SessionFacts } from '../core/live/liveInput.js';
@@ -243,6 +243,8 @@ export interface Store extends LimitsStore {
   session(sessionId: string): Promise<SessionTotals | undefined>;
   /** The models a session used. */
   sessionModels(sessionId: string): Promise<string[]>;
+  /** A session's requests summed per model (subagents included), most expensive first. */
+  sessionModelTotals(sessionId: string): Promise<ModelTotals[]>;
   /** A session's last `limit` user and assistant messages, oldest first. */
   recentMessages(sessionId: string, limit: number): Promise<StoredMessage[]>;
   /**

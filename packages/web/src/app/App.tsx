@@ -6,6 +6,8 @@ import { ProjectsPage } from '../features/projects/ProjectsPage';
 import { SessionPage } from '../features/session/SessionPage';
 import { SessionsPage } from '../features/sessions/SessionsPage';
 import { Link, matchPath, useLocation } from './router';
+import { SignIn } from './SignIn';
+import { useSignInRequired } from './useSignInRequired';
 import { useTheme } from './useTheme';
 
 function Page({ pathname }: { pathname: string }) {
@@ -37,6 +39,7 @@ const NAV = [
 export function App() {
   const { pathname } = useLocation();
   const [theme, toggleTheme] = useTheme();
+  const signIn = useSignInRequired();
   const first = useRef(true);
 
   // After a route change, focus goes to the new page's heading (screen readers announce it).
@@ -79,7 +82,7 @@ export function App() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <Page pathname={pathname} />
+        {signIn ? <SignIn /> : <Page pathname={pathname} />}
       </main>
     </div>
   );

@@ -11,5 +11,6 @@ export const queryKeys = {
   sessions: (filter: { project?: string; status?: SessionStatus }) => ['sessions', filter] as const,
   sessionLive: (sessionId: string) => ['session', sessionId, 'live'] as const,
   sessionStats: (sessionId: string) => ['session', sessionId, 'stats'] as const,
+  sessionDetail: (sessionId: string) => ['session', sessionId, 'detail'] as const,
   conversation: (sessionId: string) => ['session', sessionId, 'messages'] as const,
 };

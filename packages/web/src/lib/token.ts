@@ -20,13 +20,18 @@ export function adoptToken(host: TokenHost): string | null {
   const url = new URL(host.location.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {
-    const secure = url.protocol === 'https:' ? '; Secure' : '';
-    host.document.cookie = `${TOKEN_COOKIE}=${encodeURIComponent(fromUrl)}; Path=/; SameSite=Strict; Max-Age=31536000${secure}`;
+    storeToken(host, fromUrl);
     url.searchParams.delete('token');
     host.history.replaceState(host.history.state, '', `${url.pathname}${url.search}${url.hash}`);
     return fromUrl;
   }
   return readTokenCookie(host.document.cookie);
+}
+
+/** Keeps a token in the cookie the server accepts, for a year (the sign-in prompt and `?token=`). */
+export function storeToken(host: Pick<TokenHost, 'location' | 'document'>, token: string): void {
+  const secure = new URL(host.location.href).protocol === 'https:' ? '; Secure' : '';
+  host.document.cookie = `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; SameSite=Strict; Max-Age=31536000${secure}`;
 }
 
 export function readTokenCookie(cookie: string): string | null {

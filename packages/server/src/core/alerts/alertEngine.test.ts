@@ -62,7 +62,7 @@ describe('AlertEngine', () => {
     const [first, ...rest] = evaluate(alerts);
     expect(rest).toEqual([]);
     expect(first).toMatchObject({ rule: 'cost_rate', session_id: null, project: null, value: 10.5, threshold: 10, acknowledged: false, triggered_at: iso(clock) });
-    expect(first?.message).toBe('Spending $10.50/h over the last 10 min (threshold $10.00/h)');
+    expect(first?.message).toBe('Spending $10.50/h over the last 10 min, above the $10.00/h threshold');
     clock += 1000;
     alerts.observe([message('s1', { cost: 5 })]);
     expect(evaluate(alerts)).toEqual([]); // still holding: no spam
@@ -79,7 +79,7 @@ describe('AlertEngine', () => {
     alerts.observe([message('s1-aaaaaaaa-long', { cost: 2 }), message('s2', { cost: 0.5 })]);
     const fired = evaluate(alerts, [session('s1-aaaaaaaa-long'), session('s2')]);
     expect(fired).toMatchObject([{ rule: 'session_cost_rate', session_id: 's1-aaaaaaaa-long', project: '/home/me/shop', value: 12, severity: 'warning' }]);
-    expect(fired[0]?.message).toBe('session s1-aaaaa (shop) is spending $12.00/h over the last 10 min (threshold $10.00/h)');
+    expect(fired[0]?.message).toBe('session s1-aaaaa (shop) is spending $12.00/h over the last 10 min, above the $10.00/h threshold');
     expect(fired[0]?.id).toBe(`session_cost_rate:s1-aaaaaaaa-long:${clock}`);
   });
 
@@ -88,7 +88,12 @@ describe('AlertEngine', () => {
     const rich = session('s1', { stats: { cost: 6 } });
     expect(evaluate(alerts, [rich])).toEqual([]); // seeded from the store, nothing live yet
     alerts.observe([{ kind: 'stats', sessionId: 's1', changes: [{ stat: 'cost', value: 6, delta: 0.1 }] }]);
-    expect(evaluate(alerts, [rich])).toMatchObject([{ rule: 'session_cost', session_id: 's1', value: 6, threshold: 5 }]);
+    const [fired] = evaluate(alerts, [rich]);
+    expect(fired).toMatchObject({ rule: 'session_cost', session_id: 's1', value: 6, threshold: 5 });
+    expect(fired?.message).toBe('session s1 (shop) has cost $6.00, above the $5.00 threshold');
+    const close = engine({ sessionCost: { threshold: 5 } });
+    close.observe([{ kind: 'stats', sessionId: 's2', changes: [{ stat: 'cost', value: 5.004, delta: 0.1 }] }]);
+    expect(evaluate(close, [session('s2', { stats: { cost: 5.004 } })])[0]?.message).toBe('session s2 (shop) has cost $5.00, at the $5.00 threshold');
     clock += 10 * MIN;
     expect(evaluate(alerts, [rich])).toEqual([]);
     alerts.observe([{ kind: 'ended', sessionId: 's1', project: null }]);
@@ -124,7 +129,7 @@ describe('AlertEngine', () => {
     const fired = evaluate(alerts, s1);
     expect(fired).toMatchObject([{ rule: 'tool_failure_streak', session_id: 's1', value: 3, threshold: 3 }]);
     expect(fired[0]?.id).toBe(`tool_failure_streak:s1:Bash:${clock}`);
-    expect(fired[0]?.message).toBe('Bash failed 3 times in a row in session s1 (shop) (threshold 3)');
+    expect(fired[0]?.message).toBe('Bash failed 3 times in a row in session s1 (shop), at the threshold of 3');
     alerts.observe([message('s1', { toolResults: results(['b4'], false) })]);
     clock += MIN;
     expect(evaluate(alerts, s1)).toEqual([]); // cleared, cooled down

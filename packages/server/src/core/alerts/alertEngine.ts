@@ -117,7 +117,7 @@ export class AlertEngine {
       scope: 'global',
       session: null,
       value: costRate,
-      message: () => `Spending ${dollars(costRate)}/h over the last ${costWindow} min (threshold ${dollars(rules.costRate.threshold)}/h)`,
+      message: () => `Spending ${dollars(costRate)}/h over the last ${costWindow} min, ${versus(costRate, rules.costRate.threshold, dollars)} the ${dollars(rules.costRate.threshold)}/h threshold`,
     };
 
     const spike = rules.toolErrorSpike;
@@ -129,7 +129,7 @@ export class AlertEngine {
         scope: 'global',
         session: null,
         value: errors,
-        message: () => `${errors} of ${results} tool results were errors in the last ${spike.windowMinutes} min (threshold ${spike.threshold})`,
+        message: () => `${errors} of ${results} tool results were errors in the last ${spike.windowMinutes} min, ${versus(errors, spike.threshold)} the threshold of ${spike.threshold}`,
       };
     }
 
@@ -140,7 +140,7 @@ export class AlertEngine {
       scope: 'global',
       session: null,
       value: parseErrors,
-      message: () => `${parseErrors} transcript line problem(s) in the last ${parseWindow} min (threshold ${rules.parseErrors.threshold}); see \`claudelens report health\``,
+      message: () => `${plural(parseErrors, 'transcript line problem', 'transcript line problems')} in the last ${parseWindow} min, ${versus(parseErrors, rules.parseErrors.threshold)} the threshold of ${rules.parseErrors.threshold}; see \`claudelens report health\``,
     };
   }
 
@@ -154,7 +154,7 @@ export class AlertEngine {
         scope: id,
         session,
         value: minutes,
-        message: () => `${label(session)} has been thinking for ${minutes} min with no new transcript line (threshold ${rules.stuckThinking.threshold} min)`,
+        message: () => `${label(session)} has been thinking for ${minutes} min with no new transcript line, ${versus(minutes, rules.stuckThinking.threshold)} the ${rules.stuckThinking.threshold} min threshold`,
       };
     }
 
@@ -166,7 +166,7 @@ export class AlertEngine {
       scope: id,
       session,
       value: cost,
-      message: () => `${label(session)} has cost ${dollars(cost)} (threshold ${dollars(rules.sessionCost.threshold)})`,
+      message: () => `${label(session)} has cost ${dollars(cost)}, ${versus(cost, rules.sessionCost.threshold, dollars)} the ${dollars(rules.sessionCost.threshold)} threshold`,
     };
 
     const window = rules.sessionCostRate.windowMinutes;
@@ -176,7 +176,7 @@ export class AlertEngine {
       scope: id,
       session,
       value: rate,
-      message: () => `${label(session)} is spending ${dollars(rate)}/h over the last ${window} min (threshold ${dollars(rules.sessionCostRate.threshold)}/h)`,
+      message: () => `${label(session)} is spending ${dollars(rate)}/h over the last ${window} min, ${versus(rate, rules.sessionCostRate.threshold, dollars)} the ${dollars(rules.sessionCostRate.threshold)}/h threshold`,
     };
 
     const calls = live.toolCalls.sum(now);
@@ -185,7 +185,7 @@ export class AlertEngine {
       scope: id,
       session,
       value: calls,
-      message: () => `${label(session)} made ${calls} tool calls in the last minute (threshold ${rules.toolCallRate.threshold}): a runaway loop?`,
+      message: () => `${label(session)} made ${calls} tool calls in the last minute, ${versus(calls, rules.toolCallRate.threshold)} the threshold of ${rules.toolCallRate.threshold}: a runaway loop?`,
     };
 
     for (const [tool, streak] of live.streaks) {
@@ -195,7 +195,7 @@ export class AlertEngine {
         scope: `${id}:${tool}`,
         session,
         value: run,
-        message: () => `${tool} failed ${run} times in a row in ${label(session)} (threshold ${rules.toolFailureStreak.threshold})`,
+        message: () => `${tool} failed ${run} times in a row in ${label(session)}, ${versus(run, rules.toolFailureStreak.threshold)} the threshold of ${rules.toolFailureStreak.threshold}`,
       };
     }
   }
@@ -247,6 +247,15 @@ function toAlert(condition: Condition, rules: AlertRules, now: number): Alert {
 function label(session: SessionView): string {
   const project = session.project?.split(/[\\/]/).filter(Boolean).pop();
   return `session ${session.sessionId.slice(0, 8)}${project ? ` (${project})` : ''}`;
+}
+
+/** A rule fires at its threshold (>=): "at" when the value reads as the threshold ($10.004 is "$10.00"), else "above". */
+function versus(value: number, threshold: number, format: (n: number) => string = String): string {
+  return round(value, 6) > threshold && format(value) !== format(threshold) ? 'above' : 'at';
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function dollars(value: number): string {

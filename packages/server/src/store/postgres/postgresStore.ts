@@ -108,6 +108,9 @@ export function openPostgresStore(url: string): Store {
     async sessionModels(sessionId) {
       return read.sessionModels(await pool(), sessionId);
     },
+    async sessionModelTotals(sessionId) {
+      return read.sessionModelTotals(await pool(), sessionId);
+    },
     async activitySince(sinceIso) {
       return read.activitySince(await pool(), sinceIso);
     },

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { mergeActivity } from '../activity.js';
 import type { Pool } from 'pg';
-import type { HealthReport, SessionSummary } from '@claudelens/protocol';
+import type { HealthReport, ModelTotals, SessionSummary } from '@claudelens/protocol';
+import { MODEL_TOTALS_SQL, toModelTotals, type ModelTotalsRow } from '../modelTotals.js';
 import type { ActivitySecond, ProjectTotals, SessionFilter, SessionPageQuery, SessionTotals, StoreCounts, StoredMessage } from '../repository.js';
 import { pgText, toStoredMessage, toSummary, toTotals, type AgentRow, type MessageRow, type ModelRow, type SessionRow } from './rows.js';
 
@@ -120,6 +121,11 @@ export async function activeSessions(pool: Pool, sinceIso: string): Promise<Sess
     values: [sinceIso],
   });
   return rows.map(toTotals);
+}
+
+export async function sessionModelTotals(pool: Pool, sessionId: string): Promise<ModelTotals[]> {
+  const { rows } = await pool.query<ModelTotalsRow>({ name: 'model-totals-of-session', text: MODEL_TOTALS_SQL, values: [pgText(sessionId)] });
+  return rows.map(toModelTotals);
 }
 
 export async function sessionModels(pool: Pool, sessionId: string): Promise<string[]> {

@@ -9,6 +9,7 @@ import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, 
 import { sqliteLimits } from './limitQueries.js';
 import { MIGRATIONS } from './migrations.js';
 import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary, toStoredMessage, toTotals, type MessageRow, type SessionRow } from './readQueries.js';
+import { toModelTotals, type ModelTotalsRow } from '../modelTotals.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 interface SessionDelta {
@@ -87,6 +88,9 @@ export function openSqliteStore(dataDir: string): Store {
     },
     async sessionModels(sessionId) {
       return (st.modelsOfSession.all(sessionId) as { model: string }[]).map((r) => r.model);
+    },
+    async sessionModelTotals(sessionId) {
+      return (st.modelTotalsOfSession.all(sessionId) as ModelTotalsRow[]).map(toModelTotals);
     },
     async activitySince(sinceIso) {
       return mergeActivity(

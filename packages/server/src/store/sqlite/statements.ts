@@ -1,13 +1,15 @@
 import type Database from 'better-sqlite3';
+import { MODEL_TOTALS_SQL } from '../modelTotals.js';
 
 type StatementName =
   | 'insertSource' | 'selectSource' | 'sourceById' | 'advanceSource' | 'clearLineTypes'
   | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'insertRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
   | 'activeSessions' | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'sessionById' | 'modelsOfSession' | 'recentMessages' | 'messagesPerSecond' | 'requestsPerSecond' | 'allModels' | 'allAgents' | 'problemKinds'
   | 'unknownTypes' | 'listProblems' | 'counts'
-  | 'projectTotals' | 'sessionPage' | 'pricedModelsOfSession' | 'agentsOfSession';
+  | 'projectTotals' | 'sessionPage' | 'pricedModelsOfSession' | 'agentsOfSession' | 'modelTotalsOfSession';
 
 export type Statements = Record<StatementName, Database.Statement>;
+
 
 /** Every statement the SQLite store runs more than once, prepared once. */
 export function prepareStatements(db: Database.Database): Statements {
@@ -138,6 +140,7 @@ export function prepareStatements(db: Database.Database): Statements {
        LIMIT @limit`,
     ),
     pricedModelsOfSession: db.prepare('SELECT model, priced FROM session_models WHERE session_id = ? ORDER BY model'),
+    modelTotalsOfSession: db.prepare(MODEL_TOTALS_SQL.replace('$1', '?')),
     agentsOfSession: db.prepare("SELECT * FROM agents WHERE session_id = ? AND agent_id <> '' ORDER BY agent_id"),
   };
 }

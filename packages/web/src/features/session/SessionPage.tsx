@@ -8,6 +8,7 @@ import { useSessionList } from '../sessions/useSessionList';
 import { Conversation } from './components/Conversation';
 import { LiveMessageFeed } from './components/LiveMessageFeed';
 import { LiveStatCards } from './components/LiveStatCards';
+import { SessionBreakdown } from './components/SessionBreakdown';
 import { SessionSelector } from './components/SessionSelector';
 import { useSessionChannels, useSessionLive } from './hooks/useSessionLive';
 
@@ -40,6 +41,7 @@ function SessionView({ sessionId }: { sessionId: string }) {
     <>
       <SessionHeader sessionId={sessionId} />
       <LiveStatCards sessionId={sessionId} channelPaths={channelPaths} />
+      <SessionBreakdown sessionId={sessionId} />
       <div className="session-columns">
         <LiveMessageFeed sessionId={sessionId} />
         <Conversation sessionId={sessionId} />

@@ -45,8 +45,8 @@ describe('messageBlocks', () => {
 });
 
 describe('groupRuns', () => {
-  it('folds consecutive lines of one subagent into a group', () => {
-    const items = groupRuns([line('1'), line('2', { agent_id: 'a1' }), line('3', { agent_id: 'a1' }), line('4', { agent_id: 'a2' }), line('5')]);
-    expect(items.map((i) => (i.kind === 'agent' ? `${i.agentId}:${i.messages.length}` : i.message.uuid))).toEqual(['1', 'a1:2', 'a2:1', '5']);
+  it('folds every line of one subagent into one group where it starts, however its lines interleave', () => {
+    const items = groupRuns([line('1'), line('2', { agent_id: 'a1' }), line('3', { agent_id: 'a2' }), line('4', { agent_id: 'a1' }), line('5'), line('6', { agent_id: 'a1' }), line('7', { agent_id: 'a2' })]);
+    expect(items.map((i) => (i.kind === 'agent' ? `${i.agentId}:${i.messages.map((m) => m.uuid).join('')}` : i.message.uuid))).toEqual(['1', 'a1:246', 'a2:37', '5']);
   });
 });

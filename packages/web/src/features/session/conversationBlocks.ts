@@ -63,17 +63,31 @@ export function messageBlocks(message: ConversationMessage): Block[] {
 
 export type ConversationItem = { kind: 'message'; message: ConversationMessage } | { kind: 'agent'; agentId: string; messages: ConversationMessage[] };
 
-/** Consecutive lines of one subagent become one group; the main thread's lines stay single. */
+/**
+ * The main thread's lines stay single; every line of one subagent joins one group, placed where
+ * its first line is. Subagents run alongside the main thread and each other, so grouping only
+ * consecutive lines cut one run into many one-line fragments.
+ */
 export function groupRuns(messages: ConversationMessage[]): ConversationItem[] {
   const items: ConversationItem[] = [];
+  const groups = new Map<string, Extract<ConversationItem, { kind: 'agent' }>>();
   for (const message of messages) {
     if (!message.agent_id) {
       items.push({ kind: 'message', message });
       continue;
     }
-    const last = items.at(-1);
-    if (last?.kind === 'agent' && last.agentId === message.agent_id) last.messages.push(message);
-    else items.push({ kind: 'agent', agentId: message.agent_id, messages: [message] });
+    const group = groups.get(message.agent_id);
+    if (group) group.messages.push(message);
+    else {
+      const created = { kind: 'agent' as const, agentId: message.agent_id, messages: [message] };
+      groups.set(message.agent_id, created);
+      items.push(created);
+    }
   }
   return items;
+}
+
+/** What search within the conversation looks in: the preview and the whole message. */
+export function messageText(message: ConversationMessage): string {
+  return `${message.preview}\n${message.content ? JSON.stringify(message.content) : ''}`.toLowerCase();
 }

@@ -35,7 +35,7 @@ describe('AlertNotifications', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
-  it('dismisses a warning by itself after a while and keeps a critical one', async () => {
+  it('dismisses a warning by itself after a while; a critical one stays, folded to a chip that opens again', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     try {
       const app = renderWithServices(<AlertNotifications />, { '/api/v1/alerts': { alerts: [] } });
@@ -49,7 +49,12 @@ describe('AlertNotifications', () => {
       await screen.findByText('a warning');
       await act(() => vi.advanceTimersByTimeAsync(11_000));
       expect(screen.queryByText('a warning')).toBeNull();
+      expect(screen.queryByRole('alert')).toBeNull(); // folded: no longer over the page
+      fireEvent.click(screen.getByRole('button', { name: 'Show alert: a loop' }));
       expect(screen.getByRole('alert').textContent).toContain('a loop');
+      fireEvent.click(screen.getByRole('button', { name: 'Collapse' }));
+      expect(screen.queryByRole('alert')).toBeNull();
+      fireEvent.click(screen.getByRole('button', { name: 'Show alert: a loop' }));
       fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
       expect(screen.queryByText('a loop')).toBeNull();
     } finally {

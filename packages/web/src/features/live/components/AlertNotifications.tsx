@@ -33,7 +33,7 @@ function desktopNotify(alert: Alert): void {
   new Notification(`ClaudeLens: ${alert.rule.replaceAll('_', ' ')}`, { body: alert.message, tag: alert.id });
 }
 
-function AlertItem({ alert, onDismiss }: { alert: Alert; onDismiss?: () => void }) {
+function AlertItem({ alert, onDismiss, onCollapse }: { alert: Alert; onDismiss?: () => void; onCollapse?: () => void }) {
   const acknowledge = useAcknowledgeAlert();
   return (
     <div className={`alert-item severity-${alert.severity}${alert.acknowledged ? ' acknowledged' : ''}`} data-alert={alert.id}>
@@ -60,6 +60,11 @@ function AlertItem({ alert, onDismiss }: { alert: Alert; onDismiss?: () => void 
             Acknowledge
           </button>
         )}
+        {onCollapse && (
+          <button type="button" className="ghost" onClick={onCollapse}>
+            Collapse
+          </button>
+        )}
         {onDismiss && (
           <button type="button" className="ghost" onClick={onDismiss} aria-label="Dismiss">
             Dismiss
@@ -70,9 +75,18 @@ function AlertItem({ alert, onDismiss }: { alert: Alert; onDismiss?: () => void 
   );
 }
 
+/** A critical toast, folded to one line: it stays (it is critical) without covering the feed. */
+function CollapsedToast({ alert, onExpand }: { alert: Alert; onExpand: () => void }) {
+  return (
+    <button type="button" className={`toast-chip severity-${alert.severity}`} onClick={onExpand} aria-label={`Show alert: ${alert.message}`}>
+      <span className="alert-severity">{alert.severity}</span> {alert.rule.replaceAll('_', ' ')}
+    </button>
+  );
+}
+
 /**
- * Spec 001's real-time alerts: a toast for each alert that fires (critical ones stay until
- * dismissed), a bell with the unacknowledged count and the list, acknowledgement (POST
+ * Spec 001's real-time alerts: a toast for each alert that fires (others go by themselves; a
+ * critical one stays until dismissed but folds to a one-line chip after a while), a bell with the unacknowledged count and the list, acknowledgement (POST
  * /api/v1/alerts/{id}/ack) and, when allowed, a desktop notification while the tab is hidden.
  */
 export function AlertNotifications() {
@@ -81,6 +95,7 @@ export function AlertNotifications() {
   const alerts = data?.alerts;
   const fresh = useNewAlerts(alerts);
   const [toasts, setToasts] = useState<string[]>([]);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [open, setOpen] = useState(false);
   const [desktop, setDesktop] = useState(() => typeof Notification !== 'undefined' && Notification.permission === 'granted' && localStorage.getItem(NOTIFY_KEY) === 'on');
   const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
@@ -92,13 +107,23 @@ export function AlertNotifications() {
     timers.current.delete(id);
     setToasts((list) => list.filter((t) => t !== id));
   };
+  const fold = (id: string, folded: boolean) => {
+    clearTimeout(timers.current.get(id));
+    timers.current.delete(id);
+    setCollapsed((set) => {
+      const next = new Set(set);
+      if (folded) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  };
 
   useEffect(() => {
     if (fresh.length === 0) return;
     setToasts((list) => [...fresh.map((a) => a.id).reverse(), ...list.filter((id) => !fresh.some((a) => a.id === id))]);
     for (const alert of fresh) {
       desktopNotify(alert);
-      if (alert.severity !== 'critical') timers.current.set(alert.id, setTimeout(() => dismiss(alert.id), TOAST_MS));
+      timers.current.set(alert.id, setTimeout(() => (alert.severity === 'critical' ? fold(alert.id, true) : dismiss(alert.id)), TOAST_MS));
     }
   }, [fresh]);
 
@@ -173,6 +198,17 @@ export function AlertNotifications() {
                 {desktop ? 'Desktop notifications: on' : 'Desktop notifications: off'}
               </button>
             )}
+            <button
+              type="button"
+              className="ghost alert-panel-close"
+              aria-label="Close alerts"
+              onClick={() => {
+                setOpen(false);
+                bellRef.current?.focus();
+              }}
+            >
+              ✕
+            </button>
           </div>
           {(alerts ?? []).length === 0 ? (
             <p className="empty">No alert has fired.</p>
@@ -188,11 +224,15 @@ export function AlertNotifications() {
         </div>
       )}
       <div className="toasts" aria-live="polite" aria-label="New alerts">
-        {shownToasts.map((alert) => (
-          <div key={alert.id} className="toast" role={alert.severity === 'critical' ? 'alert' : 'status'}>
-            <AlertItem alert={alert} onDismiss={() => dismiss(alert.id)} />
-          </div>
-        ))}
+        {shownToasts.map((alert) =>
+          collapsed.has(alert.id) ? (
+            <CollapsedToast key={alert.id} alert={alert} onExpand={() => fold(alert.id, false)} />
+          ) : (
+            <div key={alert.id} className="toast" role={alert.severity === 'critical' ? 'alert' : 'status'}>
+              <AlertItem alert={alert} onDismiss={() => dismiss(alert.id)} onCollapse={alert.severity === 'critical' ? () => fold(alert.id, true) : undefined} />
+            </div>
+          ),
+        )}
       </div>
     </div>
   );

@@ -1,8 +1,19 @@
 import type { ConversationMessage } from '@claudelens/protocol';
-import { memo, useMemo } from 'react';
+import Anser from 'anser';
+import { memo, useMemo, useState } from 'react';
+import { AnsiText } from '../../../components/AnsiText';
 import { formatTime } from '../../../lib/format';
 import { groupRuns, messageBlocks, type Block } from '../conversationBlocks';
-import { useConversation } from '../hooks/useSessionLive';
+import { filterItems, countMessages } from '../conversationSearch';
+import { useConversation } from '../hooks/useConversation';
+import { useFollowScroll } from '../hooks/useFollowScroll';
+import { useStoredSession } from '../hooks/useSessionDetail';
+import { AgentRun } from './AgentRun';
+import { TextWithTags } from './TextWithTags';
+
+/** Items in the DOM at first; "Show earlier" adds as many again. */
+const SHOWN = 300;
+
 
 const AUTHOR_LABEL: Record<string, string> = { user: 'User', assistant: 'Assistant', tool: 'Tool result', system: 'System' };
 
@@ -14,7 +25,7 @@ function firstLine(text: string): string {
 function BlockView({ block }: { block: Block }) {
   switch (block.kind) {
     case 'text':
-      return <div className="block-text">{block.text}</div>;
+      return <TextWithTags text={block.text} />;
     case 'thinking':
       return (
         <details className="block-thinking">
@@ -35,9 +46,11 @@ function BlockView({ block }: { block: Block }) {
       return (
         <details className={`block-tool-result${block.isError ? ' error' : ''}`}>
           <summary>
-            {block.isError ? 'Tool error' : 'Tool result'} <span className="muted">{firstLine(block.text)}</span>
+            {block.isError ? 'Tool error' : 'Tool result'} <span className="muted">{Anser.ansiToText(firstLine(block.text))}</span>
           </summary>
-          <pre>{block.text}</pre>
+          <pre>
+            <AnsiText text={block.text} />
+          </pre>
         </details>
       );
     case 'image':
@@ -62,52 +75,72 @@ const MessageView = memo(function MessageView({ message }: { message: Conversati
   );
 });
 
-/** The whole conversation (GET /api/v1/sessions/{id}/messages), a page at a time; subagent runs fold into one group each. */
+/** The whole conversation (GET /api/v1/sessions/{id}/messages), following the live session; subagent runs fold into one group each. */
 export function Conversation({ sessionId }: { sessionId: string }) {
   const conversation = useConversation(sessionId);
+  const { data: detail } = useStoredSession(sessionId);
+  const [search, setSearch] = useState('');
+  const [shown, setShown] = useState(SHOWN);
   const messages = useMemo(() => conversation.data?.pages.flatMap((p) => p.messages) ?? [], [conversation.data]);
-  const items = useMemo(() => groupRuns(messages), [messages]);
+  const items = useMemo(() => filterItems(groupRuns(messages), search), [messages, search]);
+  const loading = conversation.isPending || conversation.hasNextPage;
+  const scroll = useFollowScroll(items, !loading && search === '');
+  const agentCost = useMemo(() => new Map(detail?.agents.map((a) => [a.agentId, a.totalCost])), [detail]);
+  const visible = items.length > shown ? items.slice(items.length - shown) : items;
   return (
     <section className="panel conversation" aria-labelledby="conversation-title">
-      <header className="panel-head">
+      <header className="panel-head conversation-head">
         <h2 id="conversation-title">
           Conversation <span className="count">{messages.length}{conversation.hasNextPage ? '+' : ''}</span>
         </h2>
-        <button type="button" className="ghost" onClick={() => void conversation.refetch()} disabled={conversation.isFetching}>
-          Refresh
-        </button>
+        <input
+          type="search"
+          className="conversation-search"
+          placeholder="Search the conversation"
+          aria-label="Search the conversation"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+        {search && <span className="muted search-count">{countMessages(items)} matching</span>}
       </header>
       {conversation.isPending ? (
         <p className="empty">Loading…</p>
       ) : conversation.isError ? (
         <p className="empty">Could not load the conversation: {conversation.error.message}</p>
       ) : (
-        <ol className="conversation-list">
-          {items.map((item) =>
-            item.kind === 'message' ? (
-              <li key={item.message.uuid}>
-                <MessageView message={item.message} />
+        <div className="conversation-body">
+          <ol ref={scroll.ref} className="conversation-list" onScroll={scroll.onScroll} tabIndex={0} aria-label="Conversation, oldest first" aria-busy={loading}>
+            {items.length > visible.length && (
+              <li>
+                <button type="button" className="load-more" onClick={() => setShown((n) => n + SHOWN)}>
+                  Show earlier ({items.length - visible.length})
+                </button>
               </li>
-            ) : (
-              <li key={`agent-${item.agentId}-${item.messages[0]?.uuid}`}>
-                <details className="agent-run">
-                  <summary>
-                    Subagent <code>{item.agentId}</code> · {item.messages.length} lines
-                  </summary>
-                  {item.messages.map((m) => (
-                    <MessageView key={m.uuid} message={m} />
-                  ))}
-                </details>
-              </li>
-            ),
+            )}
+            {visible.map((item) =>
+              item.kind === 'message' ? (
+                <li key={item.message.uuid}>
+                  <MessageView message={item.message} />
+                </li>
+              ) : (
+                <li key={`agent-${item.agentId}`}>
+                  <AgentRun agentId={item.agentId} messages={item.messages} cost={agentCost.get(item.agentId)} open={search !== ''}>
+                    {item.messages.map((m) => (
+                      <MessageView key={m.uuid} message={m} />
+                    ))}
+                  </AgentRun>
+                </li>
+              ),
+            )}
+          </ol>
+          {!scroll.atBottom && (
+            <button type="button" className="jump-latest" onClick={scroll.jumpToLatest}>
+              Jump to latest ↓
+            </button>
           )}
-        </ol>
+        </div>
       )}
-      {conversation.hasNextPage && (
-        <button type="button" className="load-more" onClick={() => void conversation.fetchNextPage()} disabled={conversation.isFetchingNextPage}>
-          {conversation.isFetchingNextPage ? 'Loading…' : 'Load more'}
-        </button>
-      )}
+      {conversation.hasNextPage && <p className="muted loading-more">Loading more…</p>}
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import type { LiveMessage, SessionLive } from '@claudelens/protocol';
+import Anser from 'anser';
 import { memo, useLayoutEffect, useRef } from 'react';
 import { isFresh } from '../../../lib/freshness';
 import { formatTime } from '../../../lib/format';
@@ -15,7 +16,7 @@ const MessageRow = memo(function MessageRow({ message }: { message: LiveMessage 
     <li className={`live-message author-${message.author}${isFresh(message) ? ' fresh' : ''}`} data-uuid={message.uuid}>
       <time dateTime={message.timestamp}>{formatTime(message.timestamp)}</time>
       <span className="live-message-author">{message.author}</span>
-      <span className="live-message-preview">{message.preview}</span>
+      <span className="live-message-preview">{Anser.ansiToText(message.preview)}</span>
       {message.tool_used && <span className="tool-badge">{message.tool_used}</span>}
     </li>
   );

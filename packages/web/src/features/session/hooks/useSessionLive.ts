@@ -1,5 +1,5 @@
 import type { LiveStats, SessionChannelEvent, SessionLive, StatsChannelEvent } from '@claudelens/protocol';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { LiveSync } from '../../../app/liveBindings';
 import { ApiError } from '../../../lib/api-client';
 import { useLiveChannel, usePollInterval, useServices, type Services } from '../../../app/services';
@@ -7,8 +7,6 @@ import { sessionChannel, statsChannel } from '../../../lib/channels';
 import { markFresh } from '../../../lib/freshness';
 import { queryKeys } from '../../../lib/queryKeys';
 import { applySessionEvents, applyStatEvents, mergeMessages } from '../sessionReducer';
-
-const CONVERSATION_PAGE = 100;
 
 function sessionSync(sessionId: string) {
   return ({ queryClient }: Services): LiveSync<SessionChannelEvent> => ({
@@ -67,16 +65,4 @@ export function useSessionStats(sessionId: string) {
   const { api } = useServices();
   const refetchInterval = usePollInterval();
   return useQuery({ queryKey: queryKeys.sessionStats(sessionId), queryFn: () => api.statsLive(sessionId), staleTime: Infinity, refetchInterval });
-}
-
-/** The whole conversation, oldest first, a page at a time. */
-export function useConversation(sessionId: string) {
-  const { api } = useServices();
-  return useInfiniteQuery({
-    queryKey: queryKeys.conversation(sessionId),
-    queryFn: ({ pageParam }) => api.messages(sessionId, { limit: CONVERSATION_PAGE, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
-    staleTime: Infinity,
-  });
 }
