@@ -9,6 +9,7 @@ import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, 
 import { MIGRATIONS } from './migrations.js';
 import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary, toStoredMessage, toTotals, type MessageRow, type SessionRow } from './readQueries.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { usageRequests } from './usageQueries.js';
 
 interface SessionDelta {
   totals: Totals;
@@ -32,6 +33,7 @@ export function openSqliteStore(dataDir: string): Store {
   db.pragma('cache_size = -16384'); // 16 MiB per connection; backfill opens one per worker
   migrate(db);
   const st = prepareStatements(db);
+  const selectUsage = usageRequests(db);
   const registerSources = db.transaction((refs: { claudeDir: string; relPath: string }[]) =>
     refs.map(({ claudeDir, relPath }) => {
       st.insertSource.run(claudeDir, relPath);
@@ -100,6 +102,9 @@ export function openSqliteStore(dataDir: string): Store {
     },
     async health(limit) {
       return healthReport(st, limit);
+    },
+    async usageRequests(query) {
+      return selectUsage(query);
     },
     async counts() {
       return st.counts.get() as StoreCounts;

@@ -1,0 +1,59 @@
+// Calendar arithmetic in a named time zone, for usage reports: which local day, week or month an
+// instant falls in. Intl does the zone rules (daylight saving included); nothing here reads a clock.
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterOf(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** True when Intl knows this IANA zone name. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    formatterOf(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The local calendar date (`YYYY-MM-DD`) of an instant in `timeZone`. */
+export function localDate(epochMs: number, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD.
+  return formatterOf(timeZone).format(epochMs);
+}
+
+/** The Monday on or before a `YYYY-MM-DD` date (weeks start on Monday, as ccusage's do). */
+export function mondayOf(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  const sinceMonday = (day.getUTCDay() + 6) % 7;
+  day.setUTCDate(day.getUTCDate() - sinceMonday);
+  return day.toISOString().slice(0, 10);
+}
+
+/** `YYYY-MM-DD` or ccusage's `YYYYMMDD` as `YYYY-MM-DD`; null when it is neither. */
+export function normaliseDate(value: string): string | null {
+  const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(value.trim());
+  if (!match) return null;
+  const date = `${match[1]}-${match[2]}-${match[3]}`;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const check = new Date(Date.UTC(y, m - 1, d));
+  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? date : null;
+}
+
+/** The first instant of a local date in `timeZone`, as epoch ms (the zone's offset found by trying). */
+export function startOfLocalDate(date: string, timeZone: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const utcMidnight = Date.UTC(y, m - 1, d);
+  // Offsets lie within ±14 h: walk from 14 h before UTC midnight to the first instant of `date`, by hour then minute.
+  let t = utcMidnight - 14 * 3_600_000;
+  while (localDate(t + 3_600_000, timeZone) < date) t += 3_600_000;
+  while (localDate(t, timeZone) < date) t += 60_000;
+  return t;
+}
