@@ -37,16 +37,6 @@ export function mondayOf(date: string): string {
   return day.toISOString().slice(0, 10);
 }
 
-/** `YYYY-MM-DD` or ccusage's `YYYYMMDD` as `YYYY-MM-DD`; null when it is neither. */
-export function normaliseDate(value: string): string | null {
-  const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(value.trim());
-  if (!match) return null;
-  const date = `${match[1]}-${match[2]}-${match[3]}`;
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const check = new Date(Date.UTC(y, m - 1, d));
-  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? date : null;
-}
-
 /** The first instant of a local date in `timeZone`, as epoch ms (the zone's offset found by trying). */
 export function startOfLocalDate(date: string, timeZone: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
