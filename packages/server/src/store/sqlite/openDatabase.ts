@@ -23,7 +23,8 @@ export function openWritableDatabase(dataDir: string): Database.Database {
  * The database a report reads from a data dir it may not write to: never created, never migrated.
  * NOTE: SQLite cannot open a WAL database read-only in a folder where it may not create the
  * `-shm` file (SQLITE_READONLY_DIRECTORY) unless a writer left one there; then it reads a copy
- * of the file in memory, which is what a report would have read anyway.
+ * of the file in memory, which is what a report would have read anyway. The copy's header says
+ * "rollback journal" (bytes 18-19 = 1): an in-memory database cannot be in WAL mode.
  */
 export function openReadOnlyDatabase(dataDir: string): Database.Database {
   const file = path.join(dataDir, DATABASE_FILE);
@@ -34,7 +35,10 @@ export function openReadOnlyDatabase(dataDir: string): Database.Database {
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code !== 'SQLITE_READONLY_DIRECTORY' && code !== 'SQLITE_CANTOPEN') throw error;
-    db = new Database(fs.readFileSync(file), { readonly: true });
+    const copy = fs.readFileSync(file);
+    copy[18] = 1;
+    copy[19] = 1;
+    db = new Database(copy, { readonly: true });
   }
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version < MIGRATIONS.length) {
