@@ -117,3 +117,48 @@ describe('usage reports equal ccusage 20.0.24 on the fixture corpus', () => {
     expectSamePeriods(DailyReportSchema.parse(mine).daily, expected);
   }, 60_000);
 });
+
+describe('the active block, as ccusage 20.0.24 sees it now', () => {
+  it('has the same burn rate, projection and token-limit status', async () => {
+    const home = tempDir('claudelens-home-');
+    const sessionId = '7c0ffee0-2222-4333-8444-555566667777';
+    const folder = path.join(home, 'projects', '-tmp-active');
+    fs.mkdirSync(folder, { recursive: true });
+    const now = Date.now();
+    // A block two days ago (the largest past block, for --token-limit max) and three requests in the last hour.
+    const minutesAgo = [2 * 24 * 60 + 30, 2 * 24 * 60 + 10, 50, 25, 5];
+    const lines = minutesAgo.map((ago, i) =>
+      assistantLine({
+        sessionId,
+        cwd: '/tmp/active',
+        uuid: `bbbbbbbb-0000-4000-8000-00000000000${i}`,
+        parentUuid: i === 0 ? null : `bbbbbbbb-0000-4000-8000-00000000000${i - 1}`,
+        messageId: `msg_01ActiveBlockTest00000${i}`,
+        requestId: `req_011ActiveBlockTest0000${i}`,
+        timestamp: new Date(now - ago * 60_000).toISOString(),
+        input: 1000 * (i + 1),
+        output: 20_000 * (i + 1),
+      }),
+    );
+    fs.writeFileSync(path.join(folder, `${sessionId}.jsonl`), `${lines.join('\n')}\n`);
+    const data = tempDir();
+    expect((await runCli(['import', '--claude-dir', home, '--data-dir', data])).code).toBe(0);
+    // 'max' is the largest finished block among those shown: none with --active, 63,000 tokens without.
+    for (const extra of [['--active', '--token-limit', '100000'], ['--active', '--token-limit', 'max'], ['--token-limit', 'max']]) {
+      const args = ['blocks', ...extra];
+      const [mine, theirs] = await Promise.all([ours(data, args), ccusage(home, args)]);
+      const a = BlocksReportSchema.parse(mine).blocks.at(-1);
+      const b = BlocksReportSchema.parse(theirs).blocks.at(-1);
+      expect(a?.isActive).toBe(true);
+      expect(b?.isActive).toBe(true);
+      // Both ran within a second or two of each other: the projection may differ by that much.
+      expect(a?.burnRate).toEqual(b?.burnRate);
+      expect(a?.projection?.totalCost).toBeCloseTo(b?.projection?.totalCost ?? -1, 1);
+      expect(Math.abs((a?.projection?.remainingMinutes ?? 0) - (b?.projection?.remainingMinutes ?? 99))).toBeLessThanOrEqual(1);
+      expect(Math.abs((a?.projection?.totalTokens ?? 0) - (b?.projection?.totalTokens ?? 0)) / (b?.projection?.totalTokens ?? 1)).toBeLessThan(0.01);
+      expect(a?.tokenLimitStatus?.limit).toBe(b?.tokenLimitStatus?.limit);
+      expect(a?.tokenLimitStatus?.status).toBe(b?.tokenLimitStatus?.status);
+      expect({ ...a, projection: null, tokenLimitStatus: null, burnRate: null }).toEqual({ ...b, projection: null, tokenLimitStatus: null, burnRate: null });
+    }
+  }, 60_000);
+});

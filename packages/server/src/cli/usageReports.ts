@@ -65,14 +65,15 @@ export function blocksReportCommand(): Command {
       const { timeZone, since, until, format } = readOptions(options);
       const blockHours = parseInteger(options.sessionLength, '--session-length', { min: 1, max: 24 });
       const tokenLimit = options.tokenLimit === undefined ? undefined : options.tokenLimit === 'max' ? 'max' : parseInteger(options.tokenLimit, '--token-limit', { min: 1 });
-      const { usageBlocks, recentBlocks, blocksWithinDates } = await import('../core/usageBlocks.js');
+      const { usageBlocks, recentBlocks, blocksWithinDates, withTokenLimit } = await import('../core/usageBlocks.js');
       const now = Date.now();
       // Where a block starts depends on every entry before it: blocks are built from the whole
       // history, then chosen by the local date they start on (as ccusage does).
       const entries = await readEntries(options, undefined, undefined);
-      let blocks = blocksWithinDates(usageBlocks(entries, { now, blockHours, tokenLimit }), timeZone, since, until);
+      let blocks = blocksWithinDates(usageBlocks(entries, { now, blockHours }), timeZone, since, until);
       if (options.recent) blocks = recentBlocks(blocks, now);
       if (options.active) blocks = blocks.filter((b) => b.isActive);
+      if (tokenLimit !== undefined) withTokenLimit(blocks, tokenLimit);
       if (options.order === 'desc') blocks.reverse();
       if (format === 'json') print(JSON.stringify({ blocks }, null, 2));
       else if (format === 'csv') print(blocksCsv(blocks));

@@ -15,8 +15,6 @@ const WARNING_SHARE = 0.8;
 export interface BlockOptions {
   now: number;
   blockHours?: number;
-  /** A token count, or 'max': the largest of the blocks before the active one (ccusage's rule). */
-  tokenLimit?: number | 'max';
 }
 
 interface Built {
@@ -43,7 +41,6 @@ export function usageBlocks(entries: UsageEntry[], options: BlockOptions): Usage
     } else current.entries.push(entry);
   }
   if (current !== null) blocks.push(block(current, blockMs, options.now));
-  if (options.tokenLimit !== undefined) withTokenLimit(blocks, options.tokenLimit);
   return blocks;
 }
 
@@ -122,7 +119,11 @@ function gapBlock(lastAt: number, nextAt: number, blockMs: number): UsageBlock {
   };
 }
 
-function withTokenLimit(blocks: UsageBlock[], tokenLimit: number | 'max'): void {
+/**
+ * --token-limit: a token count, or 'max', the largest finished block among `blocks`. ccusage 20
+ * takes 'max' over the blocks left after --active/--recent/--since, so this runs after them.
+ */
+export function withTokenLimit(blocks: UsageBlock[], tokenLimit: number | 'max'): void {
   const limit = tokenLimit === 'max' ? Math.max(0, ...blocks.filter((b) => !b.isGap && !b.isActive).map((b) => b.totalTokens)) : tokenLimit;
   if (limit <= 0) return;
   for (const b of blocks) {
