@@ -11,6 +11,7 @@ import { registerIngestRoute, type IngestRouteDeps } from './ingestRoute.js';
 import { registerLiveRoutes } from './liveRoutes.js';
 import { registerMetricsRoute, type MetricSource } from './metricsRoute.js';
 import { isWebAppRequest, registerStaticRoutes } from './staticRoutes.js';
+import { registerUsageRoutes, type UsageRouteDeps } from './usageRoutes.js';
 
 export interface ServerState {
   phase(): 'backfilling' | 'live';
@@ -33,6 +34,8 @@ export interface ServerDeps {
   bodyLimit?: number;
   /** POST /api/v1/ingest (remote transcripts from `claudelens ship`); absent: no such route. */
   ingest?: IngestRouteDeps;
+  /** GET /api/v1/usage (usage history); absent: no such route. */
+  usage?: UsageRouteDeps;
   /** The built web app served at `/` (default packages/web/dist); null: not served. */
   webDir?: string | null;
 }
@@ -62,6 +65,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   if (deps.alerts) registerAlertRoutes(app, deps.alerts);
   registerMetricsRoute(app, deps.metrics);
   if (deps.ingest) registerIngestRoute(app, deps.ingest);
+  if (deps.usage) registerUsageRoutes(app, deps.usage);
   await registerWsRoutes(app, deps.ws);
   if (deps.webDir !== null) registerStaticRoutes(app, deps.webDir);
   return app;
