@@ -10,6 +10,7 @@ import {
   SessionDetailSchema,
   SessionLiveSchema,
   SessionPageSchema,
+  UsageResponseSchema,
   type Alert,
   type ConversationPage,
   type LiveActivity,
@@ -20,6 +21,8 @@ import {
   type SessionLive,
   type SessionPage,
   type SessionStatus,
+  type UsageQuery,
+  type UsageResponse,
 } from '@claudelens/protocol';
 
 /** A 4xx/5xx answer (with the server's error code), or no answer at all (`status` 0). */
@@ -103,6 +106,7 @@ export class ApiClient {
   session = (sessionId: string): Promise<SessionDetail> => this.get(`/api/v1/sessions/${encodeURIComponent(sessionId)}`, SessionDetailSchema);
   messages = (sessionId: string, params: { limit?: number; cursor?: string } = {}): Promise<ConversationPage> =>
     this.get(`/api/v1/sessions/${encodeURIComponent(sessionId)}/messages`, ConversationPageSchema, params);
+  usage = (params: UsageQuery): Promise<UsageResponse> => this.get('/api/v1/usage', UsageResponseSchema, params);
   alerts = (): Promise<{ alerts: Alert[] }> => this.get('/api/v1/alerts', AlertListSchema);
   acknowledgeAlert = (id: string): Promise<Alert> => this.request('POST', `/api/v1/alerts/${encodeURIComponent(id)}/ack`, AlertSchema);
 
