@@ -110,7 +110,7 @@ function UsageBody({ usage, colors }: { usage: UsageResponse; colors: Map<string
         <Top title="Models" slices={usage.breakdowns.models} />
         <Top title="Projects" slices={usage.breakdowns.projects} name={(s) => projectName(s.key)} />
         <Top title="Sessions" slices={usage.breakdowns.sessions} name={(s) => <Link to={`/sessions/${encodeURIComponent(s.key)}`}>{shortId(s.key)}</Link>} />
-        <Top title="Agents" slices={usage.breakdowns.agents} name={(s) => (s.key === 'main' ? 'main threads' : `subagent ${shortId(s.key)}`)} />
+        <Top title="Agents" slices={usage.breakdowns.agents} name={(s) => (s.key === 'main' ? 'main threads' : `subagent ${s.key.length > 12 ? shortId(s.key) : s.key}`)} />
         <Top title="Tools (cost shared among a response's tool calls)" slices={usage.breakdowns.tools} />
       </div>
     </>
