@@ -44,6 +44,12 @@ describe('the Usage page', () => {
     await page.waitForSelector('.usage-chart canvas', WAIT);
     expect(await page.locator('.usage-legend li').count()).toBeGreaterThan(3);
     expect(await page.getAttribute('nav a[href="/usage"]', 'aria-current')).toBe('page');
+    await page.waitForSelector('.usage-blocks tbody tr', WAIT);
+    expect(await page.locator('.usage-blocks tbody tr').count()).toBe(8);
+    // Stacked by project instead: one legend entry per project, at most seven and "other".
+    await page.click('button[aria-pressed="false"]:has-text("Projects")');
+    await page.waitForFunction(() => document.querySelector('.usage-legend li')?.textContent?.startsWith('claude-code-log'), undefined, WAIT);
+    expect(await page.locator('.usage-legend li').last().textContent()).toMatch(/^other \$/);
   });
 
   it('downloads the periods as CSV, adding up to the total', async () => {
@@ -61,5 +67,6 @@ describe('the Usage page', () => {
     serve.append('-home-dev-usage-live', SESSION, [first.text, assistantLine(SESSION, CWD, { text: 'done', parentUuid: first.uuid, output: 1000 }).text]);
     await waitForText('[data-testid=usage-requests]', '1');
     expect(await page.textContent('[data-testid=usage-cost]')).not.toBe('$0.00');
+    await page.waitForSelector('.usage-blocks tr.active', WAIT);
   });
 });

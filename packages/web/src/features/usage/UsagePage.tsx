@@ -1,12 +1,13 @@
 import './usage.css';
 import type { UsageResponse, UsageSlice } from '@claudelens/protocol';
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, navigate, useLocation } from '../../app/router';
 import { useServices } from '../../app/services';
 import { formatCost, formatCount, formatTokens, projectName, shortId } from '../../lib/format';
 import { queryKeys } from '../../lib/queryKeys';
-import { modelColors } from './stackByModel';
+import { BlocksPanel } from './BlocksPanel';
+import { layerColors, OTHER, stackKeys, type StackBy } from './stackByModel';
 import { downloadText, usageCsv } from './usageCsv';
 import { isRangeKey, RANGES, rangeDates, type RangeKey } from './usageRange';
 
@@ -24,7 +25,8 @@ export function UsagePage() {
   const dates = useMemo(() => rangeDates(range, Date.now(), tz), [range, tz]);
   const params = { ...dates, tz, group } as const;
   const { data, isPending, isError, error } = useQuery({ queryKey: queryKeys.usage(params), queryFn: () => api.usage(params), refetchInterval: REFRESH_MS });
-  const colors = useMemo(() => modelColors(data?.breakdowns.models.map((m) => m.key) ?? []), [data]);
+  const blockParams = { ...dates, tz, group: 'block' } as const;
+  const blocks = useQuery({ queryKey: queryKeys.usage(blockParams), queryFn: () => api.usage(blockParams), refetchInterval: REFRESH_MS });
 
   return (
     <div className="page usage-page">
@@ -45,13 +47,17 @@ export function UsagePage() {
       </div>
       {isPending && <p className="empty">Loading…</p>}
       {isError && <p className="empty">Could not load usage: {error.message}</p>}
-      {data && <UsageBody usage={data} colors={colors} />}
+      {data && <UsageBody usage={data} />}
+      {blocks.data && <BlocksPanel blocks={blocks.data.blocks} timeZone={tz} />}
     </div>
   );
 }
 
-function UsageBody({ usage, colors }: { usage: UsageResponse; colors: Map<string, string> }) {
+function UsageBody({ usage }: { usage: UsageResponse }) {
   const t = usage.totals;
+  const [by, setBy] = useState<StackBy>('models');
+  const keys = useMemo(() => stackKeys(usage.breakdowns[by]), [usage, by]);
+  const colors = useMemo(() => layerColors(keys), [keys]);
   const kinds = [
     ['Input', t.inputTokens],
     ['Output', t.outputTokens],
@@ -76,16 +82,25 @@ function UsageBody({ usage, colors }: { usage: UsageResponse; colors: Map<string
       </div>
       <section className="panel">
         <div className="panel-head">
-          <h2>Cost per {usage.group === 'month' ? 'month' : 'day'}, by model</h2>
+          <h2>
+            Cost per {usage.group === 'month' ? 'month' : 'day'}, by {by === 'models' ? 'model' : 'project'}
+          </h2>
+          <div className="usage-ranges" role="group" aria-label="Stack by">
+            {(['models', 'projects'] as const).map((key) => (
+              <button key={key} type="button" className="ghost" aria-pressed={by === key} onClick={() => setBy(key)}>
+                {key === 'models' ? 'Models' : 'Projects'}
+              </button>
+            ))}
+          </div>
         </div>
         <Suspense fallback={<div className="usage-chart" />}>
-          <CostChart periods={usage.periods} colors={colors} />
+          <CostChart periods={usage.periods} by={by} keys={keys} colors={colors} />
         </Suspense>
         <ul className="usage-legend">
-          {usage.breakdowns.models.map((m) => (
-            <li key={m.key}>
-              <span className="swatch" style={{ background: colors.get(m.key) }} aria-hidden="true" />
-              {m.key} <span className="muted">{formatCost(m.cost)}</span>
+          {keys.map((key) => (
+            <li key={key} title={key}>
+              <span className="swatch" style={{ background: colors.get(key) }} aria-hidden="true" />
+              {key === OTHER || by === 'models' ? key : projectName(key)} <span className="muted">{formatCost(legendCost(usage.breakdowns[by], keys, key))}</span>
             </li>
           ))}
         </ul>
@@ -115,6 +130,11 @@ function UsageBody({ usage, colors }: { usage: UsageResponse; colors: Map<string
       </div>
     </>
   );
+}
+
+/** A layer's cost over the range; OTHER's is everything past the named layers. */
+function legendCost(slices: UsageSlice[], keys: string[], key: string): number {
+  return slices.filter((s) => (key === OTHER ? !keys.includes(s.key) : s.key === key)).reduce((n, s) => n + s.cost, 0);
 }
 
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
