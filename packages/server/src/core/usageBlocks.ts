@@ -24,21 +24,19 @@ interface Built {
 
 export function usageBlocks(entries: UsageEntry[], options: BlockOptions): UsageBlock[] {
   const blockMs = (options.blockHours ?? BLOCK_HOURS) * HOUR_MS;
-  const sorted = [...entries].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+  const sorted = entries.map((entry) => ({ entry, at: Date.parse(entry.timestamp) })).sort((a, b) => a.at - b.at);
   const blocks: UsageBlock[] = [];
   let current: Built | null = null;
-  for (const entry of sorted) {
-    const at = Date.parse(entry.timestamp);
+  let lastAt = 0;
+  for (const { entry, at } of sorted) {
     if (current === null) {
       current = { start: floorToHour(at), entries: [entry] };
-      continue;
-    }
-    const lastAt = Date.parse((current.entries.at(-1) as UsageEntry).timestamp);
-    if (at - current.start > blockMs || at - lastAt > blockMs) {
+    } else if (at - current.start > blockMs || at - lastAt > blockMs) {
       blocks.push(block(current, blockMs, options.now));
       if (at - lastAt > blockMs) blocks.push(gapBlock(lastAt, at, blockMs));
       current = { start: floorToHour(at), entries: [entry] };
     } else current.entries.push(entry);
+    lastAt = at;
   }
   if (current !== null) blocks.push(block(current, blockMs, options.now));
   return blocks;

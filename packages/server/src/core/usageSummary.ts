@@ -112,13 +112,18 @@ function blocksInRange(records: UsageRecord[], options: SummaryOptions): UsageRe
   });
 }
 
+/** One period per block with requests: its requests are those from its start to its last one (one pass, both in time order). */
 function blockPeriods(records: UsageRecord[], blocks: UsageResponse['blocks']): UsagePeriod[] {
+  const sorted = records.map((r) => ({ r, at: Date.parse(r.timestamp) })).sort((a, b) => a.at - b.at);
+  let next = 0;
   return blocks
     .filter((b) => !b.isGap)
     .map((b) => {
-      const [start, end] = [Date.parse(b.startTime), Date.parse(b.endTime)];
-      const last = Date.parse(b.actualEndTime ?? b.startTime);
-      return period(b.startTime, start, end, records.filter((r) => { const t = Date.parse(r.timestamp); return t >= start && t <= last; }));
+      const [start, end, last] = [Date.parse(b.startTime), Date.parse(b.endTime), Date.parse(b.actualEndTime ?? b.startTime)];
+      while (next < sorted.length && (sorted[next] as { at: number }).at < start) next++;
+      const mine: UsageRecord[] = [];
+      while (next < sorted.length && (sorted[next] as { at: number }).at <= last) mine.push((sorted[next++] as { r: UsageRecord }).r);
+      return period(b.startTime, start, end, mine);
     });
 }
 
