@@ -60,6 +60,21 @@ describe('the Usage page', () => {
     expect(Math.abs(cost - 39.1095529)).toBeLessThan(0.000001);
   });
 
+  it('takes a custom range in the browser\'s time zone', async () => {
+    const newYork = await browser.newPage({ timezoneId: 'America/New_York' });
+    try {
+      await newYork.goto(`${serve.url}/usage?range=custom&from=2025-11-01&to=2025-11-30`);
+      const api = (await (await fetch(`${serve.url}/api/v1/usage?from=2025-11-01&to=2025-11-30&tz=America%2FNew_York`)).json()) as { totals: { cost: number; requests: number } };
+      expect(api.totals.requests).toBeGreaterThan(0);
+      await newYork.waitForFunction((want) => document.querySelector('[data-testid=usage-requests]')?.textContent === want, api.totals.requests.toLocaleString('en-US'), WAIT);
+      expect(await newYork.textContent('[data-testid=usage-cost]')).toBe(`$${api.totals.cost.toFixed(2)}`);
+      expect(await newYork.textContent('.usage-page .muted.small')).toBe('2025-11-01 to 2025-11-30, dates in America/New_York');
+      expect(await newYork.inputValue('.usage-custom input >> nth=0')).toBe('2025-11-01');
+    } finally {
+      await newYork.close();
+    }
+  });
+
   it('follows a session that spends today', async () => {
     await page.click('button:has-text("Today")');
     await waitForText('[data-testid=usage-requests]', '0');

@@ -9,7 +9,7 @@ import { queryKeys } from '../../lib/queryKeys';
 import { BlocksPanel } from './BlocksPanel';
 import { layerColors, OTHER, stackKeys, type StackBy } from './stackByModel';
 import { downloadText, usageCsv } from './usageCsv';
-import { isRangeKey, RANGES, rangeDates, type RangeKey } from './usageRange';
+import { customDates, isRangeKey, localDate, RANGES, rangeDates, type RangeKey } from './usageRange';
 
 const CostChart = lazy(() => import('./CostChart'));
 /** While a session runs its cost grows; the page asks again this often (the API answers from the store). */
@@ -21,8 +21,10 @@ export function UsagePage() {
   const { query } = useLocation();
   const range: RangeKey = isRangeKey(query.get('range')) ? (query.get('range') as RangeKey) : '7d';
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const custom = range === 'custom' ? customDates(query.get('from'), query.get('to')) : null;
   const group = range === 'all' ? 'month' : 'day';
-  const dates = useMemo(() => rangeDates(range, Date.now(), tz), [range, tz]);
+  const [customFrom, customTo] = [custom?.from, custom?.to];
+  const dates = useMemo(() => (customFrom && customTo ? { from: customFrom, to: customTo } : rangeDates(range, Date.now(), tz)), [range, tz, customFrom, customTo]);
   const params = { ...dates, tz, group } as const;
   const { data, isPending, isError, error } = useQuery({ queryKey: queryKeys.usage(params), queryFn: () => api.usage(params), refetchInterval: REFRESH_MS });
   const blockParams = { ...dates, tz, group: 'block' } as const;
@@ -36,7 +38,7 @@ export function UsagePage() {
         </h1>
         <div className="usage-ranges" role="group" aria-label="Range">
           {RANGES.map((r) => (
-            <button key={r.key} type="button" className={r.key === range ? 'primary' : 'ghost'} aria-pressed={r.key === range} onClick={() => navigate(`/usage?range=${r.key}`, { replace: true })}>
+            <button key={r.key} type="button" className={r.key === range ? 'primary' : 'ghost'} aria-pressed={r.key === range} onClick={() => navigate(r.key === 'custom' ? customUrl(dates.from ?? localDate(Date.now(), tz), dates.to ?? localDate(Date.now(), tz)) : `/usage?range=${r.key}`, { replace: true })}>
               {r.label}
             </button>
           ))}
@@ -45,6 +47,16 @@ export function UsagePage() {
           </button>
         </div>
       </div>
+      {range === 'custom' && (
+        <div className="usage-custom">
+          <label>
+            From <input type="date" value={dates.from ?? ''} max={dates.to} onChange={(e) => e.target.value && navigate(customUrl(e.target.value, dates.to ?? e.target.value), { replace: true })} />
+          </label>
+          <label>
+            to <input type="date" value={dates.to ?? ''} min={dates.from} onChange={(e) => e.target.value && navigate(customUrl(dates.from ?? e.target.value, e.target.value), { replace: true })} />
+          </label>
+        </div>
+      )}
       {isPending && <p className="empty">Loading…</p>}
       {isError && <p className="empty">Could not load usage: {error.message}</p>}
       {data && <UsageBody usage={data} />}
@@ -130,6 +142,10 @@ function UsageBody({ usage }: { usage: UsageResponse }) {
       </div>
     </>
   );
+}
+
+function customUrl(from: string, to: string): string {
+  return `/usage?range=custom&from=${from}&to=${from > to ? from : to}`;
 }
 
 /** A layer's cost over the range; OTHER's is everything past the named layers. */

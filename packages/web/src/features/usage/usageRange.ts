@@ -1,6 +1,6 @@
 // The Usage page's ranges, as local dates in the browser's time zone (the API takes the zone).
 
-export type RangeKey = 'today' | '7d' | '30d' | 'month' | 'all';
+export type RangeKey = 'today' | '7d' | '30d' | 'month' | 'all' | 'custom';
 
 export const RANGES: { key: RangeKey; label: string }[] = [
   { key: 'today', label: 'Today' },
@@ -8,7 +8,16 @@ export const RANGES: { key: RangeKey; label: string }[] = [
   { key: '30d', label: '30 days' },
   { key: 'month', label: 'This month' },
   { key: 'all', label: 'All time' },
+  { key: 'custom', label: 'Custom' },
 ];
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A custom range from the address (`?range=custom&from=…&to=…`): both real dates, in order; else none. */
+export function customDates(from: string | null, to: string | null): { from: string; to: string } | null {
+  if (!from || !to || !DATE.test(from) || !DATE.test(to) || from > to) return null;
+  return { from, to };
+}
 
 export function isRangeKey(value: string | null): value is RangeKey {
   return RANGES.some((r) => r.key === value);
@@ -37,6 +46,7 @@ export function rangeDates(key: RangeKey, now: number, timeZone: string): { from
     case 'month':
       return { from: `${today.slice(0, 7)}-01`, to: today };
     case 'all':
+    case 'custom':
       return {};
   }
 }
