@@ -75,6 +75,20 @@ describe('the Usage page', () => {
     }
   });
 
+  it('fits a phone\'s width (390 px): nothing sticks out sideways', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await phone.goto(`${serve.url}/usage?range=all`);
+      await phone.waitForSelector('.usage-blocks tbody tr', WAIT);
+      await phone.waitForSelector('.usage-chart canvas', WAIT);
+      const outside = await phone.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((e) => e.tagName));
+      expect(outside).toEqual([]);
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('follows a session that spends today', async () => {
     await page.click('button:has-text("Today")');
     await waitForText('[data-testid=usage-requests]', '0');

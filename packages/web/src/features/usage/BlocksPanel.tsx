@@ -22,7 +22,6 @@ export function BlocksPanel({ blocks, timeZone }: { blocks: UsageBlock[]; timeZo
               <th scope="col" className="num">Requests</th>
               <th scope="col" className="num">Tokens</th>
               <th scope="col" className="num">Cost</th>
-              <th scope="col">Pace</th>
             </tr>
           </thead>
           <tbody>
@@ -31,13 +30,15 @@ export function BlocksPanel({ blocks, timeZone }: { blocks: UsageBlock[]; timeZo
                 <td>
                   {time.format(Date.parse(b.startTime))}
                   {b.isActive && <span className="badge"> active</span>}
+                  {b.burnRate && b.projection && (
+                    <div className="muted small">
+                      {formatCost(b.burnRate.costPerHour)}/h, {formatCost(b.projection.totalCost)} by its end in {b.projection.remainingMinutes} min (estimate)
+                    </div>
+                  )}
                 </td>
                 <td className="num">{b.entries}</td>
                 <td className="num">{formatTokens(b.totalTokens)}</td>
                 <td className="num">{formatCost(b.costUSD)}</td>
-                <td className="muted small">
-                  {b.burnRate && b.projection ? `${formatCost(b.burnRate.costPerHour)}/h, ${formatCost(b.projection.totalCost)} by its end in ${b.projection.remainingMinutes} min (estimate)` : ''}
-                </td>
               </tr>
             ))}
           </tbody>
