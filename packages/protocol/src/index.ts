@@ -3,3 +3,4 @@ export * from './report.js';
 export * from './dashboard.js';
 export * from './ingest.js';
 export * from './limits.js';
+export * from './usage.js';

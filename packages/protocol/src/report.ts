@@ -52,3 +52,88 @@ export const HealthReportSchema = z.object({
   problems: z.array(IngestProblemSchema),
 });
 export type HealthReport = z.infer<typeof HealthReportSchema>;
+
+// ccusage 20's JSON shapes, key for key (`ccusage daily|weekly|monthly|blocks --json`), so that a
+// script written for ccusage reads `claudelens report … --json` unchanged (docs/usage.md).
+const tokenCount = z.number().int().nonnegative();
+
+export const ModelBreakdownSchema = z.object({
+  cacheCreationTokens: tokenCount,
+  cacheReadTokens: tokenCount,
+  cost: z.number(),
+  inputTokens: tokenCount,
+  modelName: z.string(),
+  outputTokens: tokenCount,
+});
+export type ModelBreakdown = z.infer<typeof ModelBreakdownSchema>;
+
+export const UsageTotalsSchema = z.object({
+  cacheCreationTokens: tokenCount,
+  cacheReadTokens: tokenCount,
+  inputTokens: tokenCount,
+  outputTokens: tokenCount,
+  totalCost: z.number(),
+  totalTokens: tokenCount,
+});
+export type UsageTotals = z.infer<typeof UsageTotalsSchema>;
+
+/** One day, week (its Monday) or month (`YYYY-MM`) of a period report. */
+export const PeriodUsageSchema = UsageTotalsSchema.extend({
+  agent: z.literal('all'),
+  metadata: z.object({ agents: z.array(z.string()) }),
+  modelBreakdowns: z.array(ModelBreakdownSchema),
+  modelsUsed: z.array(z.string()),
+  period: z.string(),
+});
+export type PeriodUsage = z.infer<typeof PeriodUsageSchema>;
+
+export const DailyReportSchema = z.object({ daily: z.array(PeriodUsageSchema), totals: UsageTotalsSchema });
+export const WeeklyReportSchema = z.object({ weekly: z.array(PeriodUsageSchema), totals: UsageTotalsSchema });
+export const MonthlyReportSchema = z.object({ monthly: z.array(PeriodUsageSchema), totals: UsageTotalsSchema });
+
+export const BlockTokenCountsSchema = z.object({
+  cacheCreationInputTokens: tokenCount,
+  cacheReadInputTokens: tokenCount,
+  inputTokens: tokenCount,
+  outputTokens: tokenCount,
+});
+
+export const BurnRateSchema = z.object({
+  costPerHour: z.number(),
+  tokensPerMinute: z.number(),
+  tokensPerMinuteForIndicator: z.number(),
+});
+
+export const ProjectionSchema = z.object({
+  remainingMinutes: z.number(),
+  totalCost: z.number(),
+  totalTokens: z.number(),
+});
+
+export const TokenLimitStatusSchema = z.object({
+  limit: z.number(),
+  percentUsed: z.number(),
+  projectedUsage: z.number(),
+  status: z.enum(['ok', 'warning', 'exceeds']),
+});
+
+/** A 5-hour billing block (or the gap between two), as `ccusage blocks --json` prints it. */
+export const UsageBlockSchema = z.object({
+  actualEndTime: z.string().nullable(),
+  burnRate: BurnRateSchema.nullable(),
+  costUSD: z.number(),
+  endTime: z.string(),
+  entries: z.number().int().nonnegative(),
+  id: z.string(),
+  isActive: z.boolean(),
+  isGap: z.boolean(),
+  models: z.array(z.string()),
+  projection: ProjectionSchema.nullable(),
+  startTime: z.string(),
+  tokenCounts: BlockTokenCountsSchema,
+  tokenLimitStatus: TokenLimitStatusSchema.optional(),
+  totalTokens: tokenCount,
+});
+export type UsageBlock = z.infer<typeof UsageBlockSchema>;
+
+export const BlocksReportSchema = z.object({ blocks: z.array(UsageBlockSchema) });

@@ -166,6 +166,27 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
       expect(times).toEqual([...times].sort().reverse());
     });
 
+    it('lists every request for usage reports: the sessions\' totals, in time order, filtered by time, project and model', async () => {
+      const rows = await store.usageRequests({});
+      expect(rows).toHaveLength(1199);
+      const times = rows.map((r) => r.timestamp);
+      expect(times).toEqual([...times].sort());
+      // Summed per session, they are the session totals (the oracle's figures).
+      for (const s of all.filter((x) => x.requests > 0)) {
+        const mine = rows.filter((r) => r.sessionId === s.sessionId);
+        expect(mine.length, s.sessionId).toBe(s.requests);
+        expect(mine.reduce((n, r) => n + r.outputTokens + r.inputTokens + r.cacheCreationTokens + r.cacheReadTokens, 0)).toBe(s.inputTokens + s.outputTokens + s.cacheCreationTokens + s.cacheReadTokens);
+        expect(Math.abs(mine.reduce((n, r) => n + r.cost, 0) - s.totalCost)).toBeLessThanOrEqual(0.000001);
+        expect(mine.every((r) => r.projectPath === s.projectPath)).toBe(true);
+      }
+      const [from, to] = ['2025-11-01T00:00:00.000Z', '2025-12-01T00:00:00.000Z'];
+      expect(await store.usageRequests({ from, to })).toEqual(rows.filter((r) => r.timestamp >= from && r.timestamp < to));
+      expect(await store.usageRequests({ project: 'AI-MUSIC' })).toEqual(rows.filter((r) => r.projectPath?.toLowerCase().includes('ai-music')));
+      expect(await store.usageRequests({ model: 'claude-opus-4-7' })).toEqual(rows.filter((r) => r.model === 'claude-opus-4-7'));
+      expect(rows.some((r) => r.agentId !== '')).toBe(true);
+      expect(rows.some((r) => r.toolNames.length > 0)).toBe(true);
+    });
+
     it('filters sessions by project (a case-insensitive part of the path) and by last activity', async () => {
       const part = 'claude-code-log';
       const inProject = all.filter((s) => s.projectPath?.toLowerCase().includes(part));

@@ -12,6 +12,7 @@ import { registerLimitsRoutes, type LimitsQueries } from './limitsRoutes.js';
 import { registerLiveRoutes } from './liveRoutes.js';
 import { registerMetricsRoute, type MetricSource } from './metricsRoute.js';
 import { isWebAppRequest, registerStaticRoutes } from './staticRoutes.js';
+import { registerUsageRoutes, type UsageRouteDeps } from './usageRoutes.js';
 
 export interface ServerState {
   phase(): 'backfilling' | 'live';
@@ -36,6 +37,8 @@ export interface ServerDeps {
   ingest?: IngestRouteDeps;
   /** Plan limits (live/limitsService.ts); without it, /api/v1/usage/limits is not served. */
   limits?: LimitsQueries;
+  /** GET /api/v1/usage (usage history); absent: no such route. */
+  usage?: UsageRouteDeps;
   /** The built web app served at `/` (default packages/web/dist); null: not served. */
   webDir?: string | null;
 }
@@ -66,6 +69,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   if (deps.limits) registerLimitsRoutes(app, deps.limits);
   registerMetricsRoute(app, deps.metrics);
   if (deps.ingest) registerIngestRoute(app, deps.ingest);
+  if (deps.usage) registerUsageRoutes(app, deps.usage);
   await registerWsRoutes(app, deps.ws);
   if (deps.webDir !== null) registerStaticRoutes(app, deps.webDir);
   return app;

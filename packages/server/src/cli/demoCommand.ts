@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, parsePort, resolveConfig, UsageError } from '../config/config.js';
+import { DEFAULT_HOST, DEFAULT_PORT, parseInteger, parsePort, resolveConfig, UsageError } from '../config/config.js';
 
 interface DemoOptions {
   speed: number;
@@ -102,9 +102,5 @@ function positive(flag: string) {
 }
 
 function wholeNumber(flag: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number from ${min}, got "${value}"`);
-    return n;
-  };
+  return (value: string): number => parseInteger(value, flag, { min });
 }

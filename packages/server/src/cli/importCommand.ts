@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { resolveConfig, type CommonOptions } from '../config/config.js';
+import { assertWritableDataDir, resolveConfig, UsageError, type CommonOptions } from '../config/config.js';
 import type CliProgress from 'cli-progress';
 import type { BackfillProgress } from '../ingest/backfill.js';
 import { withCommonOptions } from './options.js';
@@ -9,6 +9,11 @@ export function importCommand(): Command {
     .description('read every transcript once into the store, then exit')
     .action(async (options: CommonOptions) => {
       const config = resolveConfig(options);
+      if (!config.databaseUrl) assertWritableDataDir(config.dataDir);
+      const { checkClaudeDirs } = await import('./claudeDirs.js');
+      const found = await checkClaudeDirs(config.claudeDirs);
+      for (const warning of found.warnings) process.stderr.write(`claudelens: ${warning}\n`);
+      if (found.transcripts === 0) throw new UsageError(`nothing to import: no transcripts in ${config.claudeDirs.join(', ')}`);
       const [{ backfill }, { openServices }, { default: cliProgress }] = await Promise.all([
         import('../ingest/backfill.js'),
         import('./openServices.js'),

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../config/config.js';
 import { demoCommand } from './demoCommand.js';
@@ -8,8 +9,12 @@ import { serveCommand } from './serveCommand.js';
 import { shipCommand } from './shipCommand.js';
 import { statuslineCommand } from './statuslineStub.js';
 
+// src/cli and dist/cli both sit two folders below the package's package.json.
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command('claudelens')
   .description('Real-time observability for Claude Code')
+  .version(version, '-v, --version', 'print the ClaudeLens version')
   .showHelpAfterError('(run claudelens --help for usage)')
   .exitOverride();
 

@@ -1,12 +1,18 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { SessionSummary } from '@claudelens/protocol';
-import { parseDate, resolveConfig, type CommonOptions, type Config } from '../config/config.js';
+import { parseCalendarDate, parseDate, parseInteger, resolveConfig, UsageError, type CommonOptions } from '../config/config.js';
 import { withCommonOptions } from './options.js';
+import { openReadStore } from './readStore.js';
+import { csv } from './usageOutput.js';
+import { blocksReportCommand, periodReportCommand } from './usageReports.js';
 
 interface SessionsOptions extends CommonOptions {
   json?: boolean;
+  format?: 'table' | 'json' | 'csv';
   project?: string;
   since?: string;
+  until?: string;
+  order?: 'asc' | 'desc';
 }
 
 export function reportCommand(): Command {
@@ -15,15 +21,25 @@ export function reportCommand(): Command {
     withCommonOptions(new Command('sessions'))
       .description('per-session messages, tools, tokens and cost')
       .option('--json', 'print {"sessions": [...]} instead of a table')
+      .addOption(new Option('--format <format>', 'table, json or csv').choices(['table', 'json', 'csv']))
       .option('--project <path>', 'only sessions whose project path contains this')
-      .option('--since <date>', 'only sessions active on or after this date')
+      .option('--since <date>', 'only sessions active on or after this date (YYYY-MM-DD, YYYYMMDD or an ISO time)')
+      .option('--until <date>', 'only sessions whose last activity is on or before this date')
+      .addOption(new Option('--order <order>', 'most recent first (desc, the default) or oldest first (asc)').choices(['asc', 'desc']))
       .action(async (options: SessionsOptions) => {
-        const since = options.since === undefined ? undefined : parseDate(options.since, '--since');
+        const since = options.since === undefined ? undefined : sessionDate(options.since, '--since');
+        const until = options.until === undefined ? undefined : sessionDate(options.until, '--until');
+        if (options.json && options.format && options.format !== 'json') throw new UsageError(`--json and --format ${options.format} disagree: pass one`);
+        const format = options.json ? 'json' : (options.format ?? 'table');
         const config = resolveConfig(options, process.env, false);
         const store = await openReadStore(config);
         try {
-          const sessions = await store.sessions({ project: options.project, since });
-          process.stdout.write(options.json ? `${JSON.stringify({ sessions }, null, 2)}\n` : sessionTable(sessions));
+          let sessions = await store.sessions({ project: options.project, since });
+          // --until is a whole day: sessions last active before the next day began.
+          if (until !== undefined) sessions = sessions.filter((s) => s.lastActivity !== null && s.lastActivity < nextDay(until));
+          if (options.order === 'asc') sessions.reverse();
+          const out = format === 'json' ? `${JSON.stringify({ sessions }, null, 2)}\n` : format === 'csv' ? sessionCsv(sessions) : sessionTable(sessions);
+          process.stdout.write(out);
         } finally {
           await store.close();
         }
@@ -35,10 +51,11 @@ export function reportCommand(): Command {
       .option('--json', 'print JSON')
       .option('--limit <n>', 'how many problems to list', '50')
       .action(async (options: CommonOptions & { json?: boolean; limit: string }) => {
+        const limit = parseInteger(options.limit, '--limit');
         const config = resolveConfig(options, process.env, false);
         const store = await openReadStore(config);
         try {
-          const health = await store.health(Math.max(0, Number.parseInt(options.limit, 10) || 0));
+          const health = await store.health(limit);
           if (options.json) {
             process.stdout.write(`${JSON.stringify(health, null, 2)}\n`);
             return;
@@ -55,12 +72,27 @@ export function reportCommand(): Command {
         }
       }),
   );
+  report.addCommand(periodReportCommand('daily'));
+  report.addCommand(periodReportCommand('weekly'));
+  report.addCommand(periodReportCommand('monthly'));
+  report.addCommand(blocksReportCommand());
   return report;
 }
 
-async function openReadStore(config: Config) {
-  const [{ openStore }, { storeSpecOf }] = await Promise.all([import('../store/openStore.js'), import('./openServices.js')]);
-  return openStore(storeSpecOf(config));
+/** A calendar date (`YYYY-MM-DD`, `YYYYMMDD`) as the start of that UTC day, else any date Date.parse reads. */
+function sessionDate(value: string, flag: string): string {
+  return /^\d{8}$|^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? `${parseCalendarDate(value, flag)}T00:00:00.000Z` : parseDate(value, flag);
+}
+
+function nextDay(iso: string): string {
+  const start = Date.parse(iso.slice(0, 10));
+  return new Date(start + 86_400_000).toISOString();
+}
+
+function sessionCsv(sessions: SessionSummary[]): string {
+  const header = ['sessionId', 'projectPath', 'firstActivity', 'lastActivity', 'messageCount', 'toolUseCount', 'requests', 'models', 'inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'totalCost'];
+  const rows = sessions.map((s) => [s.sessionId, s.projectPath, s.firstActivity, s.lastActivity, s.messageCount, s.toolUseCount, s.requests, s.models.join(';'), s.inputTokens, s.outputTokens, s.cacheCreationTokens, s.cacheReadTokens, s.totalCost]);
+  return csv([header, ...rows]);
 }
 
 function sessionTable(sessions: SessionSummary[]): string {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, parseBytes, parsePort, resolveConfig, UsageError, type CommonOptions } from '../config/config.js';
+import { assertWritableDataDir, DEFAULT_HOST, DEFAULT_PORT, parseBytes, parsePort, resolveConfig, UsageError, type CommonOptions } from '../config/config.js';
 import { withCommonOptions } from './options.js';
 
 interface ServeOptions extends CommonOptions {
@@ -13,6 +13,7 @@ interface ServeOptions extends CommonOptions {
   redisUrl?: string;
   nodeId?: string;
   leaseTtl?: number;
+  logFormat?: string;
 }
 
 export function serveCommand(): Command {
@@ -28,16 +29,23 @@ export function serveCommand(): Command {
     .option('--redis-url <url>', 'share live events with other nodes through this Redis (redis://host:6379); env CLAUDELENS_REDIS_URL')
     .option('--node-id <id>', 'this node\'s name among several (default host:pid); env CLAUDELENS_NODE_ID')
     .option('--lease-ttl <seconds>', 'on a shared database, take over a claude dir whose node stopped renewing for this long (default 15)', (v: string) => parsePositive(v, '--lease-ttl'))
+    .option('--log-format <format>', 'auto (pretty on a terminal, else JSON), pretty or json; env CLAUDELENS_LOG_FORMAT')
     .action(async (options: ServeOptions) => {
       const config = resolveConfig(options);
+      if (!config.databaseUrl) assertWritableDataDir(config.dataDir);
       // Loaded here, not at the top: every command would otherwise pay for the server's modules.
-      const [{ pino }, { startServer }, { loadLiveConfig }] = await Promise.all([
-        import('pino'),
+      const [{ startServer }, { loadLiveConfig }, { checkClaudeDirs }, { liveLine, logFormatOf, serveLogger }] = await Promise.all([
         import('./startServer.js'),
         import('../config/liveConfig.js'),
+        import('./claudeDirs.js'),
+        import('./serveLog.js'),
       ]);
+      const format = logFormatOf(options.logFormat, process.stdout.isTTY === true);
       const live = loadLiveConfig(options.config ?? process.env.CLAUDELENS_CONFIG ?? null);
-      const logger = pino({ name: 'claudelens', level: process.env.CLAUDELENS_LOG_LEVEL ?? 'info' });
+      const logger = await serveLogger(format);
+      // A dir with no transcripts yet still starts (Claude Code may write there soon), said plainly.
+      const found = await checkClaudeDirs(config.claudeDirs);
+      for (const warning of found.warnings) logger.warn({ claudeDirs: config.claudeDirs }, warning);
       const token = options.token ?? process.env.CLAUDELENS_TOKEN ?? null;
       const envLimit = process.env.CLAUDELENS_INGEST_BODY_LIMIT;
       const ingestBodyLimit = options.ingestBodyLimit ?? (envLimit ? parseBytes(envLimit, 'CLAUDELENS_INGEST_BODY_LIMIT') : undefined);
@@ -58,6 +66,7 @@ export function serveCommand(): Command {
         },
         logger,
       );
+      if (format === 'pretty') process.stdout.write(liveLine(server.url, found.transcripts, config.claudeDirs));
       const shutdown = async () => {
         await server.close();
         process.exit(0);

@@ -161,6 +161,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     ws: { hub, bus, engine, queries, counters, ...settings.ws },
     auth: { token: settings.token ?? null, allowedOrigins: settings.allowedOrigins },
     ingest: { mirror: remote, bodyLimit: settings.ingestBodyLimit, ready: () => phase === 'live' },
+    usage: { store: ctx.store, now: Date.now },
     logger,
     metrics: {
       read: () => [

@@ -64,9 +64,7 @@ function isDirectory(dir: string): boolean {
 }
 
 export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got "${value}"`);
-  return port;
+  return parseInteger(value, '--port', { min: 0, max: 65535 });
 }
 
 export function parseDate(value: string, flag: string): string {
@@ -83,4 +81,66 @@ export function parseBytes(value: string, flag: string): number {
   const bytes = match ? Number(match[1]) * (BYTE_UNITS[(match[2] ?? '').toLowerCase()] ?? Number.NaN) : Number.NaN;
   if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new UsageError(`${flag} must be a size such as 8388608, 512KiB or 8MiB, got "${value}"`);
   return bytes;
+}
+
+/**
+ * Every whole-number option goes through here, so that `--limit abc` or `--limit -1` is refused
+ * with the same words everywhere instead of quietly becoming 0 or the default.
+ */
+export function parseInteger(value: string, flag: string, range: { min?: number; max?: number } = {}): number {
+  const min = range.min ?? 0;
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  const n = /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const bounds = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+    throw new UsageError(`${flag} must be a whole number ${bounds}, got "${value}"`);
+  }
+  return n;
+}
+
+/** An IANA time zone name Intl knows (`UTC`, `Europe/Paris`); the system's when absent. */
+export function parseTimeZone(value: string | undefined, flag = '--timezone'): string {
+  if (value === undefined) return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    throw new UsageError(`${flag} must be a time zone such as UTC or America/New_York, got "${value}"`);
+  }
+}
+
+/** A calendar date as ccusage takes it, `YYYY-MM-DD` or `YYYYMMDD`, returned as `YYYY-MM-DD`. */
+export function parseCalendarDate(value: string, flag: string): string {
+  const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(value.trim());
+  const date = match ? `${match[1]}-${match[2]}-${match[3]}` : '';
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  if (!match || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date) {
+    throw new UsageError(`${flag} must be a date as YYYY-MM-DD or YYYYMMDD, got "${value}"`);
+  }
+  return date;
+}
+
+const WRITE_FAILURES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a file is in the way, not a folder',
+};
+
+/**
+ * import and serve write the SQLite store into the data dir: refused up front, naming the path
+ * and the reason, rather than failing deep inside the database driver.
+ */
+export function assertWritableDataDir(dataDir: string): void {
+  let probe = dataDir;
+  while (!fs.existsSync(probe) && path.dirname(probe) !== probe) probe = path.dirname(probe);
+  const targets = [probe, path.join(dataDir, 'claudelens.db')].filter((p) => fs.existsSync(p));
+  for (const target of targets) {
+    try {
+      if (target === probe && !fs.statSync(target).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+      fs.accessSync(target, fs.constants.W_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      throw new UsageError(`cannot write to the data dir ${target}: ${WRITE_FAILURES[code] ?? (error as Error).message} (pass --data-dir or set CLAUDELENS_DATA_DIR to a folder you can write)`);
+    }
+  }
 }

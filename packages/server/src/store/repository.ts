@@ -172,6 +172,37 @@ export interface StoredMessage {
   location: LineLocation;
 }
 
+/** Which stored requests a usage report reads (docs/usage.md). */
+export interface UsageQuery {
+  /** Requests at or after this ISO time. */
+  from?: string;
+  /** Requests before this ISO time. */
+  to?: string;
+  /** Project path, exact or contained (as the session report filters). */
+  project?: string;
+  /** Exact model name. */
+  model?: string;
+}
+
+/** One stored request as usage reports group it: its time, where it belongs, what it cost. */
+export interface UsageRequest {
+  /** ISO time of the request's stored line (the one whose usage counts). */
+  timestamp: string;
+  sessionId: string;
+  /** '' for the main thread. */
+  agentId: string;
+  projectPath: string | null;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  cost: number;
+  unpriced: boolean;
+  /** The tools the request's stored line calls. */
+  toolNames: string[];
+}
+
 export interface StoreCounts {
   files: number;
   lines: number;
@@ -268,6 +299,8 @@ export interface Store extends LimitsStore {
   /** A session's messages in time order, `limit` at a time, after `cursor` (from a previous page). */
   messages(sessionId: string, page: { after?: string; limit: number }): Promise<StoredMessage[]>;
   health(limit: number): Promise<HealthReport>;
+  /** Every stored request with a timestamp that matches, oldest first: what usage reports group. */
+  usageRequests(query: UsageQuery): Promise<UsageRequest[]>;
   counts(): Promise<StoreCounts>;
   /**
    * Takes or renews leases on claude dirs so that two nodes sharing a store never both tail one

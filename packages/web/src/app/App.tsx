@@ -5,6 +5,7 @@ import { LivePage } from '../features/live/LivePage';
 import { ProjectsPage } from '../features/projects/ProjectsPage';
 import { SessionPage } from '../features/session/SessionPage';
 import { SessionsPage } from '../features/sessions/SessionsPage';
+import { UsagePage } from '../features/usage/UsagePage';
 import { Link, matchPath, useLocation } from './router';
 import { SignIn } from './SignIn';
 import { useSignInRequired } from './useSignInRequired';
@@ -17,6 +18,7 @@ function Page({ pathname }: { pathname: string }) {
   if (session?.id) return <SessionPage sessionId={session.id} />;
   if (matchPath('/sessions', pathname)) return <SessionsPage />;
   if (matchPath('/projects', pathname)) return <ProjectsPage />;
+  if (matchPath('/usage', pathname)) return <UsagePage />;
   return (
     <div className="page">
       <h1 className="page-title" tabIndex={-1}>
@@ -34,6 +36,7 @@ const NAV = [
   { to: '/session', label: 'Session', current: (p: string) => p === '/session' || p.startsWith('/sessions/') },
   { to: '/sessions', label: 'Sessions', current: (p: string) => p === '/sessions' },
   { to: '/projects', label: 'Projects', current: (p: string) => p === '/projects' },
+  { to: '/usage', label: 'Usage', current: (p: string) => p === '/usage' },
 ];
 
 export function App() {

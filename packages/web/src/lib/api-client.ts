@@ -11,6 +11,7 @@ import {
   SessionLiveSchema,
   SessionPageSchema,
   UsageLimitsSchema,
+  UsageResponseSchema,
   type Alert,
   type ConversationPage,
   type LiveActivity,
@@ -22,6 +23,8 @@ import {
   type SessionPage,
   type SessionStatus,
   type UsageLimits,
+  type UsageQuery,
+  type UsageResponse,
 } from '@claudelens/protocol';
 
 /** A 4xx/5xx answer (with the server's error code), or no answer at all (`status` 0). */
@@ -105,6 +108,7 @@ export class ApiClient {
   session = (sessionId: string): Promise<SessionDetail> => this.get(`/api/v1/sessions/${encodeURIComponent(sessionId)}`, SessionDetailSchema);
   messages = (sessionId: string, params: { limit?: number; cursor?: string } = {}): Promise<ConversationPage> =>
     this.get(`/api/v1/sessions/${encodeURIComponent(sessionId)}/messages`, ConversationPageSchema, params);
+  usage = (params: UsageQuery): Promise<UsageResponse> => this.get('/api/v1/usage', UsageResponseSchema, params);
   alerts = (): Promise<{ alerts: Alert[] }> => this.get('/api/v1/alerts', AlertListSchema);
   usageLimits = (): Promise<UsageLimits> => this.get('/api/v1/usage/limits', UsageLimitsSchema);
   acknowledgeAlert = (id: string): Promise<Alert> => this.request('POST', `/api/v1/alerts/${encodeURIComponent(id)}/ack`, AlertSchema);

@@ -8,6 +8,7 @@ export const queryKeys = {
   series: ['live', 'series'] as const,
   alerts: ['alerts'] as const,
   projects: ['projects'] as const,
+  usage: (query: { from?: string; to?: string; tz: string; group: string }) => ['usage', query] as const,
   sessions: (filter: { project?: string; status?: SessionStatus }) => ['sessions', filter] as const,
   sessionLive: (sessionId: string) => ['session', sessionId, 'live'] as const,
   sessionStats: (sessionId: string) => ['session', sessionId, 'stats'] as const,

@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { addTotals, emptyTotals, mergeRequest, requestKeyString, type RequestRecord, type Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { mergeActivity } from '../activity.js';
@@ -8,9 +6,11 @@ import type { TranscriptEntry } from '../../core/entry.js';
 import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, type SessionTotals, type SourceState, type Store, type StoreCounts } from '../repository.js';
 import { sqliteLimits } from './limitQueries.js';
 import { MIGRATIONS } from './migrations.js';
+import { openReadOnlyDatabase, openWritableDatabase } from './openDatabase.js';
 import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary, toStoredMessage, toTotals, type MessageRow, type SessionRow } from './readQueries.js';
 import { toModelTotals, type ModelTotalsRow } from '../modelTotals.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { usageRequests } from './usageQueries.js';
 
 interface SessionDelta {
   totals: Totals;
@@ -22,18 +22,14 @@ interface SessionDelta {
   sidechainProject: string | null;
 }
 
-/** Opens (creating and migrating) the embedded store in `dataDir`. */
-export function openSqliteStore(dataDir: string): Store {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'claudelens.db'));
-  db.pragma('page_size = 16384'); // only takes effect on a new database
-  db.pragma('journal_mode = WAL');
-  // NORMAL is durable across a killed process in WAL mode; only an OS crash can lose the last commit.
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -16384'); // 16 MiB per connection; backfill opens one per worker
-  migrate(db);
+/**
+ * Opens the embedded store in `dataDir`: creating and migrating it, or with `readOnly` (reports on
+ * a data dir they may not write to) only reading what is there.
+ */
+export function openSqliteStore(dataDir: string, options: { readOnly?: boolean } = {}): Store {
+  const db = options.readOnly ? openReadOnlyDatabase(dataDir) : openWritableDatabase(dataDir);
   const st = prepareStatements(db);
+  const selectUsage = usageRequests(db);
   const registerSources = db.transaction((refs: { claudeDir: string; relPath: string }[]) =>
     refs.map(({ claudeDir, relPath }) => {
       st.insertSource.run(claudeDir, relPath);
@@ -107,6 +103,9 @@ export function openSqliteStore(dataDir: string): Store {
     async health(limit) {
       return healthReport(st, limit);
     },
+    async usageRequests(query) {
+      return selectUsage(query);
+    },
     async counts() {
       return st.counts.get() as StoreCounts;
     },
@@ -129,14 +128,6 @@ export function openSqliteStore(dataDir: string): Store {
       db.close();
     },
   };
-}
-
-function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  db.transaction(() => {
-    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v] as string);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  })();
 }
 
 interface SourceRow {

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../config/config.js';
+import { discoverTranscripts } from '../ingest/discover.js';
+
+/** What a look at the claude dirs found before import or serve starts reading them. */
+export interface ClaudeDirsCheck {
+  /** Transcripts found in all of them. */
+  transcripts: number;
+  /** Dirs with no transcript yet, each with what was expected and the likely fix. */
+  warnings: string[];
+}
+
+/**
+ * A `--claude-dir` one level too deep (`~/.claude/projects`) is refused, since nothing would ever
+ * be found under it; a dir with no transcripts yet is a warning (a fresh machine, before Claude Code
+ * ran) that names what was expected there. docs/usage.md#claude-dir-checks.
+ */
+export async function checkClaudeDirs(claudeDirs: string[]): Promise<ClaudeDirsCheck> {
+  let transcripts = 0;
+  const warnings: string[] = [];
+  for (const dir of claudeDirs) {
+    const projects = path.join(dir, 'projects');
+    if (!isDirectory(projects) && looksLikeProjectsFolder(dir)) {
+      throw new UsageError(
+        `${dir} looks like the projects/ folder itself: --claude-dir takes the Claude config folder that contains projects/ (try --claude-dir ${path.dirname(dir)})`,
+      );
+    }
+    if (!isDirectory(projects)) {
+      warnings.push(`no projects/ folder in ${dir}: expected a Claude config folder such as ~/.claude, where Claude Code writes projects/<project>/<session>.jsonl (pass --claude-dir or set CLAUDE_CONFIG_DIR)`);
+      continue;
+    }
+    const found = (await discoverTranscripts(dir)).files.length;
+    if (found === 0) warnings.push(`no transcripts (*.jsonl) under ${projects} yet: Claude Code writes them there once a session starts; if yours are elsewhere, pass --claude-dir`);
+    transcripts += found;
+  }
+  return { transcripts, warnings };
+}
+
+/** Named `projects`, or holding project folders (`-home-me-app/…jsonl`) directly. */
+function looksLikeProjectsFolder(dir: string): boolean {
+  if (path.basename(dir) === 'projects') return true;
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).some((entry) => entry.isDirectory() && entry.name.startsWith('-') && hasTranscript(path.join(dir, entry.name)));
+  } catch {
+    return false;
+  }
+}
+
+function hasTranscript(folder: string): boolean {
+  try {
+    return fs.readdirSync(folder).some((name) => name.endsWith('.jsonl'));
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}

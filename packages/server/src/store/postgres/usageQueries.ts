@@ -1,0 +1,25 @@
+import type { Pool } from 'pg';
+import type { UsageQuery, UsageRequest } from '../repository.js';
+import { toUsageRequest, type UsageRow } from '../usageRows.js';
+import { pgText } from './rows.js';
+
+/** sqlite/usageQueries.ts in PostgreSQL's dialect (ILIKE: see readQueries.ts). */
+export async function usageRequests(pool: Pool, query: UsageQuery): Promise<UsageRequest[]> {
+  const { rows } = await pool.query<UsageRow>({
+    name: 'usage-requests',
+    text: `SELECT r.timestamp, r.session_id, r.agent_id, s.project_path, r.model,
+                  r.input_tokens, r.output_tokens, r.cache_write_5m_tokens + r.cache_write_1h_tokens AS cache_creation_tokens,
+                  r.cache_read_tokens, r.cost, r.cost_source, m.tool_names
+           FROM requests r
+           LEFT JOIN sessions s ON s.id = r.session_id
+           LEFT JOIN messages m ON m.session_id = r.session_id AND m.uuid = r.line_uuid
+           WHERE r.timestamp IS NOT NULL
+             AND ($1::text IS NULL OR r.timestamp >= $1)
+             AND ($2::text IS NULL OR r.timestamp < $2)
+             AND ($3::text IS NULL OR s.project_path = $3 OR s.project_path ILIKE '%' || $3 || '%' ESCAPE '')
+             AND ($4::text IS NULL OR r.model = $4)
+           ORDER BY r.timestamp, r.message_id, r.request_id`,
+    values: [query.from ?? null, query.to ?? null, query.project === undefined ? null : pgText(query.project), query.model === undefined ? null : pgText(query.model)],
+  });
+  return rows.map(toUsageRequest);
+}

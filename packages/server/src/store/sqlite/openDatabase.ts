@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.js';
+
+export const DATABASE_FILE = 'claudelens.db';
+
+/** The database a writer uses: created and migrated as needed. */
+export function openWritableDatabase(dataDir: string): Database.Database {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, DATABASE_FILE));
+  db.pragma('page_size = 16384'); // only takes effect on a new database
+  db.pragma('journal_mode = WAL');
+  // NORMAL is durable across a killed process in WAL mode; only an OS crash can lose the last commit.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -16384'); // 16 MiB per connection; backfill opens one per worker
+  migrate(db);
+  return db;
+}
+
+/**
+ * The database a report reads from a data dir it may not write to: never created, never migrated.
+ * NOTE: SQLite cannot open a WAL database read-only in a folder where it may not create the
+ * `-shm` file (SQLITE_READONLY_DIRECTORY) unless a writer left one there; then it reads a copy
+ * of the file in memory, which is what a report would have read anyway. The copy's header says
+ * "rollback journal" (bytes 18-19 = 1): an in-memory database cannot be in WAL mode.
+ */
+export function openReadOnlyDatabase(dataDir: string): Database.Database {
+  const file = path.join(dataDir, DATABASE_FILE);
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'SQLITE_READONLY_DIRECTORY' && code !== 'SQLITE_CANTOPEN') throw error;
+    const copy = fs.readFileSync(file);
+    copy[18] = 1;
+    copy[19] = 1;
+    db = new Database(copy, { readonly: true });
+  }
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version < MIGRATIONS.length) {
+    db.close();
+    throw new Error(`the database in ${dataDir} is from an older ClaudeLens and this data dir is read-only: run claudelens import once with write access to upgrade it`);
+  }
+  return db;
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  db.transaction(() => {
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v] as string);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  })();
+}

@@ -1,0 +1,34 @@
+import type { UsageRequest } from './repository.js';
+
+/** A usage row as both drivers select it (PostgreSQL's bigints arrive as numbers, see postgresStore). */
+export interface UsageRow {
+  timestamp: string;
+  session_id: string;
+  agent_id: string;
+  project_path: string | null;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_tokens: number;
+  cache_read_tokens: number;
+  cost: number;
+  cost_source: string;
+  tool_names: string | null;
+}
+
+export function toUsageRequest(row: UsageRow): UsageRequest {
+  return {
+    timestamp: row.timestamp,
+    sessionId: row.session_id,
+    agentId: row.agent_id,
+    projectPath: row.project_path,
+    model: row.model,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cacheCreationTokens: row.cache_creation_tokens,
+    cacheReadTokens: row.cache_read_tokens,
+    cost: row.cost,
+    unpriced: row.cost_source === 'unpriced',
+    toolNames: row.tool_names ? row.tool_names.split(',') : [],
+  };
+}

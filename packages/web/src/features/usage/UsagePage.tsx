@@ -1,0 +1,190 @@
+import './usage.css';
+import type { UsageResponse, UsageSlice } from '@claudelens/protocol';
+import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense, useMemo, useState } from 'react';
+import { Link, navigate, useLocation } from '../../app/router';
+import { useServices } from '../../app/services';
+import { formatCost, formatCount, formatTokens, projectName, shortId } from '../../lib/format';
+import { queryKeys } from '../../lib/queryKeys';
+import { BlocksPanel } from './BlocksPanel';
+import { layerColors, OTHER, stackKeys, type StackBy } from './stackByModel';
+import { downloadText, usageCsv } from './usageCsv';
+import { customDates, isRangeKey, localDate, RANGES, rangeDates, type RangeKey } from './usageRange';
+
+const CostChart = lazy(() => import('./CostChart'));
+/** While a session runs its cost grows; the page asks again this often (the API answers from the store). */
+const REFRESH_MS = 10_000;
+
+/** What was spent over a range, per day (per month for all time), by model, project, session, agent and tool. */
+export function UsagePage() {
+  const { api } = useServices();
+  const { query } = useLocation();
+  const range: RangeKey = isRangeKey(query.get('range')) ? (query.get('range') as RangeKey) : '7d';
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const custom = range === 'custom' ? customDates(query.get('from'), query.get('to')) : null;
+  const group = range === 'all' ? 'month' : 'day';
+  const [customFrom, customTo] = [custom?.from, custom?.to];
+  const dates = useMemo(() => (customFrom && customTo ? { from: customFrom, to: customTo } : rangeDates(range, Date.now(), tz)), [range, tz, customFrom, customTo]);
+  const params = { ...dates, tz, group } as const;
+  const { data, isPending, isError, error } = useQuery({ queryKey: queryKeys.usage(params), queryFn: () => api.usage(params), refetchInterval: REFRESH_MS });
+  const blockParams = { ...dates, tz, group: 'block' } as const;
+  const blocks = useQuery({ queryKey: queryKeys.usage(blockParams), queryFn: () => api.usage(blockParams), refetchInterval: REFRESH_MS });
+
+  return (
+    <div className="page usage-page">
+      <div className="page-head">
+        <h1 className="page-title" tabIndex={-1}>
+          Usage
+        </h1>
+        <div className="usage-ranges" role="group" aria-label="Range">
+          {RANGES.map((r) => (
+            <button key={r.key} type="button" className={r.key === range ? 'primary' : 'ghost'} aria-pressed={r.key === range} onClick={() => navigate(r.key === 'custom' ? customUrl(dates.from ?? localDate(Date.now(), tz), dates.to ?? localDate(Date.now(), tz)) : `/usage?range=${r.key}`, { replace: true })}>
+              {r.label}
+            </button>
+          ))}
+          <button type="button" className="ghost" disabled={!data} onClick={() => data && downloadText(usageCsv(data), `claudelens-usage-${range}.csv`)}>
+            Download CSV
+          </button>
+        </div>
+      </div>
+      {range === 'custom' && (
+        <div className="usage-custom">
+          <label>
+            From <input type="date" value={dates.from ?? ''} max={dates.to} onChange={(e) => e.target.value && navigate(customUrl(e.target.value, dates.to ?? e.target.value), { replace: true })} />
+          </label>
+          <label>
+            to <input type="date" value={dates.to ?? ''} min={dates.from} onChange={(e) => e.target.value && navigate(customUrl(dates.from ?? e.target.value, e.target.value), { replace: true })} />
+          </label>
+        </div>
+      )}
+      {isPending && <p className="empty">Loading…</p>}
+      {isError && <p className="empty">Could not load usage: {error.message}</p>}
+      {data && <UsageBody usage={data} />}
+      {blocks.data && <BlocksPanel blocks={blocks.data.blocks} timeZone={tz} />}
+    </div>
+  );
+}
+
+function UsageBody({ usage }: { usage: UsageResponse }) {
+  const t = usage.totals;
+  const [by, setBy] = useState<StackBy>('models');
+  const keys = useMemo(() => stackKeys(usage.breakdowns[by]), [usage, by]);
+  const colors = useMemo(() => layerColors(keys), [keys]);
+  const kinds = [
+    ['Input', t.inputTokens],
+    ['Output', t.outputTokens],
+    ['Cache write', t.cacheCreationTokens],
+    ['Cache read', t.cacheReadTokens],
+  ] as const;
+  return (
+    <>
+      <p className="muted small">
+        {usage.from ? `${usage.from} to ${usage.to}` : 'All recorded history'}, dates in {usage.tz}
+      </p>
+      {t.unpricedModels.length > 0 && (
+        <p className="usage-warning" role="alert">
+          No price for {t.unpricedModels.join(', ')}: their requests count as $0 here.
+        </p>
+      )}
+      <div className="stat-grid usage-totals">
+        <Figure label="Cost" value={formatCost(t.cost)} testId="usage-cost" />
+        <Figure label="Tokens" value={formatTokens(t.totalTokens)} testId="usage-tokens" />
+        <Figure label="Requests" value={formatCount(t.requests)} testId="usage-requests" />
+        <Figure label="Cache hit ratio" value={t.cacheHitRatio === null ? '–' : `${(t.cacheHitRatio * 100).toFixed(1)}%`} testId="usage-cache-hit" />
+      </div>
+      <section className="panel">
+        <div className="panel-head">
+          <h2>
+            Cost per {usage.group === 'month' ? 'month' : 'day'}, by {by === 'models' ? 'model' : 'project'}
+          </h2>
+          <div className="usage-ranges" role="group" aria-label="Stack by">
+            {(['models', 'projects'] as const).map((key) => (
+              <button key={key} type="button" className="ghost" aria-pressed={by === key} onClick={() => setBy(key)}>
+                {key === 'models' ? 'Models' : 'Projects'}
+              </button>
+            ))}
+          </div>
+        </div>
+        <Suspense fallback={<div className="usage-chart" />}>
+          <CostChart periods={usage.periods} by={by} keys={keys} colors={colors} />
+        </Suspense>
+        <ul className="usage-legend">
+          {keys.map((key) => (
+            <li key={key} title={key}>
+              <span className="swatch" style={{ background: colors.get(key) }} aria-hidden="true" />
+              {key === OTHER || by === 'models' ? key : projectName(key)} <span className="muted">{formatCost(legendCost(usage.breakdowns[by], keys, key))}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="panel">
+        <div className="panel-head">
+          <h2>Tokens by kind</h2>
+        </div>
+        <table className="data-table">
+          <tbody>
+            {kinds.map(([label, n]) => (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                <td className="num">{formatTokens(n)}</td>
+                <td className="num muted">{t.totalTokens > 0 ? `${((n / t.totalTokens) * 100).toFixed(1)}%` : '–'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <div className="usage-tops">
+        <Top title="Models" slices={usage.breakdowns.models} />
+        <Top title="Projects" slices={usage.breakdowns.projects} name={(s) => projectName(s.key)} />
+        <Top title="Sessions" slices={usage.breakdowns.sessions} name={(s) => <Link to={`/sessions/${encodeURIComponent(s.key)}`}>{shortId(s.key)}</Link>} />
+        <Top title="Agents" slices={usage.breakdowns.agents} name={(s) => (s.key === 'main' ? 'main threads' : `subagent ${s.key.length > 12 ? shortId(s.key) : s.key}`)} />
+        <Top title="Tools (cost shared among a response's tool calls)" slices={usage.breakdowns.tools} />
+      </div>
+    </>
+  );
+}
+
+function customUrl(from: string, to: string): string {
+  return `/usage?range=custom&from=${from}&to=${from > to ? from : to}`;
+}
+
+/** A layer's cost over the range; OTHER's is everything past the named layers. */
+function legendCost(slices: UsageSlice[], keys: string[], key: string): number {
+  return slices.filter((s) => (key === OTHER ? !keys.includes(s.key) : s.key === key)).reduce((n, s) => n + s.cost, 0);
+}
+
+function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <div className="stat-card">
+      <div className="stat-label">{label}</div>
+      <div className="stat-value" data-testid={testId}>
+        {value}
+      </div>
+    </div>
+  );
+}
+
+function Top({ title, slices, name }: { title: string; slices: UsageSlice[]; name?: (slice: UsageSlice) => React.ReactNode }) {
+  return (
+    <section className="panel">
+      <div className="panel-head">
+        <h2>{title}</h2>
+      </div>
+      {slices.length === 0 ? (
+        <p className="empty">Nothing in this range.</p>
+      ) : (
+        <table className="data-table">
+          <tbody>
+            {slices.slice(0, 8).map((s) => (
+              <tr key={s.key}>
+                <td title={s.key}>{name ? name(s) : s.key}</td>
+                <td className="num">{formatTokens(s.totalTokens)}</td>
+                <td className="num">{formatCost(s.cost)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
