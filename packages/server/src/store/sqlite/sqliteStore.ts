@@ -5,7 +5,6 @@ import { mergeActivity } from '../activity.js';
 import type { TranscriptEntry } from '../../core/entry.js';
 import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, type SessionTotals, type SourceState, type Store, type StoreCounts } from '../repository.js';
 import { sqliteLimits } from './limitQueries.js';
-import { MIGRATIONS } from './migrations.js';
 import { openReadOnlyDatabase, openWritableDatabase } from './openDatabase.js';
 import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary, toStoredMessage, toTotals, type MessageRow, type SessionRow } from './readQueries.js';
 import { toModelTotals, type ModelTotalsRow } from '../modelTotals.js';
