@@ -98,6 +98,10 @@ export function openSqliteStore(dataDir: string): Store {
     async messages(sessionId, page) {
       return sessionMessages(st, sessionId, page);
     },
+    async message(sessionId, uuid) {
+      const row = st.sessionMessage.get(sessionId, uuid) as MessageRow | undefined;
+      return row && toStoredMessage(row);
+    },
     async health(limit) {
       return healthReport(st, limit);
     },

@@ -3,6 +3,7 @@ import { memo, useMemo } from 'react';
 import { formatTime } from '../../../lib/format';
 import { groupRuns, messageBlocks, type Block } from '../conversationBlocks';
 import { useConversation } from '../hooks/useSessionLive';
+import { CutNotice } from './CutNotice';
 
 const AUTHOR_LABEL: Record<string, string> = { user: 'User', assistant: 'Assistant', tool: 'Tool result', system: 'System' };
 
@@ -58,6 +59,7 @@ const MessageView = memo(function MessageView({ message }: { message: Conversati
         <time dateTime={message.timestamp ?? undefined}>{formatTime(message.timestamp)}</time>
       </header>
       {blocks.length === 0 ? <div className="block-other">{message.preview || `[${message.type}]`}</div> : blocks.map((b, i) => <BlockView key={i} block={b} />)}
+      <CutNotice message={message} />
     </article>
   );
 });
