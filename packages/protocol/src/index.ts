@@ -2,3 +2,4 @@ export * from './live.js';
 export * from './report.js';
 export * from './dashboard.js';
 export * from './ingest.js';
+export * from './health.js';

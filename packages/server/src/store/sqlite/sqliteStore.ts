@@ -20,8 +20,12 @@ interface SessionDelta {
   sidechainProject: string | null;
 }
 
-/** Opens (creating and migrating) the embedded store in `dataDir`. */
-export function openSqliteStore(dataDir: string): Store {
+/**
+ * Opens (creating and migrating) the embedded store in `dataDir`. With `maxBytes`, this
+ * connection lets the file grow to about that size (PRAGMA max_page_count): past it a write
+ * fails with SQLITE_FULL, as on a full disk.
+ */
+export function openSqliteStore(dataDir: string, { maxBytes }: { maxBytes?: number | null } = {}): Store {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'claudelens.db'));
   db.pragma('page_size = 16384'); // only takes effect on a new database
@@ -30,6 +34,7 @@ export function openSqliteStore(dataDir: string): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -16384'); // 16 MiB per connection; backfill opens one per worker
+  if (maxBytes) db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxBytes / (db.pragma('page_size', { simple: true }) as number)))}`);
   migrate(db);
   const st = prepareStatements(db);
   const registerSources = db.transaction((refs: { claudeDir: string; relPath: string }[]) =>
