@@ -179,12 +179,13 @@ export function groupCommits(
         parsed = undefined;
         if (step.done) break;
         const read = step.value;
-        if (read.kind === 'reading') {
-          await new Promise((resolve) => setImmediate(resolve));
-          continue;
-        }
-        if (read.kind === 'parse') {
-          parsed = await parser.parse(read.request);
+        if (read.kind === 'reading' || read.kind === 'parse') {
+          // After a wait the next batch may join a later group, and a later batch must never be
+          // committed without this one: the groups so far are committed first (a failure ends the read).
+          if (last) await last.done;
+          last = null;
+          if (read.kind === 'reading') await new Promise((resolve) => setImmediate(resolve));
+          else parsed = await parser.parse(read.request);
           continue;
         }
         if (read.kind === 'file-problem') {
