@@ -88,6 +88,15 @@ describe('a store that fails after serve listens', () => {
     await expectFatal(server, await server.url(), /malformed.*SQLITE_CORRUPT/);
   });
 
+  it('disk full during the backfill: /healthz 503 with the reason, one log line, exit 1 (not "ok, backfilling" for ever)', async () => {
+    const home = copyFixtureHome([PROJECT]);
+    const dataDir = tempDir('claudelens-data-');
+    dirs.push(home, dataDir);
+    // An empty store takes 17 pages of 16 KiB; the project's lines need many more.
+    const server = serve(['--claude-dir', home, '--data-dir', dataDir, '--max-db-size', String(20 * PAGE)]);
+    await expectFatal(server, await server.url(), /start-up failed: .*full.*SQLITE_FULL/);
+  });
+
   it('a database corrupted while live: /healthz 503 with the reason, one log line, exit 1', async () => {
     const home = copyFixtureHome([PROJECT]);
     const dataDir = tempDir('claudelens-data-');
