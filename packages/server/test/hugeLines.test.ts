@@ -10,6 +10,7 @@ import { spawnServe, type ServeProcess } from './serveProcess.js';
 // a worker thread, with the same figures). How long they hold the event loop: npm run bench:bigline.
 
 const SESSION = 'huge-lines-1';
+const PAGED = 'medium-lines-1';
 const MB = 1024 * 1024;
 const at = (s: number) => new Date(Date.UTC(2026, 11, 1, 0, 0, s)).toISOString();
 const DEPTH = 100_000;
@@ -55,6 +56,12 @@ describe('huge and deep lines', () => {
         [1, 2, 3].map((i) => add(`big-${i}`, userLine({ sessionId: SESSION, uuid: `big-${i}`, text: big, timestamp: at(i) }))).join('') +
         add('deep', deepLine()) +
         add('strings-1', manyStrings('strings-1', 300_000, 6)),
+    );
+    // Another session: 20 messages of 300 KB, each cut to about 256 KB, more than a page carries.
+    const medium = 'm'.repeat(300 * 1024);
+    fs.writeFileSync(
+      path.join(projectDir, `${PAGED}.jsonl`),
+      Array.from({ length: 20 }, (_, i) => `${userLine({ sessionId: PAGED, uuid: `m-${i}`, text: medium, timestamp: at(i) })}\n`).join(''),
     );
     server = spawnServe(['--claude-dir', home, '--data-dir', dataDir]);
     url = await server.url();
@@ -117,6 +124,24 @@ describe('huge and deep lines', () => {
     }
     expect(value).toBe('[cut: nested deeper than 64 levels]');
     expect(depth).toBe(64);
+  });
+
+  it('ends a page early once it carries about 4 MB, and the next pages go on from there', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const response: Response = await fetch(`${url}/api/v1/sessions/${PAGED}/messages?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+      const text = await response.text();
+      expect(text.length).toBeLessThan(5 * MB);
+      const body = ConversationPageSchema.parse(JSON.parse(text));
+      for (const m of body.messages) expect(m).toMatchObject({ truncated: true, full_bytes: expect.any(Number) as number });
+      seen.push(...body.messages.map((m) => m.uuid));
+      cursor = body.next_cursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBeGreaterThan(1);
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => `m-${i}`));
   });
 
   it('counts the usage of large lines exactly, read at start and live', async () => {
