@@ -53,7 +53,9 @@ export function serveCommand(): Command {
       const redisUrl = parseRedisUrl(options.redisUrl ?? process.env.CLAUDELENS_REDIS_URL);
       // A fatal failure (a corrupt database, or a start-up that failed after listening): one line,
       // /healthz answers 503 for a moment, then the process exits for its supervisor to restart it.
+      let failed = false;
       const onFatal = (reason: string) => {
+        failed = true;
         logger.fatal({ reason }, `fatal: ${reason}; /healthz answers 503 and the process exits with code 1 in ${FATAL_EXIT_AFTER_MS / 1000} s`);
         setTimeout(() => process.exit(1), FATAL_EXIT_AFTER_MS);
       };
@@ -80,7 +82,7 @@ export function serveCommand(): Command {
       if (!server) return;
       const shutdown = async () => {
         await server.close();
-        process.exit(0);
+        process.exit(failed ? 1 : 0); // stopped while failing: still a failure
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
