@@ -20,13 +20,13 @@ interface Pending {
 
 export interface LineParser {
   parse(request: ParseRequest): Promise<ParsedChunk>;
-  close(): Promise<void>;
 }
 
 /**
  * One worker thread, started on the first large chunk, that parses chunks one after another
- * (the same parseChunk, so what is counted is exactly what a parse here would count). Without a
- * built worker (tests running the TypeScript sources) it parses in this thread.
+ * (the same parseChunk, so what is counted is exactly what a parse here would count); idle, it
+ * does not keep the process alive. Without a built worker (tests running the TypeScript sources)
+ * it parses in this thread.
  */
 export function lineParser(): LineParser {
   let worker: Worker | null = null;
@@ -65,11 +65,6 @@ export function lineParser(): LineParser {
       const result = new Promise<ParsedChunk>((resolve, reject) => pending.set(id, { resolve, reject }));
       worker.postMessage({ id, parts, offset: request.offset, lineNo: request.lineNo, file: request.file, tail: request.tail }, parts);
       return result;
-    },
-    async close() {
-      const running = worker;
-      worker = null;
-      await running?.terminate();
     },
   };
 }
