@@ -67,10 +67,19 @@ export const ConversationMessageSchema = z.object({
   model: z.string().nullable(),
   /** The line's `message` object; null when the line has none or its file no longer holds it. */
   content: z.record(z.string(), z.unknown()).nullable(),
+  /**
+   * `content` was cut to fit the page: strings shortened, items and keys left out past about
+   * 256 KB, containers deeper than 64 levels replaced by a marker string (docs/api.md). `full_url`
+   * then streams the whole transcript line (`full_bytes` bytes), content null when the line was too
+   * large to read for the page at all.
+   */
+  truncated: z.boolean().optional(),
+  full_bytes: count.optional(),
+  full_url: z.string().optional(),
 });
 export type ConversationMessage = z.infer<typeof ConversationMessageSchema>;
 
-/** GET /api/v1/sessions/{id}/messages: time order, oldest first. */
+/** GET /api/v1/sessions/{id}/messages: time order, oldest first; a page holds fewer than `limit` when its messages are large (about 4 MB of content at most). */
 export const ConversationPageSchema = z.object({ messages: z.array(ConversationMessageSchema), next_cursor: nextCursor });
 export type ConversationPage = z.infer<typeof ConversationPageSchema>;
 

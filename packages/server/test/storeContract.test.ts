@@ -223,6 +223,16 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
       expect(await store.messages('no-such-session', { limit: 10 })).toEqual([]);
     });
 
+    it('finds one message of a session by its uuid, as its page has it', async () => {
+      const target = 'fe5e1c67-53e7-4862-81ae-d0e013e3270b';
+      const page = await store.messages(target, { limit: 20 });
+      const message = page[13];
+      expect(message).toBeDefined();
+      expect(await store.message(target, message?.uuid as string)).toEqual(message);
+      expect(await store.message(target, 'no-such-uuid')).toBeUndefined();
+      expect(await store.message('no-such-session', message?.uuid as string)).toBeUndefined();
+    });
+
     it('gives session totals, one session, its models and its summary as the list has them', async () => {
       const since = all[5]?.lastActivity as string;
       const active = await store.sessionTotals(since);

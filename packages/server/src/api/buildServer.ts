@@ -1,5 +1,4 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { BusHealth } from '../live/bus.js';
 import type { ErrorBody } from '@claudelens/protocol';
 import type { DashboardQueries } from '../live/dashboardQueries.js';
 import type { LiveQueries } from '../live/liveQueries.js';
@@ -7,6 +6,7 @@ import { registerWsRoutes, type WsOptions } from '../live/wsRoutes.js';
 import { registerAlertRoutes, type AlertQueries } from './alertRoutes.js';
 import { registerAuth, type AuthOptions } from './auth.js';
 import { registerDashboardRoutes } from './dashboardRoutes.js';
+import { registerHealthRoute, type HealthSources } from './healthRoute.js';
 import { registerIngestRoute, type IngestRouteDeps } from './ingestRoute.js';
 import { registerLimitsRoutes, type LimitsQueries } from './limitsRoutes.js';
 import { registerLiveRoutes } from './liveRoutes.js';
@@ -14,11 +14,7 @@ import { registerMetricsRoute, type MetricSource } from './metricsRoute.js';
 import { isWebAppRequest, registerStaticRoutes } from './staticRoutes.js';
 import { registerUsageRoutes, type UsageRouteDeps } from './usageRoutes.js';
 
-export interface ServerState {
-  phase(): 'backfilling' | 'live';
-  /** The event bus: a node that lost Redis is degraded, not down (it serves REST and its own events). */
-  bus?(): BusHealth;
-}
+export type ServerState = HealthSources;
 
 export interface ServerDeps {
   state: ServerState;
@@ -59,10 +55,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody));
   registerAuth(app, { ...deps.auth, isPublic: deps.webDir === null ? undefined : isWebAppRequest });
-  app.get('/healthz', async () => {
-    const bus = deps.state.bus?.();
-    return { status: bus && !bus.up ? 'degraded' : 'ok', phase: deps.state.phase(), ...(bus ? { bus } : {}) };
-  });
+  registerHealthRoute(app, deps.state);
   registerLiveRoutes(app, deps.queries);
   registerDashboardRoutes(app, deps.dashboard);
   if (deps.alerts) registerAlertRoutes(app, deps.alerts);

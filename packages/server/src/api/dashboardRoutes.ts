@@ -45,4 +45,12 @@ export function registerDashboardRoutes(app: FastifyInstance, dashboard: Dashboa
     const { id } = request.params;
     return (await dashboard.messages(id, query)) ?? notFound(reply, `no session ${id}`);
   });
+
+  // One message's whole transcript line, streamed: what a page cut (`full_url`).
+  app.get<{ Params: { id: string; uuid: string } }>('/api/v1/sessions/:id/messages/:uuid/full', async (request, reply) => {
+    const { id, uuid } = request.params;
+    const line = await dashboard.fullMessage(id, uuid);
+    if (!line) return notFound(reply, `no message ${uuid} in session ${id}`);
+    return reply.type('application/json; charset=utf-8').header('content-length', line.bytes).send(line.stream);
+  });
 }

@@ -15,6 +15,6 @@ export function openServices(config: Config): Services {
 }
 
 /** PostgreSQL when a database URL is configured, else the SQLite file in the data dir. */
-export function storeSpecOf(config: Pick<Config, 'dataDir' | 'databaseUrl'>): StoreSpec {
-  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', dataDir: config.dataDir };
+export function storeSpecOf(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'maxDbBytes'>): StoreSpec {
+  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', dataDir: config.dataDir, maxBytes: config.maxDbBytes };
 }

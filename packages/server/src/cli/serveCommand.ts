@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { assertWritableDataDir, DEFAULT_HOST, DEFAULT_PORT, parseBytes, parsePort, resolveConfig, UsageError, type CommonOptions } from '../config/config.js';
 import { withCommonOptions } from './options.js';
+import { StartupFailed } from './startupFailed.js';
 
 interface ServeOptions extends CommonOptions {
   host: string;
@@ -14,7 +15,11 @@ interface ServeOptions extends CommonOptions {
   nodeId?: string;
   leaseTtl?: number;
   logFormat?: string;
+  maxDbSize?: number;
 }
+
+/** After a fatal failure, /healthz answers 503 this long before the process exits: a prober polling it learns why. */
+const FATAL_EXIT_AFTER_MS = 3000;
 
 export function serveCommand(): Command {
   return withCommonOptions(new Command('serve'))
@@ -30,8 +35,12 @@ export function serveCommand(): Command {
     .option('--node-id <id>', 'this node\'s name among several (default host:pid); env CLAUDELENS_NODE_ID')
     .option('--lease-ttl <seconds>', 'on a shared database, take over a claude dir whose node stopped renewing for this long (default 15)', (v: string) => parsePositive(v, '--lease-ttl'))
     .option('--log-format <format>', 'auto (pretty on a terminal, else JSON), pretty or json; env CLAUDELENS_LOG_FORMAT')
+    .option('--max-db-size <size>', 'SQLite: let the database grow to this size at most (512MiB, 4GiB); past it ingest waits as on a full disk; env CLAUDELENS_MAX_DB_SIZE', (v: string) => parseBytes(v, '--max-db-size'))
     .action(async (options: ServeOptions) => {
-      const config = resolveConfig(options);
+      const envMaxDb = process.env.CLAUDELENS_MAX_DB_SIZE;
+      const maxDbBytes = options.maxDbSize ?? (envMaxDb ? parseBytes(envMaxDb, 'CLAUDELENS_MAX_DB_SIZE') : null);
+      const config = { ...resolveConfig(options), maxDbBytes };
+      if (maxDbBytes && config.databaseUrl) throw new UsageError('--max-db-size applies to the SQLite store only (PostgreSQL has its own quotas)');
       if (!config.databaseUrl) assertWritableDataDir(config.dataDir);
       // Loaded here, not at the top: every command would otherwise pay for the server's modules.
       const [{ startServer }, { loadLiveConfig }, { checkClaudeDirs }, { liveLine, logFormatOf, serveLogger }] = await Promise.all([
@@ -50,6 +59,14 @@ export function serveCommand(): Command {
       const envLimit = process.env.CLAUDELENS_INGEST_BODY_LIMIT;
       const ingestBodyLimit = options.ingestBodyLimit ?? (envLimit ? parseBytes(envLimit, 'CLAUDELENS_INGEST_BODY_LIMIT') : undefined);
       const redisUrl = parseRedisUrl(options.redisUrl ?? process.env.CLAUDELENS_REDIS_URL);
+      // A fatal failure (a corrupt database, or a start-up that failed after listening): one line,
+      // /healthz answers 503 for a moment, then the process exits for its supervisor to restart it.
+      let failed = false;
+      const onFatal = (reason: string) => {
+        failed = true;
+        logger.fatal({ reason }, `fatal: ${reason}; /healthz answers 503 and the process exits with code 1 in ${FATAL_EXIT_AFTER_MS / 1000} s`);
+        setTimeout(() => process.exit(1), FATAL_EXIT_AFTER_MS);
+      };
       const server = await startServer(
         config,
         {
@@ -63,13 +80,18 @@ export function serveCommand(): Command {
           redisUrl,
           nodeId: options.nodeId ?? process.env.CLAUDELENS_NODE_ID,
           leaseTtlSeconds: options.leaseTtl,
+          onFatal,
         },
         logger,
-      );
+      ).catch((error: unknown) => {
+        if (error instanceof StartupFailed) return null; // reported by onFatal, which ends the process
+        throw error;
+      });
+      if (!server) return;
       if (format === 'pretty') process.stdout.write(liveLine(server.url, found.transcripts, config.claudeDirs));
       const shutdown = async () => {
         await server.close();
-        process.exit(0);
+        process.exit(failed ? 1 : 0); // stopped while failing: still a failure
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);

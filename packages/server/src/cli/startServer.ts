@@ -32,7 +32,10 @@ import { LiveQueries } from '../live/liveQueries.js';
 import { OutboxSweeper } from '../live/outboxSweeper.js';
 import type { WsOptions } from '../live/wsRoutes.js';
 import type { Store } from '../store/repository.js';
+import { classifyStoreError, watchStoreFaults } from '../store/storeFaults.js';
+import { StoreHealth } from '../store/storeHealth.js';
 import { openServices } from './openServices.js';
+import { StartupFailed } from './startupFailed.js';
 
 export interface ServeSettings {
   host: string;
@@ -57,6 +60,12 @@ export interface ServeSettings {
   leaseTtlSeconds?: number;
   /** Several nodes: how often the outbox is swept, and how long another node's commit waits unpublished before this node publishes it (ms, default 5000 each). */
   outbox?: { everyMs: number; afterMs: number };
+  /**
+   * Called once when the server cannot go on: the store is corrupt, or start-up failed after
+   * listening (startServer then rejects with StartupFailed). /healthz answers 503 from then on;
+   * `serve` logs the reason and exits. Without it, a start-up failure closes the server and rejects.
+   */
+  onFatal?: (reason: string) => void;
 }
 
 export interface RunningServer {
@@ -88,6 +97,14 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     throw new UsageError(`refusing to serve on ${settings.host} without a token: pass --token or set CLAUDELENS_TOKEN`);
   }
   const { ctx, storeSpec } = openServices(config);
+  // Every store error and commit goes by the store's health (/healthz): disk full is degraded
+  // until a write goes through again, a corrupt database is fatal (store/storeFaults.ts).
+  const health = new StoreHealth({ log: logger, onFatal: settings.onFatal });
+  ctx.store = watchStoreFaults(ctx.store, health);
+  /** Logs an error unless it is a store fault: the store's health reports those, rate-limited. */
+  const warn = (message: string) => (error: Error) => {
+    if (!classifyStoreError(error)) logger?.warn({ err: error }, message);
+  };
   const thresholds = { idleAfterMs: settings.live.status.idleAfterSeconds * 1000, endedAfterMs: settings.live.status.endedAfterSeconds * 1000 };
   const state = new LiveState(thresholds, Date.now);
   const hub = new Hub(ringSize, alwaysResumable);
@@ -149,11 +166,11 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   let phase: 'backfilling' | 'live' = 'backfilling';
   // Shipped transcripts: mirrored under <data-dir>/remote, each copy read through this queue.
   const commitSpacingMs = storeSpec.kind === 'postgres' ? REMOTE_COMMIT_SPACING_MS : 0;
-  const remoteReads = fileQueue(ctx, (error) => logger?.warn({ err: error }, 'remote ingest error'), { commitSpacingMs });
+  const remoteReads = fileQueue(ctx, warn('remote ingest error'), { commitSpacingMs });
   const remote = new RemoteMirror(path.join(config.dataDir, 'remote'), (file) => remoteReads.read(file));
 
   const app = await buildServer({
-    state: { phase: () => phase, bus: () => bus.health() },
+    state: { phase: () => phase, bus: () => bus.health(), store: () => health.state() },
     queries,
     dashboard: new DashboardQueries(state, ctx.store),
     limits,
@@ -190,13 +207,23 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   await app.listen({ host: settings.host, port: settings.port });
   const address = app.server.address();
   const url = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : '';
+  // From here on a failure must not leave a server that listens and says "ok" for ever.
+  const failStart = async (error: unknown): Promise<never> => {
+    const reason = `start-up failed: ${classifyStoreError(error)?.reason ?? (error as Error).message}`;
+    if (!settings.onFatal) {
+      await app.close();
+      throw error;
+    }
+    health.fail(reason);
+    throw new StartupFailed(reason);
+  };
 
   // On a shared database each claude dir is tailed by one node at a time: the one holding its
   // lease. Another node takes a dir over when its holder stops renewing (killed, cut off), and
   // reads on from the offsets the holder committed. One node on its own database tails them all.
   const watcher = new DirWatchers(ctx, {
     poll: settings.poll,
-    onError: (error) => logger?.warn({ err: error }, 'watch error'),
+    onError: warn('watch error'),
     onRead: (lagMs) => {
       ingest.lastLagMs = lagMs;
       ingest.lag.observe(lagMs);
@@ -226,13 +253,13 @@ export async function startServer(config: Config, settings: ServeSettings, logge
           },
         })
       : null;
-  const owned = leases ? await leases.start((error) => logger?.warn({ err: error }, 'lease renewal failed')) : config.claudeDirs;
+  const owned = leases ? await leases.start((error) => logger?.warn({ err: error }, 'lease renewal failed')).catch(failStart) : config.claudeDirs;
 
-  const summary = await backfill(ctx, [...owned, ...(await remote.claudeDirs())], { storeSpec });
+  const summary = await backfill(ctx, [...owned, ...(await remote.claudeDirs().catch(failStart))], { storeSpec }).catch(failStart);
   logger?.info(summary, 'backfill done');
   // The live state from the store: sessions not ended yet, and the last hour's rates.
-  state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
-  state.seedRates(await ctx.store.activitySince(new Date(Date.now() - 3600_000).toISOString()));
+  state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()).catch(failStart));
+  state.seedRates(await ctx.store.activitySince(new Date(Date.now() - 3600_000).toISOString()).catch(failStart));
   seeded = true;
   ctx.onApplied = (applied) => {
     ingest.lines += applied.newEntries.length;
@@ -242,7 +269,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   };
   // Nodes on a bus keep each commit's live input in the store until it is published (OutboxSweeper).
   if (settings.redisUrl) ctx.store.keepOutbox(busNode);
-  await watcher.add(leases ? leases.owned() : owned);
+  await watcher.add(leases ? leases.owned() : owned).catch(failStart);
   engine.start();
   sweeper?.start();
   alerts.start();

@@ -22,6 +22,8 @@ export interface Config {
   databaseUrl: string | null;
   /** A user's price file merged over the built-in table. */
   pricesFile: string | null;
+  /** SQLite: the database file may grow to this many bytes; past it, writes fail as on a full disk (`serve --max-db-size`). */
+  maxDbBytes?: number | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -73,11 +75,11 @@ export function parseDate(value: string, flag: string): string {
   return new Date(ms).toISOString();
 }
 
-const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 * 1024, mib: 1024 * 1024 };
+const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 * 1024, mib: 1024 * 1024, g: 1024 ** 3, gib: 1024 ** 3 };
 
 /** A size in bytes: a whole number, optionally with KiB or MiB (`8MiB`, `512k`). */
 export function parseBytes(value: string, flag: string): number {
-  const match = /^(\d+)\s*(k|kib|m|mib)?$/i.exec(value.trim());
+  const match = /^(\d+)\s*(k|kib|m|mib|g|gib)?$/i.exec(value.trim());
   const bytes = match ? Number(match[1]) * (BYTE_UNITS[(match[2] ?? '').toLowerCase()] ?? Number.NaN) : Number.NaN;
   if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new UsageError(`${flag} must be a size such as 8388608, 512KiB or 8MiB, got "${value}"`);
   return bytes;

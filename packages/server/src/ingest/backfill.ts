@@ -123,7 +123,8 @@ function drive(worker: Worker, pending: { job: SizedJob; id: number }[], jobs: S
       if (inFlight === 0) send({ finish: true });
     };
     worker.on('message', (reply: WorkerReply) => {
-      if ('failed' in reply) reject(new Error(`backfill worker: ${reply.failed}`));
+      // The store's error code comes along: a full disk and a corrupt database are told apart by it (store/storeFaults.ts).
+      if ('failed' in reply) reject(Object.assign(new Error(`backfill worker: ${reply.failed}`), { code: reply.code }));
       else if ('finished' in reply) resolve();
       else {
         inFlight--;

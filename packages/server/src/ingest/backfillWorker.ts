@@ -7,7 +7,7 @@ import { GroupedIngest, type IngestJob, type JobResult } from './ingestJobs.js';
 import { WriteLock } from './writeLock.js';
 
 export type WorkerRequest = { id: number; job: IngestJob } | { finish: true };
-export type WorkerReply = { id: number; result: JobResult } | { finished: true } | { failed: string };
+export type WorkerReply = { id: number; result: JobResult } | { finished: true } | { failed: string; code?: string };
 
 const { store: spec, table, maxLineBytes, lock } = workerData as { store: StoreSpec; table: PriceTable; maxLineBytes?: number; lock?: SharedArrayBuffer };
 const port = parentPort;
@@ -28,5 +28,5 @@ port.on('message', (request: WorkerRequest) => {
         port.postMessage({ id: request.id, result: await ingest.run(request.job) } satisfies WorkerReply);
       }
     })
-    .catch((error: Error) => port.postMessage({ failed: error.message } satisfies WorkerReply));
+    .catch((error: Error & { code?: unknown }) => port.postMessage({ failed: error.message, code: typeof error.code === 'string' ? error.code : undefined } satisfies WorkerReply));
 });

@@ -4,10 +4,20 @@ export const CHUNK_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 export type Chunk =
-  /** Whole lines from `offset`; when `atEnd`, the bytes after the last newline are a partial tail. */
-  | { kind: 'lines'; buf: Buffer; offset: number; atEnd: boolean }
+  /**
+   * Whole lines from `offset`, in one or more parts (joined, they are the bytes); when `atEnd`,
+   * the bytes after the last newline are a partial tail. Several parts are the pieces of a long
+   * line, each its own memory: they are joined only by whoever parses them (joining 50 MB in this
+   * thread held the event loop for 100 ms).
+   */
+  | { kind: 'lines'; parts: Buffer[]; offset: number; atEnd: boolean }
   /** A line longer than the limit, skipped without being held in memory. `complete` once its newline was seen. */
-  | { kind: 'oversized'; offset: number; length: number; complete: boolean };
+  | { kind: 'oversized'; offset: number; length: number; complete: boolean }
+  /**
+   * A long line is being read, `bytes` of it so far: the caller may let the event loop run before
+   * resuming (the live watcher does; a 50 MB line read at once held it for over half a second).
+   */
+  | { kind: 'reading'; bytes: number };
 
 /**
  * One read buffer per thread, reused by every read: allocating one per file made the kernel
@@ -23,7 +33,10 @@ const shared = Buffer.allocUnsafe(CHUNK_BYTES);
  * and a live append is a few kilobytes.
  */
 export function* readChunks(fd: number, start: number, end: number, maxLineBytes = DEFAULT_MAX_LINE_BYTES): Generator<Chunk> {
-  let carry: Buffer = Buffer.alloc(0);
+  // The start of a line not ended yet, as copies of the reads that hold it, joined only once its
+  // newline arrives: joining at every read copied a 50 MB line 13 times over.
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
   let carryOffset = start;
   let position = start;
   let skipping: { offset: number; length: number } | null = null;
@@ -48,20 +61,43 @@ export function* readChunks(fd: number, start: number, end: number, maxLineBytes
       yield { kind: 'oversized', offset: skipped.offset, length: skipped.length, complete: true };
       data = lines;
     }
-    const buf = carry.length > 0 ? Buffer.concat([carry, data]) : data;
-    const lastNl = buf.lastIndexOf(10);
-    const complete = buf.subarray(0, lastNl + 1);
-    const completeOffset = carryOffset;
-    carryOffset += lastNl + 1;
-    carry = Buffer.from(buf.subarray(lastNl + 1));
-    if (carry.length > maxLineBytes) {
-      skipping = { offset: carryOffset, length: carry.length };
-      carry = Buffer.alloc(0);
+    const lastNl = data.lastIndexOf(10);
+    if (lastNl < 0) {
+      carry.push(Buffer.from(data));
+      carryBytes += data.length;
+      if (carryBytes > maxLineBytes) {
+        skipping = { offset: carryOffset, length: carryBytes };
+        carry = [];
+        carryBytes = 0;
+      } else if (carry.length > 1) yield { kind: 'reading', bytes: carryBytes };
+      continue;
     }
-    if (complete.length > 0) yield { kind: 'lines', buf: complete, offset: completeOffset, atEnd: false };
+    const head = data.subarray(0, lastNl + 1);
+    const parts = carry.length > 0 ? [...carry, Buffer.from(head)] : [head];
+    const completeOffset = carryOffset;
+    carryOffset += carryBytes + head.length;
+    const rest = Buffer.from(data.subarray(lastNl + 1));
+    carry = rest.length > 0 ? [rest] : [];
+    carryBytes = rest.length;
+    if (carryBytes > maxLineBytes) {
+      skipping = { offset: carryOffset, length: carryBytes };
+      carry = [];
+      carryBytes = 0;
+    }
+    yield { kind: 'lines', parts, offset: completeOffset, atEnd: false };
   }
   if (skipping) yield { kind: 'oversized', offset: skipping.offset, length: skipping.length, complete: false };
-  else yield { kind: 'lines', buf: carry, offset: carryOffset, atEnd: true };
+  else yield { kind: 'lines', parts: carry, offset: carryOffset, atEnd: true };
+}
+
+/** The bytes of a 'lines' chunk as one buffer (a single part is not copied). */
+export function joined(parts: Buffer[]): Buffer {
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+}
+
+/** Their total length. */
+export function partsLength(parts: Buffer[]): number {
+  return parts.reduce((sum, part) => sum + part.length, 0);
 }
 
 /** Copies `data` when it still points into the shared buffer, which the next read overwrites. */

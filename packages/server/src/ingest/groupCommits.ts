@@ -1,6 +1,8 @@
 import type { IngestBatch, SourceState } from '../store/repository.js';
 import type { TranscriptFile } from './discover.js';
 import type { IngestContext } from './ingestFile.js';
+import { lineParser, PARSE_ELSEWHERE_BYTES } from './lineParser.js';
+import type { ParsedChunk } from './parseChunk.js';
 import { readSource } from './readSource.js';
 
 /**
@@ -89,6 +91,7 @@ export function groupCommits(
    */
   const known = remember ? new Map<string, SourceState>() : null;
   let losses = ctx.store.connectionLosses();
+  const parser = lineParser();
 
   const apply = async (group: Group): Promise<void> => {
     try {
@@ -166,8 +169,25 @@ export function groupCommits(
     let expect = remembered?.offset;
     let last: Group | null = null;
     let lastBatch: IngestBatch | null = null;
+    // Stepped by hand, not with for-of: a large chunk's parse comes back from another thread
+    // through `next`, and a long line's read pauses for the event loop between its reads.
+    const reads = readSource(file, source, { ...ctx, parseElsewhereFrom: PARSE_ELSEWHERE_BYTES });
+    let parsed: ParsedChunk | undefined;
     try {
-      for (const read of readSource(file, source, ctx)) {
+      for (;;) {
+        const step = reads.next(parsed);
+        parsed = undefined;
+        if (step.done) break;
+        const read = step.value;
+        if (read.kind === 'reading' || read.kind === 'parse') {
+          // After a wait the next batch may join a later group, and a later batch must never be
+          // committed without this one: the groups so far are committed first (a failure ends the read).
+          if (last) await last.done;
+          last = null;
+          if (read.kind === 'reading') await new Promise((resolve) => setImmediate(resolve));
+          else parsed = await parser.parse(read.request);
+          continue;
+        }
         if (read.kind === 'file-problem') {
           await ctx.store.recordFileProblem(file.claudeDir, file.relPath, read.problem, read.detail);
           continue;
@@ -189,6 +209,8 @@ export function groupCommits(
     } catch (error) {
       known?.delete(file.absPath); // ask the store again
       throw error;
+    } finally {
+      reads.return(); // closes the file when a read stopped early
     }
     known?.set(file.absPath, lastBatch ? committed(source, lastBatch) : source);
   };

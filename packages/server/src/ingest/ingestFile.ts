@@ -30,6 +30,7 @@ export async function ingestFile(ctx: IngestContext, file: TranscriptFile): Prom
   let offset = source.offset;
   let lines = source.lineCount;
   for (const read of readSource(file, source, ctx)) {
+    if (read.kind === 'reading' || read.kind === 'parse') continue; // parsed here, without pausing
     if (read.kind === 'file-problem') {
       await ctx.store.recordFileProblem(file.claudeDir, file.relPath, read.problem, read.detail);
       result.problems++;

@@ -39,6 +39,7 @@ export class GroupedIngest {
     const result: JobResult = { lines: 0, problems: 0 };
     let lines = job.from.lineCount;
     for (const read of readSource(job.file, job.from, this.options)) {
+      if (read.kind === 'reading' || read.kind === 'parse') continue; // parsed here, without pausing
       if (read.kind === 'file-problem') {
         await this.store.recordFileProblem(job.file.claudeDir, job.file.relPath, read.problem, read.detail);
         result.problems++;

@@ -2,26 +2,45 @@ import fs from 'node:fs';
 import type { PositionedProblem } from '../core/entry.js';
 import type { PriceBook } from '../core/pricing.js';
 import { ownTail, TAIL_BYTES, type FileIdentity, type IngestBatch, type SourceState } from '../store/repository.js';
-import { DEFAULT_MAX_LINE_BYTES, readChunks } from './chunks.js';
+import { DEFAULT_MAX_LINE_BYTES, joined, partsLength, readChunks } from './chunks.js';
 import type { TranscriptFile } from './discover.js';
-import { parseChunk } from './parseChunk.js';
+import { parseChunk, type ParsedChunk } from './parseChunk.js';
 import { attachPrices } from './price.js';
 
 export interface ReadOptions {
   prices: PriceBook;
   maxLineBytes?: number;
+  /**
+   * Chunks of at least this many bytes are handed to the caller to parse (a `parse` read, whose
+   * result goes back in the generator's `next`) instead of being parsed here. Without it, or when
+   * the caller passes nothing back, every chunk is parsed here.
+   */
+  parseElsewhereFrom?: number;
+}
+
+/** Lines to parse elsewhere (another thread): what parseChunk takes, the bytes in parts that are the reader's own memory. */
+export interface ParseRequest {
+  parts: Buffer[];
+  offset: number;
+  lineNo: number;
+  file: { agentId: string | null };
+  tail: boolean;
 }
 
 export type SourceRead =
   | { kind: 'batch'; batch: IngestBatch }
   /** The file as a whole could not be read: it vanished, or permission was denied. */
-  | { kind: 'file-problem'; problem: string; detail: string };
+  | { kind: 'file-problem'; problem: string; detail: string }
+  /** A long line is being read: the caller may let the event loop run before going on. */
+  | { kind: 'reading' }
+  /** Only with `parseElsewhereFrom`: parse these lines and pass the ParsedChunk to `next`. */
+  | { kind: 'parse'; request: ParseRequest };
 
 /**
  * Reads what is new in one transcript since `from` (its stored state) as batches, each one
  * carrying the offset it reaches. Pure reading: applying the batches is the caller's job.
  */
-export function* readSource(file: TranscriptFile, from: SourceState, options: ReadOptions): Generator<SourceRead> {
+export function* readSource(file: TranscriptFile, from: SourceState, options: ReadOptions): Generator<SourceRead, void, ParsedChunk | undefined> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   let fd;
   try {
@@ -38,6 +57,10 @@ export function* readSource(file: TranscriptFile, from: SourceState, options: Re
     let lineCount = rewind ? 0 : from.lineCount;
     let tail = rewind ? Buffer.alloc(0) : from.tail;
     for (const chunk of readChunks(fd, start, stat.size, maxLineBytes)) {
+      if (chunk.kind === 'reading') {
+        yield { kind: 'reading' };
+        continue;
+      }
       const batch: IngestBatch = { sourceId: from.id, rewind, entries: [], problems: [], nextOffset: 0, nextLineCount: 0, nextTail: tail, identity };
       rewind = false;
       if (chunk.kind === 'oversized') {
@@ -49,15 +72,26 @@ export function* readSource(file: TranscriptFile, from: SourceState, options: Re
         }
         batch.nextOffset = chunk.complete ? chunk.offset + chunk.length : chunk.offset;
       } else {
-        if (chunk.buf.length === 0 && !batch.rewind) continue;
-        const parsed = parseChunk(chunk.buf, chunk.offset, lineCount, { agentId: file.agentId }, chunk.atEnd);
+        const length = partsLength(chunk.parts);
+        if (length === 0 && !batch.rewind) continue;
+        // What parsing will consume: every line up to the last newline (a partial tail is read again).
+        const consumed = lastNewline(chunk.parts) + 1;
+        const nextTail = consumed > 0 ? ownTail(bytesBefore(chunk.parts, consumed, TAIL_BYTES)) : tail;
+        const context = { agentId: file.agentId };
+        let parsed: ParsedChunk | undefined;
+        if (options.parseElsewhereFrom !== undefined && length >= options.parseElsewhereFrom) {
+          // A single part is a view of the shared read buffer, which other reads use while the
+          // caller waits: copied. The caller may hand the parts' memory to another thread; it then
+          // passes a result back, or throws.
+          const parts = chunk.parts.length === 1 ? [Buffer.from(chunk.parts[0] as Buffer)] : chunk.parts;
+          parsed = yield { kind: 'parse', request: { parts, offset: chunk.offset, lineNo: lineCount, file: context, tail: chunk.atEnd } };
+        }
+        parsed ??= parseChunk(joined(chunk.parts), chunk.offset, lineCount, context, chunk.atEnd);
         lineCount += parsed.consumedLines;
         batch.entries = attachPrices(parsed.entries, options.prices);
         batch.problems = parsed.problems;
         batch.nextOffset = chunk.offset + parsed.consumedBytes;
-        if (parsed.consumedBytes > 0) {
-          tail = ownTail(chunk.buf.subarray(Math.max(0, parsed.consumedBytes - TAIL_BYTES), parsed.consumedBytes));
-        }
+        if (parsed.consumedBytes > 0) tail = nextTail;
       }
       batch.nextLineCount = lineCount;
       batch.nextTail = tail;
@@ -81,6 +115,29 @@ function oversized(offset: number, length: number, complete: boolean, lineNo: nu
 }
 
 const NEWLINE = Buffer.from('\n');
+
+/** The index of the last newline in the parts joined, or -1. */
+function lastNewline(parts: Buffer[]): number {
+  let start = partsLength(parts);
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const part = parts[i] as Buffer;
+    start -= part.length;
+    const nl = part.lastIndexOf(10);
+    if (nl >= 0) return start + nl;
+  }
+  return -1;
+}
+
+/** Up to `count` bytes ending at `end` of the parts joined (a small copy when they span parts). */
+function bytesBefore(parts: Buffer[], end: number, count: number): Buffer {
+  const from = Math.max(0, end - count);
+  let start = 0;
+  for (const part of parts) {
+    if (from >= start && end <= start + part.length) return part.subarray(from - start, end - start);
+    start += part.length;
+  }
+  return joined(parts).subarray(from, end);
+}
 
 /**
  * A file was truncated or replaced when it is now shorter than what was read, is another inode,

@@ -1,7 +1,9 @@
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { ConversationMessage, ConversationPage, ProjectList, SessionDetail, SessionPage, SessionQuery, SessionStatus } from '@claudelens/protocol';
 import type { LiveState } from '../core/live/liveState.js';
-import { readBack } from '../ingest/readBack.js';
+import { openLine, readBack } from '../ingest/readBack.js';
+import { CONTENT_LIMITS, cutContent } from './cutContent.js';
 import type { SessionPageQuery, SessionPosition, Store, StoredMessage } from '../store/repository.js';
 
 /** GET /api/v1/sessions, its cursor decoded. */
@@ -11,6 +13,15 @@ export interface ConversationListQuery {
   limit: number;
   after?: string;
 }
+
+/** A line longer than this is skimmed before it is parsed for a page (readBack): parsing is the costly part. */
+const SHRINK_ABOVE_BYTES = 512 * 1024;
+/**
+ * A page ends early, before `limit`, once its messages' content passes the first or the lines
+ * read for it the second (its cursor goes on from there): 200 lines of 60 MB are 12 GB to read.
+ */
+const PAGE_CONTENT_BYTES = 4 * 1024 * 1024;
+const PAGE_READ_BYTES = 128 * 1024 * 1024;
 
 /**
  * The dashboard's history bodies: projects, sessions and conversations from the store, each
@@ -66,10 +77,31 @@ export class DashboardQueries {
     const rows = await this.store.messages(sessionId, { after: query.after, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     const messages: ConversationMessage[] = [];
+    let bytes = 0;
+    let read = 0;
+    let more = rows.length > query.limit;
     // One positioned read per line, one after another: a page never holds hundreds of files open.
-    for (const m of page) messages.push(toConversationMessage(m, await readBack(m.location, m.uuid)));
-    const last = page.at(-1);
-    return { messages, next_cursor: rows.length > query.limit && last ? encodeCursor({ m: last.cursor }) : null };
+    for (const [i, m] of page.entries()) {
+      const line = await readBack(m.location, m.uuid, SHRINK_ABOVE_BYTES);
+      const cut = cutContent(line?.message ?? null, CONTENT_LIMITS);
+      // A skimmed line is cut too, even when what skimming left fits.
+      const truncated = cut.cut || (line !== null && m.location.byteLength > SHRINK_ABOVE_BYTES);
+      messages.push({ ...toConversationMessage(m, cut.value), ...(truncated ? { truncated, full_bytes: m.location.byteLength, full_url: fullUrl(sessionId, m.uuid) } : {}) });
+      bytes += cut.bytes;
+      read += m.location.byteLength;
+      if ((bytes >= PAGE_CONTENT_BYTES || read >= PAGE_READ_BYTES) && i < page.length - 1) {
+        more = true;
+        break;
+      }
+    }
+    const last = page[messages.length - 1];
+    return { messages, next_cursor: more && last ? encodeCursor({ m: last.cursor }) : null };
+  }
+
+  /** GET …/messages/{uuid}/full: the stored line's bytes from its transcript, streamed; undefined when there is no such message or its file no longer holds it. */
+  async fullMessage(sessionId: string, uuid: string): Promise<{ stream: Readable; bytes: number } | undefined> {
+    const message = await this.store.message(sessionId, uuid);
+    return (message && (await openLine(message.location, uuid))) ?? undefined;
   }
 
   /** Sessions that are not ended, and their status. */
@@ -87,8 +119,11 @@ function statusFilter(live: Map<string, SessionStatus>, status: SessionStatus | 
   return { onlyIds: [...live].filter(([, s]) => s === status).map(([id]) => id) };
 }
 
-function toConversationMessage(m: StoredMessage, line: Record<string, unknown> | null): ConversationMessage {
-  const content = line?.message;
+function fullUrl(sessionId: string, uuid: string): string {
+  return `/api/v1/sessions/${encodeURIComponent(sessionId)}/messages/${encodeURIComponent(uuid)}/full`;
+}
+
+function toConversationMessage(m: StoredMessage, content: unknown): ConversationMessage {
   return {
     uuid: m.uuid,
     parent_uuid: m.parentUuid,
@@ -102,6 +137,7 @@ function toConversationMessage(m: StoredMessage, line: Record<string, unknown> |
     is_meta: m.isMeta,
     model: m.model,
     content: typeof content === 'object' && content !== null && !Array.isArray(content) ? (content as Record<string, unknown>) : null,
+    truncated: false,
   };
 }
 

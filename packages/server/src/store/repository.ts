@@ -298,6 +298,8 @@ export interface Store extends LimitsStore {
   sessionSummary(sessionId: string): Promise<SessionSummary | undefined>;
   /** A session's messages in time order, `limit` at a time, after `cursor` (from a previous page). */
   messages(sessionId: string, page: { after?: string; limit: number }): Promise<StoredMessage[]>;
+  /** One message of a session by its uuid (messages are unique on both), or undefined. */
+  message(sessionId: string, uuid: string): Promise<StoredMessage | undefined>;
   health(limit: number): Promise<HealthReport>;
   /** Every stored request with a timestamp that matches, oldest first: what usage reports group. */
   usageRequests(query: UsageQuery): Promise<UsageRequest[]>;

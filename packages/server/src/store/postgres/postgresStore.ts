@@ -124,6 +124,9 @@ export function openPostgresStore(url: string): Store {
     async messages(sessionId, page) {
       return read.sessionMessages(await pool(), sessionId, page);
     },
+    async message(sessionId, uuid) {
+      return read.sessionMessage(await pool(), sessionId, uuid);
+    },
     async health(limit) {
       return read.healthReport(await pool(), limit);
     },

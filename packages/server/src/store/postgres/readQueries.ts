@@ -150,6 +150,15 @@ export async function sessionMessages(pool: Pool, sessionId: string, page: { aft
   return rows.map(toStoredMessage);
 }
 
+export async function sessionMessage(pool: Pool, sessionId: string, uuid: string): Promise<StoredMessage | undefined> {
+  const { rows } = await pool.query<MessageRow>({
+    name: 'session-message',
+    text: `SELECT m.*, s.claude_dir, s.rel_path FROM messages m JOIN sources s ON s.id = m.source_id WHERE m.session_id = $1 AND m.uuid = $2`,
+    values: [pgText(sessionId), pgText(uuid)],
+  });
+  return rows[0] && toStoredMessage(rows[0]);
+}
+
 export async function activitySince(pool: Pool, sinceIso: string): Promise<ActivitySecond[]> {
   const [messages, requests] = await Promise.all([
     pool.query<{ at: string; messages: string }>({

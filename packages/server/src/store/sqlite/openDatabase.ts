@@ -5,8 +5,11 @@ import { MIGRATIONS } from './migrations.js';
 
 export const DATABASE_FILE = 'claudelens.db';
 
-/** The database a writer uses: created and migrated as needed. */
-export function openWritableDatabase(dataDir: string): Database.Database {
+/**
+ * The database a writer uses: created and migrated as needed. With `maxBytes`, this connection lets
+ * the file grow to about that size (PRAGMA max_page_count): past it a write fails with SQLITE_FULL.
+ */
+export function openWritableDatabase(dataDir: string, maxBytes?: number | null): Database.Database {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, DATABASE_FILE));
   db.pragma('page_size = 16384'); // only takes effect on a new database
@@ -15,6 +18,7 @@ export function openWritableDatabase(dataDir: string): Database.Database {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -16384'); // 16 MiB per connection; backfill opens one per worker
+  if (maxBytes) db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxBytes / (db.pragma('page_size', { simple: true }) as number)))}`);
   migrate(db);
   return db;
 }

@@ -23,10 +23,12 @@ interface SessionDelta {
 
 /**
  * Opens the embedded store in `dataDir`: creating and migrating it, or with `readOnly` (reports on
- * a data dir they may not write to) only reading what is there.
+ * a data dir they may not write to) only reading what is there. With `maxBytes`, this connection
+ * lets the file grow to about that size (PRAGMA max_page_count): past it a write fails with
+ * SQLITE_FULL, as on a full disk.
  */
-export function openSqliteStore(dataDir: string, options: { readOnly?: boolean } = {}): Store {
-  const db = options.readOnly ? openReadOnlyDatabase(dataDir) : openWritableDatabase(dataDir);
+export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; maxBytes?: number | null } = {}): Store {
+  const db = options.readOnly ? openReadOnlyDatabase(dataDir) : openWritableDatabase(dataDir, options.maxBytes);
   const st = prepareStatements(db);
   const selectUsage = usageRequests(db);
   const registerSources = db.transaction((refs: { claudeDir: string; relPath: string }[]) =>
@@ -98,6 +100,10 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean }
     },
     async messages(sessionId, page) {
       return sessionMessages(st, sessionId, page);
+    },
+    async message(sessionId, uuid) {
+      const row = st.sessionMessage.get(sessionId, uuid) as MessageRow | undefined;
+      return row && toStoredMessage(row);
     },
     async health(limit) {
       return healthReport(st, limit);

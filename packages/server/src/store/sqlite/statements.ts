@@ -4,7 +4,7 @@ import { MODEL_TOTALS_SQL } from '../modelTotals.js';
 type StatementName =
   | 'insertSource' | 'selectSource' | 'sourceById' | 'advanceSource' | 'clearLineTypes'
   | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'insertRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
-  | 'activeSessions' | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'sessionById' | 'modelsOfSession' | 'recentMessages' | 'messagesPerSecond' | 'requestsPerSecond' | 'allModels' | 'allAgents' | 'problemKinds'
+  | 'activeSessions' | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'sessionMessage' | 'sessionById' | 'modelsOfSession' | 'recentMessages' | 'messagesPerSecond' | 'requestsPerSecond' | 'allModels' | 'allAgents' | 'problemKinds'
   | 'unknownTypes' | 'listProblems' | 'counts'
   | 'projectTotals' | 'sessionPage' | 'pricedModelsOfSession' | 'agentsOfSession' | 'modelTotalsOfSession';
 
@@ -90,6 +90,9 @@ export function prepareStatements(db: Database.Database): Statements {
       `SELECT m.*, s.claude_dir, s.rel_path FROM messages m JOIN sources s ON s.id = m.source_id
        WHERE m.session_id = ? AND (COALESCE(m.timestamp, '') > ? OR (COALESCE(m.timestamp, '') = ? AND m.id > ?))
        ORDER BY COALESCE(m.timestamp, ''), m.id LIMIT ?`,
+    ),
+    sessionMessage: db.prepare(
+      `SELECT m.*, s.claude_dir, s.rel_path FROM messages m JOIN sources s ON s.id = m.source_id WHERE m.session_id = ? AND m.uuid = ?`,
     ),
     sessionById: db.prepare('SELECT * FROM sessions WHERE id = ?'),
     modelsOfSession: db.prepare('SELECT model FROM session_models WHERE session_id = ? ORDER BY model'),

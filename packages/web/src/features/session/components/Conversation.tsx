@@ -9,6 +9,7 @@ import { useConversation } from '../hooks/useConversation';
 import { useFollowScroll } from '../hooks/useFollowScroll';
 import { useStoredSession } from '../hooks/useSessionDetail';
 import { AgentRun } from './AgentRun';
+import { CutNotice } from './CutNotice';
 import { TextWithTags } from './TextWithTags';
 
 /** Items in the DOM at first; "Show earlier" adds as many again. */
@@ -71,6 +72,7 @@ const MessageView = memo(function MessageView({ message }: { message: Conversati
         <time dateTime={message.timestamp ?? undefined}>{formatTime(message.timestamp)}</time>
       </header>
       {blocks.length === 0 ? <div className="block-other">{message.preview || `[${message.type}]`}</div> : blocks.map((b, i) => <BlockView key={i} block={b} />)}
+      <CutNotice message={message} />
     </article>
   );
 });
