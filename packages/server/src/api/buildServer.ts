@@ -6,11 +6,12 @@ import type { LiveQueries } from '../live/liveQueries.js';
 import { registerWsRoutes, type WsOptions } from '../live/wsRoutes.js';
 import { registerAlertRoutes, type AlertQueries } from './alertRoutes.js';
 import { registerAuth, type AuthOptions } from './auth.js';
+import { DEFAULT_CONNECTION_LIMITS, registerConnectionLimits, serverTimeouts, type ConnectionLimits } from './connectionLimits.js';
 import { registerDashboardRoutes } from './dashboardRoutes.js';
 import { registerIngestRoute, type IngestRouteDeps } from './ingestRoute.js';
 import { registerLiveRoutes } from './liveRoutes.js';
 import { registerMetricsRoute, type MetricSource } from './metricsRoute.js';
-import { isWebAppRequest, registerStaticRoutes } from './staticRoutes.js';
+import { registerStaticRoutes } from './staticRoutes.js';
 
 export interface ServerState {
   phase(): 'backfilling' | 'live';
@@ -24,8 +25,10 @@ export interface ServerDeps {
   dashboard: DashboardQueries;
   ws: WsOptions;
   metrics: MetricSource;
-  /** Token and WebSocket Origin checks (api/auth.ts). */
+  /** Host, token and WebSocket Origin checks (api/auth.ts). */
   auth: AuthOptions;
+  /** Timeouts and the connection cap (api/connectionLimits.ts); defaults for what is not given. */
+  limits?: Partial<ConnectionLimits>;
   /** The recent alerts (alerts/alertMonitor.ts); without it, /api/v1/alerts is not served. */
   alerts?: AlertQueries;
   logger?: FastifyBaseLogger;
@@ -39,7 +42,9 @@ export interface ServerDeps {
 
 /** The HTTP and WebSocket server; routes are thin: parse, call one function, reply. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...deps.limits };
   const app: FastifyInstance = Fastify({
+    ...serverTimeouts(limits),
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit ?? 16 * 1024 * 1024,
@@ -52,8 +57,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody));
-  registerAuth(app, { ...deps.auth, isPublic: deps.webDir === null ? undefined : isWebAppRequest });
-  app.get('/healthz', async () => {
+  registerConnectionLimits(app, limits);
+  // Every route below needs the token unless it is marked public (api/auth.ts).
+  registerAuth(app, deps.auth);
+  app.get('/healthz', { config: { public: true } }, async () => {
     const bus = deps.state.bus?.();
     return { status: bus && !bus.up ? 'degraded' : 'ok', phase: deps.state.phase(), ...(bus ? { bus } : {}) };
   });

@@ -8,7 +8,8 @@ import { AlertMonitor } from '../alerts/alertMonitor.js';
 import { sharedAcks } from '../alerts/sharedAcks.js';
 import { WebhookSender } from '../alerts/webhookSender.js';
 import { buildServer } from '../api/buildServer.js';
-import { isLoopback } from '../api/auth.js';
+import { hostAllowList, isLoopback } from '../api/auth.js';
+import type { ConnectionLimits } from '../api/connectionLimits.js';
 import { UsageError, type Config } from '../config/config.js';
 import type { LiveConfig } from '../config/liveConfig.js';
 import { LiveState } from '../core/live/liveState.js';
@@ -41,6 +42,10 @@ export interface ServeSettings {
   token?: string | null;
   /** Origins besides the server's own that may open WebSockets (a dashboard served elsewhere). */
   allowedOrigins?: string[];
+  /** Host names besides the loopback ones requests may use; given, or without a token, the Host is checked (docs/security.md). */
+  allowedHosts?: string[];
+  /** Timeouts and the connection cap (api/connectionLimits.ts). */
+  limits?: Partial<ConnectionLimits>;
   /** Largest POST /api/v1/ingest body in bytes (default 8 MiB). */
   ingestBodyLimit?: number;
   /** WebSocket tuning: heartbeat, frame and queue limits. */
@@ -144,7 +149,8 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     dashboard: new DashboardQueries(state, ctx.store),
     alerts: sharedAcks(alerts.log, bus, (error) => logger?.warn({ err: error }, 'alert acknowledgements: bus unreachable')),
     ws: { hub, bus, engine, queries, counters, ...settings.ws },
-    auth: { token: settings.token ?? null, allowedOrigins: settings.allowedOrigins },
+    auth: { token: settings.token ?? null, allowedOrigins: settings.allowedOrigins, allowedHosts: hostAllowList(settings.token ?? null, settings.allowedHosts) },
+    limits: settings.limits,
     ingest: { mirror: remote, bodyLimit: settings.ingestBodyLimit, ready: () => phase === 'live' },
     logger,
     metrics: {

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { addTotals, emptyTotals, mergeRequest, requestKeyString, type RequestRecord, type Totals } from '../../core/accounting.js';
@@ -6,6 +5,7 @@ import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { mergeActivity } from '../activity.js';
 import type { TranscriptEntry } from '../../core/entry.js';
 import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, type SessionTotals, type SourceState, type Store, type StoreCounts } from '../repository.js';
+import { preparePrivateFile } from '../privateFiles.js';
 import { MIGRATIONS } from './migrations.js';
 import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary, toStoredMessage, toTotals, type MessageRow, type SessionRow } from './readQueries.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -22,8 +22,9 @@ interface SessionDelta {
 
 /** Opens (creating and migrating) the embedded store in `dataDir`. */
 export function openSqliteStore(dataDir: string): Store {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'claudelens.db'));
+  const file = path.join(dataDir, 'claudelens.db');
+  preparePrivateFile(dataDir, file, [`${file}-wal`, `${file}-shm`]);
+  const db = new Database(file);
   db.pragma('page_size = 16384'); // only takes effect on a new database
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across a killed process in WAL mode; only an OS crash can lose the last commit.
