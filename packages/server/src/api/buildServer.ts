@@ -5,7 +5,7 @@ import type { DashboardQueries } from '../live/dashboardQueries.js';
 import type { LiveQueries } from '../live/liveQueries.js';
 import { registerWsRoutes, type WsOptions } from '../live/wsRoutes.js';
 import { registerAlertRoutes, type AlertQueries } from './alertRoutes.js';
-import { registerAuth, type AuthOptions } from './auth.js';
+import { refuse, registerAuth, type AuthOptions } from './auth.js';
 import { DEFAULT_CONNECTION_LIMITS, registerConnectionLimits, serverTimeouts, type ConnectionLimits } from './connectionLimits.js';
 import { registerDashboardRoutes } from './dashboardRoutes.js';
 import { registerIngestRoute, type IngestRouteDeps } from './ingestRoute.js';
@@ -49,6 +49,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit ?? 16 * 1024 * 1024,
     forceCloseConnections: true, // shutdown does not wait for idle keep-alive connections
+    // A URL the router cannot decode (`%c0%af`) skips every hook: answer it in our error shape,
+    // and close the socket, which for a WebSocket upgrade nobody else would ever close.
+    frameworkErrors: (error, request, reply) => refuse(request, reply, error.statusCode ?? 400, { error: { code: 'bad_request', message: error.message } }),
   });
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;

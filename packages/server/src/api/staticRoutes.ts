@@ -20,12 +20,13 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-const API_ROOTS = new Set(['api', 'ws', 'metrics', 'healthz']);
+/** A first path segment the API owns, whatever follows it (`api;x`, `metrics `, `ws.`). */
+const API_ROOT = /^(api|ws|metrics|healthz)([^a-z0-9_-]|$)/;
 
 /**
  * Paths the API owns; everything else is the web app (its files, or index.html for its routes).
  * Compared as anyone might read them (decoded again, dots and doubled slashes resolved, any case,
- * `;` parameters dropped), so `//api/…`, `/./API/…`, `/%2561pi/…` or `/x/../api/…` get a 404 here
+ * anything after the name), so `//api/…`, `/./API/…`, `/%2561pi/…` or `/x/../api/…` get a 404 here
  * rather than the app's page. Access itself is decided from the matched route (api/auth.ts).
  */
 function isApiPath(decodedPath: string): boolean {
@@ -38,7 +39,7 @@ function isApiPath(decodedPath: string): boolean {
     }
   }
   const first = path.posix.normalize(text.replace(/\\/g, '/')).split('/').find((part) => part !== '') ?? '';
-  return API_ROOTS.has((first.split(';')[0] ?? '').toLowerCase());
+  return API_ROOT.test(first.toLowerCase());
 }
 
 /**
