@@ -69,7 +69,12 @@ describe('slow clients', () => {
     ws.close();
   });
 
-  it('cuts headers that come too slowly, and idle keep-alive connections', async () => {
+  it('cuts a connection that never sends a byte, headers that come too slowly, and idle keep-alive connections', async () => {
+    const silent = await openSocket(portOf(server));
+    const silentMs = await silent.closed;
+    expect(silentMs).toBeGreaterThanOrEqual(LIMITS.headersTimeoutMs - 100);
+    expect(silentMs).toBeLessThan(LIMITS.headersTimeoutMs + 3000);
+
     const slow = await openSocket(portOf(server));
     slow.socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     dribble(slow.socket, 100, 'X-Slow: 1\r\n');
@@ -83,7 +88,7 @@ describe('slow clients', () => {
     expect(idle.received()).toMatch(/^HTTP\/1\.1 200 /);
     expect(idleMs).toBeGreaterThanOrEqual(LIMITS.keepAliveTimeoutMs - 100);
     expect(idleMs).toBeLessThan(LIMITS.keepAliveTimeoutMs + 3000);
-    console.log(`slow headers: cut after ${headerMs} ms; idle keep-alive: closed after ${idleMs} ms`);
+    console.log(`silent: cut after ${silentMs} ms; slow headers: after ${headerMs} ms; idle keep-alive: after ${idleMs} ms`);
   });
 
   it('checks a large base64 body without overflowing the stack', async () => {

@@ -38,7 +38,7 @@ export function serverTimeouts(limits: ConnectionLimits) {
  * The connection cap, and no reading of bodies nobody asked for. Node's `server.maxConnections`
  * would drop the socket without a word; here a connection past the cap is accepted, its request
  * answered 503 with `Connection: close`, and only past twice the cap are sockets dropped at once
- * (clients that never send a request would otherwise hold file descriptors until headersTimeout).
+ * (clients that never send a request would otherwise hold file descriptors until they time out).
  */
 export function registerConnectionLimits(app: FastifyInstance, limits: ConnectionLimits): void {
   let open = 0;
@@ -48,8 +48,13 @@ export function registerConnectionLimits(app: FastifyInstance, limits: Connectio
     open++;
     if (open > limits.maxConnections) over.add(socket);
     socket.once('close', () => open--);
+    // Node's headersTimeout runs from a request's first byte: a socket that never sends one was
+    // held for ever. Idle this long before its first request, it is destroyed (Node's own handler).
+    socket.setTimeout(limits.headersTimeoutMs);
   });
   app.addHook('onRequest', async (request, reply) => {
+    // From here the request, keep-alive and WebSocket rules apply; a slow handler is not idleness.
+    request.raw.socket.setTimeout(0);
     if (!over.has(request.raw.socket)) return;
     return refuse(request, reply, 503, { error: { code: 'unavailable', message: `over ${limits.maxConnections} connections: retry shortly` } }, { 'retry-after': '1' });
   });
