@@ -43,6 +43,7 @@ export function serverTimeouts(limits: ConnectionLimits) {
 export function registerConnectionLimits(app: FastifyInstance, limits: ConnectionLimits): void {
   let open = 0;
   const over = new WeakSet<Socket>();
+  const silent = new WeakSet<Socket>();
   app.server.maxConnections = limits.maxConnections * 2;
   app.server.on('connection', (socket: Socket) => {
     open++;
@@ -51,11 +52,13 @@ export function registerConnectionLimits(app: FastifyInstance, limits: Connectio
     // Node's headersTimeout runs from a request's first byte: a socket that never sends one was
     // held for ever. Idle this long before its first request, it is destroyed (Node's own handler).
     socket.setTimeout(limits.headersTimeoutMs);
+    silent.add(socket);
   });
   app.addHook('onRequest', async (request, reply) => {
     // From here the request, keep-alive and WebSocket rules apply; a slow handler is not idleness.
-    request.raw.socket.setTimeout(0);
-    if (!over.has(request.raw.socket)) return;
+    const socket = request.raw.socket;
+    if (silent.delete(socket)) socket.setTimeout(0);
+    if (!over.has(socket)) return;
     return refuse(request, reply, 503, { error: { code: 'unavailable', message: `over ${limits.maxConnections} connections: retry shortly` } }, { 'retry-after': '1' });
   });
   // Any answer given before its request's body was read (an error, a refusal) closes the
