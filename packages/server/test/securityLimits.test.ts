@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { isBase64 } from '@claudelens/protocol';
+import { DEFAULT_CONNECTION_LIMITS, serverTimeouts } from '../src/api/connectionLimits.js';
 import { loadLiveConfig } from '../src/config/liveConfig.js';
 import { startServer, type RunningServer, type ServeSettings } from '../src/cli/startServer.js';
 import { emptyHome, tempDir, waitFor } from './helpers.js';
@@ -100,6 +101,13 @@ describe('slow clients', () => {
     expect(((await bad.json()) as { error: { parameter: string } }).error.parameter).toBe('files.0.data');
     const good = await fetch(`${server.url}/api/v1/ingest`, { method: 'POST', headers, body: body(data) });
     expect(good.status).toBe(200);
+  });
+});
+
+describe('serverTimeouts', () => {
+  it('keeps the headers timeout within a short request timeout (Node refuses it otherwise)', () => {
+    expect(serverTimeouts({ ...DEFAULT_CONNECTION_LIMITS, requestTimeoutMs: 2000 }).http.headersTimeout).toBe(2000);
+    expect(serverTimeouts(DEFAULT_CONNECTION_LIMITS).http.headersTimeout).toBe(10_000);
   });
 });
 

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBodySchema } from '@claudelens/protocol';
-import { registeredRoutes, type RouteAccess } from '../src/api/auth.js';
+import { hostName, registeredRoutes, type RouteAccess } from '../src/api/auth.js';
 import { loadLiveConfig } from '../src/config/liveConfig.js';
 import { startServer, type RunningServer, type ServeSettings } from '../src/cli/startServer.js';
 import { copyFixtureHome, tempDir } from './helpers.js';
@@ -167,6 +167,11 @@ describe('a malformed token cookie', () => {
 });
 
 describe('the Host allow-list (DNS rebinding)', () => {
+  it('reads the name of a Host header, or nothing for what is no name', () => {
+    expect(['localhost:4280', 'LocalHost.', '127.0.0.1', '[::1]:80', 'my_service', 'a.b-c.example:65535'].map(hostName)).toEqual(['localhost', 'localhost', '127.0.0.1', '::1', 'my_service', 'a.b-c.example']);
+    for (const bad of [undefined, '', 'a b', '::1', 'host:port', 'a/b', '[evil.example]', 'x:123456']) expect(hostName(bad), String(bad)).toBeNull();
+  });
+
   let open: RunningServer;
   let withToken: RunningServer;
 

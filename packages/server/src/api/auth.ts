@@ -43,7 +43,7 @@ export function isLoopback(host: string): boolean {
 
 /** The name in a Host header (or an `--allowed-host` value): lower case, no port, brackets or final dot; null if unreadable. */
 export function hostName(header: string | undefined): string | null {
-  const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::\d{1,5})?$/i.exec(header?.trim() ?? '');
+  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?::\d{1,5})?$/i.exec(header?.trim() ?? '');
   return match?.[1] ? match[1].replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase() : null;
 }
 

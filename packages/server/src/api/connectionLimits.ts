@@ -27,10 +27,12 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
 
 /** Options for `Fastify()`: Node's own timeouts, which it enforces on every HTTP request (not on upgraded WebSockets). */
 export function serverTimeouts(limits: ConnectionLimits) {
+  // Node refuses a headers timeout longer than the request timeout (a short --request-timeout).
+  const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   return {
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    http: { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.checkEveryMs },
+    http: { headersTimeout, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.checkEveryMs },
   };
 }
 
