@@ -4,14 +4,15 @@ import type { DashboardQueries } from '../live/dashboardQueries.js';
 import type { LiveQueries } from '../live/liveQueries.js';
 import { registerWsRoutes, type WsOptions } from '../live/wsRoutes.js';
 import { registerAlertRoutes, type AlertQueries } from './alertRoutes.js';
-import { registerAuth, type AuthOptions } from './auth.js';
+import { refuse, registerAuth, type AuthOptions } from './auth.js';
+import { DEFAULT_CONNECTION_LIMITS, registerConnectionLimits, serverTimeouts, type ConnectionLimits } from './connectionLimits.js';
 import { registerDashboardRoutes } from './dashboardRoutes.js';
 import { registerHealthRoute, type HealthSources } from './healthRoute.js';
 import { registerIngestRoute, type IngestRouteDeps } from './ingestRoute.js';
 import { registerLimitsRoutes, type LimitsQueries } from './limitsRoutes.js';
 import { registerLiveRoutes } from './liveRoutes.js';
 import { registerMetricsRoute, type MetricSource } from './metricsRoute.js';
-import { isWebAppRequest, registerStaticRoutes } from './staticRoutes.js';
+import { registerStaticRoutes } from './staticRoutes.js';
 import { registerUsageRoutes, type UsageRouteDeps } from './usageRoutes.js';
 
 export type ServerState = HealthSources;
@@ -22,8 +23,10 @@ export interface ServerDeps {
   dashboard: DashboardQueries;
   ws: WsOptions;
   metrics: MetricSource;
-  /** Token and WebSocket Origin checks (api/auth.ts). */
+  /** Host, token and WebSocket Origin checks (api/auth.ts). */
   auth: AuthOptions;
+  /** Timeouts and the connection cap (api/connectionLimits.ts); defaults for what is not given. */
+  connectionLimits?: Partial<ConnectionLimits>;
   /** The recent alerts (alerts/alertMonitor.ts); without it, /api/v1/alerts is not served. */
   alerts?: AlertQueries;
   logger?: FastifyBaseLogger;
@@ -41,11 +44,16 @@ export interface ServerDeps {
 
 /** The HTTP and WebSocket server; routes are thin: parse, call one function, reply. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits };
   const app: FastifyInstance = Fastify({
+    ...serverTimeouts(limits),
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit ?? 16 * 1024 * 1024,
     forceCloseConnections: true, // shutdown does not wait for idle keep-alive connections
+    // A URL the router cannot decode (`%c0%af`) skips every hook: answer it in our error shape,
+    // and close the socket, which for a WebSocket upgrade nobody else would ever close.
+    frameworkErrors: (error, request, reply) => refuse(request, reply, error.statusCode ?? 400, { error: { code: 'bad_request', message: error.message } }),
   });
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
@@ -54,7 +62,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody));
-  registerAuth(app, { ...deps.auth, isPublic: deps.webDir === null ? undefined : isWebAppRequest });
+  registerConnectionLimits(app, limits);
+  // Every route below needs the token unless it is marked public (api/auth.ts).
+  registerAuth(app, deps.auth);
   registerHealthRoute(app, deps.state);
   registerLiveRoutes(app, deps.queries);
   registerDashboardRoutes(app, deps.dashboard);

@@ -13,7 +13,7 @@ export interface HealthSources {
 
 /** GET /healthz: 503 once the server failed (it then exits), so that a supervisor restarts it. */
 export function registerHealthRoute(app: FastifyInstance, sources: HealthSources): void {
-  app.get('/healthz', async (_request, reply) => {
+  app.get('/healthz', { config: { public: true } }, async (_request, reply) => {
     const [code, body] = health(sources);
     return reply.code(code).send(body);
   });

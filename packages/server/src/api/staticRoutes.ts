@@ -20,24 +20,33 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Paths the API owns; everything else is the web app (its files, or index.html for its routes). */
-function isApiPath(urlPath: string): boolean {
-  return urlPath === '/api' || urlPath.startsWith('/api/') || urlPath.startsWith('/ws/') || urlPath === '/metrics' || urlPath === '/healthz';
-}
+/** A first path segment the API owns, whatever follows it (`api;x`, `metrics `, `ws.`). */
+const API_ROOT = /^(api|ws|metrics|healthz)([^a-z0-9_-]|$)/;
 
 /**
- * A request for the web app's files. They hold no data, so they need no token: the app reads
- * `?token=` itself and keeps it in the cookie the API accepts (api/auth.ts).
+ * Paths the API owns; everything else is the web app (its files, or index.html for its routes).
+ * Compared as anyone might read them (decoded again, dots and doubled slashes resolved, any case,
+ * anything after the name), so `//api/…`, `/./API/…`, `/%2561pi/…` or `/x/../api/…` get a 404 here
+ * rather than the app's page. Access itself is decided from the matched route (api/auth.ts).
  */
-export function isWebAppRequest(request: FastifyRequest): boolean {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-  if (request.headers.upgrade) return false;
-  return !isApiPath(request.url.split('?')[0] ?? '');
+function isApiPath(decodedPath: string): boolean {
+  let text = decodedPath;
+  for (let i = 0; i < 3 && text.includes('%'); i++) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      break;
+    }
+  }
+  const first = path.posix.normalize(text.replace(/\\/g, '/')).split('/').find((part) => part !== '') ?? '';
+  return API_ROOT.test(first.toLowerCase());
 }
 
 /**
  * Serves the built dashboard at `/`: hashed files under /assets/ cached for good, index.html
  * never cached, and index.html for any other path without a file extension (the app's routes).
+ * These routes are public (api/auth.ts): the files hold no data, and the app reads `?token=`
+ * itself and keeps it in the cookie the API accepts.
  */
 export function registerStaticRoutes(app: FastifyInstance, webDir: string = DEFAULT_WEB_DIR): void {
   const root = path.resolve(webDir);
@@ -64,8 +73,8 @@ export function registerStaticRoutes(app: FastifyInstance, webDir: string = DEFA
     return send(reply, index, app.size, 'no-cache');
   };
 
-  app.get('/', serve);
-  app.get('/*', serve);
+  app.get('/', { config: { public: true } }, serve);
+  app.get('/*', { config: { public: true } }, serve);
 }
 
 async function statFile(file: string): Promise<fs.Stats | null> {

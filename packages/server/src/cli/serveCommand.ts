@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { assertWritableDataDir, DEFAULT_HOST, DEFAULT_PORT, parseBytes, parsePort, resolveConfig, UsageError, type CommonOptions } from '../config/config.js';
+import { hostName } from '../api/auth.js';
+import { resolveToken, TOKEN_ARGV_WARNING } from '../config/token.js';
 import { withCommonOptions } from './options.js';
 import { StartupFailed } from './startupFailed.js';
 
@@ -9,7 +11,11 @@ interface ServeOptions extends CommonOptions {
   poll?: boolean;
   config?: string;
   token?: string;
+  tokenFile?: string;
   allowOrigin?: string[];
+  allowedHost?: string[];
+  maxConnections?: number;
+  requestTimeout?: number;
   ingestBodyLimit?: number;
   redisUrl?: string;
   nodeId?: string;
@@ -29,7 +35,11 @@ export function serveCommand(): Command {
     .option('--poll', 'poll files instead of using file-system events (network file systems)')
     .option('--config <file>', 'JSON config: status thresholds, alert rules, webhooks (see docs/api.md)')
     .option('--token <token>', 'require this token on every request (needed to bind a non-loopback address); env CLAUDELENS_TOKEN')
+    .option('--token-file <file>', 'read the token from this file (not visible in ps, unlike --token); env CLAUDELENS_TOKEN_FILE')
     .option('--allow-origin <origin>', 'another origin that may open WebSockets (repeatable)', (v: string, all: string[] = []) => [...all, v])
+    .option('--allowed-host <name>', 'another Host name requests may use besides the loopback ones (repeatable; see docs/security.md); env CLAUDELENS_ALLOWED_HOSTS', (v: string, all: string[] = []) => [...all, parseHost(v)])
+    .option('--max-connections <n>', 'connections at once, WebSockets included; requests past it get 503 (default 1024)', (v: string) => parseCount(v, '--max-connections'))
+    .option('--request-timeout <seconds>', 'longest a client may take to send one request, body included (default 60)', (v: string) => parsePositive(v, '--request-timeout'))
     .option('--ingest-body-limit <size>', 'largest POST /api/v1/ingest body (default 8MiB); env CLAUDELENS_INGEST_BODY_LIMIT', (v: string) => parseBytes(v, '--ingest-body-limit'))
     .option('--redis-url <url>', 'share live events with other nodes through this Redis (redis://host:6379); env CLAUDELENS_REDIS_URL')
     .option('--node-id <id>', 'this node\'s name among several (default host:pid); env CLAUDELENS_NODE_ID')
@@ -55,7 +65,9 @@ export function serveCommand(): Command {
       // A dir with no transcripts yet still starts (Claude Code may write there soon), said plainly.
       const found = await checkClaudeDirs(config.claudeDirs);
       for (const warning of found.warnings) logger.warn({ claudeDirs: config.claudeDirs }, warning);
-      const token = options.token ?? process.env.CLAUDELENS_TOKEN ?? null;
+      const { token, fromArgv } = resolveToken(options);
+      if (fromArgv) logger.warn(TOKEN_ARGV_WARNING);
+      const allowedHosts = options.allowedHost ?? process.env.CLAUDELENS_ALLOWED_HOSTS?.split(',').filter((h) => h.trim() !== '').map(parseHost);
       const envLimit = process.env.CLAUDELENS_INGEST_BODY_LIMIT;
       const ingestBodyLimit = options.ingestBodyLimit ?? (envLimit ? parseBytes(envLimit, 'CLAUDELENS_INGEST_BODY_LIMIT') : undefined);
       const redisUrl = parseRedisUrl(options.redisUrl ?? process.env.CLAUDELENS_REDIS_URL);
@@ -76,6 +88,11 @@ export function serveCommand(): Command {
           live,
           token,
           allowedOrigins: options.allowOrigin,
+          allowedHosts,
+          connectionLimits: {
+            ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+            ...(options.requestTimeout ? { requestTimeoutMs: options.requestTimeout * 1000 } : {}),
+          },
           ingestBodyLimit,
           redisUrl,
           nodeId: options.nodeId ?? process.env.CLAUDELENS_NODE_ID,
@@ -102,6 +119,19 @@ function parsePositive(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number of seconds, got ${value}`);
   return n;
+}
+
+function parseCount(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a whole number above 0, got ${value}`);
+  return n;
+}
+
+/** An `--allowed-host` value: a name or address, with or without a port (only the name is compared). */
+function parseHost(value: string): string {
+  const name = hostName(value);
+  if (name === null) throw new UsageError(`--allowed-host must be a host name such as team.example.com, got "${value}"`);
+  return name;
 }
 
 function parseRedisUrl(value: string | undefined): string | null {

@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { isLoopback } from '../api/auth.js';
 import { parseBytes, resolveConfig, UsageError } from '../config/config.js';
+import { resolveToken, TOKEN_ARGV_WARNING } from '../config/token.js';
 
 interface ShipOptions {
   server?: string;
   token?: string;
+  tokenFile?: string;
   claudeDir?: string[];
   dataDir?: string;
   id?: string;
@@ -19,6 +21,7 @@ export function shipCommand(): Command {
     .description('send local transcripts to a ClaudeLens server as they are written (docs/remote-ingest.md)')
     .option('--server <url>', 'the server, e.g. http://team-host:4280; env CLAUDELENS_SERVER')
     .option('--token <token>', "the server's token; env CLAUDELENS_TOKEN")
+    .option('--token-file <file>', "read the server's token from this file (not visible in ps, unlike --token); env CLAUDELENS_TOKEN_FILE")
     .option('--claude-dir <dir>', 'Claude config folder containing projects/ (repeatable; default $CLAUDE_CONFIG_DIR or ~/.claude)', (v: string, all: string[] = []) => [...all, v])
     .option('--data-dir <dir>', 'where the shipper remembers what the server acknowledged (default $CLAUDELENS_DATA_DIR or ~/.claudelens)')
     .option('--id <id>', 'the claude dir id on the server (default <hostname>-<hash of hostname and folder>); one --claude-dir only')
@@ -32,7 +35,7 @@ export function shipCommand(): Command {
       if (options.id !== undefined && config.claudeDirs.length !== 1) throw new UsageError('--id names one claude dir: pass exactly one --claude-dir with it');
       const retryMax = Number(options.retryMax);
       if (!Number.isFinite(retryMax) || retryMax <= 0) throw new UsageError(`--retry-max must be a number of seconds, got "${options.retryMax}"`);
-      const token = options.token ?? process.env.CLAUDELENS_TOKEN ?? null;
+      const { token, fromArgv } = resolveToken(options);
       // Loaded here, not at the top: every command would otherwise pay for the shipper's modules.
       const [{ ClaudeDirIdSchema }, { startShipper }, { ShipState, defaultClaudeDirId }] = await Promise.all([
         import('@claudelens/protocol'),
@@ -44,6 +47,7 @@ export function shipCommand(): Command {
         if (!ClaudeDirIdSchema.safeParse(id).success) throw new UsageError(`--id must be letters, digits, ".", "_" or "-", got "${id}"`);
       }
       const log = (line: string) => process.stderr.write(`ship: ${line}\n`);
+      if (fromArgv) log(`warning: ${TOKEN_ARGV_WARNING}`);
       if (token !== null && server.protocol === 'http:' && !isLoopback(server.hostname)) log(`warning: the token goes to ${server.host} unencrypted (http)`);
       for (const { claudeDir, id } of sources) log(`${claudeDir} -> ${server.href} as ${id}`);
       const shipper = startShipper({

@@ -9,7 +9,8 @@ import { BudgetMonitor } from '../alerts/budgetMonitor.js';
 import { sharedAcks } from '../alerts/sharedAcks.js';
 import { WebhookSender } from '../alerts/webhookSender.js';
 import { buildServer } from '../api/buildServer.js';
-import { isLoopback } from '../api/auth.js';
+import { hostAllowList, isLoopback } from '../api/auth.js';
+import type { ConnectionLimits } from '../api/connectionLimits.js';
 import { UsageError, type Config } from '../config/config.js';
 import type { LiveConfig } from '../config/liveConfig.js';
 import { LiveState } from '../core/live/liveState.js';
@@ -46,6 +47,10 @@ export interface ServeSettings {
   token?: string | null;
   /** Origins besides the server's own that may open WebSockets (a dashboard served elsewhere). */
   allowedOrigins?: string[];
+  /** Host names besides the loopback ones requests may use; given, or without a token, the Host is checked (docs/security.md). */
+  allowedHosts?: string[];
+  /** Timeouts and the connection cap (api/connectionLimits.ts). */
+  connectionLimits?: Partial<ConnectionLimits>;
   /** Largest POST /api/v1/ingest body in bytes (default 8 MiB). */
   ingestBodyLimit?: number;
   /** WebSocket tuning: heartbeat, frame and queue limits. */
@@ -176,7 +181,8 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     limits,
     alerts: sharedAcks(alerts.log, bus, (error) => logger?.warn({ err: error }, 'alert acknowledgements: bus unreachable')),
     ws: { hub, bus, engine, queries, counters, ...settings.ws },
-    auth: { token: settings.token ?? null, allowedOrigins: settings.allowedOrigins },
+    auth: { token: settings.token ?? null, allowedOrigins: settings.allowedOrigins, allowedHosts: hostAllowList(settings.token ?? null, settings.allowedHosts) },
+    connectionLimits: settings.connectionLimits,
     ingest: { mirror: remote, bodyLimit: settings.ingestBodyLimit, ready: () => phase === 'live' },
     usage: { store: ctx.store, now: Date.now },
     logger,

@@ -5,6 +5,10 @@ import { describeFile, projectsDir, type TranscriptFile } from './discover.js';
 
 type IngestFile = ParsedIngestRequest['files'][number];
 
+// Shipped transcripts are other people's prompts and tool output: folders 0700, files 0600.
+const DIR = { recursive: true, mode: 0o700 } as const;
+const FILE_MODE = 0o600;
+
 /**
  * The server's byte-exact copy of shipped transcripts, one claude dir per shipper:
  * `<root>/<claude_dir_id>/projects/<project>/<file>`. Each copy is read by the ordinary pipeline
@@ -64,8 +68,8 @@ export class RemoteMirror {
     if (overlap > 0 && !(await holds(file.absPath, entry.offset, data.subarray(0, overlap)))) return { status: 'diverged', size, written: 0 };
     const rest = data.subarray(overlap);
     if (rest.length > 0) {
-      await fs.mkdir(path.dirname(file.absPath), { recursive: true });
-      await fs.appendFile(file.absPath, rest);
+      await fs.mkdir(path.dirname(file.absPath), DIR);
+      await fs.appendFile(file.absPath, rest, { mode: FILE_MODE });
     }
     return { status: 'ok', size: size + rest.length, written: rest.length };
   }
@@ -74,14 +78,14 @@ export class RemoteMirror {
   private async setAside(claudeDir: string, file: TranscriptFile): Promise<void> {
     const stamp = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++this.resets}`;
     const aside = path.join(claudeDir, 'replaced', stamp, ...file.relPath.split('/'));
-    await fs.mkdir(path.dirname(aside), { recursive: true });
+    await fs.mkdir(path.dirname(aside), DIR);
     try {
       await fs.rename(file.absPath, aside);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    await fs.mkdir(path.dirname(file.absPath), { recursive: true });
-    await fs.writeFile(file.absPath, '');
+    await fs.mkdir(path.dirname(file.absPath), DIR);
+    await fs.writeFile(file.absPath, '', { mode: FILE_MODE });
   }
 
   private serialised<T>(key: string, task: () => Promise<T>): Promise<T> {

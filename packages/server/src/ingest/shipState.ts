@@ -68,9 +68,10 @@ export class ShipState {
   }
 
   save(): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    // Each file's tail is transcript bytes: the state is its owner's only, as the data folder is.
+    fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const temp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(this.data));
+    fs.writeFileSync(temp, JSON.stringify(this.data), { mode: 0o600 });
     fs.renameSync(temp, this.file);
   }
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { preparePrivateFile } from '../privateFiles.js';
 import { MIGRATIONS } from './migrations.js';
 
 export const DATABASE_FILE = 'claudelens.db';
@@ -10,8 +11,9 @@ export const DATABASE_FILE = 'claudelens.db';
  * the file grow to about that size (PRAGMA max_page_count): past it a write fails with SQLITE_FULL.
  */
 export function openWritableDatabase(dataDir: string, maxBytes?: number | null): Database.Database {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, DATABASE_FILE));
+  const file = path.join(dataDir, DATABASE_FILE);
+  preparePrivateFile(dataDir, file, [`${file}-wal`, `${file}-shm`]);
+  const db = new Database(file);
   db.pragma('page_size = 16384'); // only takes effect on a new database
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across a killed process in WAL mode; only an OS crash can lose the last commit.
