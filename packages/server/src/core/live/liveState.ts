@@ -116,8 +116,10 @@ export class LiveState {
       const cost = input.costByLine.get(entry.uuid ?? '') ?? 0;
       const at = entry.timestamp ? Date.parse(entry.timestamp) : now;
       this.messages.add(at, 1, now);
-      this.cost.add(at, cost, now);
-      this.tokens.add(at, entry.tokens, now);
+      // A request's tokens and cost count at its start, as the store's activity has them (mergeRequest).
+      const requestAt = entry.requestAt ? Date.parse(entry.requestAt) : at;
+      this.cost.add(requestAt, cost, now);
+      this.tokens.add(requestAt, entry.tokens, now);
       this.remember({
         timestamp: message.timestamp,
         type: entry.author === 'tool' ? 'tool_result' : message.tool_used ? 'tool_use' : entry.lineType,
