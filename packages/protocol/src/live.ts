@@ -105,6 +105,9 @@ export const MetricUpdatesSchema = z.object({
   active_sessions: z.number().int().nonnegative(),
   messages_per_minute: z.number().nonnegative(),
   current_cost_rate: z.number().nonnegative(),
+  /** As in `live_metrics` (not in spec 001's metric_update): every Live card follows the socket. Optional: servers before 2026-12-07 leave them out. */
+  cost_per_hour_rate: z.number().nonnegative().optional(),
+  active_projects: z.array(z.string()).optional(),
 });
 export type MetricUpdates = z.infer<typeof MetricUpdatesSchema>;
 

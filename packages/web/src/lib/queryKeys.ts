@@ -9,6 +9,8 @@ export const queryKeys = {
   alerts: ['alerts'] as const,
   projects: ['projects'] as const,
   sessions: (filter: { project?: string; status?: SessionStatus }) => ['sessions', filter] as const,
+  /** Every filtered session list at once (a prefix of `sessions`). */
+  sessionLists: ['sessions'] as const,
   sessionLive: (sessionId: string) => ['session', sessionId, 'live'] as const,
   sessionStats: (sessionId: string) => ['session', sessionId, 'stats'] as const,
   conversation: (sessionId: string) => ['session', sessionId, 'messages'] as const,

@@ -227,35 +227,42 @@ export class LiveState {
     return [...this.activity].reverse();
   }
 
-  /** messages_per_minute: messages timestamped in the last 60 s. current_cost_rate: cost of the last 60 s × 60 ($/h at this minute's pace). */
+  /**
+   * What /ws/metrics-updates sends (docs/api.md, Rates): messages_per_minute, messages timestamped
+   * in the last 60 s; current_cost_rate, their cost × 60 ($/h at the last minute's pace);
+   * cost_per_hour_rate, the cost of the last hour; and the sessions and projects not ended. Every
+   * card of the Live page is here, so that each follows the socket (the last two used to come only
+   * with the page's first load).
+   */
   metricUpdates(): MetricUpdates {
     const now = this.now();
+    let active = 0;
+    const projects = new Set<string>();
+    for (const s of this.sessions.values()) {
+      if (s.status === 'ended') continue;
+      active++;
+      if (s.project) projects.add(s.project);
+    }
     return {
-      active_sessions: this.activeCount(),
+      active_sessions: active,
       messages_per_minute: this.messages.sum(60, now),
       current_cost_rate: this.cost.sum(60, now) * 60,
+      cost_per_hour_rate: this.cost.sum(HOUR, now),
+      active_projects: [...projects].sort(),
     };
   }
 
-  /** cost_per_hour_rate: cost timestamped in the last hour ($ per trailing hour). */
+  /** The same figures as metricUpdates, as live-activity's `live_metrics` has them. */
   liveMetrics(): LiveMetrics {
-    const now = this.now();
-    const active = this.activeSessions();
-    return {
-      messages_per_minute: this.messages.sum(60, now),
-      active_sessions: active.length,
-      cost_per_hour_rate: this.cost.sum(HOUR, now),
-      active_projects: [...new Set(active.map((s) => s.project).filter(Boolean))].sort(),
-    };
+    const { active_sessions, messages_per_minute, cost_per_hour_rate, active_projects } = this.metricUpdates();
+    return { messages_per_minute, active_sessions, cost_per_hour_rate: cost_per_hour_rate ?? 0, active_projects: active_projects ?? [] };
   }
 
   /** Per-minute series over the last hour, oldest first, for sparklines. */
   series(kind: 'messages' | 'cost' | 'tokens', minutes = 60): number[] {
     const now = this.now();
     const window = kind === 'messages' ? this.messages : kind === 'cost' ? this.cost : this.tokens;
-    const out: number[] = [];
-    for (let m = minutes - 1; m >= 0; m--) out.push(window.sum(60 * (m + 1), now) - window.sum(60 * m, now));
-    return out;
+    return window.stretches(minutes, 60, now);
   }
 
   /** A session not seen before starts `ended`: its first activity makes it start. */

@@ -26,6 +26,8 @@ export interface ActivityApplied {
   sessionsToRefresh: boolean;
   /** Feed items added by the batch. */
   added: RecentActivity[];
+  /** A session's status changed (or it started or ended): lists that show statuses are behind. */
+  statusChanged: boolean;
 }
 
 export const EMPTY_BOARD: LiveActivity = {
@@ -81,6 +83,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
   const alerts: Alert[] = [];
   let snapshot = false;
   let sessionsToRefresh = false;
+  let statusChanged = false;
 
   const flushSessions = () => {
     if (sessions) current = { ...current, active_sessions: sessions };
@@ -105,6 +108,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
       continue;
     }
     if (data.session_id === undefined) continue; // only a global alert has none
+    if (event.type !== 'new_message') statusChanged = true;
     switch (event.type) {
       case 'new_message': {
         const list = editSessions();
@@ -158,7 +162,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
     const feed = [...added, ...current.recent_activity];
     current = { ...current, recent_activity: feed.length > limit + feedSlack(limit) ? feed.slice(0, limit) : feed };
   }
-  return { board: current, alerts, snapshot, sessionsToRefresh, added: fresh };
+  return { board: current, alerts, snapshot, sessionsToRefresh, added: fresh, statusChanged };
 }
 
 function toFeedItem(event: ActivityEvent): RecentActivity | null {

@@ -11,6 +11,9 @@ import { markFresh } from '../../lib/freshness';
 const GAP_SESSIONS = 20;
 /** Half-seconds to wait for a restarted server to finish reading its transcripts. */
 const GAP_WAIT_TRIES = 240;
+/** The sparklines and the lists trail the stream by at most this (plus a fetch). */
+const SERIES_REFRESH_MS = 500;
+const LISTS_REFRESH_MS = 700;
 
 /** /ws/activity-stream into the cache: the live board, the alerts, and refreshes of what events do not carry. */
 export function createActivitySync({ api, queryClient }: Services): LiveSync<ActivityChannelEvent> {
@@ -34,7 +37,13 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
       })
       .catch(() => {});
   }, 2000);
-  const refreshSeries = throttle(() => void queryClient.invalidateQueries({ queryKey: queryKeys.series }), 2000);
+  // What events do not carry whole: the sparklines' minutes, and the Sessions and Projects lists'
+  // totals (tokens, tools). Read again after a burst; only queries a page shows are fetched.
+  const refreshSeries = throttle(() => void queryClient.invalidateQueries({ queryKey: queryKeys.series }), SERIES_REFRESH_MS);
+  const refreshLists = throttle(() => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.sessionLists });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.projects });
+  }, LISTS_REFRESH_MS);
 
   return {
     apply(events) {
@@ -50,6 +59,7 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
       if (result.snapshot && before && before.recent_activity.length > 0) void fillGap(before);
       if (result.sessionsToRefresh) refreshSessions();
       if (result.added.length > 0) refreshSeries();
+      if (result.added.length > 0 || result.statusChanged) refreshLists();
     },
     dispose() {
       disposed = true;
@@ -57,6 +67,7 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
       waits.clear();
       refreshSessions.cancel();
       refreshSeries.cancel();
+      refreshLists.cancel();
     },
   };
 

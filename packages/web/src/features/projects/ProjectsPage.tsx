@@ -2,7 +2,8 @@ import type { ProjectSummary } from '@claudelens/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from '../../app/router';
-import { useServices } from '../../app/services';
+import { usePollInterval, useServices } from '../../app/services';
+import { useActivityChannel } from '../live/hooks/useLiveBoard';
 import { SortHeader } from '../../components/SortHeader';
 import { formatCost, formatCount, formatDateTime, formatTokens, projectName } from '../../lib/format';
 import { queryKeys } from '../../lib/queryKeys';
@@ -13,7 +14,10 @@ type Column = 'path' | 'sessions' | 'messages' | 'tokens' | 'cost' | 'last_activ
 /** Every project with the totals of its sessions (GET /api/v1/projects); sortable. */
 export function ProjectsPage() {
   const { api } = useServices();
-  const { data, isPending, isError, error } = useQuery({ queryKey: queryKeys.projects, queryFn: api.projects, staleTime: 10_000, refetchInterval: 30_000 });
+  // Follows the live stream: the activity sync reads the list again within a second of new lines.
+  useActivityChannel();
+  const refetchInterval = usePollInterval();
+  const { data, isPending, isError, error } = useQuery({ queryKey: queryKeys.projects, queryFn: api.projects, staleTime: 10_000, refetchInterval });
   const projects = useMemo(() => data?.projects ?? [], [data]);
   const [sort, setSort] = useState<SortState<Column>>({ key: 'last_activity', direction: 'desc' });
   const rows = useMemo(() => sortRows(projects, sort, (p: ProjectSummary, key) => p[key]), [projects, sort]);
