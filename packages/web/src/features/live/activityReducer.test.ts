@@ -1,7 +1,7 @@
 import type { ActivityChannelEvent } from '@claudelens/protocol';
 import { describe, expect, it } from 'vitest';
 import { alert, board, feedItem, session, T0 } from '../../test/fixtures';
-import { applyActivityEvents, feedKey, mergeFeed, messagesToFeed } from './activityReducer';
+import { applyActivityEvents, feedKey, mergeActiveSessions, mergeFeed, messagesToFeed } from './activityReducer';
 
 const message = (seq: number, over: Record<string, unknown> = {}): ActivityChannelEvent => ({
   type: 'new_message',
@@ -96,5 +96,16 @@ describe('mergeFeed', () => {
       ['tool_use', 'Edit'],
       ['tool_result', undefined],
     ]);
+  });
+});
+
+describe('mergeActiveSessions', () => {
+  it('keeps what the stream applied after the REST read was taken, and sessions that started since', () => {
+    const streamed = [session('s1', { message_count: 143, current_cost: 5.45 }), session('s3', { message_count: 1 })];
+    const read = [session('s1', { message_count: 100, current_cost: 4.8 }), session('s2', { message_count: 9 })];
+    const merged = mergeActiveSessions(streamed, read);
+    expect(merged.find((s) => s.session_id === 's1')).toMatchObject({ message_count: 143, current_cost: 5.45 });
+    expect(merged.map((s) => s.session_id).sort()).toEqual(['s1', 's2', 's3']);
+    expect(mergeActiveSessions([session('s1', { message_count: 2 })], [session('s1', { message_count: 7, status: 'thinking' })])[0]).toMatchObject({ message_count: 7, status: 'thinking' });
   });
 });

@@ -3,7 +3,7 @@ import type { LiveSync } from '../../app/liveBindings';
 import type { Services } from '../../app/services';
 import { queryKeys } from '../../lib/queryKeys';
 import { throttle } from '../../lib/throttle';
-import { applyActivityEvents, mergeFeed, messagesToFeed } from './activityReducer';
+import { applyActivityEvents, mergeActiveSessions, mergeFeed, messagesToFeed } from './activityReducer';
 import { mergeAlerts } from './alertsMerge';
 import { markFresh } from '../../lib/freshness';
 
@@ -33,7 +33,7 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
       .liveActivity()
       .then((fresh) => {
         if (disposed) return;
-        queryClient.setQueryData<LiveActivity>(queryKeys.liveActivity, (board) => board && { ...board, active_sessions: fresh.active_sessions });
+        queryClient.setQueryData<LiveActivity>(queryKeys.liveActivity, (board) => board && { ...board, active_sessions: mergeActiveSessions(board.active_sessions, fresh.active_sessions) });
       })
       .catch(() => {});
   }, 2000);

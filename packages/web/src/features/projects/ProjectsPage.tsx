@@ -47,7 +47,7 @@ export function ProjectsPage() {
           </thead>
           <tbody>
             {rows.map((p) => (
-              <tr key={p.path}>
+              <tr key={p.path} data-testid="project-row" data-project={p.path} data-sessions={p.sessions} data-messages={p.messages} data-tokens={p.tokens} data-cost={p.cost}>
                 <td>
                   <Link to={`/sessions?project=${encodeURIComponent(p.path)}`} title={p.path}>
                     {projectName(p.path)}

@@ -86,7 +86,7 @@ export function SessionsPage() {
           </thead>
           <tbody>
             {rows.map((s) => (
-              <tr key={s.sessionId}>
+              <tr key={s.sessionId} data-testid="session-row" data-session={s.sessionId} data-messages={s.messageCount} data-tools={s.toolUseCount} data-tokens={tokensOf(s)} data-cost={s.totalCost}>
                 <td>
                   <StatusDot status={s.status} /> {s.status}
                 </td>

@@ -7,9 +7,10 @@ type Kind = 'messages' | 'cost' | 'tokens';
 function SparkCard({ kind, label, values, end, format }: { kind: Kind; label: string; values: number[] | undefined; end: string | undefined; format: (v: number) => string }) {
   const latest = values?.at(-1) ?? 0;
   const peak = values?.reduce((m, v) => Math.max(m, v), 0) ?? 0;
+  const sum = values?.reduce((m, v) => m + v, 0);
   return (
-    // data-values: the raw per-minute amounts, oldest first, the last ending at data-end (the reconciliation test reads them).
-    <figure className={`spark-card ${kind}`} data-testid={`series-${kind}`} data-values={values?.join(',') ?? ''} data-end={end ?? ''}>
+    // data-values: the raw per-minute amounts, oldest first, the last ending at data-end; data-sum: the hour's (the reconciliation test reads them).
+    <figure className={`spark-card ${kind}`} data-testid={`series-${kind}`} data-values={values?.join(',') ?? ''} data-end={end ?? ''} data-sum={sum ?? ''}>
       <figcaption>
         <span className="spark-label">{label}</span>
         <span className="spark-value" title="in the last 60 s">

@@ -9,10 +9,10 @@ export function LiveStatCards({ sessionId, channelPaths }: { sessionId: string; 
   return (
     <section className="stat-cards" aria-label="Session stats">
       <ConnectionIndicator paths={channelPaths} />
-      <StatCard className="messages" label="Messages" value={stats?.messages.value} text={stats?.messages.formatted_value} format={formatCount} />
-      <StatCard className="tools" label="Tools Used" value={stats?.tools.value} text={stats?.tools.formatted_value} format={formatCount} />
-      <StatCard className="tokens" label="Tokens" value={stats?.tokens.value} text={stats?.tokens.formatted_value} format={formatTokens} />
-      <StatCard className="cost" label="Cost" value={stats?.cost.value} text={stats?.cost.formatted_value} format={formatCost} />
+      <StatCard className="messages" testId="session-messages" label="Messages" value={stats?.messages.value} text={stats?.messages.formatted_value} format={formatCount} />
+      <StatCard className="tools" testId="session-tools" label="Tools Used" value={stats?.tools.value} text={stats?.tools.formatted_value} format={formatCount} />
+      <StatCard className="tokens" testId="session-tokens" label="Tokens" value={stats?.tokens.value} text={stats?.tokens.formatted_value} format={formatTokens} />
+      <StatCard className="cost" testId="session-cost" label="Cost" value={stats?.cost.value} text={stats?.cost.formatted_value} format={formatCost} />
     </section>
   );
 }
