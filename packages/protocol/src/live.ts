@@ -197,6 +197,11 @@ export const ActivityDataSchema = z.object({
   tool: z.string().optional(),
   uuid: z.string().optional(),
   summary: z.string().optional(),
+  /**
+   * The transcript time of the line (`new_message`), or of the first line of the session's return
+   * (`session_started`); `timestamp` is when the event was sent. The feed shows this one.
+   */
+  message_timestamp: z.string().optional(),
   status: SessionStatusSchema.optional(),
   previous_status: SessionStatusSchema.nullable().optional(),
   alert: AlertSchema.optional(),

@@ -37,6 +37,8 @@ describe('LiveState', () => {
     const prompt = entry({ lineType: 'user', preview: 'fix it' });
     const events = live.apply(input([prompt], { messageCount: 5, toolUseCount: 2 }));
     expect(kinds(events)).toEqual(['message', 'stats', 'started', 'status:thinking']);
+    // The feed puts "Session started" at the transcript time of the line that started it.
+    expect(events.find((e) => e.kind === 'started')).toMatchObject({ at: prompt.timestamp });
     const stats = events.find((e) => e.kind === 'stats');
     // The store already had 4 messages: the delta is this line only.
     expect(stats).toMatchObject({ changes: [{ stat: 'messages', value: 5, delta: 1 }] });

@@ -33,7 +33,13 @@ export type LiveEvent =
     }
   | { kind: 'stats'; sessionId: string; changes: { stat: StatType; value: number; delta: number }[] }
   | { kind: 'status'; sessionId: string; project: string | null; status: SessionStatus; previous: SessionStatus | null }
-  | { kind: 'started'; sessionId: string; project: string | null }
+  | {
+      kind: 'started';
+      sessionId: string;
+      project: string | null;
+      /** The transcript time of the session's first line in the commit that started it: the feed puts "Session started" there. */
+      at: string | null;
+    }
   | { kind: 'ended'; sessionId: string; project: string | null };
 
 const STATS: StatType[] = ['messages', 'tools', 'tokens', 'cost'];
@@ -154,9 +160,15 @@ export class LiveState {
     // Only the sessions this commit touched: the others' statuses change with time alone, which
     // tick() covers. Checking every live session here made each commit O(sessions).
     const changed = new Set<LiveSession>();
-    for (const entry of input.lines) if (entry.sessionId) changed.add(this.session(entry.sessionId, null));
+    const firstAt = new Map<string, string>();
+    for (const entry of input.lines) {
+      if (!entry.sessionId) continue;
+      changed.add(this.session(entry.sessionId, null));
+      const first = firstAt.get(entry.sessionId);
+      if (entry.timestamp && (first === undefined || entry.timestamp < first)) firstAt.set(entry.sessionId, entry.timestamp);
+    }
     for (const sessionId of touched.keys()) changed.add(this.session(sessionId, null));
-    events.push(...this.statusChanges(changed));
+    events.push(...this.statusChanges(changed, firstAt));
     return events;
   }
 
@@ -165,7 +177,7 @@ export class LiveState {
     return this.statusChanges(this.sessions.values());
   }
 
-  private statusChanges(sessions: Iterable<LiveSession>): LiveEvent[] {
+  private statusChanges(sessions: Iterable<LiveSession>, firstAt?: Map<string, string>): LiveEvent[] {
     const now = this.now();
     const events: LiveEvent[] = [];
     for (const session of sessions) {
@@ -174,7 +186,7 @@ export class LiveState {
       const previous = session.status;
       session.status = status;
       session.thinkingSinceMs = status === 'thinking' ? (previous === 'thinking' ? session.thinkingSinceMs : now) : null;
-      if (previous === 'ended') events.push({ kind: 'started', sessionId: session.sessionId, project: session.project });
+      if (previous === 'ended') events.push({ kind: 'started', sessionId: session.sessionId, project: session.project, at: firstAt?.get(session.sessionId) ?? null });
       events.push({ kind: 'status', sessionId: session.sessionId, project: session.project, status, previous });
       if (status === 'ended') events.push({ kind: 'ended', sessionId: session.sessionId, project: session.project });
     }

@@ -47,6 +47,15 @@ export function feedType(author: string | undefined, tool: string | undefined): 
   return author ?? 'message';
 }
 
+/** A session's "Session started" sorts below (before) its own lines of the same instant: its first line is one of them. */
+const rank = (item: RecentActivity) => (item.type === 'session_started' ? 0 : 1);
+
+/** Feed order, newest first: by transcript time, then a session's start before its lines; other ties keep the order they came in. */
+export function newerFirst(a: RecentActivity, b: RecentActivity): number {
+  if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp ? 1 : -1;
+  return a.session_id === b.session_id ? rank(b) - rank(a) : 0;
+}
+
 /** Union by key, newest first, at most `limit`. */
 export function mergeFeed(current: RecentActivity[], incoming: RecentActivity[], limit = FEED_LIMIT): RecentActivity[] {
   if (incoming.length === 0) return current;
@@ -54,7 +63,22 @@ export function mergeFeed(current: RecentActivity[], incoming: RecentActivity[],
   for (const item of current) byKey.set(feedKey(item), item);
   for (const item of incoming) if (!byKey.has(feedKey(item))) byKey.set(feedKey(item), item);
   // A stable sort: items of the same instant keep the order they came in.
-  return [...byKey.values()].sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0)).slice(0, limit);
+  return [...byKey.values()].sort(newerFirst).slice(0, limit);
+}
+
+/**
+ * New items (oldest first, as they came) put in their place in a feed held newest first. Almost
+ * always they are the newest and go on top; a late line (transcripts are not in time order) or a
+ * "Session started" that came after its session's first lines goes below the newer ones.
+ */
+function insertNewest(feed: RecentActivity[], fresh: RecentActivity[]): RecentActivity[] {
+  const out = feed.slice();
+  for (const item of fresh) {
+    let i = 0;
+    while (i < out.length && newerFirst(out[i] as RecentActivity, item) < 0) i++;
+    out.splice(i, 0, item);
+  }
+  return out;
 }
 
 /** A snapshot (or a REST body) replaces sessions and rates; the feed keeps what it had. */
@@ -142,7 +166,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
             ...session,
             message_count: session.message_count + 1,
             current_cost: session.current_cost + (data.cost ?? 0),
-            last_activity: event.timestamp,
+            last_activity: [session.last_activity, data.message_timestamp ?? event.timestamp].sort()[1] as string,
           };
         }
         break;
@@ -181,8 +205,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
   }
   flushSessions();
   if (fresh.length > 0) {
-    const added = fresh.slice().reverse();
-    const feed = [...added, ...current.recent_activity];
+    const feed = insertNewest(current.recent_activity, fresh);
     current = { ...current, recent_activity: feed.length > limit + feedSlack(limit) ? feed.slice(0, limit) : feed };
   }
   return { board: current, alerts, snapshot, sessionsToRefresh, added: fresh, statusChanged };
@@ -191,7 +214,8 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
 function toFeedItem(event: ActivityEvent): RecentActivity | null {
   const { data, timestamp } = event;
   // A global alert belongs to no session: '' (the feed shows no session link for it).
-  const base = { timestamp, project: data.project ?? '', session_id: data.session_id ?? '', cost: 0 };
+  // The transcript's time where the event has it (a line, a session's return), as the REST feed has it.
+  const base = { timestamp: data.message_timestamp ?? timestamp, project: data.project ?? '', session_id: data.session_id ?? '', cost: 0 };
   switch (event.type) {
     case 'new_message':
       return {

@@ -5,7 +5,8 @@ import { Link } from '../../app/router';
 import { usePollInterval, useServices } from '../../app/services';
 import { useActivityChannel } from '../live/hooks/useLiveBoard';
 import { SortHeader } from '../../components/SortHeader';
-import { formatCost, formatCount, formatDateTime, formatTokens, projectName } from '../../lib/format';
+import { When } from '../../components/When';
+import { formatCost, formatCount, formatTokens, projectName } from '../../lib/format';
 import { queryKeys } from '../../lib/queryKeys';
 import { nextSort, sortRows, type SortState } from '../../lib/sort';
 
@@ -58,7 +59,9 @@ export function ProjectsPage() {
                 <td className="num">{formatCount(p.messages)}</td>
                 <td className="num">{formatTokens(p.tokens)}</td>
                 <td className="num">{formatCost(p.cost)}</td>
-                <td>{formatDateTime(p.last_activity)}</td>
+                <td>
+                  <When iso={p.last_activity} />
+                </td>
               </tr>
             ))}
           </tbody>
