@@ -230,3 +230,44 @@ export type MetricsChannelEvent = z.infer<typeof MetricsChannelEventSchema>;
 
 /** What a client may send on any channel. */
 export const ClientMessageSchema = z.object({ type: z.literal('ping') });
+
+// ---- When nothing is live: the Live page's summary. ----
+
+/** An IANA time zone name Intl knows ("Europe/Paris", "UTC"). */
+const TimeZoneSchema = z
+  .string()
+  .max(64, 'is too long')
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Europe/Paris');
+
+/** GET /api/v1/analytics/summary query: `tz`, the reader's time zone (default UTC): what "today" and "this week" mean. */
+export const SummaryQuerySchema = z.object({ tz: TimeZoneSchema.optional().transform((tz) => tz ?? 'UTC') });
+export type SummaryQuery = z.output<typeof SummaryQuerySchema>;
+
+/** The requests started in a window: cost, tokens (all four kinds), how many, and in how many sessions. */
+export const UsageWindowSchema = z.object({
+  since: z.string(),
+  cost: z.number().nonnegative(),
+  tokens: z.number().int().nonnegative(),
+  requests: z.number().int().nonnegative(),
+  sessions: z.number().int().nonnegative(),
+});
+export type UsageWindow = z.infer<typeof UsageWindowSchema>;
+
+/** GET /api/v1/analytics/summary: today and this week (from Monday) in `tz`, the last activity, and where transcripts are read from. */
+export const SummarySchema = z.object({
+  tz: z.string(),
+  today: UsageWindowSchema,
+  this_week: UsageWindowSchema,
+  /** The latest line time of any stored session; null when the store holds none. */
+  last_activity: z.string().nullable(),
+  /** The claude folders this server reads (`--claude-dir`): where an empty dashboard looked. */
+  claude_dirs: z.array(z.string()),
+});
+export type Summary = z.infer<typeof SummarySchema>;

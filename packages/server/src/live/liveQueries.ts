@@ -1,4 +1,5 @@
-import type { ActiveSessions, LiveActivity, LiveMessage, LiveSeries, LiveStats, SessionLive, StatType } from '@claudelens/protocol';
+import type { ActiveSessions, LiveActivity, LiveMessage, LiveSeries, LiveStats, SessionLive, StatType, Summary } from '@claudelens/protocol';
+import { calendarStarts } from '../core/live/calendar.js';
 import { formatStat } from '../core/live/format.js';
 import { statsOf, type LiveState, type Stats } from '../core/live/liveState.js';
 import type { Store, StoredMessage } from '../store/repository.js';
@@ -14,7 +15,21 @@ export class LiveQueries {
   constructor(
     private readonly state: LiveState,
     private readonly store: Store,
+    private readonly options: { claudeDirs?: string[]; now?: () => number } = {},
   ) {}
+
+  /** What the Live page shows when nothing is live: today's and this week's spending in `tz`, the last activity, where it looks. */
+  async summary(tz: string): Promise<Summary> {
+    const { today, week } = calendarStarts((this.options.now ?? Date.now)(), tz);
+    const [[day, thisWeek], [latest]] = await Promise.all([this.store.usageSince([today, week]), this.store.sessionPage({ limit: 1 })]);
+    return {
+      tz,
+      today: { since: today, ...day! },
+      this_week: { since: week, ...thisWeek! },
+      last_activity: latest?.lastActivity ?? null,
+      claude_dirs: this.options.claudeDirs ?? [],
+    };
+  }
 
   async sessionLive(sessionId: string): Promise<SessionLive | undefined> {
     const live = this.state.get(sessionId);
