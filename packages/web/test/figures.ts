@@ -19,8 +19,8 @@ export interface Figure {
   selector: string;
   attribute: string;
   kind: 'number' | 'numbers' | 'lines';
-  /** What the store says, for the window the page shows (`shownEnd`: a series' last minute's end). */
-  expected: (truth: Truth, shownEnd: number) => Value;
+  /** What the store says, for the window the page shows (`anchor`: a series' `data-end`, a day's or week's `data-since`). */
+  expected: (truth: Truth, anchor: number) => Value;
 }
 
 /** The store's answer: its sessions (REST, from the store's totals) and its per-second activity (the SQLite file, read-only). */
@@ -99,6 +99,11 @@ export function figures(truth: Truth, sessionPageId: string): Figure[] {
     { page: 'live', name: 'tokens per minute, summed', selector: '[data-testid="series-tokens"]', attribute: 'data-sum', kind: 'number', expected: (t) => inLastHour(t).reduce((n, s) => n + tokensOf(s), 0) },
     { page: 'live', name: 'cost per minute, summed', selector: '[data-testid="series-cost"]', attribute: 'data-sum', kind: 'number', expected: (t) => inLastHour(t).reduce((n, s) => n + s.totalCost, 0) },
     { page: 'live', name: 'messages per minute, summed', selector: '[data-testid="series-messages"]', attribute: 'data-sum', kind: 'number', expected: (t) => inLastHour(t).reduce((n, s) => n + s.messageCount, 0) },
+    // Today and this week, from the day's or week's start the page names (the browser's zone).
+    ...(['today', 'week'] as const).flatMap((w): Figure[] => [
+      { page: 'live', name: `${w} cost`, selector: `[data-testid="overview-${w}"] .stat-value`, attribute: 'data-value', kind: 'number', expected: (t, since) => windowSum(t, 'cost', nowSecond(t), nowSecond(t) - since / 1000 + 1) },
+      { page: 'live', name: `${w} tokens`, selector: `[data-testid="overview-${w}"] .stat-hint`, attribute: 'data-value', kind: 'number', expected: (t, since) => windowSum(t, 'tokens', nowSecond(t), nowSecond(t) - since / 1000 + 1) },
+    ]),
   ];
   for (const s of live(truth)) {
     const card = `.session-card${attr('data-session', s.sessionId)}`;
@@ -145,7 +150,8 @@ export async function readShown(page: Page, rows: Figure[]): Promise<Shown[]> {
     (list) =>
       list.map(({ selector, attribute }) => {
         const element = document.querySelector(selector);
-        return { raw: element?.getAttribute(attribute) ?? null, end: element?.getAttribute('data-end') ?? null };
+        const anchored = element?.closest('[data-end], [data-since]');
+        return { raw: element?.getAttribute(attribute) ?? null, end: anchored?.getAttribute('data-end') ?? anchored?.getAttribute('data-since') ?? null };
       }),
     rows.map(({ selector, attribute }) => ({ selector, attribute })),
   );

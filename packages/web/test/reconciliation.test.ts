@@ -39,7 +39,8 @@ const pages = new Map<PageName, Page>();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function open(name: PageName, route: string): Promise<void> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  // Not UTC: "today" and "this week" are the browser's (India is UTC+5:30, no daylight saving).
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, timezoneId: 'Asia/Kolkata' });
   page.on('pageerror', (error) => console.error(`${name} page error:`, error.message));
   await page.goto(`${serve.url}${route}`);
   pages.set(name, page);
@@ -110,6 +111,10 @@ describe('every figure on every page equals the store (a real session replayed l
 
     const { truth, compared, mismatches } = await reconcile();
     expect(mismatches).toEqual([]);
+    // The day the Live page sums is the browser's own.
+    const live = pages.get('live')!;
+    const since = await live.getAttribute('[data-testid="overview-today"]', 'data-since');
+    expect(since).toBe(await live.evaluate(() => new Date(new Date().setHours(0, 0, 0, 0)).toISOString()));
     expect(compared).toBeGreaterThanOrEqual(35);
     // Not a vacuous match: both sessions are live, and the window holds their spending.
     expect(truth.sessions.filter((s) => s.status !== 'ended').length).toBe(2);

@@ -6,6 +6,9 @@ export const queryKeys = {
   /** metric_update's current_cost_rate ($/h at this minute's pace): only the metrics channel has it. */
   liveCostRate: ['live', 'cost-rate'] as const,
   series: ['live', 'series'] as const,
+  /** Today and this week in the browser's zone; the recent sessions beside them. */
+  summary: (tz: string) => ['live', 'summary', tz] as const,
+  summaryAll: ['live', 'summary'] as const,
   alerts: ['alerts'] as const,
   projects: ['projects'] as const,
   sessions: (filter: { project?: string; status?: SessionStatus }) => ['sessions', filter] as const,

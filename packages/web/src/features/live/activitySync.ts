@@ -43,6 +43,7 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
   const refreshLists = throttle(() => {
     void queryClient.invalidateQueries({ queryKey: queryKeys.sessionLists });
     void queryClient.invalidateQueries({ queryKey: queryKeys.projects });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.summaryAll });
   }, LISTS_REFRESH_MS);
 
   return {
