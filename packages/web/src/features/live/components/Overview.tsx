@@ -3,11 +3,18 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from '../../../app/router';
 import { useServices } from '../../../app/services';
 import { When } from '../../../components/When';
-import { formatCost, formatTokens, projectName, shortId } from '../../../lib/format';
+import { useNow } from '../../../lib/clock';
+import { formatAgo, formatCost, formatDateTime, formatTokens, projectName, shortId } from '../../../lib/format';
 import { queryKeys } from '../../../lib/queryKeys';
 import { useSessionList } from '../../sessions/useSessionList';
 
 const TZ = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+/** "12s ago", "3h ago", "232d ago": the card's figure; the date goes below it. */
+function Ago({ iso }: { iso: string | null }) {
+  const now = useNow();
+  return <time dateTime={iso ?? undefined}>{formatAgo(iso, now)}</time>;
+}
 const RECENT = 5;
 
 function Spent({ label, window, testId }: { label: string; window: UsageWindow | undefined; testId: string }) {
@@ -57,7 +64,8 @@ export function Overview() {
         <Spent label="This week" window={summary?.this_week} testId="overview-week" />
         <div className="stat-card overview-last" data-testid="overview-last-activity" data-value={summary?.last_activity ?? ''}>
           <div className="stat-label">Last activity</div>
-          <div className="stat-value">{summary ? <When iso={summary.last_activity} /> : '—'}</div>
+          <div className="stat-value">{summary ? <Ago iso={summary.last_activity} /> : '—'}</div>
+          <div className="stat-hint">{summary?.last_activity ? formatDateTime(summary.last_activity) : 'nothing stored yet'}</div>
         </div>
       </div>
       {recent.length > 0 && (
