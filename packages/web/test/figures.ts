@@ -136,6 +136,8 @@ export function figures(truth: Truth, sessionPageId: string): Figure[] {
       rows.push({ page: 'projects', name: `Projects ${project} ${stat}`, selector: row, attribute: `data-${stat}`, kind: 'number', expected: () => value });
     }
   }
+  // ---- Usage (a page to come): its figures join here, each with what the store says for the same
+  // window (e.g. per day from `truth.seconds`), and the test opens the page beside the others. ----
   return rows;
 }
 

@@ -17,8 +17,8 @@ const MAIN = { project: '-experiments-worktrees', sessionId: 'ef958aa1-0e93-49f0
 /** A second, smaller one in another project, at the same time. */
 const OTHER = { project: '-experiments-ideas', sessionId: '03eb5929-52b3-4b13-ada3-b93ae35806b8' };
 const REPLAY_MS = 20_000;
-/** Every figure follows within a second or two (a sparkline is read again at most every 2 s): 10 s is generous. */
-const SETTLE_MS = 10_000;
+/** Every figure follows within a second or two (a sparkline is read again at most every 2 s): 15 s leaves room for a loaded machine. */
+const SETTLE_MS = 15_000;
 
 interface OracleSession {
   sessionId: string;
@@ -80,6 +80,7 @@ describe('every figure on every page equals the store (a real session replayed l
     await open('live', '/');
     await open('sessions', '/sessions');
     await open('projects', '/projects');
+    // A new page with figures opens here too, and its rows go in figures.ts.
   });
 
   afterAll(async () => {
