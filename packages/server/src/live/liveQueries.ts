@@ -6,6 +6,7 @@ import type { Store, StoredMessage } from '../store/repository.js';
 
 const RECENT = 20;
 const SERIES_MINUTES = 60;
+const SUMMARY_TTL_MS = 2000;
 
 /**
  * The live REST bodies and WebSocket snapshots: from the live state where the session is
@@ -18,9 +19,28 @@ export class LiveQueries {
     private readonly options: { claudeDirs?: string[]; now?: () => number } = {},
   ) {}
 
-  /** What the Live page shows when nothing is live: today's and this week's spending in `tz`, the last activity, where it looks. */
-  async summary(tz: string): Promise<Summary> {
-    const { today, week } = calendarStarts((this.options.now ?? Date.now)(), tz);
+  private readonly summaries = new Map<string, { at: number; body: Promise<Summary> }>();
+
+  /**
+   * What the Live page shows when nothing is live: today's and this week's spending in `tz`, the
+   * last activity, where it looks. One answer per day and week start serves every client for
+   * SUMMARY_TTL_MS: the sums read every request of the week, and each dashboard asks again after
+   * new lines.
+   */
+  summary(tz: string): Promise<Summary> {
+    const now = (this.options.now ?? Date.now)();
+    const { today, week } = calendarStarts(now, tz);
+    const key = `${tz}|${today}|${week}`;
+    const cached = this.summaries.get(key);
+    if (cached && now - cached.at < SUMMARY_TTL_MS) return cached.body;
+    for (const [k, v] of this.summaries) if (now - v.at >= SUMMARY_TTL_MS) this.summaries.delete(k);
+    const body = this.readSummary(tz, today, week);
+    this.summaries.set(key, { at: now, body });
+    body.catch(() => this.summaries.delete(key));
+    return body;
+  }
+
+  private async readSummary(tz: string, today: string, week: string): Promise<Summary> {
     const [[day, thisWeek], [latest]] = await Promise.all([this.store.usageSince([today, week]), this.store.sessionPage({ limit: 1 })]);
     return {
       tz,

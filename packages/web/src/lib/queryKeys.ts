@@ -9,6 +9,8 @@ export const queryKeys = {
   /** Today and this week in the browser's zone; the recent sessions beside them. */
   summary: (tz: string) => ['live', 'summary', tz] as const,
   summaryAll: ['live', 'summary'] as const,
+  /** The Live page's last few sessions: under the summary's key, read again with it. */
+  recentSessions: ['live', 'summary', 'recent-sessions'] as const,
   alerts: ['alerts'] as const,
   projects: ['projects'] as const,
   sessions: (filter: { project?: string; status?: SessionStatus }) => ['sessions', filter] as const,

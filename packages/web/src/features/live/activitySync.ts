@@ -13,7 +13,8 @@ const GAP_SESSIONS = 20;
 const GAP_WAIT_TRIES = 240;
 /** The sparklines and the lists trail the stream by at most this (plus a fetch). */
 const SERIES_REFRESH_MS = 500;
-const LISTS_REFRESH_MS = 700;
+const LISTS_REFRESH_MS = 1000;
+const OVERVIEW_REFRESH_MS = 2000;
 
 /** /ws/activity-stream into the cache: the live board, the alerts, and refreshes of what events do not carry. */
 export function createActivitySync({ api, queryClient }: Services): LiveSync<ActivityChannelEvent> {
@@ -43,8 +44,9 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
   const refreshLists = throttle(() => {
     void queryClient.invalidateQueries({ queryKey: queryKeys.sessionLists });
     void queryClient.invalidateQueries({ queryKey: queryKeys.projects });
-    void queryClient.invalidateQueries({ queryKey: queryKeys.summaryAll });
   }, LISTS_REFRESH_MS);
+  // Today and this week sum a week of requests: the server answers every client from one read per 2 s.
+  const refreshOverview = throttle(() => void queryClient.invalidateQueries({ queryKey: queryKeys.summaryAll }), OVERVIEW_REFRESH_MS);
 
   return {
     apply(events) {
@@ -61,6 +63,7 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
       if (result.sessionsToRefresh) refreshSessions();
       if (result.added.length > 0) refreshSeries();
       if (result.added.length > 0 || result.statusChanged) refreshLists();
+      if (result.added.length > 0) refreshOverview();
     },
     dispose() {
       disposed = true;
@@ -69,6 +72,7 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
       refreshSessions.cancel();
       refreshSeries.cancel();
       refreshLists.cancel();
+      refreshOverview.cancel();
     },
   };
 

@@ -6,7 +6,6 @@ import { When } from '../../../components/When';
 import { useNow } from '../../../lib/clock';
 import { formatAgo, formatCost, formatDateTime, formatTokens, projectName, shortId } from '../../../lib/format';
 import { queryKeys } from '../../../lib/queryKeys';
-import { useSessionList } from '../../sessions/useSessionList';
 
 const TZ = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -39,10 +38,11 @@ function Spent({ label, window, testId }: { label: string; window: UsageWindow |
  */
 export function Overview() {
   const { api } = useServices();
-  const { data: summary } = useQuery({ queryKey: queryKeys.summary(TZ), queryFn: () => api.summary(TZ), staleTime: 5_000, refetchInterval: 60_000 });
-  // The same list (and cache entry) as the Sessions page and the session selector: the first page, of which the newest few.
-  const { sessions, isPending } = useSessionList({});
-  const recent = sessions.slice(0, RECENT);
+  const { data: summary } = useQuery({ queryKey: queryKeys.summary(TZ), queryFn: () => api.summary(TZ), staleTime: 1_000, refetchInterval: 60_000 });
+  // Its own few sessions (not the lists' pages of 100), read again with the summary.
+  const { data: page, isPending } = useQuery({ queryKey: queryKeys.recentSessions, queryFn: () => api.sessions({ limit: RECENT }), staleTime: 1_000, refetchInterval: 60_000 });
+  const sessions = page?.sessions ?? [];
+  const recent = sessions;
   if (summary && !isPending && sessions.length === 0) {
     return (
       <section className="panel overview overview-empty" aria-label="No transcripts yet" data-testid="overview-empty">
