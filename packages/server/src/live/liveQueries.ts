@@ -6,7 +6,7 @@ import type { Store, StoredMessage } from '../store/repository.js';
 
 const RECENT = 20;
 const SERIES_MINUTES = 60;
-const SUMMARY_TTL_MS = 2000;
+const SUMMARY_TTL_MS = 1000;
 
 /**
  * The live REST bodies and WebSocket snapshots: from the live state where the session is

@@ -14,7 +14,7 @@ const GAP_WAIT_TRIES = 240;
 /** The sparklines and the lists trail the stream by at most this (plus a fetch). */
 const SERIES_REFRESH_MS = 500;
 const LISTS_REFRESH_MS = 1000;
-const OVERVIEW_REFRESH_MS = 2000;
+const OVERVIEW_REFRESH_MS = 1000;
 
 /** /ws/activity-stream into the cache: the live board, the alerts, and refreshes of what events do not carry. */
 export function createActivitySync({ api, queryClient }: Services): LiveSync<ActivityChannelEvent> {
@@ -45,7 +45,7 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
     void queryClient.invalidateQueries({ queryKey: queryKeys.sessionLists });
     void queryClient.invalidateQueries({ queryKey: queryKeys.projects });
   }, LISTS_REFRESH_MS);
-  // Today and this week sum a week of requests: the server answers every client from one read per 2 s.
+  // Today and this week sum a week of requests: the server answers every client from one read a second.
   const refreshOverview = throttle(() => void queryClient.invalidateQueries({ queryKey: queryKeys.summaryAll }), OVERVIEW_REFRESH_MS);
 
   return {
