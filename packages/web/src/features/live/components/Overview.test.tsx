@@ -36,10 +36,21 @@ describe('Overview (the Live page when nothing is live)', () => {
     renderWithServices(<Overview />, {
       '/api/v1/analytics/summary': summary({ last_activity: null, claude_dirs: ['/home/dev/.claude', '/work/claude'] }),
       '/api/v1/sessions': { sessions: [], next_cursor: null },
+      '/healthz': { status: 'ok', phase: 'live' },
     });
     const empty = await screen.findByTestId('overview-empty');
     expect(empty.textContent).toContain('/home/dev/.claude/projects');
     expect(empty.textContent).toContain('/work/claude/projects');
     expect(empty.textContent).toContain('npm run demo');
+  });
+
+  it('says it is still reading, not that the folder is empty, while the server reads what is on disk', async () => {
+    renderWithServices(<Overview />, {
+      '/api/v1/analytics/summary': summary({ last_activity: null }),
+      '/api/v1/sessions': { sessions: [], next_cursor: null },
+      '/healthz': { status: 'ok', phase: 'backfilling' },
+    });
+    await screen.findByTestId('overview-reading');
+    expect(screen.queryByTestId('overview-empty')).toBeNull();
   });
 });

@@ -43,7 +43,17 @@ export function Overview() {
   const { data: page, isPending } = useQuery({ queryKey: queryKeys.recentSessions, queryFn: () => api.sessions({ limit: RECENT }), staleTime: 1_000, refetchInterval: 60_000 });
   const sessions = page?.sessions ?? [];
   const recent = sessions;
-  if (summary && !isPending && sessions.length === 0) {
+  const empty = summary !== undefined && !isPending && sessions.length === 0;
+  // A server still reading what is on disk has no sessions yet: that is not an empty folder.
+  const { data: phase } = useQuery({ queryKey: ['health', 'phase'], queryFn: () => api.phase(), enabled: empty, refetchInterval: (q) => (q.state.data === 'backfilling' ? 1000 : false) });
+  if (empty && phase === 'backfilling') {
+    return (
+      <section className="panel overview overview-empty" aria-label="Reading transcripts" data-testid="overview-reading">
+        <p>Reading the transcripts already on disk; the figures appear as soon as they are stored.</p>
+      </section>
+    );
+  }
+  if (empty && phase !== undefined) {
     return (
       <section className="panel overview overview-empty" aria-label="No transcripts yet" data-testid="overview-empty">
         <h2>No Claude Code transcripts yet</h2>
