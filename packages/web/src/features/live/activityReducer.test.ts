@@ -108,6 +108,9 @@ describe('mergeActiveSessions', () => {
     expect(merged.find((s) => s.session_id === 's1')).toMatchObject({ message_count: 143, current_cost: 5.45 });
     expect(merged.map((s) => s.session_id).sort()).toEqual(['s1', 's2', 's3']);
     expect(mergeActiveSessions([session('s1', { message_count: 2 })], [session('s1', { message_count: 7, status: 'thinking' })])[0]).toMatchObject({ message_count: 7, status: 'thinking' });
+    // One that ended while the read was on its way stays gone.
+    expect(mergeActiveSessions([], [session('s1')], new Set(['s1']))).toEqual([]);
+    expect(applyActivityEvents(board({ active_sessions: [session('s1')] }), [{ type: 'session_ended', seq: 1, timestamp: T0, data: { session_id: 's1' } }]).ended).toEqual(['s1']);
   });
 });
 

@@ -28,6 +28,8 @@ export interface ActivityApplied {
   added: RecentActivity[];
   /** A session's status changed (or it started or ended): lists that show statuses are behind. */
   statusChanged: boolean;
+  /** Sessions that ended in this batch (gone from the board). */
+  ended: string[];
 }
 
 export const EMPTY_BOARD: LiveActivity = {
@@ -89,13 +91,14 @@ export function mergeSnapshot(current: LiveActivity | undefined, fresh: LiveActi
 /**
  * A REST read of the live sessions merged into what the stream has built. The read may predate
  * events the stream already applied (it is answered after them): a session's count and cost only
- * grow while it is live, so the larger wins; a session the read lacks started after it (one that
- * ended went with its event). Replacing the list with the read lost those events for good: a card
- * stayed 43 messages and $0.56 under the store in the reconciliation test.
+ * grow while it is live, so the larger wins; a session the read lacks started after it, and one
+ * that `endedSince` the read was sent is left out (the read still had it). Replacing the list with
+ * the read lost those events for good: a card stayed 43 messages and $0.56 under the store in the
+ * reconciliation test.
  */
-export function mergeActiveSessions(current: ActiveSession[], fresh: ActiveSession[]): ActiveSession[] {
+export function mergeActiveSessions(current: ActiveSession[], fresh: ActiveSession[], endedSince: ReadonlySet<string> = new Set()): ActiveSession[] {
   const byId = new Map(current.map((s) => [s.session_id, s]));
-  const merged = fresh.map((f) => {
+  const merged = fresh.filter((f) => !endedSince.has(f.session_id)).map((f) => {
     const c = byId.get(f.session_id);
     byId.delete(f.session_id);
     if (!c) return f;
@@ -131,6 +134,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
   let snapshot = false;
   let sessionsToRefresh = false;
   let statusChanged = false;
+  const ended: string[] = [];
 
   const flushSessions = () => {
     if (sessions) current = { ...current, active_sessions: sessions };
@@ -179,6 +183,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
         const i = list.findIndex((s) => s.session_id === data.session_id);
         const session = list[i];
         if (data.status === 'ended') {
+          ended.push(data.session_id);
           if (i >= 0) list.splice(i, 1);
         } else if (session && data.status) list[i] = { ...session, status: data.status };
         else if (data.status) {
@@ -196,6 +201,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
         break;
       }
       case 'session_ended': {
+        ended.push(data.session_id);
         const list = editSessions();
         const i = list.findIndex((s) => s.session_id === data.session_id);
         if (i >= 0) list.splice(i, 1);
@@ -208,7 +214,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
     const feed = insertNewest(current.recent_activity, fresh);
     current = { ...current, recent_activity: feed.length > limit + feedSlack(limit) ? feed.slice(0, limit) : feed };
   }
-  return { board: current, alerts, snapshot, sessionsToRefresh, added: fresh, statusChanged };
+  return { board: current, alerts, snapshot, sessionsToRefresh, added: fresh, statusChanged, ended };
 }
 
 function toFeedItem(event: ActivityEvent): RecentActivity | null {

@@ -28,15 +28,21 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
       }, ms);
       waits.add(timer);
     });
-  // A session that starts (or comes back) arrives without its totals: read them.
+  // A session that starts (or comes back) arrives without its totals: read them. Sessions that end
+  // while the read is on its way are noted: the read still has them.
+  let endedDuringRead: Set<string> | null = null;
   const refreshSessions = throttle(() => {
+    const ended = (endedDuringRead = new Set());
     void api
       .liveActivity()
       .then((fresh) => {
         if (disposed) return;
-        queryClient.setQueryData<LiveActivity>(queryKeys.liveActivity, (board) => board && { ...board, active_sessions: mergeActiveSessions(board.active_sessions, fresh.active_sessions) });
+        queryClient.setQueryData<LiveActivity>(queryKeys.liveActivity, (board) => board && { ...board, active_sessions: mergeActiveSessions(board.active_sessions, fresh.active_sessions, ended) });
       })
-      .catch(() => {});
+      .catch(() => {})
+      .finally(() => {
+        if (endedDuringRead === ended) endedDuringRead = null;
+      });
   }, 2000);
   // What events do not carry whole: the sparklines' minutes, and the Sessions and Projects lists'
   // totals (tokens, tools). Read again after a burst; only queries a page shows are fetched.
@@ -53,6 +59,7 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
       const before = queryClient.getQueryData<LiveActivity>(queryKeys.liveActivity);
       const result = applyActivityEvents(before, events);
       queryClient.setQueryData(queryKeys.liveActivity, result.board);
+      for (const id of result.ended) endedDuringRead?.add(id);
       markFresh(result.added);
       if (result.alerts.length > 0) {
         queryClient.setQueryData<{ alerts: Alert[] }>(queryKeys.alerts, (old) => ({ alerts: mergeAlerts(old?.alerts, result.alerts) }));
