@@ -87,8 +87,10 @@ export class LiveQueries {
 
   /** The sparklines' last hour, per minute. A difference of two float sums can come out a hair below 0: clamped. */
   series(): LiveSeries {
-    const of = (kind: 'messages' | 'cost' | 'tokens') => this.state.series(kind, SERIES_MINUTES).map((v) => Math.max(0, v));
-    return { minutes: SERIES_MINUTES, end: new Date().toISOString(), messages: of('messages'), cost: of('cost'), tokens: of('tokens') };
+    // One instant for the sums and the `end` they are said to end at: a client lines the minutes up by it.
+    const now = (this.options.now ?? Date.now)();
+    const of = (kind: 'messages' | 'cost' | 'tokens') => this.state.series(kind, SERIES_MINUTES, now).map((v) => Math.max(0, v));
+    return { minutes: SERIES_MINUTES, end: new Date(now).toISOString(), messages: of('messages'), cost: of('cost'), tokens: of('tokens') };
   }
 }
 

@@ -270,9 +270,8 @@ export class LiveState {
     return { messages_per_minute, active_sessions, cost_per_hour_rate: cost_per_hour_rate ?? 0, active_projects: active_projects ?? [] };
   }
 
-  /** Per-minute series over the last hour, oldest first, for sparklines. */
-  series(kind: 'messages' | 'cost' | 'tokens', minutes = 60): number[] {
-    const now = this.now();
+  /** Per-minute series over the last hour, oldest first, for sparklines; the last minute ends at `now` (the body's `end`). */
+  series(kind: 'messages' | 'cost' | 'tokens', minutes = 60, now = this.now()): number[] {
     const window = kind === 'messages' ? this.messages : kind === 'cost' ? this.cost : this.tokens;
     return window.stretches(minutes, 60, now);
   }
