@@ -106,6 +106,9 @@ export const MetricUpdatesSchema = z.object({
   active_sessions: z.number().int().nonnegative(),
   messages_per_minute: z.number().nonnegative(),
   current_cost_rate: z.number().nonnegative(),
+  /** As in `live_metrics` (not in spec 001's metric_update): every Live card follows the socket. Optional: servers before 2026-12-07 leave them out. */
+  cost_per_hour_rate: z.number().nonnegative().optional(),
+  active_projects: z.array(z.string()).optional(),
 });
 export type MetricUpdates = z.infer<typeof MetricUpdatesSchema>;
 
@@ -195,6 +198,11 @@ export const ActivityDataSchema = z.object({
   tool: z.string().optional(),
   uuid: z.string().optional(),
   summary: z.string().optional(),
+  /**
+   * The transcript time of the line (`new_message`), or of the first line of the session's return
+   * (`session_started`); `timestamp` is when the event was sent. The feed shows this one.
+   */
+  message_timestamp: z.string().optional(),
   status: SessionStatusSchema.optional(),
   previous_status: SessionStatusSchema.nullable().optional(),
   alert: AlertSchema.optional(),
@@ -231,3 +239,44 @@ export type MetricsChannelEvent = z.infer<typeof MetricsChannelEventSchema>;
 
 /** What a client may send on any channel. */
 export const ClientMessageSchema = z.object({ type: z.literal('ping') });
+
+// ---- When nothing is live: the Live page's summary. ----
+
+/** An IANA time zone name Intl knows ("Europe/Paris", "UTC"). */
+const TimeZoneSchema = z
+  .string()
+  .max(64, 'is too long')
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Europe/Paris');
+
+/** GET /api/v1/analytics/summary query: `tz`, the reader's time zone (default UTC): what "today" and "this week" mean. */
+export const SummaryQuerySchema = z.object({ tz: TimeZoneSchema.optional().transform((tz) => tz ?? 'UTC') });
+export type SummaryQuery = z.output<typeof SummaryQuerySchema>;
+
+/** The requests started in a window: cost, tokens (all four kinds), how many, and in how many sessions. */
+export const UsageWindowSchema = z.object({
+  since: z.string(),
+  cost: z.number().nonnegative(),
+  tokens: z.number().int().nonnegative(),
+  requests: z.number().int().nonnegative(),
+  sessions: z.number().int().nonnegative(),
+});
+export type UsageWindow = z.infer<typeof UsageWindowSchema>;
+
+/** GET /api/v1/analytics/summary: today and this week (from Monday) in `tz`, the last activity, and where transcripts are read from. */
+export const SummarySchema = z.object({
+  tz: z.string(),
+  today: UsageWindowSchema,
+  this_week: UsageWindowSchema,
+  /** The latest line time of any stored session; null when the store holds none. */
+  last_activity: z.string().nullable(),
+  /** The claude folders this server reads (`--claude-dir`): where an empty dashboard looked. */
+  claude_dirs: z.array(z.string()),
+});
+export type Summary = z.infer<typeof SummarySchema>;

@@ -420,6 +420,25 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     expect(await t.ctx.store.spendByProject('2026-01-01T12:00:00.000Z')).toEqual([]);
   });
 
+  it("sums the requests started since each of several times in one read; a correction counts at its request's first line", async () => {
+    const a = (uuid: string, msg: string, at: string, output: number) => assistantLine({ sessionId: session, uuid, messageId: msg, requestId: `req_${msg}`, output, input: 100, timestamp: at });
+    const t = await transcript([
+      a('a0', 'msg_0', '2026-01-01T09:00:00.000Z', 10),
+      a('a1', 'msg_1', '2026-01-01T10:00:00.000Z', 1),
+      a('a1b', 'msg_1', '2026-01-01T10:00:30.000Z', 10), // the same response, its last block
+      a('a2', 'msg_2', '2026-01-01T11:00:00.000Z', 10),
+    ]);
+    await t.ingest();
+    const cost = (100 * 3 + 10 * 15) / 1e6;
+    const [since9, since10, since1030, later] = await t.ctx.store.usageSince(['2026-01-01T09:00:00.000Z', '2026-01-01T10:00:00.000Z', '2026-01-01T10:00:01.000Z', '2026-01-02T00:00:00.000Z']);
+    expect(since9).toMatchObject({ tokens: 330, requests: 3, sessions: 1 });
+    expect(since9!.cost).toBeCloseTo(3 * cost, 12);
+    expect(since10).toMatchObject({ tokens: 220, requests: 2 });
+    expect(since1030).toMatchObject({ tokens: 110, requests: 1 }); // msg_1 started at 10:00:00
+    expect(later).toEqual({ cost: 0, tokens: 0, requests: 0, sessions: 0 });
+    expect(await t.ctx.store.usageSince([])).toEqual([]);
+  });
+
   it('many writers correcting one request at once add its largest output once', async () => {
     const spec = await driver.create();
     const writers = Array.from({ length: 6 }, () => open(spec));

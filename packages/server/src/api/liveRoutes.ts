@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { LiveQueries } from '../live/liveQueries.js';
+import { SummaryQuerySchema } from '@claudelens/protocol';
 import { notFound, requireParam } from './errors.js';
+import { parseQuery } from './parseQuery.js';
 
 /** Spec 000 and 001 REST endpoints: the live state of a session, and of everything. */
 export function registerLiveRoutes(app: FastifyInstance, queries: LiveQueries): void {
@@ -21,4 +23,10 @@ export function registerLiveRoutes(app: FastifyInstance, queries: LiveQueries): 
   app.get('/api/v1/analytics/active-sessions', async () => queries.activeSessions());
 
   app.get('/api/v1/analytics/series', async () => queries.series());
+
+  app.get('/api/v1/analytics/summary', async (request, reply) => {
+    const query = parseQuery(SummaryQuerySchema, request.query, reply);
+    if (query === null) return reply;
+    return queries.summary(query.tz);
+  });
 }

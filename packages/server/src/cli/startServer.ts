@@ -161,7 +161,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
         onError: (error) => logger?.warn({ err: error }, 'outbox sweep failed'),
       })
     : null;
-  const queries = new LiveQueries(state, ctx.store);
+  const queries = new LiveQueries(state, ctx.store, { claudeDirs: config.claudeDirs });
   const limits = new LimitsService(ctx.store, bus, { onChange: (windows) => budgets.onLimits(windows) });
   const counters = { connected: 0, sent: 0, coalesced: 0, dropped: 0 };
   // How late the event loop ran timers: what every socket and every read waited on top of its own work.

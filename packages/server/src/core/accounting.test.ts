@@ -37,6 +37,13 @@ describe('mergeRequest', () => {
     expect(change?.delta).toEqual({ requests: 0, inputTokens: 0, outputTokens: 35, cacheCreationTokens: 0, cacheReadTokens: 0, cost: 0.035 });
   });
 
+  it("keeps the request's start: a correction moves neither the request nor its delta to the later line's time", () => {
+    const first = request(5, { timestamp: '2026-04-18T13:26:43.606Z', lineUuid: 'a' });
+    const change = mergeRequest(first, request(40, { timestamp: '2026-04-18T13:26:50.147Z', lineUuid: 'b' }));
+    expect(change?.record).toMatchObject({ timestamp: '2026-04-18T13:26:43.606Z', lineUuid: 'b' });
+    expect(mergeRequest(undefined, first)?.record.timestamp).toBe('2026-04-18T13:26:43.606Z');
+  });
+
   it('ignores a line with less output (an earlier, partial line read late) and an identical line', () => {
     expect(mergeRequest(request(40), request(5))).toBeNull();
     expect(mergeRequest(request(40), request(40))).toBeNull();

@@ -60,6 +60,11 @@ export function priceRequest(
  * Decides what a newly read line means for its request. The line with the largest
  * `output_tokens` wins (the count is a running total); a later line that raises it corrects
  * the request rather than adding one. Returns null when nothing changes.
+ *
+ * The request keeps the time of its first line (its start): the per-second activity the store
+ * answers and the live rate windows then put a request, and every correction's delta, in the
+ * same second. Taking the winning line's time moved a request up to half a minute (a response's
+ * last block) after the live windows had counted most of it, so per-minute series disagreed.
  */
 export function mergeRequest(
   stored: RequestRecord | undefined,
@@ -68,7 +73,8 @@ export function mergeRequest(
   if (stored && incoming.usage.output < stored.usage.output) return null;
   if (stored && incoming.usage.output === stored.usage.output && sameUsage(stored.usage, incoming.usage)) return null;
   const delta = subtract(totalsOf(incoming), stored ? totalsOf(stored) : emptyTotals());
-  return { record: incoming, delta };
+  const started = stored?.timestamp && (incoming.timestamp === null || stored.timestamp < incoming.timestamp) ? stored.timestamp : incoming.timestamp;
+  return { record: started === incoming.timestamp ? incoming : { ...incoming, timestamp: started }, delta };
 }
 
 function sameUsage(a: Usage, b: Usage): boolean {

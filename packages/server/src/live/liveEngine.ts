@@ -149,6 +149,7 @@ export class LiveEngine {
             tool: event.message.tool_used,
             uuid: event.message.uuid,
             summary: event.message.preview,
+            message_timestamp: event.message.timestamp,
           });
           break;
         case 'stats':
@@ -167,7 +168,7 @@ export class LiveEngine {
           break;
         }
         case 'started':
-          this.activityOnce(`started:${this.episode(event.sessionId)}`, 'session_started', at, { session_id: event.sessionId, project: event.project ?? undefined });
+          this.activityOnce(`started:${this.episode(event.sessionId)}`, 'session_started', at, { session_id: event.sessionId, project: event.project ?? undefined, message_timestamp: event.at ?? undefined });
           break;
         case 'ended':
           this.activityOnce(`ended:${this.episode(event.sessionId)}`, 'session_ended', at, { session_id: event.sessionId, project: event.project ?? undefined });

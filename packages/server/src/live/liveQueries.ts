@@ -1,10 +1,12 @@
-import type { ActiveSessions, LiveActivity, LiveMessage, LiveSeries, LiveStats, SessionLive, StatType } from '@claudelens/protocol';
+import type { ActiveSessions, LiveActivity, LiveMessage, LiveSeries, LiveStats, SessionLive, StatType, Summary } from '@claudelens/protocol';
+import { calendarStarts } from '../core/live/calendar.js';
 import { formatStat } from '../core/live/format.js';
 import { statsOf, type LiveState, type Stats } from '../core/live/liveState.js';
 import type { Store, StoredMessage } from '../store/repository.js';
 
 const RECENT = 20;
 const SERIES_MINUTES = 60;
+const SUMMARY_TTL_MS = 1000;
 
 /**
  * The live REST bodies and WebSocket snapshots: from the live state where the session is
@@ -14,7 +16,40 @@ export class LiveQueries {
   constructor(
     private readonly state: LiveState,
     private readonly store: Store,
+    private readonly options: { claudeDirs?: string[]; now?: () => number } = {},
   ) {}
+
+  private readonly summaries = new Map<string, { at: number; body: Promise<Summary> }>();
+
+  /**
+   * What the Live page shows when nothing is live: today's and this week's spending in `tz`, the
+   * last activity, where it looks. One answer per day and week start serves every client for
+   * SUMMARY_TTL_MS: the sums read every request of the week, and each dashboard asks again after
+   * new lines.
+   */
+  summary(tz: string): Promise<Summary> {
+    const now = (this.options.now ?? Date.now)();
+    const { today, week } = calendarStarts(now, tz);
+    const key = `${tz}|${today}|${week}`;
+    const cached = this.summaries.get(key);
+    if (cached && now - cached.at < SUMMARY_TTL_MS) return cached.body;
+    for (const [k, v] of this.summaries) if (now - v.at >= SUMMARY_TTL_MS) this.summaries.delete(k);
+    const body = this.readSummary(tz, today, week);
+    this.summaries.set(key, { at: now, body });
+    body.catch(() => this.summaries.delete(key));
+    return body;
+  }
+
+  private async readSummary(tz: string, today: string, week: string): Promise<Summary> {
+    const [[day, thisWeek], [latest]] = await Promise.all([this.store.usageSince([today, week]), this.store.sessionPage({ limit: 1 })]);
+    return {
+      tz,
+      today: { since: today, ...day! },
+      this_week: { since: week, ...thisWeek! },
+      last_activity: latest?.lastActivity ?? null,
+      claude_dirs: this.options.claudeDirs ?? [],
+    };
+  }
 
   async sessionLive(sessionId: string): Promise<SessionLive | undefined> {
     const live = this.state.get(sessionId);
@@ -52,8 +87,10 @@ export class LiveQueries {
 
   /** The sparklines' last hour, per minute. A difference of two float sums can come out a hair below 0: clamped. */
   series(): LiveSeries {
-    const of = (kind: 'messages' | 'cost' | 'tokens') => this.state.series(kind, SERIES_MINUTES).map((v) => Math.max(0, v));
-    return { minutes: SERIES_MINUTES, end: new Date().toISOString(), messages: of('messages'), cost: of('cost'), tokens: of('tokens') };
+    // One instant for the sums and the `end` they are said to end at: a client lines the minutes up by it.
+    const now = (this.options.now ?? Date.now)();
+    const of = (kind: 'messages' | 'cost' | 'tokens') => this.state.series(kind, SERIES_MINUTES, now).map((v) => Math.max(0, v));
+    return { minutes: SERIES_MINUTES, end: new Date(now).toISOString(), messages: of('messages'), cost: of('cost'), tokens: of('tokens') };
   }
 }
 

@@ -82,6 +82,15 @@ export interface ActivitySecond {
   tokens: number;
 }
 
+/** What the requests of a window add up to. */
+export interface UsageTotals {
+  cost: number;
+  tokens: number;
+  requests: number;
+  /** Sessions with a request in the window. */
+  sessions: number;
+}
+
 export interface SessionTotals extends SessionFacts {
   requests: number;
 }
@@ -284,6 +293,8 @@ export interface Store extends LimitsStore {
    * tokens from requests).
    */
   activitySince(sinceIso: string): Promise<ActivitySecond[]>;
+  /** Cost, tokens, requests and sessions of the requests started at or after each of `sinces` (ISO, UTC), in one read. */
+  usageSince(sinces: string[]): Promise<UsageTotals[]>;
   /** A problem with a whole file (unreadable, vanished), not one of its lines. */
   recordFileProblem(claudeDir: string, relPath: string, kind: string, detail: string): Promise<void>;
   sessions(filter?: SessionFilter): Promise<SessionSummary[]>;

@@ -13,13 +13,15 @@ interface StatCardProps {
   text?: string;
   hint?: string;
   className?: string;
+  /** `data-testid` of the card; its `.stat-value` carries the raw number in `data-value` (the reconciliation test reads both). */
+  testId?: string;
 }
 
 /**
  * A number card (spec 000): a changed value eases from the old to the new one (animateValue,
  * 300 ms, ease-out) and the number pulses once (`.stat-value.updating`, statPulse).
  */
-export const StatCard = memo(function StatCard({ label, value, format, text, hint, className }: StatCardProps) {
+export const StatCard = memo(function StatCard({ label, value, format, text, hint, className, testId }: StatCardProps) {
   const [shown, setShown] = useState(value);
   const shownRef = useRef(value);
   const [pulse, setPulse] = useState(0);
@@ -49,7 +51,7 @@ export const StatCard = memo(function StatCard({ label, value, format, text, hin
 
   const settled = shown === value;
   return (
-    <div className={`stat-card${className ? ` ${className}` : ''}`}>
+    <div className={`stat-card${className ? ` ${className}` : ''}`} data-testid={testId}>
       <div className="stat-label">{label}</div>
       {/* A new key restarts the pulse animation on every update. */}
       <div key={pulse} className={`stat-value${pulse > 0 ? ' updating' : ''}`} data-value={value ?? ''}>

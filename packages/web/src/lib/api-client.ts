@@ -12,6 +12,7 @@ import {
   SessionPageSchema,
   UsageLimitsSchema,
   UsageResponseSchema,
+  SummarySchema,
   type Alert,
   type ConversationPage,
   type LiveActivity,
@@ -25,6 +26,7 @@ import {
   type UsageLimits,
   type UsageQuery,
   type UsageResponse,
+  type Summary,
 } from '@claudelens/protocol';
 
 /** A 4xx/5xx answer (with the server's error code), or no answer at all (`status` 0). */
@@ -101,6 +103,8 @@ export class ApiClient {
 
   liveActivity = (): Promise<LiveActivity> => this.get('/api/v1/analytics/live-activity', LiveActivitySchema);
   series = (): Promise<LiveSeries> => this.get('/api/v1/analytics/series', LiveSeriesSchema);
+  /** Today and this week in the browser's time zone (GET /api/v1/analytics/summary). */
+  summary = (tz: string): Promise<Summary> => this.get('/api/v1/analytics/summary', SummarySchema, { tz });
   sessionLive = (sessionId: string): Promise<SessionLive> => this.get('/api/v1/analytics/session/live', SessionLiveSchema, { session_id: sessionId });
   statsLive = (sessionId: string): Promise<LiveStats> => this.get('/api/v1/analytics/stats/live', LiveStatsSchema, { session_id: sessionId });
   projects = (): Promise<ProjectList> => this.get('/api/v1/projects', ProjectListSchema);

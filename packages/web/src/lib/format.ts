@@ -77,6 +77,13 @@ export function formatAgo(iso: string | null | undefined, nowMs: number): string
   return `${Math.floor(seconds / 86_400)}d ago`;
 }
 
+/** Within the hour, how long ago ("12s ago", "4m ago"); older, the local date and time. */
+export function formatWhen(iso: string | null | undefined, nowMs: number): string {
+  if (!iso) return '—';
+  const ago = nowMs - Date.parse(iso);
+  return ago < 3600_000 ? formatAgo(iso, nowMs) : formatDateTime(iso);
+}
+
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }

@@ -1,4 +1,4 @@
-import type { RequestRecord, Totals } from '../accounting.js';
+import { totalsOf, type RequestRecord, type Totals } from '../accounting.js';
 import type { TranscriptEntry } from '../entry.js';
 
 /**
@@ -10,8 +10,15 @@ export type LiveLine = Pick<
   TranscriptEntry,
   'lineType' | 'uuid' | 'sessionId' | 'timestamp' | 'cwd' | 'agentId' | 'isSidechain' | 'isMeta' | 'author' | 'preview' | 'toolUses' | 'toolResults' | 'isApiError'
 > & {
-  /** Tokens of the request the line priced; 0 when it priced none. */
+  /**
+   * Tokens the line added to its request, as its cost does (costByLine): a request's first line
+   * brings them all, a later line with more output (a correction) the difference, a line that
+   * repeats the usage (the next content block of the same response) none. Adding each line's
+   * whole usage counted a request once per line: Tokens / min read about twice the store's.
+   */
   tokens: number;
+  /** When the line's request started (its first line), where that is not the line's own time: its tokens and cost count then. */
+  requestAt?: string;
 };
 
 /** A session's totals, as the store keeps them (see store/repository.ts SessionTotals). */
@@ -39,8 +46,8 @@ export interface LiveInput {
   sessions: SessionFacts[];
 }
 
+/** A line as the live state reads it; its tokens come from its request's change (see liveInput). */
 export function liveLine(entry: TranscriptEntry): LiveLine {
-  const usage = entry.priced?.usage;
   return {
     lineType: entry.lineType,
     uuid: entry.uuid,
@@ -55,22 +62,37 @@ export function liveLine(entry: TranscriptEntry): LiveLine {
     toolUses: entry.toolUses,
     toolResults: entry.toolResults,
     isApiError: entry.isApiError,
-    tokens: usage ? usage.input + usage.output + usage.cacheWrite5m + usage.cacheWrite1h + usage.cacheRead : 0,
+    tokens: 0,
   };
 }
+
+const tokensOf = (t: Totals) => t.inputTokens + t.outputTokens + t.cacheCreationTokens + t.cacheReadTokens;
 
 /** A commit's live input from what it stored: its new lines, its request changes, the totals after it. */
 export function liveInput(entries: readonly TranscriptEntry[], changes: readonly { record: RequestRecord; delta: Totals }[], sessions: SessionFacts[]): LiveInput {
   const costByLine = new Map<string, number>();
+  const byLine = new Map<string, { tokens: number; at: string | null }>();
   const usageDeltas = new Map<string, { tokens: number; cost: number }>();
   for (const { record, delta } of changes) {
-    if (record.lineUuid) costByLine.set(record.lineUuid, delta.cost);
+    if (record.lineUuid) {
+      costByLine.set(record.lineUuid, delta.cost);
+      byLine.set(record.lineUuid, { tokens: tokensOf(delta), at: record.timestamp });
+    }
     const sum = usageDeltas.get(record.sessionId) ?? { tokens: 0, cost: 0 };
-    sum.tokens += delta.inputTokens + delta.outputTokens + delta.cacheCreationTokens + delta.cacheReadTokens;
+    sum.tokens += tokensOf(delta);
     sum.cost += delta.cost;
     usageDeltas.set(record.sessionId, sum);
   }
-  return { lines: entries.map(liveLine), costByLine, usageDeltas, sessions };
+  const lines = entries.map((entry) => {
+    const line = liveLine(entry);
+    const change = byLine.get(entry.uuid ?? '');
+    if (change) {
+      line.tokens = change.tokens;
+      if (change.at && change.at !== entry.timestamp) line.requestAt = change.at;
+    }
+    return line;
+  });
+  return { lines, costByLine, usageDeltas, sessions };
 }
 
 /** LiveInput as JSON: its maps as entry arrays. */
@@ -104,8 +126,9 @@ export function inputFromJson(text: string): LiveInput {
   const json = JSON.parse(text) as InputJson | EarlierJson;
   if ('lines' in json) return { lines: json.lines, costByLine: new Map(json.costByLine), usageDeltas: new Map(json.usageDeltas), sessions: json.sessions };
   if (json.requestChanges) return liveInput(json.newEntries, json.requestChanges, json.sessions ?? []);
+  // Without its request changes an entry's tokens can only be its request's whole usage.
   return {
-    lines: json.newEntries.map(liveLine),
+    lines: json.newEntries.map((entry) => ({ ...liveLine(entry), tokens: entry.priced ? tokensOf(totalsOf(entry.priced)) : 0 })),
     costByLine: new Map(json.costByLine),
     usageDeltas: new Map(json.usageDeltas),
     sessions: json.sessions ?? [],

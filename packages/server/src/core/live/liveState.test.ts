@@ -37,6 +37,8 @@ describe('LiveState', () => {
     const prompt = entry({ lineType: 'user', preview: 'fix it' });
     const events = live.apply(input([prompt], { messageCount: 5, toolUseCount: 2 }));
     expect(kinds(events)).toEqual(['message', 'stats', 'started', 'status:thinking']);
+    // The feed puts "Session started" at the transcript time of the line that started it.
+    expect(events.find((e) => e.kind === 'started')).toMatchObject({ at: prompt.timestamp });
     const stats = events.find((e) => e.kind === 'stats');
     // The store already had 4 messages: the delta is this line only.
     expect(stats).toMatchObject({ changes: [{ stat: 'messages', value: 5, delta: 1 }] });
@@ -69,7 +71,7 @@ describe('LiveState', () => {
     const old = entry({ timestamp: iso(clock - 2 * 3600_000), uuid: 'old' });
     const costed: LiveInput = { ...input([entry({ uuid: 'a' }), late, old], { messageCount: 3 }), costByLine: new Map([['a', 0.25], ['late', 0.05]]) };
     live.apply(costed);
-    expect(live.metricUpdates()).toEqual({ active_sessions: 1, messages_per_minute: 2, current_cost_rate: (0.25 + 0.05) * 60 });
+    expect(live.metricUpdates()).toEqual({ active_sessions: 1, messages_per_minute: 2, current_cost_rate: (0.25 + 0.05) * 60, cost_per_hour_rate: 0.3, active_projects: ['/p'] });
     expect(live.liveMetrics()).toMatchObject({ cost_per_hour_rate: 0.3, active_projects: ['/p'] });
     expect(live.recentActivity()[0]).toMatchObject({ session_id: 's1', project: '/p' });
   });

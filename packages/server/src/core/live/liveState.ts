@@ -33,7 +33,13 @@ export type LiveEvent =
     }
   | { kind: 'stats'; sessionId: string; changes: { stat: StatType; value: number; delta: number }[] }
   | { kind: 'status'; sessionId: string; project: string | null; status: SessionStatus; previous: SessionStatus | null }
-  | { kind: 'started'; sessionId: string; project: string | null }
+  | {
+      kind: 'started';
+      sessionId: string;
+      project: string | null;
+      /** The transcript time of the session's first line in the commit that started it: the feed puts "Session started" there. */
+      at: string | null;
+    }
   | { kind: 'ended'; sessionId: string; project: string | null };
 
 const STATS: StatType[] = ['messages', 'tools', 'tokens', 'cost'];
@@ -116,8 +122,10 @@ export class LiveState {
       const cost = input.costByLine.get(entry.uuid ?? '') ?? 0;
       const at = entry.timestamp ? Date.parse(entry.timestamp) : now;
       this.messages.add(at, 1, now);
-      this.cost.add(at, cost, now);
-      this.tokens.add(at, entry.tokens, now);
+      // A request's tokens and cost count at its start, as the store's activity has them (mergeRequest).
+      const requestAt = entry.requestAt ? Date.parse(entry.requestAt) : at;
+      this.cost.add(requestAt, cost, now);
+      this.tokens.add(requestAt, entry.tokens, now);
       this.remember({
         timestamp: message.timestamp,
         type: entry.author === 'tool' ? 'tool_result' : message.tool_used ? 'tool_use' : entry.lineType,
@@ -152,9 +160,15 @@ export class LiveState {
     // Only the sessions this commit touched: the others' statuses change with time alone, which
     // tick() covers. Checking every live session here made each commit O(sessions).
     const changed = new Set<LiveSession>();
-    for (const entry of input.lines) if (entry.sessionId) changed.add(this.session(entry.sessionId, null));
+    const firstAt = new Map<string, string>();
+    for (const entry of input.lines) {
+      if (!entry.sessionId) continue;
+      changed.add(this.session(entry.sessionId, null));
+      const first = firstAt.get(entry.sessionId);
+      if (entry.timestamp && (first === undefined || entry.timestamp < first)) firstAt.set(entry.sessionId, entry.timestamp);
+    }
     for (const sessionId of touched.keys()) changed.add(this.session(sessionId, null));
-    events.push(...this.statusChanges(changed));
+    events.push(...this.statusChanges(changed, firstAt));
     return events;
   }
 
@@ -163,7 +177,7 @@ export class LiveState {
     return this.statusChanges(this.sessions.values());
   }
 
-  private statusChanges(sessions: Iterable<LiveSession>): LiveEvent[] {
+  private statusChanges(sessions: Iterable<LiveSession>, firstAt?: Map<string, string>): LiveEvent[] {
     const now = this.now();
     const events: LiveEvent[] = [];
     for (const session of sessions) {
@@ -172,7 +186,7 @@ export class LiveState {
       const previous = session.status;
       session.status = status;
       session.thinkingSinceMs = status === 'thinking' ? (previous === 'thinking' ? session.thinkingSinceMs : now) : null;
-      if (previous === 'ended') events.push({ kind: 'started', sessionId: session.sessionId, project: session.project });
+      if (previous === 'ended') events.push({ kind: 'started', sessionId: session.sessionId, project: session.project, at: firstAt?.get(session.sessionId) ?? null });
       events.push({ kind: 'status', sessionId: session.sessionId, project: session.project, status, previous });
       if (status === 'ended') events.push({ kind: 'ended', sessionId: session.sessionId, project: session.project });
     }
@@ -225,35 +239,41 @@ export class LiveState {
     return [...this.activity].reverse();
   }
 
-  /** messages_per_minute: messages timestamped in the last 60 s. current_cost_rate: cost of the last 60 s × 60 ($/h at this minute's pace). */
+  /**
+   * What /ws/metrics-updates sends (docs/api.md, Rates): messages_per_minute, messages timestamped
+   * in the last 60 s; current_cost_rate, their cost × 60 ($/h at the last minute's pace);
+   * cost_per_hour_rate, the cost of the last hour; and the sessions and projects not ended. Every
+   * card of the Live page is here, so that each follows the socket (the last two used to come only
+   * with the page's first load).
+   */
   metricUpdates(): MetricUpdates {
     const now = this.now();
+    let active = 0;
+    const projects = new Set<string>();
+    for (const s of this.sessions.values()) {
+      if (s.status === 'ended') continue;
+      active++;
+      if (s.project) projects.add(s.project);
+    }
     return {
-      active_sessions: this.activeCount(),
+      active_sessions: active,
       messages_per_minute: this.messages.sum(60, now),
       current_cost_rate: this.cost.sum(60, now) * 60,
-    };
-  }
-
-  /** cost_per_hour_rate: cost timestamped in the last hour ($ per trailing hour). */
-  liveMetrics(): LiveMetrics {
-    const now = this.now();
-    const active = this.activeSessions();
-    return {
-      messages_per_minute: this.messages.sum(60, now),
-      active_sessions: active.length,
       cost_per_hour_rate: this.cost.sum(HOUR, now),
-      active_projects: [...new Set(active.map((s) => s.project).filter(Boolean))].sort(),
+      active_projects: [...projects].sort(),
     };
   }
 
-  /** Per-minute series over the last hour, oldest first, for sparklines. */
-  series(kind: 'messages' | 'cost' | 'tokens', minutes = 60): number[] {
-    const now = this.now();
+  /** The same figures as metricUpdates, as live-activity's `live_metrics` has them. */
+  liveMetrics(): LiveMetrics {
+    const { active_sessions, messages_per_minute, cost_per_hour_rate, active_projects } = this.metricUpdates();
+    return { messages_per_minute, active_sessions, cost_per_hour_rate: cost_per_hour_rate ?? 0, active_projects: active_projects ?? [] };
+  }
+
+  /** Per-minute series over the last hour, oldest first, for sparklines; the last minute ends at `now` (the body's `end`). */
+  series(kind: 'messages' | 'cost' | 'tokens', minutes = 60, now = this.now()): number[] {
     const window = kind === 'messages' ? this.messages : kind === 'cost' ? this.cost : this.tokens;
-    const out: number[] = [];
-    for (let m = minutes - 1; m >= 0; m--) out.push(window.sum(60 * (m + 1), now) - window.sum(60 * m, now));
-    return out;
+    return window.stretches(minutes, 60, now);
   }
 
   /** A session not seen before starts `ended`: its first activity makes it start. */

@@ -36,4 +36,14 @@ describe('RateWindow', () => {
     w.add(at(160), 1, at(160));
     expect(w.sum(60, at(160))).toBe(1);
   });
+
+  it('cuts the window into stretches ending now that add up to it, each what sum() gives for it', () => {
+    const w = new RateWindow(3600);
+    for (const [second, amount] of [[1000, 1], [1059, 2], [1060, 4], [3000, 8], [4599, 16], [4600, 32]] as const) w.add(at(second), amount, at(4600));
+    const per = w.stretches(60, 60, at(4600));
+    expect(per.length).toBe(60);
+    expect(per.reduce((a, b) => a + b, 0)).toBe(w.sum(3600, at(4600)));
+    for (let m = 0; m < 60; m++) expect(per[59 - m]).toBe(w.sum(60 * (m + 1), at(4600)) - w.sum(60 * m, at(4600)));
+    expect(per.at(-1)).toBe(48);
+  });
 });

@@ -24,6 +24,24 @@ export class RateWindow {
     this.buckets[i] = (this.buckets[i] ?? 0) + amount;
   }
 
+  /**
+   * Sums over `count` consecutive stretches of `width` seconds ending now, oldest first: the last
+   * is the same as sum(width, now). One pass over the seconds, where `count` sum() calls made it
+   * `count` passes (the series endpoint's 60 minutes of 60 s were 2 × 60 × 3600 reads a kind).
+   */
+  stretches(count: number, width: number, nowMs: number): number[] {
+    const nowSecond = Math.floor(nowMs / 1000);
+    const out = new Array<number>(count).fill(0);
+    const seconds = Math.min(count * width, this.spanSeconds);
+    for (let back = 0; back < seconds; back++) {
+      const s = nowSecond - back;
+      const i = ((s % this.spanSeconds) + this.spanSeconds) % this.spanSeconds;
+      const at = count - 1 - Math.floor(back / width);
+      if (this.seconds[i] === s) out[at] = (out[at] ?? 0) + (this.buckets[i] ?? 0);
+    }
+    return out;
+  }
+
   /** The sum over the last `seconds` seconds (at most the span), up to and including now. */
   sum(seconds: number, nowMs: number): number {
     const nowSecond = Math.floor(nowMs / 1000);

@@ -118,6 +118,9 @@ export function openPostgresStore(url: string): Store {
     async activitySince(sinceIso) {
       return read.activitySince(await pool(), sinceIso);
     },
+    async usageSince(sinces) {
+      return read.usageSince(await pool(), sinces);
+    },
     async recentMessages(sessionId, limit) {
       return read.recentMessages(await pool(), sessionId, limit);
     },

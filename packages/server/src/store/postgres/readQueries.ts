@@ -3,7 +3,8 @@ import { mergeActivity } from '../activity.js';
 import type { Pool } from 'pg';
 import type { HealthReport, ModelTotals, SessionSummary } from '@claudelens/protocol';
 import { MODEL_TOTALS_SQL, toModelTotals, type ModelTotalsRow } from '../modelTotals.js';
-import type { ActivitySecond, ProjectTotals, SessionFilter, SessionPageQuery, SessionTotals, StoreCounts, StoredMessage } from '../repository.js';
+import type { ActivitySecond, ProjectTotals, SessionFilter, SessionPageQuery, SessionTotals, StoreCounts, StoredMessage, UsageTotals } from '../repository.js';
+import { usageSinceParams, usageSinceRows, usageSinceSql } from '../usage.js';
 import { pgText, toStoredMessage, toSummary, toTotals, type AgentRow, type MessageRow, type ModelRow, type SessionRow } from './rows.js';
 
 // The read side of the PostgreSQL store: the same queries as sqlite/readQueries.ts, in
@@ -179,6 +180,12 @@ export async function activitySince(pool: Pool, sinceIso: string): Promise<Activ
     messages.rows.map((r) => ({ at: r.at, messages: Number(r.messages) })),
     requests.rows.map((r) => ({ at: r.at, cost: r.cost, tokens: Number(r.tokens) })),
   );
+}
+
+export async function usageSince(pool: Pool, sinces: string[]): Promise<UsageTotals[]> {
+  if (sinces.length === 0) return [];
+  const { rows } = await pool.query<Record<string, unknown>>({ text: usageSinceSql(sinces.length, (n) => `$${n}`), values: usageSinceParams(sinces) });
+  return usageSinceRows(rows[0] ?? {}, sinces.length);
 }
 
 export async function recentMessages(pool: Pool, sessionId: string, limit: number): Promise<StoredMessage[]> {

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { addTotals, emptyTotals, mergeRequest, requestKeyString, type RequestRecord, type Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { mergeActivity } from '../activity.js';
+import { usageSinceParams, usageSinceRows, usageSinceSql } from '../usage.js';
 import type { TranscriptEntry } from '../../core/entry.js';
 import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, type SessionTotals, type SourceState, type Store, type StoreCounts } from '../repository.js';
 import { sqliteLimits } from './limitQueries.js';
@@ -94,6 +95,12 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
         st.messagesPerSecond.all(sinceIso) as { at: string; messages: number }[],
         st.requestsPerSecond.all(sinceIso) as { at: string; cost: number; tokens: number }[],
       );
+    },
+    async usageSince(sinces) {
+      if (sinces.length === 0) return [];
+      const params = Object.fromEntries(usageSinceParams(sinces).map((v, i) => [`p${i + 1}`, v]));
+      const row = db.prepare(usageSinceSql(sinces.length, (n) => `@p${n}`)).get(params) as Record<string, unknown>;
+      return usageSinceRows(row, sinces.length);
     },
     async recentMessages(sessionId, limit) {
       return (st.recentMessages.all(sessionId, limit) as MessageRow[]).reverse().map(toStoredMessage);

@@ -37,16 +37,19 @@ describe('LivePage', () => {
     const grid = screen.getByRole('region', { name: /Active sessions/ });
     const card = within(grid).getAllByRole('link').find((a) => a.getAttribute('data-session') === 's1');
     expect(card?.querySelector('.session-messages')?.textContent).toBe('7');
-    expect(screen.getByRole('img', { name: /Messages \/ min over the last hour/ }).getAttribute('data-points')).toBe('3');
+    expect(screen.getByRole('img', { name: /Messages per minute over the last hour/ }).getAttribute('data-points')).toBe('3');
 
     act(() => {
       activity.receive(message(1, { message_type: 'assistant', tool: 'Edit', summary: '→ Edit', cost: 0.5 }));
-      sockets.last('/ws/metrics-updates').receive({ type: 'metric_update', seq: 0, timestamp: T0, data: { metric_updates: { active_sessions: 2, messages_per_minute: 42, current_cost_rate: 3 } } });
+      sockets.last('/ws/metrics-updates').receive({ type: 'metric_update', seq: 0, timestamp: T0, data: { metric_updates: { active_sessions: 2, messages_per_minute: 42, current_cost_rate: 3, cost_per_hour_rate: 11.25, active_projects: ['/home/dev/shop-api', '/home/dev/web'] } } });
     });
     await screen.findByText('→ Edit');
     await waitFor(() => expect(card?.querySelector('.session-messages')?.textContent).toBe('8'));
     expect(card?.querySelector('.session-cost')?.textContent).toBe('$0.52');
     await waitFor(() => expect(document.querySelector('.messages-rate .stat-value')?.getAttribute('data-value')).toBe('42'));
+    // Every card follows the socket, the last hour's cost and the projects too (they kept the first load's values).
+    await waitFor(() => expect(document.querySelector('[data-testid="live-cost-last-hour"] .stat-value')?.getAttribute('data-value')).toBe('11.25'));
+    expect(document.querySelector('[data-testid="live-active-projects"]')?.getAttribute('data-value')).toBe('/home/dev/shop-api\n/home/dev/web');
     const row = document.querySelector('[data-key="s1|m1"]');
     expect(row?.className).toContain('type-tool_use');
   });

@@ -1,7 +1,7 @@
 import type { ActivityChannelEvent } from '@claudelens/protocol';
 import { describe, expect, it } from 'vitest';
 import { alert, board, feedItem, session, T0 } from '../../test/fixtures';
-import { applyActivityEvents, feedKey, mergeFeed, messagesToFeed } from './activityReducer';
+import { applyActivityEvents, feedKey, mergeActiveSessions, mergeFeed, messagesToFeed } from './activityReducer';
 
 const message = (seq: number, over: Record<string, unknown> = {}): ActivityChannelEvent => ({
   type: 'new_message',
@@ -66,7 +66,8 @@ describe('applyActivityEvents', () => {
     const result = applyActivityEvents(before, [{ type: 'resync', seq: 0, reason: 'restart' }, { type: 'snapshot', seq: 0, timestamp: T0, data: snapshot }, message(1)]);
     expect(result.snapshot).toBe(true);
     expect(result.board.active_sessions.map((s) => s.session_id)).toEqual(['s9']);
-    expect(result.board.recent_activity.map((i) => i.uuid)).toEqual(['u1', 'new', 'kept']);
+    // In transcript time: the snapshot's line (14:40) is newer than the event's (14:38).
+    expect(result.board.recent_activity.map((i) => i.uuid)).toEqual(['new', 'u1', 'kept']);
   });
 
   it('cuts the feed back to `limit` items, dropping the oldest, once it is past the slack', () => {
@@ -96,5 +97,33 @@ describe('mergeFeed', () => {
       ['tool_use', 'Edit'],
       ['tool_result', undefined],
     ]);
+  });
+});
+
+describe('mergeActiveSessions', () => {
+  it('keeps what the stream applied after the REST read was taken, and sessions that started since', () => {
+    const streamed = [session('s1', { message_count: 143, current_cost: 5.45 }), session('s3', { message_count: 1 })];
+    const read = [session('s1', { message_count: 100, current_cost: 4.8 }), session('s2', { message_count: 9 })];
+    const merged = mergeActiveSessions(streamed, read);
+    expect(merged.find((s) => s.session_id === 's1')).toMatchObject({ message_count: 143, current_cost: 5.45 });
+    expect(merged.map((s) => s.session_id).sort()).toEqual(['s1', 's2', 's3']);
+    expect(mergeActiveSessions([session('s1', { message_count: 2 })], [session('s1', { message_count: 7, status: 'thinking' })])[0]).toMatchObject({ message_count: 7, status: 'thinking' });
+    // One that ended while the read was on its way stays gone.
+    expect(mergeActiveSessions([], [session('s1')], new Set(['s1']))).toEqual([]);
+    expect(applyActivityEvents(board({ active_sessions: [session('s1')] }), [{ type: 'session_ended', seq: 1, timestamp: T0, data: { session_id: 's1' } }]).ended).toEqual(['s1']);
+  });
+});
+
+describe('the feed in transcript time', () => {
+  it("shows each line at its transcript time, and a session's start before its first lines, whatever order the events came in", () => {
+    const line = (seq: number, at: string) => message(seq, { session_id: 's9', message_timestamp: at });
+    const started: ActivityChannelEvent = { type: 'session_started', seq: 3, timestamp: '2026-11-21T14:39:00.000Z', data: { session_id: 's9', message_timestamp: '2026-11-21T14:38:01.000Z' } };
+    const { board: after } = applyActivityEvents(board(), [line(1, '2026-11-21T14:38:01.000Z'), line(2, '2026-11-21T14:38:02.000Z'), started]);
+    // Newest first: the second line, the first, then the start (the screen shows them the other way up).
+    expect(after.recent_activity.map((i) => i.type === 'session_started' ? 'started' : i.uuid)).toEqual(['u2', 'u1', 'started', ...board().recent_activity.map((i) => i.uuid)]);
+    expect(after.recent_activity[0]?.timestamp).toBe('2026-11-21T14:38:02.000Z');
+    // A late line (stamped before the newest) goes in its place, not on top.
+    const { board: later } = applyActivityEvents(after, [line(4, '2026-11-21T14:38:01.500Z')]);
+    expect(later.recent_activity.slice(0, 3).map((i) => i.uuid)).toEqual(['u2', 'u4', 'u1']);
   });
 });

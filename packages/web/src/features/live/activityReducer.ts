@@ -26,6 +26,10 @@ export interface ActivityApplied {
   sessionsToRefresh: boolean;
   /** Feed items added by the batch. */
   added: RecentActivity[];
+  /** A session's status changed (or it started or ended): lists that show statuses are behind. */
+  statusChanged: boolean;
+  /** Sessions that ended in this batch (gone from the board). */
+  ended: string[];
 }
 
 export const EMPTY_BOARD: LiveActivity = {
@@ -45,6 +49,15 @@ export function feedType(author: string | undefined, tool: string | undefined): 
   return author ?? 'message';
 }
 
+/** A session's "Session started" sorts below (before) its own lines of the same instant: its first line is one of them. */
+const rank = (item: RecentActivity) => (item.type === 'session_started' ? 0 : 1);
+
+/** Feed order, newest first: by transcript time, then a session's start before its lines; other ties keep the order they came in. */
+export function newerFirst(a: RecentActivity, b: RecentActivity): number {
+  if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp ? 1 : -1;
+  return a.session_id === b.session_id ? rank(b) - rank(a) : 0;
+}
+
 /** Union by key, newest first, at most `limit`. */
 export function mergeFeed(current: RecentActivity[], incoming: RecentActivity[], limit = FEED_LIMIT): RecentActivity[] {
   if (incoming.length === 0) return current;
@@ -52,12 +65,51 @@ export function mergeFeed(current: RecentActivity[], incoming: RecentActivity[],
   for (const item of current) byKey.set(feedKey(item), item);
   for (const item of incoming) if (!byKey.has(feedKey(item))) byKey.set(feedKey(item), item);
   // A stable sort: items of the same instant keep the order they came in.
-  return [...byKey.values()].sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0)).slice(0, limit);
+  return [...byKey.values()].sort(newerFirst).slice(0, limit);
+}
+
+/**
+ * New items (oldest first, as they came) put in their place in a feed held newest first. Almost
+ * always they are the newest and go on top; a late line (transcripts are not in time order) or a
+ * "Session started" that came after its session's first lines goes below the newer ones.
+ */
+function insertNewest(feed: RecentActivity[], fresh: RecentActivity[]): RecentActivity[] {
+  const out = feed.slice();
+  for (const item of fresh) {
+    let i = 0;
+    while (i < out.length && newerFirst(out[i] as RecentActivity, item) < 0) i++;
+    out.splice(i, 0, item);
+  }
+  return out;
 }
 
 /** A snapshot (or a REST body) replaces sessions and rates; the feed keeps what it had. */
 export function mergeSnapshot(current: LiveActivity | undefined, fresh: LiveActivity, limit = FEED_LIMIT): LiveActivity {
   return { ...fresh, recent_activity: mergeFeed(current?.recent_activity ?? [], fresh.recent_activity, limit) };
+}
+
+/**
+ * A REST read of the live sessions merged into what the stream has built. The read may predate
+ * events the stream already applied (it is answered after them): a session's count and cost only
+ * grow while it is live, so the larger wins; a session the read lacks started after it, and one
+ * that `endedSince` the read was sent is left out (the read still had it). Replacing the list with
+ * the read lost those events for good: a card stayed 43 messages and $0.56 under the store in the
+ * reconciliation test.
+ */
+export function mergeActiveSessions(current: ActiveSession[], fresh: ActiveSession[], endedSince: ReadonlySet<string> = new Set()): ActiveSession[] {
+  const byId = new Map(current.map((s) => [s.session_id, s]));
+  const merged = fresh.filter((f) => !endedSince.has(f.session_id)).map((f) => {
+    const c = byId.get(f.session_id);
+    byId.delete(f.session_id);
+    if (!c) return f;
+    return {
+      ...f,
+      message_count: Math.max(f.message_count, c.message_count),
+      current_cost: Math.max(f.current_cost, c.current_cost),
+      last_activity: f.last_activity > c.last_activity ? f.last_activity : c.last_activity,
+    };
+  });
+  return [...byId.values(), ...merged];
 }
 
 /** A session's recent messages (GET /api/v1/analytics/session/live) as feed items: how a gap after a restart is filled. */
@@ -81,6 +133,8 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
   const alerts: Alert[] = [];
   let snapshot = false;
   let sessionsToRefresh = false;
+  let statusChanged = false;
+  const ended: string[] = [];
 
   const flushSessions = () => {
     if (sessions) current = { ...current, active_sessions: sessions };
@@ -105,6 +159,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
       continue;
     }
     if (data.session_id === undefined) continue; // only a global alert has none
+    if (event.type !== 'new_message') statusChanged = true;
     switch (event.type) {
       case 'new_message': {
         const list = editSessions();
@@ -115,7 +170,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
             ...session,
             message_count: session.message_count + 1,
             current_cost: session.current_cost + (data.cost ?? 0),
-            last_activity: event.timestamp,
+            last_activity: [session.last_activity, data.message_timestamp ?? event.timestamp].sort()[1] as string,
           };
         }
         break;
@@ -128,6 +183,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
         const i = list.findIndex((s) => s.session_id === data.session_id);
         const session = list[i];
         if (data.status === 'ended') {
+          ended.push(data.session_id);
           if (i >= 0) list.splice(i, 1);
         } else if (session && data.status) list[i] = { ...session, status: data.status };
         else if (data.status) {
@@ -145,6 +201,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
         break;
       }
       case 'session_ended': {
+        ended.push(data.session_id);
         const list = editSessions();
         const i = list.findIndex((s) => s.session_id === data.session_id);
         if (i >= 0) list.splice(i, 1);
@@ -154,17 +211,17 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
   }
   flushSessions();
   if (fresh.length > 0) {
-    const added = fresh.slice().reverse();
-    const feed = [...added, ...current.recent_activity];
+    const feed = insertNewest(current.recent_activity, fresh);
     current = { ...current, recent_activity: feed.length > limit + feedSlack(limit) ? feed.slice(0, limit) : feed };
   }
-  return { board: current, alerts, snapshot, sessionsToRefresh, added: fresh };
+  return { board: current, alerts, snapshot, sessionsToRefresh, added: fresh, statusChanged, ended };
 }
 
 function toFeedItem(event: ActivityEvent): RecentActivity | null {
   const { data, timestamp } = event;
   // A global alert belongs to no session: '' (the feed shows no session link for it).
-  const base = { timestamp, project: data.project ?? '', session_id: data.session_id ?? '', cost: 0 };
+  // The transcript's time where the event has it (a line, a session's return), as the REST feed has it.
+  const base = { timestamp: data.message_timestamp ?? timestamp, project: data.project ?? '', session_id: data.session_id ?? '', cost: 0 };
   switch (event.type) {
     case 'new_message':
       return {

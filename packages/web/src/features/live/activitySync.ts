@@ -3,7 +3,7 @@ import type { LiveSync } from '../../app/liveBindings';
 import type { Services } from '../../app/services';
 import { queryKeys } from '../../lib/queryKeys';
 import { throttle } from '../../lib/throttle';
-import { applyActivityEvents, mergeFeed, messagesToFeed } from './activityReducer';
+import { applyActivityEvents, mergeActiveSessions, mergeFeed, messagesToFeed } from './activityReducer';
 import { mergeAlerts } from './alertsMerge';
 import { markFresh } from '../../lib/freshness';
 
@@ -11,6 +11,10 @@ import { markFresh } from '../../lib/freshness';
 const GAP_SESSIONS = 20;
 /** Half-seconds to wait for a restarted server to finish reading its transcripts. */
 const GAP_WAIT_TRIES = 240;
+/** The sparklines and the lists trail the stream by at most this (plus a fetch). */
+const SERIES_REFRESH_MS = 500;
+const LISTS_REFRESH_MS = 1000;
+const OVERVIEW_REFRESH_MS = 1000;
 
 /** /ws/activity-stream into the cache: the live board, the alerts, and refreshes of what events do not carry. */
 export function createActivitySync({ api, queryClient }: Services): LiveSync<ActivityChannelEvent> {
@@ -24,23 +28,38 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
       }, ms);
       waits.add(timer);
     });
-  // A session that starts (or comes back) arrives without its totals: read them.
+  // A session that starts (or comes back) arrives without its totals: read them. Sessions that end
+  // while the read is on its way are noted: the read still has them.
+  let endedDuringRead: Set<string> | null = null;
   const refreshSessions = throttle(() => {
+    const ended = (endedDuringRead = new Set());
     void api
       .liveActivity()
       .then((fresh) => {
         if (disposed) return;
-        queryClient.setQueryData<LiveActivity>(queryKeys.liveActivity, (board) => board && { ...board, active_sessions: fresh.active_sessions });
+        queryClient.setQueryData<LiveActivity>(queryKeys.liveActivity, (board) => board && { ...board, active_sessions: mergeActiveSessions(board.active_sessions, fresh.active_sessions, ended) });
       })
-      .catch(() => {});
+      .catch(() => {})
+      .finally(() => {
+        if (endedDuringRead === ended) endedDuringRead = null;
+      });
   }, 2000);
-  const refreshSeries = throttle(() => void queryClient.invalidateQueries({ queryKey: queryKeys.series }), 2000);
+  // What events do not carry whole: the sparklines' minutes, and the Sessions and Projects lists'
+  // totals (tokens, tools). Read again after a burst; only queries a page shows are fetched.
+  const refreshSeries = throttle(() => void queryClient.invalidateQueries({ queryKey: queryKeys.series }), SERIES_REFRESH_MS);
+  const refreshLists = throttle(() => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.sessionLists });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.projects });
+  }, LISTS_REFRESH_MS);
+  // Today and this week sum a week of requests: the server answers every client from one read a second.
+  const refreshOverview = throttle(() => void queryClient.invalidateQueries({ queryKey: queryKeys.summaryAll }), OVERVIEW_REFRESH_MS);
 
   return {
     apply(events) {
       const before = queryClient.getQueryData<LiveActivity>(queryKeys.liveActivity);
       const result = applyActivityEvents(before, events);
       queryClient.setQueryData(queryKeys.liveActivity, result.board);
+      for (const id of result.ended) endedDuringRead?.add(id);
       markFresh(result.added);
       if (result.alerts.length > 0) {
         queryClient.setQueryData<{ alerts: Alert[] }>(queryKeys.alerts, (old) => ({ alerts: mergeAlerts(old?.alerts, result.alerts) }));
@@ -50,6 +69,8 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
       if (result.snapshot && before && before.recent_activity.length > 0) void fillGap(before);
       if (result.sessionsToRefresh) refreshSessions();
       if (result.added.length > 0) refreshSeries();
+      if (result.added.length > 0 || result.statusChanged) refreshLists();
+      if (result.added.length > 0) refreshOverview();
     },
     dispose() {
       disposed = true;
@@ -57,6 +78,8 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
       waits.clear();
       refreshSessions.cancel();
       refreshSeries.cancel();
+      refreshLists.cancel();
+      refreshOverview.cancel();
     },
   };
 

@@ -2,9 +2,11 @@ import type { ProjectSummary } from '@claudelens/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from '../../app/router';
-import { useServices } from '../../app/services';
+import { usePollInterval, useServices } from '../../app/services';
+import { useActivityChannel } from '../live/hooks/useLiveBoard';
 import { SortHeader } from '../../components/SortHeader';
-import { formatCost, formatCount, formatDateTime, formatTokens, projectName } from '../../lib/format';
+import { When } from '../../components/When';
+import { formatCost, formatCount, formatTokens, projectName } from '../../lib/format';
 import { queryKeys } from '../../lib/queryKeys';
 import { nextSort, sortRows, type SortState } from '../../lib/sort';
 
@@ -13,7 +15,10 @@ type Column = 'path' | 'sessions' | 'messages' | 'tokens' | 'cost' | 'last_activ
 /** Every project with the totals of its sessions (GET /api/v1/projects); sortable. */
 export function ProjectsPage() {
   const { api } = useServices();
-  const { data, isPending, isError, error } = useQuery({ queryKey: queryKeys.projects, queryFn: api.projects, staleTime: 10_000, refetchInterval: 30_000 });
+  // Follows the live stream: the activity sync reads the list again within a second of new lines.
+  useActivityChannel();
+  const refetchInterval = usePollInterval();
+  const { data, isPending, isError, error } = useQuery({ queryKey: queryKeys.projects, queryFn: api.projects, staleTime: 10_000, refetchInterval });
   const projects = useMemo(() => data?.projects ?? [], [data]);
   const [sort, setSort] = useState<SortState<Column>>({ key: 'last_activity', direction: 'desc' });
   const rows = useMemo(() => sortRows(projects, sort, (p: ProjectSummary, key) => p[key]), [projects, sort]);
@@ -43,7 +48,7 @@ export function ProjectsPage() {
           </thead>
           <tbody>
             {rows.map((p) => (
-              <tr key={p.path}>
+              <tr key={p.path} data-testid="project-row" data-project={p.path} data-sessions={p.sessions} data-messages={p.messages} data-tokens={p.tokens} data-cost={p.cost}>
                 <td>
                   <Link to={`/sessions?project=${encodeURIComponent(p.path)}`} title={p.path}>
                     {projectName(p.path)}
@@ -54,7 +59,9 @@ export function ProjectsPage() {
                 <td className="num">{formatCount(p.messages)}</td>
                 <td className="num">{formatTokens(p.tokens)}</td>
                 <td className="num">{formatCost(p.cost)}</td>
-                <td>{formatDateTime(p.last_activity)}</td>
+                <td>
+                  <When iso={p.last_activity} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { navigate } from '../../app/router';
 import { StatusDot } from '../../components/StatusDot';
 import { ApiError } from '../../lib/api-client';
+import { When } from '../../components/When';
 import { formatDateTime, projectName } from '../../lib/format';
 import { useSessionList } from '../sessions/useSessionList';
 import { Conversation } from './components/Conversation';
@@ -27,7 +28,9 @@ function SessionHeader({ sessionId }: { sessionId: string }) {
         <div className="session-meta">
           <span className="session-status">{session?.status ?? ''}</span>
           <span>started {formatDateTime(session?.started_at)}</span>
-          <span>last activity {formatDateTime(session?.last_activity)}</span>
+          <span>
+            last activity <When iso={session?.last_activity} />
+          </span>
           {session && session.models.length > 0 && <span>{session.models.join(', ')}</span>}
         </div>
       </div>

@@ -2,8 +2,9 @@ import type { SessionStatus, SessionWithStatus } from '@claudelens/protocol';
 import { useMemo, useState } from 'react';
 import { Link, navigate, useLocation } from '../../app/router';
 import { SortHeader } from '../../components/SortHeader';
+import { When } from '../../components/When';
 import { StatusDot } from '../../components/StatusDot';
-import { formatCost, formatCount, formatDateTime, formatTokens, projectName, shortId } from '../../lib/format';
+import { formatCost, formatCount, formatTokens, projectName, shortId } from '../../lib/format';
 import { nextSort, sortRows, type SortState } from '../../lib/sort';
 import { useSessionList } from './useSessionList';
 
@@ -86,7 +87,7 @@ export function SessionsPage() {
           </thead>
           <tbody>
             {rows.map((s) => (
-              <tr key={s.sessionId}>
+              <tr key={s.sessionId} data-testid="session-row" data-session={s.sessionId} data-messages={s.messageCount} data-tools={s.toolUseCount} data-tokens={tokensOf(s)} data-cost={s.totalCost}>
                 <td>
                   <StatusDot status={s.status} /> {s.status}
                 </td>
@@ -94,7 +95,9 @@ export function SessionsPage() {
                 <td>
                   <Link to={`/sessions/${encodeURIComponent(s.sessionId)}`}>{shortId(s.sessionId)}</Link>
                 </td>
-                <td>{formatDateTime(s.lastActivity)}</td>
+                <td>
+                  <When iso={s.lastActivity} />
+                </td>
                 <td className="num">{formatCount(s.messageCount)}</td>
                 <td className="num">{formatCount(s.toolUseCount)}</td>
                 <td className="num">{formatTokens(tokensOf(s))}</td>

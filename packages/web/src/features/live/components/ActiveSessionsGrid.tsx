@@ -44,7 +44,7 @@ function useColumns(): [number, (element: HTMLElement | null) => void] {
 
 const SessionCard = memo(function SessionCard({ session, now }: { session: ActiveSession; now: number }) {
   return (
-    <Link className={`session-card status-${session.status}`} to={`/sessions/${encodeURIComponent(session.session_id)}`} data-session={session.session_id}>
+    <Link className={`session-card status-${session.status}`} to={`/sessions/${encodeURIComponent(session.session_id)}`} data-session={session.session_id} data-messages={session.message_count} data-cost={session.current_cost}>
       <div className="session-card-head">
         <StatusDot status={session.status} />
         <span className="session-project" title={session.project}>

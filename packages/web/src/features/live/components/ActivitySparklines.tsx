@@ -1,18 +1,23 @@
-import { useMemo } from 'react';
 import { Sparkline } from '../../../components/Sparkline';
-import { formatCost, formatCount, formatTokens } from '../../../lib/format';
+import { formatCount, formatSmallCost, formatTokens } from '../../../lib/format';
 import { useSeries } from '../hooks/useLiveBoard';
 
-function SparkCard({ label, values, format, className }: { label: string; values: number[] | undefined; format: (v: number) => string; className: string }) {
+type Kind = 'messages' | 'cost' | 'tokens';
+
+function SparkCard({ kind, label, values, end, format }: { kind: Kind; label: string; values: number[] | undefined; end: string | undefined; format: (v: number) => string }) {
   const latest = values?.at(-1) ?? 0;
   const peak = values?.reduce((m, v) => Math.max(m, v), 0) ?? 0;
+  const sum = values?.reduce((m, v) => m + v, 0);
   return (
-    <figure className={`spark-card ${className}`}>
+    // data-values: the raw per-minute amounts, oldest first, the last ending at data-end; data-sum: the hour's (the reconciliation test reads them).
+    <figure className={`spark-card ${kind}`} data-testid={`series-${kind}`} data-values={values?.join(',') ?? ''} data-end={end ?? ''} data-sum={sum ?? ''}>
       <figcaption>
         <span className="spark-label">{label}</span>
-        <span className="spark-value">{values ? format(latest) : '—'}</span>
+        <span className="spark-value" title="in the last 60 s">
+          {values ? format(latest) : '—'}
+        </span>
       </figcaption>
-      <Sparkline values={values ?? []} label={`${label} over the last hour, per minute; latest ${format(latest)}, peak ${format(peak)}`} />
+      <Sparkline values={values ?? []} label={`${label} over the last hour; last 60 s ${format(latest)}, peak ${format(peak)}`} />
       <div className="spark-axis">
         <span>−60 min</span>
         <span>peak {format(peak)}</span>
@@ -22,16 +27,18 @@ function SparkCard({ label, values, format, className }: { label: string; values
   );
 }
 
-/** Spec 001's trend lines over the last hour, per minute (GET /api/v1/analytics/series). */
+/**
+ * Spec 001's trend lines: amounts per minute over the last hour (GET /api/v1/analytics/series),
+ * each point the 60 s ending there; the figure beside the label is the last 60 s. Cost is in
+ * dollars per minute, not per hour: the Cost rate card is the one hourly pace.
+ */
 export function ActivitySparklines() {
   const { data } = useSeries();
-  // A minute's cost x 60: dollars per hour at that minute's pace.
-  const costPerHour = useMemo(() => data?.cost.map((v) => v * 60), [data]);
   return (
-    <section className="sparklines" aria-label="Trends over the last hour">
-      <SparkCard className="messages" label="Messages / min" values={data?.messages} format={formatCount} />
-      <SparkCard className="cost" label="Cost / hour" values={costPerHour} format={(v) => `${formatCost(v)}/h`} />
-      <SparkCard className="tokens" label="Tokens / min" values={data?.tokens} format={formatTokens} />
+    <section className="sparklines" aria-label="Trends over the last hour, per minute">
+      <SparkCard kind="messages" label="Messages per minute" values={data?.messages} end={data?.end} format={formatCount} />
+      <SparkCard kind="cost" label="Cost per minute" values={data?.cost} end={data?.end} format={formatSmallCost} />
+      <SparkCard kind="tokens" label="Tokens per minute" values={data?.tokens} end={data?.end} format={formatTokens} />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { prefersReducedMotion } from '../../../lib/motion';
 import { useSessionLive } from '../hooks/useSessionLive';
 
 const selectMessages = (session: SessionLive) => session.recent_messages;
+const selectEnded = (session: SessionLive) => session.status === 'ended';
 const NONE: LiveMessage[] = [];
 /** The DOM holds at most this many; the cache keeps more (sessionReducer). */
 const SHOWN = 200;
@@ -28,6 +29,8 @@ const MessageRow = memo(function MessageRow({ message }: { message: LiveMessage 
  */
 export function LiveMessageFeed({ sessionId }: { sessionId: string }) {
   const { data: messages = NONE, isPending } = useSessionLive(sessionId, selectMessages);
+  // An ended session's last lines are not "live": they follow again if it comes back.
+  const { data: ended = false } = useSessionLive(sessionId, selectEnded);
   const listRef = useRef<HTMLOListElement>(null);
   const follow = useRef(true);
   const lastTop = useRef(0);
@@ -52,7 +55,7 @@ export function LiveMessageFeed({ sessionId }: { sessionId: string }) {
     <section className="panel live-feed" aria-labelledby="live-feed-title">
       <header className="panel-head">
         <h2 id="live-feed-title">
-          Live messages <span className="count">{messages.length}</span>
+          {ended ? 'Recent messages' : 'Live messages'} <span className="count">{messages.length}</span>
         </h2>
       </header>
       {shown.length === 0 ? (
