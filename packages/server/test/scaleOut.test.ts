@@ -8,8 +8,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ActivityChannelEventSchema, AlertListSchema, AlertSchema, SessionChannelEventSchema } from '@claudelens/protocol';
@@ -111,11 +113,12 @@ describe('several nodes on PostgreSQL and Redis', () => {
   const children: ChildProcess[] = [];
   const proxies: TcpProxy[] = [];
 
-  const node = async (home: string, settings: Partial<ServeSettings> & { databaseUrl?: string }): Promise<RunningServer> => {
+  const node = async (home: string, settings: Partial<ServeSettings> & { databaseUrl?: string }, logger?: FastifyBaseLogger): Promise<RunningServer> => {
     const { databaseUrl, ...rest } = settings;
     const server = await startServer(
       { claudeDirs: [home], dataDir: tempDir(), databaseUrl: databaseUrl ?? db.url, pricesFile: null },
       { host: '127.0.0.1', port: 0, live: loadLiveConfig(null), leaseTtlSeconds: 2, ...rest },
+      logger,
     );
     servers.push(server);
     return server;
@@ -417,7 +420,15 @@ describe('several nodes on PostgreSQL and Redis', () => {
     fs.appendFileSync(path.join(projectDir, `${session.sessionId}.jsonl`), `${assistantLine({ sessionId: session.sessionId, uuid: costly, messageId: `msg_${costly}`, requestId: `req_${costly}`, output: 2000, input: 5000 })}\n`);
     const alertsOn = (client: Client) => client.frames.filter((f) => f.type === 'alert_triggered');
     await waitFor(() => (alertsOn(onA).length > 0 && alertsOn(onB).length > 0) || undefined, 10_000, 'the alert on both nodes');
-    await sleep(2500); // both nodes have evaluated since (every second)
+    // Both nodes fired it (each claims it on the bus; one sends it), and evaluate again as their
+    // timers do every second: the cooldown holds, nothing fires.
+    await waitFor(() => (a.alerts.fired === 1 && b.alerts.fired === 1) || undefined, 10_000, 'both nodes firing');
+    a.alerts.evaluate();
+    b.alerts.evaluate();
+    expect([a.alerts.fired, b.alerts.fired]).toEqual([1, 1]);
+    // A turn after both claims went out: once it is on both clients, an alert the losing claim had sent is there before it.
+    const last = session.append();
+    await waitFor(() => (messageUuids(onA).includes(last[1] as string) && messageUuids(onB).includes(last[1] as string)) || undefined, 10_000, 'the last turn on A and B');
     expect(alertsOn(onA)).toHaveLength(1);
     expect(alertsOn(onB)).toHaveLength(1);
     const listed = await Promise.all([a, b].map(async (server) => AlertListSchema.parse(await json(`${server.url}/api/v1/alerts`)).alerts.map((alert) => alert.id)));
@@ -443,13 +454,18 @@ describe('several nodes on PostgreSQL and Redis', () => {
     proxies.push(proxy);
     const viaProxy = new URL(db.url);
     viaProxy.port = String(proxy.port);
-    const server = await node(home, { databaseUrl: viaProxy.toString(), nodeId: 'node-pg' });
+    // The node's warnings, kept: a read that could not store its lines says so ('watch error').
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push((JSON.parse(line) as { msg: string }).msg) });
+    const server = await node(home, { databaseUrl: viaProxy.toString(), nodeId: 'node-pg' }, logger);
     const client = connect(server.url, '/ws/activity-stream');
     await client.open;
 
     proxy.cut();
+    const failedBefore = warnings.filter((msg) => msg === 'watch error').length;
     for (let i = 0; i < 5; i++) appended.push(...session.append());
-    await sleep(1500);
+    // The watcher has read the new lines and failed to store them: nothing it could have sent is still to come.
+    await waitFor(() => warnings.filter((msg) => msg === 'watch error').length > failedBefore || undefined, 10_000, 'a read that failed');
     expect(((await json(`${server.url}/healthz`)) as { status: string }).status).toBe('ok'); // still answering
     expect(messageUuids(client)).toEqual([]); // nothing stored, so nothing sent
 
