@@ -8,8 +8,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ActivityChannelEventSchema, AlertListSchema, AlertSchema, SessionChannelEventSchema } from '@claudelens/protocol';
@@ -111,11 +113,12 @@ describe('several nodes on PostgreSQL and Redis', () => {
   const children: ChildProcess[] = [];
   const proxies: TcpProxy[] = [];
 
-  const node = async (home: string, settings: Partial<ServeSettings> & { databaseUrl?: string }): Promise<RunningServer> => {
+  const node = async (home: string, settings: Partial<ServeSettings> & { databaseUrl?: string }, logger?: FastifyBaseLogger): Promise<RunningServer> => {
     const { databaseUrl, ...rest } = settings;
     const server = await startServer(
       { claudeDirs: [home], dataDir: tempDir(), databaseUrl: databaseUrl ?? db.url, pricesFile: null },
       { host: '127.0.0.1', port: 0, live: loadLiveConfig(null), leaseTtlSeconds: 2, ...rest },
+      logger,
     );
     servers.push(server);
     return server;
@@ -198,7 +201,8 @@ describe('several nodes on PostgreSQL and Redis', () => {
     a.kill('SIGKILL');
     await new Promise((resolve) => a.once('exit', resolve));
     const lastSeenOnA = onA.frames.at(-1)?.seq as number;
-    await sleep(500);
+    const atKill = appended.length;
+    await waitFor(() => appended.length >= atKill + 20 || undefined, 10_000, 'turns written after the kill');
     writing = false;
     await writer;
 
@@ -208,9 +212,13 @@ describe('several nodes on PostgreSQL and Redis', () => {
     await Promise.all([resumed.open, sessionResumed.open]);
 
     await waitFor(() => b.tailing().length === 1 || undefined, 15_000, 'B to take the folder over');
-    await waitFor(() => messageUuids(onB).length >= appended.length - 2 || undefined, 20_000, 'every event on B');
-    await b.watcher.idle();
-    await sleep(300);
+    // A last turn, read and published by B after its take-over: the clients' feeds are ordered, so
+    // once it is on every client, anything sent twice or out of order before it is there too.
+    const last = session.append();
+    appended.push(...last);
+    const sessionUuids = (client: Client) => client.frames.filter((f) => f.type === 'new_message').map((f) => (f.message as { uuid: string }).uuid);
+    const endsWithLast = (uuids: string[]) => uuids.at(-1) === last[1];
+    await waitFor(() => (endsWithLast(messageUuids(onB)) && endsWithLast(messageUuids(resumed)) && endsWithLast(sessionUuids(sessionResumed))) || undefined, 20_000, 'the last turn on every client');
 
     // B's own client: every line appended after it connected, once, in order, seqs without a gap.
     expect(messageUuids(onB)).toEqual(appended.slice(2));
@@ -223,7 +231,6 @@ describe('several nodes on PostgreSQL and Redis', () => {
     expect(resumed.frames.filter((f) => f.type === 'resync')).toEqual([]);
     expectConsecutive(resumed.frames);
     // The session feed resumed on B from Redis's history, though B never had a client of it.
-    const sessionUuids = (client: Client) => client.frames.filter((f) => f.type === 'new_message').map((f) => (f.message as { uuid: string }).uuid);
     expect([...sessionUuids(sessionOnA), ...sessionUuids(sessionResumed)]).toEqual(appended.slice(2));
     expect(sessionResumed.frames[0]?.seq).toBe(lastSessionSeq + 1);
     expect(sessionResumed.frames.filter((f) => f.type === 'resync')).toEqual([]);
@@ -268,8 +275,13 @@ describe('several nodes on PostgreSQL and Redis', () => {
     await waitFor(() => b.tailing().length === 1 || undefined, 5_000, 'B to take the folder over');
     const after = session.append();
     await waitFor(() => messageUuids(onB).length === 8 || undefined, 10_000, "B's own reading");
-    await sleep(300);
-    expect(messageUuids(onB)).toEqual([...before, ...unpublished, ...after]);
+    // Two of B's sweeps (every 200 ms) since, which would publish A's commits again; then a last
+    // turn of B's own: once it is on the client, whatever those sweeps sent is there before it.
+    const sweeps = b.sweeper?.sweeps ?? 0;
+    await waitFor(() => (b.sweeper?.sweeps ?? 0) >= sweeps + 2 || undefined, 5_000, 'two more sweeps on B');
+    const last = session.append();
+    await waitFor(() => messageUuids(onB).length >= 10 || undefined, 10_000, 'the last turn on B');
+    expect(messageUuids(onB)).toEqual([...before, ...unpublished, ...after, ...last]);
     expect(onB.frames.filter((f) => f.type === 'resync')).toEqual([]);
     expectConsecutive(onB.frames.slice(1));
     expect(await (await fetch(`${b.url}/metrics`)).text()).toMatch(/^claudelens_outbox_published_total [12]$/m);
@@ -286,7 +298,8 @@ describe('several nodes on PostgreSQL and Redis', () => {
     dead.keepOutbox('node-dead');
     // Two live nodes on another folder, which take a commit left unpublished 500 ms; their sweeps run when the test says.
     const outbox = { everyMs: 60_000, afterMs: 500 };
-    const b = await node(emptyHome().home, { redisUrl: REDIS_URL, nodeId: 'node-b', outbox });
+    const bHome = emptyHome();
+    const b = await node(bHome.home, { redisUrl: REDIS_URL, nodeId: 'node-b', outbox });
     const c = await node(emptyHome().home, { redisUrl: REDIS_URL, nodeId: 'node-c', outbox });
     const onB = connect(b.url, '/ws/activity-stream');
     const onC = connect(c.url, '/ws/activity-stream');
@@ -297,19 +310,24 @@ describe('several nodes on PostgreSQL and Redis', () => {
       expect(applied.lines).toBe(2);
       const sweep = () => Promise.all([b.sweeper?.sweep(), c.sweeper?.sweep()]);
       expect(await sweep()).toEqual([0, 0]); // not 500 ms old yet
-      await sleep(600);
-      // Both find it; the bus gives it to one of them.
-      expect((await sweep()).sort()).toEqual([0, 1]);
+      // Once it is 500 ms old both find it, sweeping at once; the bus gives it to one of them.
+      const found = await waitFor(async () => {
+        const published = await sweep();
+        return published.some((n) => n !== 0) ? published : undefined;
+      }, 5_000, 'a sweep that publishes');
+      expect(found.sort()).toEqual([0, 1]);
       await waitFor(() => (messageUuids(onB).length === 2 && messageUuids(onC).length === 2) || undefined, 10_000, "the dead node's turn on B and C");
       expect(await sweep()).toEqual([0, 0]);
-      await sleep(300);
-      expect(messageUuids(onB)).toEqual(turn);
-      expect(messageUuids(onC)).toEqual(turn);
+      expect(await b.store.outboxNodes()).toEqual([]);
+      // A turn of B's own after those sweeps: once it is on both clients, anything they sent is there before it.
+      const last = transcript(bHome.projectDir).append();
+      await waitFor(() => (messageUuids(onB).length >= 4 && messageUuids(onC).length >= 4) || undefined, 10_000, "B's turn on B and C");
+      expect(messageUuids(onB)).toEqual([...turn, ...last]);
+      expect(messageUuids(onC)).toEqual([...turn, ...last]);
       const publishedBy = async (server: RunningServer) => Number(/^claudelens_outbox_published_total (\d+)$/m.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
       expect((await publishedBy(b)) + (await publishedBy(c))).toBe(1);
       // The session came with its stored totals: its cards on both nodes say two messages.
       expect([b, c].map((server) => server.engine.state.get(session.sessionId)?.stats.messages)).toEqual([2, 2]);
-      expect(await b.store.outboxNodes()).toEqual([]);
     } finally {
       await dead.close();
       for (const client of [onB, onC]) client.ws.close();
@@ -342,8 +360,10 @@ describe('several nodes on PostgreSQL and Redis', () => {
     const late = [...session.append(), ...session.append()];
     await waitFor(() => messageUuids(onAgain).length === 4 || undefined, 10_000, 'the restarted process publishing');
     expect(await observer.sweeper?.sweep()).toBe(0);
-    await sleep(300);
-    expect(messageUuids(onAgain)).toEqual(late);
+    // One more turn after that sweep: once it is on the client, anything the sweep sent is there before it.
+    const last = session.append();
+    await waitFor(() => messageUuids(onAgain).length >= 6 || undefined, 10_000, 'the last turn');
+    expect(messageUuids(onAgain)).toEqual([...late, ...last]);
     onAgain.ws.close();
   });
 
@@ -400,7 +420,15 @@ describe('several nodes on PostgreSQL and Redis', () => {
     fs.appendFileSync(path.join(projectDir, `${session.sessionId}.jsonl`), `${assistantLine({ sessionId: session.sessionId, uuid: costly, messageId: `msg_${costly}`, requestId: `req_${costly}`, output: 2000, input: 5000 })}\n`);
     const alertsOn = (client: Client) => client.frames.filter((f) => f.type === 'alert_triggered');
     await waitFor(() => (alertsOn(onA).length > 0 && alertsOn(onB).length > 0) || undefined, 10_000, 'the alert on both nodes');
-    await sleep(2500); // both nodes have evaluated since (every second)
+    // Both nodes fired it (each claims it on the bus; one sends it), and evaluate again as their
+    // timers do every second: the cooldown holds, nothing fires.
+    await waitFor(() => (a.alerts.fired === 1 && b.alerts.fired === 1) || undefined, 10_000, 'both nodes firing');
+    a.alerts.evaluate();
+    b.alerts.evaluate();
+    expect([a.alerts.fired, b.alerts.fired]).toEqual([1, 1]);
+    // A turn after both claims went out: once it is on both clients, an alert the losing claim had sent is there before it.
+    const last = session.append();
+    await waitFor(() => (messageUuids(onA).includes(last[1] as string) && messageUuids(onB).includes(last[1] as string)) || undefined, 10_000, 'the last turn on A and B');
     expect(alertsOn(onA)).toHaveLength(1);
     expect(alertsOn(onB)).toHaveLength(1);
     const listed = await Promise.all([a, b].map(async (server) => AlertListSchema.parse(await json(`${server.url}/api/v1/alerts`)).alerts.map((alert) => alert.id)));
@@ -426,13 +454,18 @@ describe('several nodes on PostgreSQL and Redis', () => {
     proxies.push(proxy);
     const viaProxy = new URL(db.url);
     viaProxy.port = String(proxy.port);
-    const server = await node(home, { databaseUrl: viaProxy.toString(), nodeId: 'node-pg' });
+    // The node's warnings, kept: a read that could not store its lines says so ('watch error').
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push((JSON.parse(line) as { msg: string }).msg) });
+    const server = await node(home, { databaseUrl: viaProxy.toString(), nodeId: 'node-pg' }, logger);
     const client = connect(server.url, '/ws/activity-stream');
     await client.open;
 
     proxy.cut();
+    const failedBefore = warnings.filter((msg) => msg === 'watch error').length;
     for (let i = 0; i < 5; i++) appended.push(...session.append());
-    await sleep(1500);
+    // The watcher has read the new lines and failed to store them: nothing it could have sent is still to come.
+    await waitFor(() => warnings.filter((msg) => msg === 'watch error').length > failedBefore || undefined, 10_000, 'a read that failed');
     expect(((await json(`${server.url}/healthz`)) as { status: string }).status).toBe('ok'); // still answering
     expect(messageUuids(client)).toEqual([]); // nothing stored, so nothing sent
 

@@ -294,8 +294,11 @@ describe('claudelens ship to POST /api/v1/ingest', () => {
     const file = path.join(home, 'projects', '-tmp-outage', `${session}.jsonl`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.appendFileSync(file, lines(session, 0, 20, '/tmp/outage'));
-    await waitFor(() => (/unreachable.*retrying/.test(shipper.stderr()) ? true : undefined), WAIT_MS, 'a retry');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const retries = () => shipper.stderr().match(/unreachable.*retrying/g)?.length ?? 0;
+    await waitFor(() => (retries() > 0 ? true : undefined), WAIT_MS, 'a retry');
+    // One more failed attempt after that retry's wait: a shipper that gave up would have exited by then.
+    const seen = retries();
+    await waitFor(() => (retries() > seen ? true : undefined), WAIT_MS, 'another retry');
     expect(shipper.child.exitCode).toBeNull();
 
     await serveChild(dataDir, port);

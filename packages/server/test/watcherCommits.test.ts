@@ -84,10 +84,17 @@ describe('watcher commits', () => {
 
   it('with commitSpacingMs, a commit starts that long after the one before, holding the reads made meanwhile; a read after a quiet spell is committed at once', async () => {
     const starts: { at: number; batches: number }[] = [];
+    /** The files whose source the store has handed to a read (the read's first step, before its commit). */
+    const asked: string[] = [];
     const spacingMs = 500;
     const { projectDir, opened, errors } = await watching(
       (store) => ({
         ...store,
+        async sources(refs) {
+          const found = await store.sources(refs);
+          asked.push(...refs.map((ref) => path.basename(ref.relPath, '.jsonl')));
+          return found;
+        },
         applyBatches(batches) {
           starts.push({ at: performance.now(), batches: batches.length });
           return store.applyBatches(batches);
@@ -105,7 +112,10 @@ describe('watcher commits', () => {
     const firstCommit = starts[before] as { at: number };
     // Two reads in separate turns, well within the spacing: both wait, then go in one commit.
     append(second);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => asked.includes(second) || undefined, 10_000, 'the second read under way');
+    // Its group is ready in the next check phase: a commit without the spacing would start there.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(starts.slice(before)).toHaveLength(1);
     append(third);
     await stored([second, third]);
     expect(starts.slice(before)).toHaveLength(2);
@@ -113,8 +123,8 @@ describe('watcher commits', () => {
     expect(together.batches).toBe(2);
     expect(together.at - firstCommit.at).toBeGreaterThanOrEqual(spacingMs - 1);
 
-    // Quiet for longer than the spacing: the next read does not wait for it.
-    await new Promise((resolve) => setTimeout(resolve, spacingMs + 100));
+    // Quiet for the spacing since the last commit began: the next read does not wait.
+    await new Promise((resolve) => setTimeout(resolve, together.at + spacingMs - performance.now()));
     const appendedAt = performance.now();
     append(fourth);
     await stored([fourth]);

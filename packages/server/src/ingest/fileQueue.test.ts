@@ -13,18 +13,26 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A real store whose reads are counted and slowed down, so that calls land during a read. */
-function slowStore(store: Store, log: string[]): Store {
-  return {
+/** A real store whose reads are logged; the first waits for `open()`, so that calls land during it. */
+function gatedStore(store: Store, log: string[]) {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let started!: () => void;
+  const firstStarted = new Promise<void>((resolve) => (started = resolve));
+  const gated: Store = {
     ...store,
     async sources(refs) {
       log.push('start');
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      if (log.length === 1) {
+        started();
+        await gate;
+      }
       const found = await store.sources(refs);
       log.push('end');
       return found;
     },
   };
+  return { store: gated, firstStarted, open };
 }
 
 describe('fileQueue', () => {
@@ -38,20 +46,24 @@ describe('fileQueue', () => {
     dirs.push(dataDir);
     const store = openSqliteStore(dataDir);
     const errors: Error[] = [];
-    const queue = fileQueue({ store: slowStore(store, log), prices: loadPriceBook(null) }, (error) => errors.push(error));
+    const gated = gatedStore(store, log);
+    const queue = fileQueue({ store: gated.store, prices: loadPriceBook(null) }, (error) => errors.push(error));
     const file = describeFile(home, '-p/s.jsonl');
 
     const first = queue.read(file);
-    await new Promise((resolve) => setTimeout(resolve, 5)); // the first read is under way
+    await gated.firstStarted; // the first read is under way
     const second = queue.read(file);
     const third = queue.read(file);
     expect(third).toBe(second); // both wait for the same next read
-    let secondDone = false;
-    void second.then(() => (secondDone = true));
-    await first;
-    expect(secondDone).toBe(false);
-    await second;
+    // How many reads had ended when each call resolved.
+    const ended = () => log.filter((step) => step === 'end').length;
+    const seen: Record<string, number> = {};
+    void first.then(() => (seen.first = ended()));
+    void second.then(() => (seen.second = ended()));
+    gated.open();
+    await Promise.all([first, second]);
     await queue.idle();
+    expect(seen).toEqual({ first: 1, second: 2 });
     expect(log).toEqual(['start', 'end', 'start', 'end']);
     expect(errors).toEqual([]);
     await store.close();

@@ -1,11 +1,6 @@
-// The audit's pacing: background work rests on a timer once it has had its share of the loop,
-// and the walk of the projects folder asks before each folder.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// The audit's pacing: background work rests on a timer once it has had its share of the loop.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { discoverTranscripts } from './discover.js';
-import { pacer } from './watcher.js';
+import { pacer } from './pacer.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -31,27 +26,5 @@ describe('pacer', () => {
     expect(pace()).toBeUndefined(); // the budget starts again after the rest
     clock.now += 4;
     expect(pace()).toBeInstanceOf(Promise);
-  });
-});
-
-describe('discoverTranscripts with a pace', () => {
-  it('asks before each folder, and finds the same files in the same order as without', async () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'claudelens-pace-'));
-    try {
-      for (const rel of ['p1/a.jsonl', 'p1/s1/subagents/agent-x.jsonl', 'p2/b.jsonl', 'p2/notes.txt', 'p3/c.jsonl']) {
-        fs.mkdirSync(path.join(home, 'projects', path.dirname(rel)), { recursive: true });
-        fs.writeFileSync(path.join(home, 'projects', rel), '');
-      }
-      let asked = 0;
-      const paced = await discoverTranscripts(home, () => {
-        asked++;
-        return asked % 2 === 0 ? new Promise((resolve) => setTimeout(resolve, 1)) : undefined;
-      });
-      expect(asked).toBe(6); // projects/, p1, p1/s1, p1/s1/subagents, p2, p3
-      expect(paced.files.map((f) => f.relPath)).toEqual(['p1/a.jsonl', 'p1/s1/subagents/agent-x.jsonl', 'p2/b.jsonl', 'p3/c.jsonl']);
-      expect(paced).toEqual(await discoverTranscripts(home));
-    } finally {
-      fs.rmSync(home, { recursive: true, force: true });
-    }
   });
 });

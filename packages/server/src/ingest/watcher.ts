@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describeFile, discoverTranscripts, projectsDir, type TranscriptFile } from './discover.js';
 import type { IngestContext } from './ingestFile.js';
 import { groupCommits } from './groupCommits.js';
+import { pacer } from './pacer.js';
 import { retryBackoff } from './retryBackoff.js';
 import { watchTree, type TreeWatcherOptions } from './treeWatcher.js';
 
@@ -164,23 +165,6 @@ function sizeOf(file: string): number {
   } catch {
     return 0; // gone: nothing to read
   }
-}
-
-/**
- * Background work's share of the loop: after `workMs` since its last rest it rests `restMs` (a
- * timer, so reads, commits and sockets go first). Returns a promise only when it is time to rest.
- */
-export function pacer(workMs: number, restMs: number, clock: () => number = () => performance.now()): () => Promise<void> | undefined {
-  let since = clock();
-  return () => {
-    if (clock() - since < workMs) return undefined;
-    return new Promise<void>((resolve) =>
-      setTimeout(() => {
-        since = clock();
-        resolve();
-      }, restMs),
-    );
-  };
 }
 
 /**

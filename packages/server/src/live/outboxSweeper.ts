@@ -27,6 +27,8 @@ export class OutboxSweeper {
   private queued = 0;
   /** Commits taken over and published here. */
   published = 0;
+  /** Sweeps finished (timer's or asked for, failed ones too): what a test waits on before it says nothing more was published. */
+  sweeps = 0;
 
   constructor(
     private readonly store: Store,
@@ -58,7 +60,10 @@ export class OutboxSweeper {
     const run = previous
       .catch(() => 0)
       .then(() => this.once(afterMs))
-      .finally(() => this.queued--);
+      .finally(() => {
+        this.queued--;
+        this.sweeps++;
+      });
     this.running = run;
     return run;
   }

@@ -37,7 +37,8 @@ describe('gatherCalls', () => {
     const first = slow(['a']);
     await new Promise((resolve) => setImmediate(resolve)); // the first run is under way
     const later = [slow(['b']), slow(['c'])];
-    await new Promise((resolve) => setTimeout(resolve, 10)); // turns pass: b and c must still wait
+    // A run starts in the check phase after its calls (setImmediate): two such turns would have started b and c's.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
     expect(runs).toEqual([['a']]);
     finish();
     expect(await Promise.all([first, ...later])).toEqual([['a'], ['b'], ['c']]);

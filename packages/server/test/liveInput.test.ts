@@ -1,13 +1,15 @@
+// The live input over the whole fixture corpus, as the store commits it: here, not beside
+// liveInput.ts in core/, because it reads the transcripts and writes a SQLite store to get it.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_HOME, openContext, ORACLE } from '../../../test/helpers.js';
-import { discoverTranscripts } from '../../ingest/discover.js';
-import { ingestFile } from '../../ingest/ingestFile.js';
-import type { AppliedBatch } from '../../store/repository.js';
-import type { TranscriptEntry } from '../entry.js';
-import { inputFromJson, inputToJson, liveInput, liveLine } from './liveInput.js';
-import { LiveState, type LiveEvent } from './liveState.js';
-import { DEFAULT_THRESHOLDS } from './sessionStatus.js';
+import { FIXTURE_HOME, openContext, ORACLE } from './helpers.js';
+import { discoverTranscripts } from '../src/ingest/discover.js';
+import { ingestFile } from '../src/ingest/ingestFile.js';
+import type { AppliedBatch } from '../src/store/repository.js';
+import type { TranscriptEntry } from '../src/core/entry.js';
+import { inputFromJson, inputToJson, liveInput, liveLine } from '../src/core/live/liveInput.js';
+import { LiveState, type LiveEvent } from '../src/core/live/liveState.js';
+import { DEFAULT_THRESHOLDS } from '../src/core/live/sessionStatus.js';
 
 /** Every commit of the whole fixture corpus, as the store hands them to the live engine. */
 async function corpusCommits(): Promise<AppliedBatch[]> {

@@ -1,0 +1,28 @@
+// The walk of the projects folder, paced as the audit paces it: it asks before each folder.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { discoverTranscripts } from './discover.js';
+
+describe('discoverTranscripts with a pace', () => {
+  it('asks before each folder, and finds the same files in the same order as without', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'claudelens-pace-'));
+    try {
+      for (const rel of ['p1/a.jsonl', 'p1/s1/subagents/agent-x.jsonl', 'p2/b.jsonl', 'p2/notes.txt', 'p3/c.jsonl']) {
+        fs.mkdirSync(path.join(home, 'projects', path.dirname(rel)), { recursive: true });
+        fs.writeFileSync(path.join(home, 'projects', rel), '');
+      }
+      let asked = 0;
+      const paced = await discoverTranscripts(home, () => {
+        asked++;
+        return asked % 2 === 0 ? new Promise((resolve) => setImmediate(resolve)) : undefined;
+      });
+      expect(asked).toBe(6); // projects/, p1, p1/s1, p1/s1/subagents, p2, p3
+      expect(paced.files.map((f) => f.relPath)).toEqual(['p1/a.jsonl', 'p1/s1/subagents/agent-x.jsonl', 'p2/b.jsonl', 'p3/c.jsonl']);
+      expect(paced).toEqual(await discoverTranscripts(home));
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
