@@ -420,7 +420,7 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     expect(await t.ctx.store.spendByProject('2026-01-01T12:00:00.000Z')).toEqual([]);
   });
 
-  it("sums the requests started since each of several times in one read; a correction counts at its request's first line", async () => {
+  it("sums the requests since each of several times in one read, dated as reports date them; activity counts a request at its first line", async () => {
     const a = (uuid: string, msg: string, at: string, output: number) => assistantLine({ sessionId: session, uuid, messageId: msg, requestId: `req_${msg}`, output, input: 100, timestamp: at });
     const t = await transcript([
       a('a0', 'msg_0', '2026-01-01T09:00:00.000Z', 10),
@@ -434,9 +434,13 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     expect(since9).toMatchObject({ tokens: 330, requests: 3, sessions: 1 });
     expect(since9!.cost).toBeCloseTo(3 * cost, 12);
     expect(since10).toMatchObject({ tokens: 220, requests: 2 });
-    expect(since1030).toMatchObject({ tokens: 110, requests: 1 }); // msg_1 started at 10:00:00
+    // msg_1 is dated by its winning line (10:00:30), as ccusage 20 and the reports date it ...
+    expect(since1030).toMatchObject({ tokens: 220, requests: 2 });
     expect(later).toEqual({ cost: 0, tokens: 0, requests: 0, sessions: 0 });
     expect(await t.ctx.store.usageSince([])).toEqual([]);
+    // ... and the per-second activity counts it whole at its first line (10:00:00), where the live windows put it.
+    const seconds = await t.ctx.store.activitySince('2026-01-01T10:00:00.000Z');
+    expect(seconds.filter((s) => s.tokens > 0).map((s) => [s.at, s.tokens])).toEqual([['2026-01-01T10:00:00', 110], ['2026-01-01T11:00:00', 110]]);
   });
 
   it('many writers correcting one request at once add its largest output once', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeRequest, priceRequest, type RequestRecord } from './accounting.js';
+import { startOf, mergeRequest, priceRequest, type RequestRecord } from './accounting.js';
 import { createPriceBook } from './pricing.js';
 import { ZERO_USAGE } from './usage.js';
 
@@ -37,11 +37,13 @@ describe('mergeRequest', () => {
     expect(change?.delta).toEqual({ requests: 0, inputTokens: 0, outputTokens: 35, cacheCreationTokens: 0, cacheReadTokens: 0, cost: 0.035 });
   });
 
-  it("keeps the request's start: a correction moves neither the request nor its delta to the later line's time", () => {
+  it("dates a request by its winning line, as ccusage 20 does, and keeps its start for live windows and activity", () => {
     const first = request(5, { timestamp: '2026-04-18T13:26:43.606Z', lineUuid: 'a' });
     const change = mergeRequest(first, request(40, { timestamp: '2026-04-18T13:26:50.147Z', lineUuid: 'b' }));
-    expect(change?.record).toMatchObject({ timestamp: '2026-04-18T13:26:43.606Z', lineUuid: 'b' });
-    expect(mergeRequest(undefined, first)?.record.timestamp).toBe('2026-04-18T13:26:43.606Z');
+    expect(change?.record).toMatchObject({ timestamp: '2026-04-18T13:26:50.147Z', startedAt: '2026-04-18T13:26:43.606Z', lineUuid: 'b' });
+    expect(startOf(change!.record)).toBe('2026-04-18T13:26:43.606Z');
+    // A record stored before the start was kept started at its own time.
+    expect(startOf(mergeRequest(undefined, first)!.record)).toBe('2026-04-18T13:26:43.606Z');
   });
 
   it('ignores a line with less output (an earlier, partial line read late) and an identical line', () => {

@@ -14,7 +14,10 @@ export interface RequestRecord extends RequestKey {
   /** '' for the main thread; the subagent's id (or 'sidechain' for 1.0.x inline runs) otherwise. */
   agentId: string;
   model: string;
+  /** The winning line's time (ccusage 20 puts a request on that line's day: reports follow it). */
   timestamp: string | null;
+  /** The request's first line's time, its start: where live rate windows and per-second activity count it. */
+  startedAt?: string | null;
   lineUuid: string | null;
   usage: Usage;
   cost: number;
@@ -61,10 +64,12 @@ export function priceRequest(
  * `output_tokens` wins (the count is a running total); a later line that raises it corrects
  * the request rather than adding one. Returns null when nothing changes.
  *
- * The request keeps the time of its first line (its start): the per-second activity the store
- * answers and the live rate windows then put a request, and every correction's delta, in the
- * same second. Taking the winning line's time moved a request up to half a minute (a response's
- * last block) after the live windows had counted most of it, so per-minute series disagreed.
+ * A request has two times. `timestamp` is the winning line's, as ccusage 20 dates a request
+ * (usage reports by day, week and month equal ccusage's). `startedAt` is its first line's: the
+ * per-second activity the store answers and the live rate windows put a request, and every
+ * correction's delta, there. Dating activity by the winning line moved a request up to half a
+ * minute (a response's last block) after the live windows had counted most of it, so
+ * per-minute series disagreed.
  */
 export function mergeRequest(
   stored: RequestRecord | undefined,
@@ -73,8 +78,18 @@ export function mergeRequest(
   if (stored && incoming.usage.output < stored.usage.output) return null;
   if (stored && incoming.usage.output === stored.usage.output && sameUsage(stored.usage, incoming.usage)) return null;
   const delta = subtract(totalsOf(incoming), stored ? totalsOf(stored) : emptyTotals());
-  const started = stored?.timestamp && (incoming.timestamp === null || stored.timestamp < incoming.timestamp) ? stored.timestamp : incoming.timestamp;
-  return { record: started === incoming.timestamp ? incoming : { ...incoming, timestamp: started }, delta };
+  return { record: { ...incoming, startedAt: earliest(stored ? startOf(stored) : null, startOf(incoming)) }, delta };
+}
+
+/** When a request started: its first line's time (records stored before it was kept: their time). */
+export function startOf(record: RequestRecord): string | null {
+  return record.startedAt ?? record.timestamp;
+}
+
+function earliest(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a < b ? a : b;
 }
 
 function sameUsage(a: Usage, b: Usage): boolean {

@@ -19,6 +19,7 @@ function pricedRequest(entry: TranscriptEntry, prices: PriceBook): RequestRecord
     agentId: entry.agentId,
     model: request.model,
     timestamp: entry.timestamp,
+    startedAt: entry.timestamp,
     lineUuid: entry.uuid,
     usage: request.usage,
     cost,

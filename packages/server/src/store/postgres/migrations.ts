@@ -209,6 +209,12 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   CREATE INDEX limit_observations_observed_at ON limit_observations (observed_at_ms);
   `,
   },
+  {
+    // A request's first line's time, beside its winning line's (core/accounting.ts mergeRequest).
+    version: 6,
+    name: 'request start',
+    sql: `ALTER TABLE requests ADD COLUMN started_at text;`,
+  },
 ];
 
 /** Any constant: the advisory lock that serialises migrations of one database across nodes. */

@@ -170,9 +170,9 @@ export async function activitySince(pool: Pool, sinceIso: string): Promise<Activ
     }),
     pool.query<{ at: string; cost: number; tokens: string }>({
       name: 'requests-per-second',
-      text: `SELECT substr(timestamp, 1, 19) AS at, sum(cost)::float8 AS cost,
+      text: `SELECT substr(COALESCE(started_at, timestamp), 1, 19) AS at, sum(cost)::float8 AS cost,
                     sum(input_tokens + output_tokens + cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens) AS tokens
-             FROM requests WHERE timestamp >= $1 GROUP BY 1 ORDER BY 1`,
+             FROM requests WHERE COALESCE(started_at, timestamp) >= $1 GROUP BY 1 ORDER BY 1`,
       values: [sinceIso],
     }),
   ]);

@@ -10,7 +10,7 @@ import { pgText } from './rows.js';
 // are put into applyGroup's statements.
 
 export const REQUEST_COLUMNS = `message_id, request_id, session_id, agent_id, model, timestamp, line_uuid, input_tokens, output_tokens,
-  cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source`;
+  cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source, started_at`;
 
 /** The records as `unnest(…)` in REQUEST_COLUMNS order. */
 export function requestsUnnest(params: Params, records: RequestRecord[]): string {
@@ -30,6 +30,7 @@ export function requestsUnnest(params: Params, records: RequestRecord[]): string
     [records.map((r) => r.usage.fast), 'boolean[]'],
     [records.map((r) => r.cost), 'double precision[]'],
     [records.map((r) => r.costSource), 'text[]'],
+    [records.map((r) => pgText(r.startedAt ?? r.timestamp)), 'text[]'],
   ]);
 }
 
@@ -105,7 +106,7 @@ export function updateRequestsSql(params: Params, records: RequestRecord[]): str
   return `UPDATE requests r SET session_id = u.session_id, agent_id = u.agent_id, model = u.model, timestamp = u.timestamp,
             line_uuid = u.line_uuid, input_tokens = u.input_tokens, output_tokens = u.output_tokens,
             cache_write_5m_tokens = u.cache_write_5m_tokens, cache_write_1h_tokens = u.cache_write_1h_tokens,
-            cache_read_tokens = u.cache_read_tokens, fast = u.fast, cost = u.cost, cost_source = u.cost_source
+            cache_read_tokens = u.cache_read_tokens, fast = u.fast, cost = u.cost, cost_source = u.cost_source, started_at = u.started_at
           FROM ${requestsUnnest(params, records)} AS u(${REQUEST_COLUMNS})
           WHERE r.message_id = u.message_id AND r.request_id = u.request_id`;
 }
@@ -117,6 +118,7 @@ export interface RequestRow {
   agent_id: string;
   model: string;
   timestamp: string | null;
+  started_at: string | null;
   line_uuid: string | null;
   input_tokens: number;
   output_tokens: number;
@@ -136,6 +138,7 @@ function toRequest(key: RequestRecord, row: RequestRow): RequestRecord {
     agentId: row.agent_id,
     model: row.model,
     timestamp: row.timestamp,
+    startedAt: row.started_at,
     lineUuid: row.line_uuid,
     usage: {
       input: row.input_tokens,

@@ -126,4 +126,8 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX limit_observations_observed_at ON limit_observations (observed_at_ms);
   `,
+  // A request's first line's time, beside its winning line's (core/accounting.ts mergeRequest).
+  `
+  ALTER TABLE requests ADD COLUMN started_at TEXT;
+  `,
 ];

@@ -309,6 +309,7 @@ interface RequestRow {
   agent_id: string;
   model: string;
   timestamp: string | null;
+  started_at: string | null;
   line_uuid: string | null;
   input_tokens: number;
   output_tokens: number;
@@ -330,6 +331,7 @@ function readRequest(st: Statements, key: RequestRecord): RequestRecord | undefi
     agentId: row.agent_id,
     model: row.model,
     timestamp: row.timestamp,
+    startedAt: row.started_at,
     lineUuid: row.line_uuid,
     usage: {
       input: row.input_tokens,
@@ -365,5 +367,5 @@ function storeRequest(st: Statements, written: Map<string, RequestRecord>, incom
 
 function requestRow(statement: Statements['insertRequest'], r: RequestRecord): Database.RunResult {
   const u = r.usage;
-  return statement.run(r.messageId, r.requestId, r.sessionId, r.agentId, r.model, r.timestamp, r.lineUuid, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, u.fast ? 1 : 0, r.cost, r.costSource);
+  return statement.run(r.messageId, r.requestId, r.sessionId, r.agentId, r.model, r.timestamp, r.lineUuid, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, u.fast ? 1 : 0, r.cost, r.costSource, r.startedAt ?? r.timestamp);
 }

@@ -31,13 +31,13 @@ export function prepareStatements(db: Database.Database): Statements {
     selectRequest: db.prepare('SELECT * FROM requests WHERE message_id = ? AND request_id = ?'),
     insertRequest: db.prepare(
       `INSERT INTO requests (message_id, request_id, session_id, agent_id, model, timestamp, line_uuid,
-         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id, request_id) DO NOTHING`,
+         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source, started_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id, request_id) DO NOTHING`,
     ),
     upsertRequest: db.prepare(
       `INSERT OR REPLACE INTO requests (message_id, request_id, session_id, agent_id, model, timestamp, line_uuid,
-         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source, started_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertModel: db.prepare('INSERT OR IGNORE INTO session_models (session_id, model, priced) VALUES (?, ?, ?)'),
     upsertSession: db.prepare(
@@ -101,9 +101,9 @@ export function prepareStatements(db: Database.Database): Statements {
        WHERE timestamp >= ? AND line_type IN ('user', 'assistant') GROUP BY at ORDER BY at`,
     ),
     requestsPerSecond: db.prepare(
-      `SELECT substr(timestamp, 1, 19) AS at, sum(cost) AS cost,
+      `SELECT substr(COALESCE(started_at, timestamp), 1, 19) AS at, sum(cost) AS cost,
               sum(input_tokens + output_tokens + cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens) AS tokens
-       FROM requests WHERE timestamp >= ? GROUP BY at ORDER BY at`,
+       FROM requests WHERE COALESCE(started_at, timestamp) >= ? GROUP BY at ORDER BY at`,
     ),
     recentMessages: db.prepare(
       `SELECT m.*, s.claude_dir, s.rel_path FROM messages m JOIN sources s ON s.id = m.source_id
