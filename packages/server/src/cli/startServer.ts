@@ -127,7 +127,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
       })
     : null;
   const queries = new LiveQueries(state, ctx.store);
-  const counters = { connected: 0, sent: 0, coalesced: 0, dropped: 0 };
+  const counters = { connected: 0, sent: 0, coalesced: 0, dropped: 0, cutOff: 0 };
   // How late the event loop ran timers: what every socket and every read waited on top of its own work.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -159,6 +159,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
         { name: 'claudelens_ws_events_sent_total', help: 'WebSocket frames sent', type: 'counter', value: counters.sent },
         { name: 'claudelens_ws_events_coalesced_total', help: 'Stat updates merged into a later one', type: 'counter', value: counters.coalesced + engine.coalesced },
         { name: 'claudelens_ws_events_dropped_total', help: 'Queued frames dropped for a resync (slow clients)', type: 'counter', value: counters.dropped },
+        { name: 'claudelens_ws_clients_cut_off_total', help: 'WebSocket clients closed for reading nothing (1013) or flooding pings (1008)', type: 'counter', value: counters.cutOff },
         { name: 'claudelens_live_sessions', help: 'Sessions not ended', type: 'gauge', value: state.activeCount() },
         { name: 'claudelens_outbox_published_total', help: "Other nodes' commits this node published from the outbox (their node stopped before publishing)", type: 'counter', value: sweeper?.published ?? 0 },
         { name: 'claudelens_alerts_fired_total', help: 'Alerts triggered since start', type: 'counter', value: alerts.fired },
