@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { CLI, tempDir, waitFor } from './helpers.js';
+import path from 'node:path';
+import { CLI, runCli, tempDir, waitFor } from './helpers.js';
 
 /** `claudelens serve` from the build, in its own process: what an attacker on the network reaches. */
 export interface ServedChild {
   url: string;
+  dataDir: string;
   child: ChildProcess;
   stderr(): string;
   /** One sample of /metrics, by metric name. */
@@ -14,7 +16,8 @@ export interface ServedChild {
 
 export async function serveChild(home: string, extra: string[] = [], waitMs = 30_000): Promise<ServedChild> {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'serve', '--claude-dir', home, '--data-dir', tempDir(), '--port', String(port), ...extra], {
+  const dataDir = tempDir();
+  const child = spawn(process.execPath, [CLI, 'serve', '--claude-dir', home, '--data-dir', dataDir, '--port', String(port), ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, CLAUDELENS_LOG_LEVEL: 'warn' },
   });
@@ -24,6 +27,7 @@ export async function serveChild(home: string, extra: string[] = [], waitMs = 30
   const url = `http://127.0.0.1:${port}`;
   const served: ServedChild = {
     url,
+    dataDir,
     child,
     stderr: () => stderr,
     async metrics() {
@@ -72,7 +76,14 @@ async function freePort(): Promise<number> {
 /** Milliseconds /healthz takes to answer. */
 export async function healthzMs(url: string): Promise<number> {
   const started = performance.now();
-  const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(20_000) });
+  const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
   await response.text();
   return performance.now() - started;
+}
+
+/** The problems `claudelens report health` lists for the server's data dir, as `<file name> <kind>`. */
+export async function fileProblems(dataDir: string): Promise<string[]> {
+  const { stdout } = await runCli(['report', 'health', '--json', '--data-dir', dataDir, '--limit', '1000']);
+  const health = JSON.parse(stdout) as { problems: { file: string; kind: string }[] };
+  return health.problems.map((p) => `${path.basename(p.file)} ${p.kind}`).sort();
 }

@@ -1,7 +1,7 @@
-import fs from 'node:fs/promises';
 import type { LineLocation } from '../store/repository.js';
 import { projectsDir } from './discover.js';
 import path from 'node:path';
+import { openRegular } from './openRegular.js';
 
 /**
  * Reads a stored line's full JSON back from its transcript. Content is not copied into the
@@ -13,7 +13,7 @@ export async function readBack(location: LineLocation, uuid: string): Promise<Re
   const file = path.join(projectsDir(location.claudeDir), ...location.relPath.split('/'));
   let handle;
   try {
-    handle = await fs.open(file, 'r');
+    handle = await openRegular(file);
   } catch {
     return null;
   }

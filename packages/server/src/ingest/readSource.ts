@@ -4,6 +4,7 @@ import type { PriceBook } from '../core/pricing.js';
 import { ownTail, TAIL_BYTES, type FileIdentity, type IngestBatch, type SourceState } from '../store/repository.js';
 import { DEFAULT_MAX_LINE_BYTES, readChunks } from './chunks.js';
 import type { TranscriptFile } from './discover.js';
+import { NOT_REGULAR, openRegularSync } from './openRegular.js';
 import { parseChunk } from './parseChunk.js';
 import { attachPrices } from './price.js';
 
@@ -24,14 +25,14 @@ export type SourceRead =
 export function* readSource(file: TranscriptFile, from: SourceState, options: ReadOptions): Generator<SourceRead> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   let fd;
+  let stat;
   try {
-    fd = fs.openSync(file.absPath, 'r');
+    ({ fd, stat } = openRegularSync(file.absPath));
   } catch (error) {
     yield fileProblem(error);
     return;
   }
   try {
-    const stat = fs.fstatSync(fd);
     const identity: FileIdentity = { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
     let rewind = wasReplaced(fd, from, stat.ino, stat.size);
     const start = rewind ? 0 : from.offset;
@@ -97,6 +98,7 @@ export function wasReplaced(fd: number, source: Pick<SourceState, 'offset' | 'in
 
 function fileProblem(error: unknown): SourceRead {
   const code = (error as NodeJS.ErrnoException).code;
-  const problem = code === 'ENOENT' ? 'file-vanished' : code === 'EACCES' || code === 'EPERM' ? 'permission-denied' : 'read-error';
+  const problem =
+    code === 'ENOENT' ? 'file-vanished' : code === 'EACCES' || code === 'EPERM' ? 'permission-denied' : code === NOT_REGULAR ? 'not-a-regular-file' : 'read-error';
   return { kind: 'file-problem', problem, detail: (error as Error).message };
 }
