@@ -13,6 +13,7 @@ interface ServeOptions extends CommonOptions {
   redisUrl?: string;
   nodeId?: string;
   leaseTtl?: number;
+  maxLiveSessions?: number;
 }
 
 export function serveCommand(): Command {
@@ -28,6 +29,7 @@ export function serveCommand(): Command {
     .option('--redis-url <url>', 'share live events with other nodes through this Redis (redis://host:6379); env CLAUDELENS_REDIS_URL')
     .option('--node-id <id>', 'this node\'s name among several (default host:pid); env CLAUDELENS_NODE_ID')
     .option('--lease-ttl <seconds>', 'on a shared database, take over a claude dir whose node stopped renewing for this long (default 15)', (v: string) => parsePositive(v, '--lease-ttl'))
+    .option('--max-live-sessions <n>', 'most sessions kept live; past it the least recently active leave the live set (default 10000); env CLAUDELENS_MAX_LIVE_SESSIONS', (v: string) => parseCount(v, '--max-live-sessions'))
     .action(async (options: ServeOptions) => {
       const config = resolveConfig(options);
       // Loaded here, not at the top: every command would otherwise pay for the server's modules.
@@ -55,6 +57,7 @@ export function serveCommand(): Command {
           redisUrl,
           nodeId: options.nodeId ?? process.env.CLAUDELENS_NODE_ID,
           leaseTtlSeconds: options.leaseTtl,
+          maxLiveSessions: options.maxLiveSessions ?? (process.env.CLAUDELENS_MAX_LIVE_SESSIONS ? parseCount(process.env.CLAUDELENS_MAX_LIVE_SESSIONS, 'CLAUDELENS_MAX_LIVE_SESSIONS') : undefined),
         },
         logger,
       );
@@ -70,6 +73,12 @@ export function serveCommand(): Command {
 function parsePositive(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number of seconds, got ${value}`);
+  return n;
+}
+
+function parseCount(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} must be a whole number above 0, got ${value}`);
   return n;
 }
 

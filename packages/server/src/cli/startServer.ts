@@ -43,6 +43,8 @@ export interface ServeSettings {
   allowedOrigins?: string[];
   /** Largest POST /api/v1/ingest body in bytes (default 8 MiB). */
   ingestBodyLimit?: number;
+  /** Most sessions kept live (default 10,000); past it the least recently active leave the live set. */
+  maxLiveSessions?: number;
   /** WebSocket tuning: heartbeat, frame and queue limits. */
   ws?: Pick<WsOptions, 'heartbeatMs' | 'maxPayloadBytes' | 'limits'>;
   /** Several nodes: their events meet on this Redis (docs/scale-out.md). */
@@ -85,7 +87,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   }
   const { ctx, storeSpec } = openServices(config);
   const thresholds = { idleAfterMs: settings.live.status.idleAfterSeconds * 1000, endedAfterMs: settings.live.status.endedAfterSeconds * 1000 };
-  const state = new LiveState(thresholds, Date.now);
+  const state = new LiveState(thresholds, Date.now, settings.maxLiveSessions);
   const hub = new Hub(ringSize, alwaysResumable);
   const nodeId = settings.nodeId ?? defaultNodeId();
   // On the bus and in the live outbox a node is this process: restarted under the same --node-id,
@@ -161,6 +163,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
         { name: 'claudelens_ws_events_dropped_total', help: 'Queued frames dropped for a resync (slow clients)', type: 'counter', value: counters.dropped },
         { name: 'claudelens_ws_clients_cut_off_total', help: 'WebSocket clients closed for reading nothing (1013) or flooding pings (1008)', type: 'counter', value: counters.cutOff },
         { name: 'claudelens_live_sessions', help: 'Sessions not ended', type: 'gauge', value: state.activeCount() },
+        { name: 'claudelens_live_sessions_dropped_total', help: 'Sessions dropped from the live set to keep it within --max-live-sessions (least recently active first)', type: 'counter', value: state.dropped },
         { name: 'claudelens_outbox_published_total', help: "Other nodes' commits this node published from the outbox (their node stopped before publishing)", type: 'counter', value: sweeper?.published ?? 0 },
         { name: 'claudelens_alerts_fired_total', help: 'Alerts triggered since start', type: 'counter', value: alerts.fired },
         { name: 'claudelens_webhook_deliveries_total', help: 'Alerts a webhook accepted (2xx)', type: 'counter', value: webhooks.counters.delivered },

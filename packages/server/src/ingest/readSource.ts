@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { PositionedProblem } from '../core/entry.js';
 import type { PriceBook } from '../core/pricing.js';
 import { ownTail, TAIL_BYTES, type FileIdentity, type IngestBatch, type SourceState } from '../store/repository.js';
-import { DEFAULT_MAX_LINE_BYTES, readChunks } from './chunks.js';
+import { DEFAULT_MAX_LINE_BYTES, readChunks, type Chunk } from './chunks.js';
 import type { TranscriptFile } from './discover.js';
 import { NOT_REGULAR, openRegularSync } from './openRegular.js';
 import { parseChunk } from './parseChunk.js';
@@ -11,6 +11,12 @@ import { attachPrices } from './price.js';
 export interface ReadOptions {
   prices: PriceBook;
   maxLineBytes?: number;
+  /**
+   * Whole lines of at most about this many bytes per batch (default: a read chunk, 4 MiB). The
+   * live path asks for small batches: a commit and its live update run in one event-loop turn, and
+   * 4 MiB of lines of new sessions held it for seconds.
+   */
+  maxBatchBytes?: number;
 }
 
 export type SourceRead =
@@ -38,7 +44,7 @@ export function* readSource(file: TranscriptFile, from: SourceState, options: Re
     const start = rewind ? 0 : from.offset;
     let lineCount = rewind ? 0 : from.lineCount;
     let tail = rewind ? Buffer.alloc(0) : from.tail;
-    for (const chunk of readChunks(fd, start, stat.size, maxLineBytes)) {
+    for (const chunk of inPieces(readChunks(fd, start, stat.size, maxLineBytes), options.maxBatchBytes)) {
       const batch: IngestBatch = { sourceId: from.id, rewind, entries: [], problems: [], nextOffset: 0, nextLineCount: 0, nextTail: tail, identity };
       rewind = false;
       if (chunk.kind === 'oversized') {
@@ -68,6 +74,24 @@ export function* readSource(file: TranscriptFile, from: SourceState, options: Re
     yield fileProblem(error);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** Cuts chunks of lines into pieces of whole lines of about `maxBytes` (a line longer than that is a piece of its own). */
+function* inPieces(chunks: Generator<Chunk>, maxBytes: number | undefined): Generator<Chunk> {
+  for (const chunk of chunks) {
+    if (maxBytes === undefined || chunk.kind !== 'lines' || chunk.buf.length <= maxBytes) {
+      yield chunk;
+      continue;
+    }
+    const { buf, offset, atEnd } = chunk;
+    let from = 0;
+    while (from < buf.length) {
+      const nl = buf.indexOf(10, Math.min(from + maxBytes, buf.length) - 1);
+      const to = nl < 0 ? buf.length : nl + 1; // no newline left: the partial tail, with the last piece
+      yield { kind: 'lines', buf: buf.subarray(from, to), offset: offset + from, atEnd: atEnd && to === buf.length };
+      from = to;
+    }
   }
 }
 
