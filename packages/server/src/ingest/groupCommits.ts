@@ -17,8 +17,8 @@ const GROUP_MAX_BATCHES = 256;
  * the per-line work was O(1) (store 2 s, live engine 3.4 s, GC): each line of a new session costs
  * about 0.2 ms on both sides. A full group's reader lets the loop turn before it reads on.
  */
-const GROUP_MAX_LINES = 250;
-export const LIVE_BATCH_BYTES = 64 * 1024;
+const GROUP_MAX_LINES = 200;
+export const LIVE_BATCH_BYTES = 32 * 1024;
 
 /**
  * Commits on a store in another process (PostgreSQL) start at least this far apart. Each is round
