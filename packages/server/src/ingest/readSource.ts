@@ -84,7 +84,10 @@ function* inPieces(chunks: Generator<Chunk>, maxBytes: number | undefined): Gene
       yield chunk;
       continue;
     }
-    const { buf, offset, atEnd } = chunk;
+    // A copy: the chunk is in the read buffer every reader of this thread shares, and another
+    // file's read may run while this one waits between its pieces (its group's commit).
+    const buf = Buffer.from(chunk.buf);
+    const { offset, atEnd } = chunk;
     let from = 0;
     while (from < buf.length) {
       const nl = buf.indexOf(10, Math.min(from + maxBytes, buf.length) - 1);
