@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyHome, runCli, userLine, waitFor } from './helpers.js';
@@ -31,15 +32,27 @@ async function storedMessages(server: ServedChild, sessionId: string): Promise<n
 }
 
 describe('a FIFO named *.jsonl, or a link to one', () => {
-  it('at start-up: backfill finishes, /healthz answers, each is a problem row', async () => {
+  it('at start-up (with a device and a socket beside it): backfill finishes, /healthz answers, each is a problem row', async () => {
     const { home, projectDir } = emptyHome();
     fs.writeFileSync(path.join(projectDir, `${SESSION}.jsonl`), `${userLine({ sessionId: SESSION, uuid: 'u-1', text: 'hello' })}\n`);
     mkfifo(path.join(projectDir, 'fifo.jsonl'));
     fs.symlinkSync(path.join(projectDir, 'fifo.jsonl'), path.join(projectDir, 'link-to-fifo.jsonl'));
-    const server = await serve(home); // resolves once /healthz says live: backfill is over
-    expect(await healthzMs(server.url)).toBeLessThan(ANSWERS_WITHIN_MS);
-    expect(await storedMessages(server, SESSION)).toBe(1);
-    expect(await fileProblems(server.dataDir)).toEqual(['fifo.jsonl not-a-regular-file', 'link-to-fifo.jsonl not-a-regular-file']);
+    fs.symlinkSync('/dev/zero', path.join(projectDir, 'device.jsonl'));
+    const socket = net.createServer();
+    await new Promise<void>((resolve) => socket.listen(path.join(projectDir, 'socket.jsonl'), resolve));
+    try {
+      const server = await serve(home); // resolves once /healthz says live: backfill is over
+      expect(await healthzMs(server.url)).toBeLessThan(ANSWERS_WITHIN_MS);
+      expect(await storedMessages(server, SESSION)).toBe(1);
+      expect(await fileProblems(server.dataDir)).toEqual([
+        'device.jsonl not-a-regular-file',
+        'fifo.jsonl not-a-regular-file',
+        'link-to-fifo.jsonl not-a-regular-file',
+        'socket.jsonl not-a-regular-file',
+      ]);
+    } finally {
+      socket.close();
+    }
   });
 
   it('while live: the watcher never opens it, /healthz keeps answering, lines after it are read', async () => {
