@@ -16,6 +16,9 @@ export interface FeedLimits {
 export const DEFAULT_FEED_LIMITS: FeedLimits = { highWaterBytes: 1 << 20, maxQueued: 2000 };
 export const DEFAULT_MAX_BUFFERED_BYTES = 16 << 20;
 
+/** RFC 6455's "try again later": the close code of a socket cut off for reading nothing. */
+const CLIENT_NOT_READING = 1013;
+
 /** How long a socket closed for misbehaving gets to finish the closing handshake before it is dropped. */
 const CUT_OFF_GRACE_MS = 1000;
 
@@ -201,7 +204,7 @@ export class SocketFeed implements Subscriber {
     this.counters.sent++;
     if (this.socket.bufferedAmount > (this.limits.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES)) {
       this.counters.cutOff = (this.counters.cutOff ?? 0) + 1;
-      cutOff(this.socket, 1013, 'client not reading');
+      cutOff(this.socket, CLIENT_NOT_READING, 'client not reading');
       return;
     }
     // Corked bytes count in bufferedAmount: let a large burst out in pieces, or it would look

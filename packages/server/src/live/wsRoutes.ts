@@ -36,7 +36,7 @@ export interface WsOptions {
 }
 
 /** Close codes: RFC 6455 ones, and 4xxx ones of ours. */
-export const CLOSE = { invalidPayload: 1007, policy: 1008, tooBig: 1009, tryAgainLater: 1013, unknownSession: 4404, unauthorized: 4401 } as const;
+export const CLOSE = { invalidPayload: 1007, policy: 1008, tooBig: 1009, unknownSession: 4404, unauthorized: 4401 } as const;
 
 /** The four WebSocket channels of the specs. Only this folder knows about sockets. */
 export async function registerWsRoutes(app: FastifyInstance, options: WsOptions): Promise<void> {
