@@ -181,6 +181,8 @@ export class LiveEngine {
 
   /** A session that ended: its channels' rings and its live state go (the store answers for it). */
   private forget(sessionId: string): void {
+    // A flush still due goes now: later, it would make the stats channel again, for good.
+    if (this.timers.has(sessionId)) this.flushStats(sessionId);
     this.bus.forget(channels.session(sessionId));
     this.bus.forget(channels.stats(sessionId));
     this.state.forget(sessionId);
