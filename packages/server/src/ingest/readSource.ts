@@ -90,7 +90,7 @@ function* inPieces(chunks: Generator<Chunk>, maxBytes: number | undefined): Gene
     const { offset, atEnd } = chunk;
     let from = 0;
     while (from < buf.length) {
-      const nl = buf.indexOf(10, Math.min(from + maxBytes, buf.length) - 1);
+      const nl = buf.indexOf(10, Math.min(from + Math.max(1, maxBytes), buf.length) - 1); // at `from` or after: every piece moves on
       const to = nl < 0 ? buf.length : nl + 1; // no newline left: the partial tail, with the last piece
       yield { kind: 'lines', buf: buf.subarray(from, to), offset: offset + from, atEnd: atEnd && to === buf.length };
       from = to;
