@@ -80,9 +80,20 @@ export const LiveMetricsSchema = z.object({
 });
 export type LiveMetrics = z.infer<typeof LiveMetricsSchema>;
 
+/**
+ * A capped list's count: `active_sessions` holds the most recently active first, at most the
+ * server's cap (1000); `active_sessions_total` is how many there are, `truncated` whether some
+ * were left out. Optional: servers before the cap did not send them.
+ */
+const ListCapShape = {
+  active_sessions_total: z.number().int().nonnegative().optional(),
+  truncated: z.boolean().optional(),
+};
+
 /** GET /api/v1/analytics/live-activity */
 export const LiveActivitySchema = z.object({
   active_sessions: z.array(ActiveSessionSchema),
+  ...ListCapShape,
   recent_activity: z.array(RecentActivitySchema),
   live_metrics: LiveMetricsSchema,
 });
@@ -99,7 +110,7 @@ export const LiveSeriesSchema = z.object({
 export type LiveSeries = z.infer<typeof LiveSeriesSchema>;
 
 /** GET /api/v1/analytics/active-sessions */
-export const ActiveSessionsSchema = z.object({ active_sessions: z.array(ActiveSessionSchema) });
+export const ActiveSessionsSchema = z.object({ active_sessions: z.array(ActiveSessionSchema), ...ListCapShape });
 export type ActiveSessions = z.infer<typeof ActiveSessionsSchema>;
 
 export const MetricUpdatesSchema = z.object({

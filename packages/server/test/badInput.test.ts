@@ -104,7 +104,7 @@ describe('bad input never stops ingest and never poisons totals', () => {
     const { home, projectDir } = emptyHome();
     fs.writeFileSync(path.join(projectDir, `${session}.jsonl`), `${good(1)}\n`);
     fs.mkdirSync(path.join(projectDir, 'folder'));
-    fs.symlinkSync(path.join(projectDir, 'folder'), path.join(projectDir, 'not-a-file.jsonl')); // opens, but cannot be read
+    fs.symlinkSync(path.join(projectDir, 'folder'), path.join(projectDir, 'not-a-file.jsonl')); // a link to a folder: never opened
     fs.symlinkSync(path.join(projectDir, 'nowhere'), path.join(projectDir, 'dangling.jsonl'));
     const ctx = openContext();
     contexts.push(ctx);
@@ -115,7 +115,7 @@ describe('bad input never stops ingest and never poisons totals', () => {
     expect(kinds).toEqual([
       ['dangling.jsonl', 'file-vanished', null],
       ['gone.jsonl', 'file-vanished', null],
-      ['not-a-file.jsonl', 'read-error', null],
+      ['not-a-file.jsonl', 'not-a-regular-file', null],
     ]);
   });
 

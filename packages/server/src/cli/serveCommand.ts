@@ -22,6 +22,7 @@ interface ServeOptions extends CommonOptions {
   leaseTtl?: number;
   logFormat?: string;
   maxDbSize?: number;
+  maxLiveSessions?: number;
 }
 
 /** After a fatal failure, /healthz answers 503 this long before the process exits: a prober polling it learns why. */
@@ -46,6 +47,7 @@ export function serveCommand(): Command {
     .option('--lease-ttl <seconds>', 'on a shared database, take over a claude dir whose node stopped renewing for this long (default 15)', (v: string) => parsePositive(v, '--lease-ttl'))
     .option('--log-format <format>', 'auto (pretty on a terminal, else JSON), pretty or json; env CLAUDELENS_LOG_FORMAT')
     .option('--max-db-size <size>', 'SQLite: let the database grow to this size at most (512MiB, 4GiB); past it ingest waits as on a full disk; env CLAUDELENS_MAX_DB_SIZE', (v: string) => parseBytes(v, '--max-db-size'))
+    .option('--max-live-sessions <n>', 'most sessions kept live; past it the least recently active leave the live set (default 10000); env CLAUDELENS_MAX_LIVE_SESSIONS', (v: string) => parseCount(v, '--max-live-sessions'))
     .action(async (options: ServeOptions) => {
       const envMaxDb = process.env.CLAUDELENS_MAX_DB_SIZE;
       const maxDbBytes = options.maxDbSize ?? (envMaxDb ? parseBytes(envMaxDb, 'CLAUDELENS_MAX_DB_SIZE') : null);
@@ -98,6 +100,7 @@ export function serveCommand(): Command {
           nodeId: options.nodeId ?? process.env.CLAUDELENS_NODE_ID,
           leaseTtlSeconds: options.leaseTtl,
           onFatal,
+          maxLiveSessions: options.maxLiveSessions ?? (process.env.CLAUDELENS_MAX_LIVE_SESSIONS ? parseCount(process.env.CLAUDELENS_MAX_LIVE_SESSIONS, 'CLAUDELENS_MAX_LIVE_SESSIONS') : undefined),
         },
         logger,
       ).catch((error: unknown) => {
@@ -123,7 +126,7 @@ function parsePositive(value: string, flag: string): number {
 
 function parseCount(value: string, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a whole number above 0, got ${value}`);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} must be a whole number above 0, got ${value}`);
   return n;
 }
 

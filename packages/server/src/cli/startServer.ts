@@ -53,6 +53,8 @@ export interface ServeSettings {
   connectionLimits?: Partial<ConnectionLimits>;
   /** Largest POST /api/v1/ingest body in bytes (default 8 MiB). */
   ingestBodyLimit?: number;
+  /** Most sessions kept live (default 10,000); past it the least recently active leave the live set. */
+  maxLiveSessions?: number;
   /** WebSocket tuning: heartbeat, frame and queue limits. */
   ws?: Pick<WsOptions, 'heartbeatMs' | 'maxPayloadBytes' | 'limits'>;
   /** Several nodes: their events meet on this Redis (docs/scale-out.md). */
@@ -111,7 +113,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     if (!classifyStoreError(error)) logger?.warn({ err: error }, message);
   };
   const thresholds = { idleAfterMs: settings.live.status.idleAfterSeconds * 1000, endedAfterMs: settings.live.status.endedAfterSeconds * 1000 };
-  const state = new LiveState(thresholds, Date.now);
+  const state = new LiveState(thresholds, Date.now, settings.maxLiveSessions);
   const hub = new Hub(ringSize, alwaysResumable);
   const nodeId = settings.nodeId ?? defaultNodeId();
   // On the bus and in the live outbox a node is this process: restarted under the same --node-id,
@@ -163,7 +165,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     : null;
   const queries = new LiveQueries(state, ctx.store, { claudeDirs: config.claudeDirs });
   const limits = new LimitsService(ctx.store, bus, { onChange: (windows) => budgets.onLimits(windows) });
-  const counters = { connected: 0, sent: 0, coalesced: 0, dropped: 0 };
+  const counters = { connected: 0, sent: 0, coalesced: 0, dropped: 0, cutOff: 0 };
   // How late the event loop ran timers: what every socket and every read waited on top of its own work.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -198,7 +200,9 @@ export async function startServer(config: Config, settings: ServeSettings, logge
         { name: 'claudelens_ws_events_sent_total', help: 'WebSocket frames sent', type: 'counter', value: counters.sent },
         { name: 'claudelens_ws_events_coalesced_total', help: 'Stat updates merged into a later one', type: 'counter', value: counters.coalesced + engine.coalesced },
         { name: 'claudelens_ws_events_dropped_total', help: 'Queued frames dropped for a resync (slow clients)', type: 'counter', value: counters.dropped },
+        { name: 'claudelens_ws_clients_cut_off_total', help: 'WebSocket clients closed for reading nothing (1013) or flooding pings (1008)', type: 'counter', value: counters.cutOff },
         { name: 'claudelens_live_sessions', help: 'Sessions not ended', type: 'gauge', value: state.activeCount() },
+        { name: 'claudelens_live_sessions_dropped_total', help: 'Sessions dropped from the live set to keep it within --max-live-sessions (least recently active first)', type: 'counter', value: state.dropped },
         { name: 'claudelens_outbox_published_total', help: "Other nodes' commits this node published from the outbox (their node stopped before publishing)", type: 'counter', value: sweeper?.published ?? 0 },
         { name: 'claudelens_alerts_fired_total', help: 'Alerts triggered since start', type: 'counter', value: alerts.fired },
         { name: 'claudelens_webhook_deliveries_total', help: 'Alerts a webhook accepted (2xx)', type: 'counter', value: webhooks.counters.delivered },

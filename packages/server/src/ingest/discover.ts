@@ -65,7 +65,11 @@ export async function discoverTranscripts(
       if (entry.isDirectory()) pending.push(child);
       // A symlinked transcript is read through its link (a dangling one is reported when read);
       // symlinked folders are not followed, so a link cycle cannot trap the walk.
-      else if ((entry.isFile() || entry.isSymbolicLink()) && isTranscriptPath(entry.name)) files.push(describeFile(claudeDir, child));
+      else if (!isTranscriptPath(entry.name)) continue;
+      else if (entry.isFile() || entry.isSymbolicLink()) files.push(describeFile(claudeDir, child));
+      // A FIFO, socket or device named *.jsonl is never opened (a FIFO blocks open() until a
+      // writer comes); a link to one is caught when read (openRegular).
+      else problems.push({ claudeDir, relPath: child, kind: 'not-a-regular-file', detail: 'not a regular file: not read' });
     }
   }
   files.sort((a, b) => a.relPath.localeCompare(b.relPath));

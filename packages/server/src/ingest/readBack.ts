@@ -5,6 +5,7 @@ import type { LineLocation } from '../store/repository.js';
 import { projectsDir } from './discover.js';
 import path from 'node:path';
 import { skimLine } from './skim.js';
+import { openRegular } from './openRegular.js';
 
 /**
  * Reads a stored line's full JSON back from its transcript. Content is not copied into the
@@ -19,7 +20,7 @@ export async function readBack(location: LineLocation, uuid: string, shrinkAbove
   const file = path.join(projectsDir(location.claudeDir), ...location.relPath.split('/'));
   let handle;
   try {
-    handle = await fs.open(file, 'r');
+    handle = await openRegular(file);
   } catch {
     return null;
   }

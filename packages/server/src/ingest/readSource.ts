@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import type { PositionedProblem } from '../core/entry.js';
 import type { PriceBook } from '../core/pricing.js';
 import { ownTail, TAIL_BYTES, type FileIdentity, type IngestBatch, type SourceState } from '../store/repository.js';
-import { DEFAULT_MAX_LINE_BYTES, joined, partsLength, readChunks } from './chunks.js';
+import { DEFAULT_MAX_LINE_BYTES, joined, partsLength, readChunks, type Chunk } from './chunks.js';
 import type { TranscriptFile } from './discover.js';
+import { NOT_REGULAR, openRegularSync } from './openRegular.js';
 import { parseChunk, type ParsedChunk } from './parseChunk.js';
 import { attachPrices } from './price.js';
 
@@ -16,6 +17,12 @@ export interface ReadOptions {
    * the caller passes nothing back, every chunk is parsed here.
    */
   parseElsewhereFrom?: number;
+  /**
+   * Whole lines of at most about this many bytes per batch (default: a read chunk, 4 MiB). The
+   * live path asks for small batches: a commit and its live update run in one event-loop turn, and
+   * 4 MiB of lines of new sessions held it for seconds.
+   */
+  maxBatchBytes?: number;
 }
 
 /** Lines to parse elsewhere (another thread): what parseChunk takes, the bytes in parts that are the reader's own memory. */
@@ -43,20 +50,20 @@ export type SourceRead =
 export function* readSource(file: TranscriptFile, from: SourceState, options: ReadOptions): Generator<SourceRead, void, ParsedChunk | undefined> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   let fd;
+  let stat;
   try {
-    fd = fs.openSync(file.absPath, 'r');
+    ({ fd, stat } = openRegularSync(file.absPath));
   } catch (error) {
     yield fileProblem(error);
     return;
   }
   try {
-    const stat = fs.fstatSync(fd);
     const identity: FileIdentity = { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
     let rewind = wasReplaced(fd, from, stat.ino, stat.size);
     const start = rewind ? 0 : from.offset;
     let lineCount = rewind ? 0 : from.lineCount;
     let tail = rewind ? Buffer.alloc(0) : from.tail;
-    for (const chunk of readChunks(fd, start, stat.size, maxLineBytes)) {
+    for (const chunk of inPieces(readChunks(fd, start, stat.size, maxLineBytes), options.maxBatchBytes)) {
       if (chunk.kind === 'reading') {
         yield { kind: 'reading' };
         continue;
@@ -101,6 +108,32 @@ export function* readSource(file: TranscriptFile, from: SourceState, options: Re
     yield fileProblem(error);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * Cuts chunks of lines held in one part into pieces of whole lines of about `maxBytes` (a line
+ * longer than that is a piece of its own). A chunk in several parts is one long line being
+ * assembled: it passes whole (it may be parsed on another thread).
+ */
+function* inPieces(chunks: Generator<Chunk>, maxBytes: number | undefined): Generator<Chunk> {
+  for (const chunk of chunks) {
+    const only = chunk.kind === 'lines' && chunk.parts.length === 1 ? (chunk.parts[0] as Buffer) : null;
+    if (maxBytes === undefined || chunk.kind !== 'lines' || only === null || only.length <= maxBytes) {
+      yield chunk;
+      continue;
+    }
+    // A copy: the chunk is in the read buffer every reader of this thread shares, and another
+    // file's read may run while this one waits between its pieces (its group's commit).
+    const buf = Buffer.from(only);
+    const { offset, atEnd } = chunk;
+    let from = 0;
+    while (from < buf.length) {
+      const nl = buf.indexOf(10, Math.min(from + Math.max(1, maxBytes), buf.length) - 1); // at `from` or after: every piece moves on
+      const to = nl < 0 ? buf.length : nl + 1; // no newline left: the partial tail, with the last piece
+      yield { kind: 'lines', parts: [buf.subarray(from, to)], offset: offset + from, atEnd: atEnd && to === buf.length };
+      from = to;
+    }
   }
 }
 
@@ -154,6 +187,7 @@ export function wasReplaced(fd: number, source: Pick<SourceState, 'offset' | 'in
 
 function fileProblem(error: unknown): SourceRead {
   const code = (error as NodeJS.ErrnoException).code;
-  const problem = code === 'ENOENT' ? 'file-vanished' : code === 'EACCES' || code === 'EPERM' ? 'permission-denied' : 'read-error';
+  const problem =
+    code === 'ENOENT' ? 'file-vanished' : code === 'EACCES' || code === 'EPERM' ? 'permission-denied' : code === NOT_REGULAR ? 'not-a-regular-file' : 'read-error';
   return { kind: 'file-problem', problem, detail: (error as Error).message };
 }

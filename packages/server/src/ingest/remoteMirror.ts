@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ClaudeDirIdSchema, ProjectFolderSchema, TranscriptNameSchema, type IngestFileResult, type ParsedIngestRequest } from '@claudelens/protocol';
+import { openRegular } from './openRegular.js';
 import { describeFile, projectsDir, type TranscriptFile } from './discover.js';
 
 type IngestFile = ParsedIngestRequest['files'][number];
@@ -116,7 +117,11 @@ function locate(claudeDir: string, project: string, name: string): TranscriptFil
 
 async function sizeOf(file: string): Promise<number> {
   try {
-    return (await fs.stat(file)).size;
+    // lstat: the mirror writes only regular files of its own; a link or a FIFO there was put by
+    // someone else, and appending to a FIFO would hold a thread until a reader came.
+    const stat = await fs.lstat(file);
+    if (!stat.isFile()) throw new Error(`${file} is not a regular file: the mirror does not write to it`);
+    return stat.size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw error;
@@ -125,7 +130,7 @@ async function sizeOf(file: string): Promise<number> {
 
 /** Whether the copy holds exactly `expected` at `offset`. */
 async function holds(file: string, offset: number, expected: Buffer): Promise<boolean> {
-  const handle = await fs.open(file, 'r');
+  const handle = await openRegular(file);
   try {
     const actual = Buffer.alloc(expected.length);
     let read = 0;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { TAIL_BYTES } from '../store/repository.js';
 import { wasReplaced } from './readSource.js';
+import { openRegularSync } from './openRegular.js';
 import type { ShippedFile } from './shipState.js';
 
 /** Bytes of one local file to send, from `from`; `reset` when the server's copy must start over. */
@@ -25,9 +26,8 @@ export interface ShippableRead {
  * before its newline is written. Throws when the file cannot be read (ENOENT when it is gone).
  */
 export function readShippable(file: string, shipped: ShippedFile | undefined, knownReset: boolean, budget: number, alone: boolean): ShippableRead {
-  const fd = fs.openSync(file, 'r');
+  const { fd, stat } = openRegularSync(file); // a FIFO would block the shipper in open()
   try {
-    const stat = fs.fstatSync(fd);
     const reset = knownReset || (shipped !== undefined && wasReplaced(fd, shipped, stat.ino, stat.size));
     const from = reset ? 0 : (shipped?.offset ?? 0);
     const part = (bytes: Buffer): ShippableRead => ({ reset, next: { from, bytes, ino: stat.ino, reset } });
@@ -56,7 +56,7 @@ export function tailAfter(before: Buffer, bytes: Buffer): Buffer {
 export function localTail(file: string, offset: number): Buffer {
   if (offset === 0) return Buffer.alloc(0);
   try {
-    const fd = fs.openSync(file, 'r');
+    const { fd } = openRegularSync(file);
     try {
       const start = Math.max(0, offset - TAIL_BYTES);
       const tail = readAt(fd, start, offset - start);

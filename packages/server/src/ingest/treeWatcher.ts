@@ -92,8 +92,11 @@ export function watchTree(root: string, onFile: (file: string) => void, options:
       if (child.endsWith('.jsonl')) onFile(child);
       return;
     }
-    // 'rename': created, deleted or moved in or out.
-    fs.stat(child, (error, stat) => {
+    // 'rename': created, deleted or moved in or out. lstat, as discovery's readdir: a linked folder
+    // is not followed (`ln -s . loop` a few times made one transcript 16 sources, each link a
+    // new path to the same folder, watched again through every other link); a linked file is
+    // reported like any file, and its reader takes it only if it leads to a regular file.
+    fs.lstat(child, (error, stat) => {
       if (closed) return;
       if (error) {
         forget(child); // deleted: nothing to read, and its watchers are dead

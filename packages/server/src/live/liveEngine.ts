@@ -134,8 +134,10 @@ export class LiveEngine {
     this.options.onEvents?.(events);
     const at = new Date(this.now()).toISOString();
     for (const event of events) {
-      if (origin === 'remote') {
-        if (event.kind === 'ended') this.forget(event.sessionId);
+      if (origin === 'remote' || event.kind === 'dropped') {
+        // A dropped session is out of the live set already: nothing goes out for it (it did not
+        // end), its channels' rings and pending stat flushes go.
+        if (event.kind === 'ended' || event.kind === 'dropped') this.forget(event.sessionId);
         continue;
       }
       switch (event.kind) {
@@ -180,10 +182,12 @@ export class LiveEngine {
 
   /** A session that ended: its channels' rings and its live state go (the store answers for it). */
   private forget(sessionId: string): void {
+    // A flush still due goes now: later, it would make the stats channel again, for good.
+    if (this.timers.has(sessionId)) this.flushStats(sessionId);
     this.bus.forget(channels.session(sessionId));
     this.bus.forget(channels.stats(sessionId));
     this.state.forget(sessionId);
-    this.lastFlush.delete(sessionId); // a flush still due sets it again
+    this.lastFlush.delete(sessionId);
   }
 
   /** A status change is named by the session and the activity it follows: every node derives the same. */
@@ -235,7 +239,9 @@ export class LiveEngine {
     this.timers.delete(sessionId);
     const pending = this.pending.get(sessionId);
     this.pending.delete(sessionId);
-    this.lastFlush.set(sessionId, this.now());
+    // Not for a session forgotten meanwhile (ended, or dropped from the live set): kept, every such
+    // session would stay in this map for good.
+    if (this.state.get(sessionId)) this.lastFlush.set(sessionId, this.now());
     if (!pending) return;
     const timestamp = new Date(this.now()).toISOString();
     for (const [stat, { value, delta }] of pending) {

@@ -7,6 +7,8 @@ import type { Store, StoredMessage } from '../store/repository.js';
 const RECENT = 20;
 const SERIES_MINUTES = 60;
 const SUMMARY_TTL_MS = 1000;
+/** Most sessions (and projects) one live list carries: 295,000 live sessions once made each activity snapshot 63 MB. */
+export const LIST_CAP = 1000;
 
 /**
  * The live REST bodies and WebSocket snapshots: from the live state where the session is
@@ -77,12 +79,16 @@ export class LiveQueries {
     return stats ? { session_id: sessionId, ...statValues(stats) } : undefined;
   }
 
+  /** The activity stream's snapshot too: capped, so a flood of sessions cannot make every snapshot megabytes. */
   liveActivity(): LiveActivity {
-    return { active_sessions: this.state.activeSessions(), recent_activity: this.state.recentActivity(), live_metrics: this.state.liveMetrics() };
+    const metrics = this.state.liveMetrics();
+    const live_metrics = { ...metrics, active_projects: metrics.active_projects.slice(0, LIST_CAP) };
+    return { ...this.activeSessions(), recent_activity: this.state.recentActivity(), live_metrics };
   }
 
   activeSessions(): ActiveSessions {
-    return { active_sessions: this.state.activeSessions() };
+    const all = this.state.activeSessions();
+    return { active_sessions: all.slice(0, LIST_CAP), active_sessions_total: all.length, truncated: all.length > LIST_CAP };
   }
 
   /** The sparklines' last hour, per minute. A difference of two float sums can come out a hair below 0: clamped. */

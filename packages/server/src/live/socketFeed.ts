@@ -6,9 +6,33 @@ export interface FeedLimits {
   highWaterBytes: number;
   /** A queue longer than this is dropped for a `resync` and a fresh snapshot: memory stays bounded. */
   maxQueued: number;
+  /**
+   * A socket holding more than this many unsent bytes is closed (1013): only a client that reads
+   * nothing gets there, since events wait in the queue above `highWaterBytes`. Default 16 MiB.
+   */
+  maxBufferedBytes?: number;
 }
 
 export const DEFAULT_FEED_LIMITS: FeedLimits = { highWaterBytes: 1 << 20, maxQueued: 2000 };
+export const DEFAULT_MAX_BUFFERED_BYTES = 16 << 20;
+
+/** RFC 6455's "try again later": the close code of a socket cut off for reading nothing. */
+const CLIENT_NOT_READING = 1013;
+
+/** How long a socket closed for misbehaving gets to finish the closing handshake before it is dropped. */
+const CUT_OFF_GRACE_MS = 1000;
+
+/**
+ * Closes a socket whose client misbehaves (reads nothing, floods pings) and reads no more from it:
+ * a client that does not read would never answer the close frame, and ws would keep the socket
+ * and its unsent bytes for its own 30 s closing timeout.
+ */
+export function cutOff(socket: WebSocket, code: number, reason: string): void {
+  if (socket.readyState !== socket.OPEN) return;
+  socket.close(code, reason);
+  socket.pause();
+  setTimeout(() => socket.terminate(), CUT_OFF_GRACE_MS).unref?.();
+}
 
 /** The socket under the WebSocket, for cork/uncork. */
 export interface Corkable {
@@ -39,6 +63,8 @@ export interface FeedCounters {
   sent: number;
   coalesced: number;
   dropped: number;
+  /** Sockets closed because they held more than `maxBufferedBytes` unsent, or flooded pings. */
+  cutOff?: number;
 }
 
 /**
@@ -105,6 +131,16 @@ export class SocketFeed implements Subscriber {
     if (this.primed) this.schedulePump(); // else start() does, once the first frames are out
   }
 
+  /**
+   * A frame for this client alone (a pong): sent while the socket keeps up, else dropped, since
+   * a client that is not reading has no use for it. False when it was dropped.
+   */
+  reply(frame: { type: string; seq: number }): boolean {
+    if (this.socket.readyState !== this.socket.OPEN || this.socket.bufferedAmount >= this.limits.highWaterBytes) return false;
+    this.write(frame);
+    return true;
+  }
+
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -166,6 +202,11 @@ export class SocketFeed implements Subscriber {
     this.corkUntilBurstEnds();
     this.socket.send(serialize(event));
     this.counters.sent++;
+    if (this.socket.bufferedAmount > (this.limits.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES)) {
+      this.counters.cutOff = (this.counters.cutOff ?? 0) + 1;
+      cutOff(this.socket, CLIENT_NOT_READING, 'client not reading');
+      return;
+    }
     // Corked bytes count in bufferedAmount: let a large burst out in pieces, or it would look
     // like a slow client to deliver() and end in a resync (seen in bench:live at 1000 sessions).
     if (this.corked && this.stream && this.socket.bufferedAmount >= CORK_FLUSH_BYTES) {

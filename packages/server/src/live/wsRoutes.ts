@@ -9,7 +9,16 @@ import type { ChannelEvent, Hub } from './hub.js';
 import type { LiveEngine } from './liveEngine.js';
 import { statEvent, metricEvent } from './liveEngine.js';
 import type { LiveQueries } from './liveQueries.js';
-import { SocketFeed, type FeedCounters, type FeedLimits } from './socketFeed.js';
+import { cutOff, SocketFeed, type FeedCounters, type FeedLimits } from './socketFeed.js';
+import { tokenBucket } from './tokenBucket.js';
+
+/**
+ * Client pings per socket: a burst of this many, then this many a second. The web client pings
+ * every 20 s; a socket past the rate is closed (1008), since answering a flood costs the server a
+ * parse and a frame per ping (a client that never read grew the heap by gigabytes).
+ */
+export const PING_BURST = 20;
+export const PINGS_PER_SECOND = 5;
 
 export interface WsOptions {
   hub: Hub;
@@ -79,7 +88,14 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
       socket.ping();
     }, options.heartbeatMs ?? 15_000);
     heartbeat.unref?.();
+    const pings = tokenBucket(PING_BURST, PINGS_PER_SECOND);
     socket.on('message', (data, isBinary) => {
+      if (socket.readyState !== socket.OPEN) return; // closing: what a flooder still had in flight
+      if (!pings.take()) {
+        counters.cutOff = (counters.cutOff ?? 0) + 1;
+        cutOff(socket, CLOSE.policy, 'ping rate exceeded');
+        return;
+      }
       const text = isBinary ? null : data.toString();
       let parsed: unknown;
       try {
@@ -92,7 +108,7 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
         socket.close(CLOSE.policy, 'expected {"type":"ping"}');
         return;
       }
-      socket.send(JSON.stringify({ type: 'pong', seq: hub.seqOf(channel) }));
+      feed.reply({ type: 'pong', seq: hub.seqOf(channel) });
     });
     socket.on('close', () => {
       counters.connected--;

@@ -45,7 +45,7 @@ export class AlertSignals {
 
   observe(events: LiveEvent[], nowMs: number): void {
     for (const event of events) {
-      if (event.kind === 'ended') this.sessions.delete(event.sessionId);
+      if (event.kind === 'ended' || event.kind === 'dropped') this.sessions.delete(event.sessionId);
       else if (event.kind === 'stats') this.session(event.sessionId);
       else if (event.kind === 'message') this.message(event, nowMs);
     }

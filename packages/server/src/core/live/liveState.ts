@@ -40,7 +40,12 @@ export type LiveEvent =
       /** The transcript time of the session's first line in the commit that started it: the feed puts "Session started" there. */
       at: string | null;
     }
-  | { kind: 'ended'; sessionId: string; project: string | null };
+  | { kind: 'ended'; sessionId: string; project: string | null }
+  /** Left the live set to keep it within its bound (least recently active first); the store answers for it. */
+  | { kind: 'dropped'; sessionId: string };
+
+/** The live set's default bound: a flood of new session ids must not grow memory and every tick without end. */
+export const DEFAULT_MAX_LIVE_SESSIONS = 10_000;
 
 const STATS: StatType[] = ['messages', 'tools', 'tokens', 'cost'];
 const RECENT_ACTIVITY = 50;
@@ -66,16 +71,21 @@ export class LiveState {
   private readonly cost = new RateWindow(HOUR);
   private readonly tokens = new RateWindow(HOUR);
   private readonly activity: RecentActivity[] = [];
+  /** Sessions dropped from the live set to keep it within `maxSessions`, since start. */
+  dropped = 0;
 
   constructor(
     private readonly thresholds: StatusThresholds,
     private readonly now: () => number,
+    /** At most this many sessions live; `sessions` is kept in order of activity (a line moves its session last) so the first is the one to drop. */
+    private readonly maxSessions = DEFAULT_MAX_LIVE_SESSIONS,
   ) {}
 
   /** Sessions known from the store at start-up; no events. One ended already is not kept (see forget). */
   seed(facts: SessionFacts[]): void {
     const now = this.now();
-    for (const f of facts) {
+    const byActivity = [...facts].sort((a, b) => (a.lastActivity ?? '').localeCompare(b.lastActivity ?? ''));
+    for (const f of byActivity) {
       const lastActivityMs = f.lastActivity ? Math.min(Date.parse(f.lastActivity), now) : 0;
       const status = sessionStatus('done', lastActivityMs, now, this.thresholds);
       if (status === 'ended') continue;
@@ -91,6 +101,7 @@ export class LiveState {
         thinkingSinceMs: null,
       });
     }
+    this.bound();
   }
 
   /** The rate windows from stored activity (per second, transcript time): a node that starts shows the last hour's rates at once. */
@@ -109,13 +120,16 @@ export class LiveState {
     const now = this.now();
     const events: LiveEvent[] = [];
     const touched = new Map<string, { before: Stats; after: SessionFacts }>();
+    let counts: Map<string, Stats> | null = null; // per session, made once: per new session it was a scan of every line
     for (const facts of input.sessions) {
       const known = this.sessions.get(facts.sessionId);
-      touched.set(facts.sessionId, { before: known ? { ...known.stats } : statsBefore(facts, input), after: facts });
+      touched.set(facts.sessionId, { before: known ? { ...known.stats } : statsBefore(facts, input, (counts ??= lineCounts(input))), after: facts });
     }
     for (const entry of input.lines) {
       if (!entry.sessionId) continue;
       const session = this.session(entry.sessionId, touched.get(entry.sessionId)?.after ?? null);
+      this.sessions.delete(session.sessionId); // last in order: the most recently active
+      this.sessions.set(session.sessionId, session);
       this.observe(session, entry, now);
       if (entry.lineType !== 'user' && entry.lineType !== 'assistant') continue;
       const message = toLiveMessage(entry, now);
@@ -169,6 +183,19 @@ export class LiveState {
     }
     for (const sessionId of touched.keys()) changed.add(this.session(sessionId, null));
     events.push(...this.statusChanges(changed, firstAt));
+    events.push(...this.bound());
+    return events;
+  }
+
+  /** Drops the least recently active sessions past `maxSessions`: O(1) each (the map is in order of activity). */
+  private bound(): LiveEvent[] {
+    const events: LiveEvent[] = [];
+    for (const sessionId of this.sessions.keys()) {
+      if (this.sessions.size <= this.maxSessions) break;
+      this.sessions.delete(sessionId);
+      this.dropped++;
+      events.push({ kind: 'dropped', sessionId });
+    }
     return events;
   }
 
@@ -313,22 +340,29 @@ export class LiveState {
 }
 
 /** A session first seen in this commit: its stats before it, from its totals after it. */
-function statsBefore(after: SessionFacts, input: LiveInput): Stats {
+function statsBefore(after: SessionFacts, input: LiveInput, counts: Map<string, Stats>): Stats {
   const stats = statsOf(after);
   const usage = input.usageDeltas.get(after.sessionId);
-  let messages = 0;
-  let tools = 0;
-  for (const entry of input.lines) {
-    if (entry.sessionId !== after.sessionId) continue;
-    if (entry.lineType === 'user' || entry.lineType === 'assistant') messages++;
-    tools += entry.toolUses.length;
-  }
+  const lines = counts.get(after.sessionId);
   return {
-    messages: stats.messages - messages,
-    tools: stats.tools - tools,
+    messages: stats.messages - (lines?.messages ?? 0),
+    tools: stats.tools - (lines?.tools ?? 0),
     tokens: stats.tokens - (usage?.tokens ?? 0),
     cost: stats.cost - (usage?.cost ?? 0),
   };
+}
+
+/** Messages and tool calls of each session's lines in this commit: one pass. */
+function lineCounts(input: LiveInput): Map<string, Stats> {
+  const counts = new Map<string, Stats>();
+  for (const entry of input.lines) {
+    if (!entry.sessionId) continue;
+    let c = counts.get(entry.sessionId);
+    if (!c) counts.set(entry.sessionId, (c = zeroStats()));
+    if (entry.lineType === 'user' || entry.lineType === 'assistant') c.messages++;
+    c.tools += entry.toolUses.length;
+  }
+  return counts;
 }
 
 function zeroStats(): Stats {
