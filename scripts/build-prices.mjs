@@ -53,7 +53,17 @@ for (const [key, row] of Object.entries(litellm)) {
   }
   const fast = row.provider_specific_entry?.fast;
   if (typeof fast === 'number') price.fastMultiplier = fast;
+  // Charges beyond tokens (docs/pricing.md): the fee per web search, and US-only inference.
+  const search = row.search_context_cost_per_query?.search_context_size_medium;
+  if (typeof search === 'number') price.webSearchPerRequest = search;
+  const us = row.provider_specific_entry?.us;
+  if (typeof us === 'number') price.usOnlyMultiplier = us;
   models[key] = price;
+}
+// Anthropic's support article on US-only inference: 1.1x "for Claude Opus 4.6, Claude Sonnet
+// 4.6, and later models"; LiteLLM lacks it for Sonnet 4.6.
+for (const key of Object.keys(models)) {
+  if (/^claude-sonnet-4-6(?:-\d{8})?$/.test(key)) models[key].usOnlyMultiplier ??= 1.1;
 }
 for (const [key, base] of Object.entries(official)) {
   models[key] = { ...models[key], ...fromOfficial(base) };

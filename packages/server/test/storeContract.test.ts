@@ -106,6 +106,10 @@ function groups<T>(items: T[], size: number): T[][] {
 }
 
 const session = 'c0a1c0a1-0000-4000-8000-000000000001';
+/** A real claude-opus-4-7 line of Claude Code 2.1.x, with `server_tool_use` and `inference_geo` (all zero/empty). */
+const REAL_OPUS_LINE = fs
+  .readFileSync(path.join(FIXTURE_HOME, 'projects/-experiments-worktrees/ef958aa1-0e93-49f0-bb71-150f63befcd1/subagents/agent-a4ca7529859c158c2.jsonl'), 'utf8')
+  .split('\n')[2] as string;
 const ts = (second: number) => new Date(Date.UTC(2026, 0, 2, 3, 4, second)).toISOString();
 
 describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driver) => {
@@ -313,6 +317,28 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     expect(await t.ctx.store.applyBatches(await t.reread())).toMatchObject({ newEntries: [], requestChanges: [] });
     expect(await t.ctx.store.session(session)).toEqual(stored);
     expect(await t.ctx.store.sessionModels(session)).toEqual(['claude-sonnet-4-5-20250929']);
+  });
+
+  it('keeps server tool fees and the US-only premium beside the token cost, which stays as ccusage has it', async () => {
+    // A real 2.1.x line (fixture) made to carry two web searches and US-only inference, the way
+    // the API reports them (docs/pricing.md); the same line as written is the baseline.
+    const real = JSON.parse(REAL_OPUS_LINE) as { sessionId: string; uuid: string; message: { usage: Record<string, unknown> } };
+    real.sessionId = session;
+    const baseline = await transcript([JSON.stringify(real)]);
+    await baseline.ingest();
+    const plain = await baseline.ctx.store.sessionSummary(session);
+    expect(plain?.extraCharges).toEqual({ webSearchRequests: 0, webFetchRequests: 0, serverToolCost: 0, usOnlyRequests: 0, dataResidencyCost: 0 });
+
+    real.message.usage = { ...real.message.usage, server_tool_use: { web_search_requests: 2, web_fetch_requests: 1 }, inference_geo: 'us' };
+    const t = await transcript([JSON.stringify(real)]);
+    await t.ingest();
+    const got = await t.ctx.store.sessionSummary(session);
+    expect(got?.totalCost).toBe(plain?.totalCost);
+    expect(got?.extraCharges).toMatchObject({ webSearchRequests: 2, webFetchRequests: 1, usOnlyRequests: 1, serverToolCost: 0.02 });
+    // claude-opus-4-7: US-only inference is 1.1x the token price.
+    expect(got?.extraCharges?.dataResidencyCost).toBeCloseTo((plain?.totalCost ?? 0) * 0.1, 12);
+    expect((await t.ctx.store.sessions()).find((s) => s.sessionId === session)?.extraCharges).toEqual(got?.extraCharges);
+    expect((await t.ctx.store.sessionPage({ limit: 10 }))[0]?.extraCharges).toEqual(got?.extraCharges);
   });
 
   it('refuses, storing nothing, batches that expect another offset than the stored one or a source it does not hold', async () => {

@@ -11,6 +11,8 @@ const PriceTableSchema = z.object({
       ...rates,
       longContext: z.object({ ...rates, thresholdTokens: z.number().int().positive() }).optional(),
       fastMultiplier: z.number().positive().optional(),
+      webSearchPerRequest: z.number().nonnegative().optional(),
+      usOnlyMultiplier: z.number().positive().optional(),
     }),
   ),
 });

@@ -15,6 +15,8 @@ function request(output: number, extra: Partial<RequestRecord> = {}): RequestRec
     usage: { ...ZERO_USAGE, input: 10, cacheRead: 100, output },
     cost: output / 1000,
     costSource: 'computed',
+    serverToolCost: 0,
+    dataResidencyCost: 0,
     ...extra,
   };
 }
@@ -43,15 +45,24 @@ describe('mergeRequest', () => {
   });
 });
 
+describe('mergeRequest and the last line of a response', () => {
+  it('takes a line with the same output that adds server tool use (written on the last line only), adding no tokens', () => {
+    const last = request(40, { usage: { ...request(40).usage, webSearchRequests: 2 }, serverToolCost: 0.02 });
+    const change = mergeRequest(request(40), last);
+    expect(change?.record.serverToolCost).toBe(0.02);
+    expect(change?.delta).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, cost: 0 });
+  });
+});
+
 describe('priceRequest', () => {
   const prices = createPriceBook({ models: { m: { input: 1, output: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1 } } });
 
   it("uses an old line's own costUSD first", () => {
-    expect(priceRequest('m', { ...ZERO_USAGE, output: 1_000_000 }, 0.25, prices)).toEqual({ cost: 0.25, costSource: 'reported' });
+    expect(priceRequest('m', { ...ZERO_USAGE, output: 1_000_000 }, 0.25, prices)).toEqual({ cost: 0.25, costSource: 'reported', serverToolCost: 0, dataResidencyCost: 0 });
   });
 
   it('computes from the table, and reports an unknown model as unpriced rather than free', () => {
-    expect(priceRequest('m', { ...ZERO_USAGE, output: 1_000_000 }, undefined, prices)).toEqual({ cost: 1, costSource: 'computed' });
-    expect(priceRequest('nope', { ...ZERO_USAGE, output: 1 }, undefined, prices)).toEqual({ cost: 0, costSource: 'unpriced' });
+    expect(priceRequest('m', { ...ZERO_USAGE, output: 1_000_000 }, undefined, prices)).toEqual({ cost: 1, costSource: 'computed', serverToolCost: 0, dataResidencyCost: 0 });
+    expect(priceRequest('nope', { ...ZERO_USAGE, output: 1 }, undefined, prices)).toEqual({ cost: 0, costSource: 'unpriced', serverToolCost: 0, dataResidencyCost: 0 });
   });
 });

@@ -1,4 +1,4 @@
-import { costOf, type PriceBook } from './pricing.js';
+import { costOf, extraChargesOf, type PriceBook } from './pricing.js';
 import { cacheCreationTokens, type Usage } from './usage.js';
 
 /** One API request: Claude Code splits a response over several lines that share this key. */
@@ -17,8 +17,13 @@ export interface RequestRecord extends RequestKey {
   timestamp: string | null;
   lineUuid: string | null;
   usage: Usage;
+  /** The token cost, as ccusage computes it. */
   cost: number;
   costSource: CostSource;
+  /** Server tool fees (web search), USD: on the bill, not in ccusage's figures. */
+  serverToolCost: number;
+  /** The US-only inference premium, USD: on the bill, not in ccusage's figures. */
+  dataResidencyCost: number;
 }
 
 /** Token and cost totals; used for sessions, agents and deltas alike. */
@@ -50,10 +55,12 @@ export function priceRequest(
   usage: Usage,
   reportedCost: number | undefined,
   prices: PriceBook,
-): { cost: number; costSource: CostSource } {
-  if (reportedCost !== undefined) return { cost: reportedCost, costSource: 'reported' };
+): { cost: number; costSource: CostSource; serverToolCost: number; dataResidencyCost: number } {
   const price = prices.lookup(model);
-  return price ? { cost: costOf(usage, price), costSource: 'computed' } : { cost: 0, costSource: 'unpriced' };
+  const priced: { cost: number; costSource: CostSource } =
+    reportedCost !== undefined ? { cost: reportedCost, costSource: 'reported' } : price ? { cost: costOf(usage, price), costSource: 'computed' } : { cost: 0, costSource: 'unpriced' };
+  const extra = extraChargesOf(usage, priced.cost, price);
+  return { ...priced, serverToolCost: extra.serverTools, dataResidencyCost: extra.dataResidency };
 }
 
 /**
@@ -77,7 +84,11 @@ function sameUsage(a: Usage, b: Usage): boolean {
     a.output === b.output &&
     a.cacheWrite5m === b.cacheWrite5m &&
     a.cacheWrite1h === b.cacheWrite1h &&
-    a.cacheRead === b.cacheRead
+    a.cacheRead === b.cacheRead &&
+    // Claude Code writes server_tool_use and inference_geo on a response's last line only.
+    a.webSearchRequests === b.webSearchRequests &&
+    a.webFetchRequests === b.webFetchRequests &&
+    a.inferenceGeo === b.inferenceGeo
   );
 }
 

@@ -11,7 +11,7 @@ export function attachPrices(entries: TranscriptEntry[], prices: PriceBook): Tra
 function pricedRequest(entry: TranscriptEntry, prices: PriceBook): RequestRecord | null {
   const request = entry.request;
   if (!request || !entry.sessionId) return null;
-  const { cost, costSource } = priceRequest(request.model, request.usage, request.reportedCost, prices);
+  const { cost, costSource, serverToolCost, dataResidencyCost } = priceRequest(request.model, request.usage, request.reportedCost, prices);
   return {
     messageId: request.messageId,
     requestId: request.requestId,
@@ -23,5 +23,7 @@ function pricedRequest(entry: TranscriptEntry, prices: PriceBook): RequestRecord
     usage: request.usage,
     cost,
     costSource,
+    serverToolCost,
+    dataResidencyCost,
   };
 }

@@ -191,6 +191,21 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   $$;
   `,
   },
+  {
+    // Charges on the bill beyond the token cost (docs/pricing.md). Numbered 6: the limits branch
+    // takes 5; the loop applies every version above the stored one, so a gap is harmless.
+    version: 6,
+    name: 'extra charges per request',
+    sql: `
+  ALTER TABLE requests ADD COLUMN web_search_requests bigint NOT NULL DEFAULT 0,
+    ADD COLUMN web_fetch_requests bigint NOT NULL DEFAULT 0,
+    ADD COLUMN inference_geo text NOT NULL DEFAULT '',
+    ADD COLUMN server_tool_cost double precision NOT NULL DEFAULT 0,
+    ADD COLUMN data_residency_cost double precision NOT NULL DEFAULT 0;
+  CREATE INDEX requests_extra ON requests (session_id)
+    WHERE (web_search_requests > 0 OR web_fetch_requests > 0 OR inference_geo = 'us');
+  `,
+  },
 ];
 
 /** Any constant: the advisory lock that serialises migrations of one database across nodes. */

@@ -1,3 +1,4 @@
+import { NO_EXTRA_CHARGES, type ExtraCharges } from '../extraCharges.js';
 import type { SessionSummary } from '@claudelens/protocol';
 import type { SessionTotals, StoredMessage } from '../repository.js';
 
@@ -77,7 +78,7 @@ export function toTotals(row: SessionRow): SessionTotals {
   };
 }
 
-export function toSummary(row: SessionRow, models: ModelRow[], agents: AgentRow[]): SessionSummary {
+export function toSummary(row: SessionRow, models: ModelRow[], agents: AgentRow[], extra: ExtraCharges | undefined): SessionSummary {
   return {
     sessionId: row.id,
     projectPath: row.project_path,
@@ -93,6 +94,7 @@ export function toSummary(row: SessionRow, models: ModelRow[], agents: AgentRow[
     cacheReadTokens: row.cache_read_tokens,
     totalCost: row.cost,
     unpricedModels: models.filter((m) => !m.priced).map((m) => m.model),
+    extraCharges: extra ?? NO_EXTRA_CHARGES,
     agents: agents.map((a) => ({
       agentId: a.agent_id,
       requests: a.request_count,

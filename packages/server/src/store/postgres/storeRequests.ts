@@ -10,7 +10,8 @@ import { pgText } from './rows.js';
 // are put into applyGroup's statements.
 
 export const REQUEST_COLUMNS = `message_id, request_id, session_id, agent_id, model, timestamp, line_uuid, input_tokens, output_tokens,
-  cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source`;
+  cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source,
+  web_search_requests, web_fetch_requests, inference_geo, server_tool_cost, data_residency_cost`;
 
 /** The records as `unnest(…)` in REQUEST_COLUMNS order. */
 export function requestsUnnest(params: Params, records: RequestRecord[]): string {
@@ -30,6 +31,11 @@ export function requestsUnnest(params: Params, records: RequestRecord[]): string
     [records.map((r) => r.usage.fast), 'boolean[]'],
     [records.map((r) => r.cost), 'double precision[]'],
     [records.map((r) => r.costSource), 'text[]'],
+    [records.map((r) => r.usage.webSearchRequests), 'bigint[]'],
+    [records.map((r) => r.usage.webFetchRequests), 'bigint[]'],
+    [records.map((r) => pgText(r.usage.inferenceGeo)), 'text[]'],
+    [records.map((r) => r.serverToolCost), 'double precision[]'],
+    [records.map((r) => r.dataResidencyCost), 'double precision[]'],
   ]);
 }
 
@@ -105,7 +111,9 @@ export function updateRequestsSql(params: Params, records: RequestRecord[]): str
   return `UPDATE requests r SET session_id = u.session_id, agent_id = u.agent_id, model = u.model, timestamp = u.timestamp,
             line_uuid = u.line_uuid, input_tokens = u.input_tokens, output_tokens = u.output_tokens,
             cache_write_5m_tokens = u.cache_write_5m_tokens, cache_write_1h_tokens = u.cache_write_1h_tokens,
-            cache_read_tokens = u.cache_read_tokens, fast = u.fast, cost = u.cost, cost_source = u.cost_source
+            cache_read_tokens = u.cache_read_tokens, fast = u.fast, cost = u.cost, cost_source = u.cost_source,
+            web_search_requests = u.web_search_requests, web_fetch_requests = u.web_fetch_requests,
+            inference_geo = u.inference_geo, server_tool_cost = u.server_tool_cost, data_residency_cost = u.data_residency_cost
           FROM ${requestsUnnest(params, records)} AS u(${REQUEST_COLUMNS})
           WHERE r.message_id = u.message_id AND r.request_id = u.request_id`;
 }
@@ -126,6 +134,11 @@ export interface RequestRow {
   fast: boolean;
   cost: number;
   cost_source: RequestRecord['costSource'];
+  web_search_requests: number;
+  web_fetch_requests: number;
+  inference_geo: string;
+  server_tool_cost: number;
+  data_residency_cost: number;
 }
 
 function toRequest(key: RequestRecord, row: RequestRow): RequestRecord {
@@ -144,8 +157,13 @@ function toRequest(key: RequestRecord, row: RequestRow): RequestRecord {
       cacheWrite1h: row.cache_write_1h_tokens,
       cacheRead: row.cache_read_tokens,
       fast: row.fast,
+      webSearchRequests: Number(row.web_search_requests),
+      webFetchRequests: Number(row.web_fetch_requests),
+      inferenceGeo: row.inference_geo,
     },
     cost: row.cost,
     costSource: row.cost_source,
+    serverToolCost: row.server_tool_cost,
+    dataResidencyCost: row.data_residency_cost,
   };
 }

@@ -112,4 +112,15 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (source_id, line_type)
   ) WITHOUT ROWID;
   `,
+  // Charges on the bill beyond the token cost (docs/pricing.md): server tool fees and the US-only
+  // inference premium, per request, with the counts they come from. Sessions sum them when read.
+  `
+  ALTER TABLE requests ADD COLUMN web_search_requests INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE requests ADD COLUMN web_fetch_requests INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE requests ADD COLUMN inference_geo TEXT NOT NULL DEFAULT '';
+  ALTER TABLE requests ADD COLUMN server_tool_cost REAL NOT NULL DEFAULT 0;
+  ALTER TABLE requests ADD COLUMN data_residency_cost REAL NOT NULL DEFAULT 0;
+  CREATE INDEX requests_extra ON requests (session_id)
+    WHERE (web_search_requests > 0 OR web_fetch_requests > 0 OR inference_geo = 'us');
+  `,
 ];

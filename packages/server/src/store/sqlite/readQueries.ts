@@ -1,3 +1,4 @@
+import { extraBySession, NO_EXTRA_CHARGES, type ExtraCharges, type ExtraRow } from '../extraCharges.js';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { HealthReport, SessionSummary } from '@claudelens/protocol';
@@ -91,7 +92,8 @@ export function listSessions(db: Database.Database, st: Statements, filter: Sess
     list.push(a);
     agents.set(a.session_id, list);
   }
-  return rows.map((row) => toSummary(row, models.get(row.id) ?? [], agents.get(row.id) ?? []));
+  const extras = extraBySession(st.allExtras.all() as ExtraRow[]);
+  return rows.map((row) => toSummary(row, models.get(row.id) ?? [], agents.get(row.id) ?? [], extras.get(row.id)));
 }
 
 /** Project totals from the sessions table, so that they always agree with the session list. */
@@ -123,10 +125,11 @@ export function sessionPage(st: Statements, query: SessionPageQuery): SessionSum
 }
 
 export function sessionSummary(st: Statements, row: SessionRow): SessionSummary {
-  return toSummary(row, st.pricedModelsOfSession.all(row.id) as { model: string; priced: number }[], st.agentsOfSession.all(row.id) as AgentRow[]);
+  const extras = extraBySession(st.extrasOfSession.all(row.id) as ExtraRow[]);
+  return toSummary(row, st.pricedModelsOfSession.all(row.id) as { model: string; priced: number }[], st.agentsOfSession.all(row.id) as AgentRow[], extras.get(row.id));
 }
 
-function toSummary(row: SessionRow, models: { model: string; priced: number }[], agents: AgentRow[]): SessionSummary {
+function toSummary(row: SessionRow, models: { model: string; priced: number }[], agents: AgentRow[], extra: ExtraCharges | undefined): SessionSummary {
   return {
     sessionId: row.id,
     projectPath: row.project_path,
@@ -142,6 +145,7 @@ function toSummary(row: SessionRow, models: { model: string; priced: number }[],
     cacheReadTokens: row.cache_read_tokens,
     totalCost: row.cost,
     unpricedModels: models.filter((m) => !m.priced).map((m) => m.model),
+    extraCharges: extra ?? NO_EXTRA_CHARGES,
     agents: agents.map((a) => ({
       agentId: a.agent_id,
       requests: a.request_count,

@@ -309,6 +309,11 @@ interface RequestRow {
   fast: number;
   cost: number;
   cost_source: RequestRecord['costSource'];
+  web_search_requests: number;
+  web_fetch_requests: number;
+  inference_geo: string;
+  server_tool_cost: number;
+  data_residency_cost: number;
 }
 
 function readRequest(st: Statements, key: RequestRecord): RequestRecord | undefined {
@@ -329,9 +334,14 @@ function readRequest(st: Statements, key: RequestRecord): RequestRecord | undefi
       cacheWrite1h: row.cache_write_1h_tokens,
       cacheRead: row.cache_read_tokens,
       fast: row.fast === 1,
+      webSearchRequests: row.web_search_requests,
+      webFetchRequests: row.web_fetch_requests,
+      inferenceGeo: row.inference_geo,
     },
     cost: row.cost,
     costSource: row.cost_source,
+    serverToolCost: row.server_tool_cost,
+    dataResidencyCost: row.data_residency_cost,
   };
 }
 
@@ -356,5 +366,6 @@ function storeRequest(st: Statements, written: Map<string, RequestRecord>, incom
 
 function requestRow(statement: Statements['insertRequest'], r: RequestRecord): Database.RunResult {
   const u = r.usage;
-  return statement.run(r.messageId, r.requestId, r.sessionId, r.agentId, r.model, r.timestamp, r.lineUuid, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, u.fast ? 1 : 0, r.cost, r.costSource);
+  return statement.run(r.messageId, r.requestId, r.sessionId, r.agentId, r.model, r.timestamp, r.lineUuid, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, u.fast ? 1 : 0, r.cost, r.costSource,
+    u.webSearchRequests, u.webFetchRequests, u.inferenceGeo, r.serverToolCost, r.dataResidencyCost);
 }
