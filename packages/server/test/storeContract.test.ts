@@ -12,7 +12,7 @@ import { ingestFile, type IngestContext } from '../src/ingest/ingestFile.js';
 import { readSource } from '../src/ingest/readSource.js';
 import { openStore, type StoreSpec } from '../src/store/openStore.js';
 import { OFFSET_MOVED, type IngestBatch, type SourceState, type Store } from '../src/store/repository.js';
-import { assistantLine, emptyHome, FIXTURE_HOME, ORACLE, tempDir, userLine } from './helpers.js';
+import { assistantLine, copyFixtureHome, emptyHome, FIXTURE_HOME, ORACLE, tempDir, userLine } from './helpers.js';
 import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
 
 interface Driver {
@@ -339,6 +339,44 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     expect(got?.extraCharges?.dataResidencyCost).toBeCloseTo((plain?.totalCost ?? 0) * 0.1, 12);
     expect((await t.ctx.store.sessions()).find((s) => s.sessionId === session)?.extraCharges).toEqual(got?.extraCharges);
     expect((await t.ctx.store.sessionPage({ limit: 10 }))[0]?.extraCharges).toEqual(got?.extraCharges);
+  });
+
+  it.each([
+    ['the original first', false, false],
+    ['the resumed copy first', true, false],
+    ['the resumed copy first, in one commit', true, true],
+  ])('counts a request found in two sessions once, in the session where it first happened (%s)', async (_label, copyFirst, oneCommit) => {
+    // A resumed session copies its subagent's lines: here fixture session ef958aa1's subagent file
+    // is copied into a second session, its lines' sessionId rewritten (the copy keeps uuids,
+    // timestamps, message ids and request ids), beside a main file whose own line comes later.
+    const home = copyFixtureHome(['-experiments-worktrees']);
+    const project = path.join(home, 'projects', '-experiments-worktrees');
+    const original = 'ef958aa1-0e93-49f0-bb71-150f63befcd1';
+    const resumed = 'b0b0b0b0-0000-4000-8000-00000000000b';
+    const agentFile = 'subagents/agent-a4ca7529859c158c2.jsonl';
+    fs.mkdirSync(path.join(project, resumed, 'subagents'), { recursive: true });
+    fs.writeFileSync(path.join(project, `${resumed}.jsonl`), `${userLine({ sessionId: resumed, uuid: 'resumed-1', text: 'go on', cwd: '/experiments/worktrees', timestamp: '2026-04-18T16:00:00.000Z' })}\n`);
+    const copied = fs.readFileSync(path.join(project, original, agentFile), 'utf8').replaceAll(`"sessionId":"${original}"`, `"sessionId":"${resumed}"`);
+    fs.writeFileSync(path.join(project, resumed, agentFile), copied);
+    const { files } = await discoverTranscripts(home);
+    const ofResumed = (f: { relPath: string }) => f.relPath.includes(resumed);
+    const ordered = copyFirst ? [...files.filter(ofResumed), ...files.filter((f) => !ofResumed(f))] : [...files.filter((f) => !ofResumed(f)), ...files.filter(ofResumed)];
+    const ctx = context(open(await driver.create()));
+    if (oneCommit) {
+      const sources = await ctx.store.sources(ordered);
+      const batches = ordered.flatMap((file, i) =>
+        [...readSource(file, sources[i] as SourceState, { prices })].flatMap((read) => (read.kind === 'batch' ? [read.batch] : [])),
+      );
+      await ctx.store.applyBatches(batches);
+    } else {
+      for (const file of ordered) await ingestFile(ctx, file);
+    }
+
+    const want = expected.find((e) => e.sessionId === original) as Expected;
+    const got = await ctx.store.sessionSummary(original);
+    expect(got).toMatchObject({ ...want, totalCost: expect.any(Number) });
+    expect(Math.abs((got?.totalCost ?? 0) - want.totalCost)).toBeLessThanOrEqual(0.000001);
+    expect(await ctx.store.sessionSummary(resumed)).toMatchObject({ requests: 0, inputTokens: 0, outputTokens: 0, totalCost: 0 });
   });
 
   it('refuses, storing nothing, batches that expect another offset than the stored one or a source it does not hold', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeRequest, priceRequest, type RequestRecord } from './accounting.js';
+import { claimRequest, mergeRequest, priceRequest, type RequestRecord } from './accounting.js';
 import { createPriceBook } from './pricing.js';
 import { ZERO_USAGE } from './usage.js';
 
@@ -51,6 +51,26 @@ describe('mergeRequest and the last line of a response', () => {
     const change = mergeRequest(request(40), last);
     expect(change?.record.serverToolCost).toBe(0.02);
     expect(change?.delta).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, cost: 0 });
+  });
+});
+
+describe('claimRequest: one request in two sessions (a resumed copy)', () => {
+  const starts: Record<string, string> = { early: '2026-04-18T13:00:00.000Z', late: '2026-04-18T16:00:00.000Z' };
+  const startOf = (id: string) => starts[id] ?? null;
+
+  it('moves the request to the session that started first: one loses it, the other gains it', () => {
+    const changes = claimRequest(request(40, { sessionId: 'late' }), request(40, { sessionId: 'early' }), startOf);
+    expect(changes.map((c) => [c.record.sessionId, c.delta.requests, c.delta.outputTokens])).toEqual([
+      ['late', -1, -40],
+      ['early', 1, 40],
+    ]);
+  });
+
+  it('leaves it where it is when that session started first, taking a correction there', () => {
+    expect(claimRequest(request(40, { sessionId: 'early' }), request(40, { sessionId: 'late' }), startOf)).toEqual([]);
+    const [change] = claimRequest(request(40, { sessionId: 'early' }), request(50, { sessionId: 'late' }), startOf);
+    expect(change?.record.sessionId).toBe('early');
+    expect(change?.delta.outputTokens).toBe(10);
   });
 });
 

@@ -78,6 +78,41 @@ export function mergeRequest(
   return { record: incoming, delta };
 }
 
+/** A change to one session's totals: `delta` applies to `record.sessionId` and `record.agentId`. */
+export interface RequestDelta {
+  record: RequestRecord;
+  delta: Totals;
+}
+
+/**
+ * `mergeRequest` across sessions. A resumed session copies its subagent's lines, message and
+ * request ids included, into its own files under its own session id: such a request is counted
+ * once, in the session that started first (its `startOf`, the earliest line stored so far), so
+ * that the answer does not depend on which file is read first. On a tie the session holding it
+ * keeps it. A move is two deltas: the stored session loses the request, the other one gains it.
+ */
+export function claimRequest(
+  stored: RequestRecord | undefined,
+  incoming: RequestRecord,
+  startOf: (sessionId: string) => string | null,
+): RequestDelta[] {
+  if (!stored || stored.sessionId === incoming.sessionId) {
+    const change = mergeRequest(stored, incoming);
+    return change ? [change] : [];
+  }
+  const storedStart = startOf(stored.sessionId);
+  const incomingStart = startOf(incoming.sessionId);
+  if (incomingStart === null || (storedStart !== null && incomingStart >= storedStart)) {
+    const change = mergeRequest(stored, { ...incoming, sessionId: stored.sessionId, agentId: stored.agentId });
+    return change ? [change] : [];
+  }
+  const best = incoming.usage.output >= stored.usage.output ? incoming : { ...stored, sessionId: incoming.sessionId, agentId: incoming.agentId };
+  return [
+    { record: stored, delta: subtract(emptyTotals(), totalsOf(stored)) },
+    { record: best, delta: totalsOf(best) },
+  ];
+}
+
 function sameUsage(a: Usage, b: Usage): boolean {
   return (
     a.input === b.input &&

@@ -3,7 +3,7 @@ import type { Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { inputToJson, liveInput } from '../../core/live/liveInput.js';
 import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type SessionTotals } from '../repository.js';
-import { byKey, candidates, GroupPlan, messageKey, requestKey, type MessageCandidate, type SessionDelta } from './groupPlan.js';
+import { byKey, candidates, GroupPlan, sharedSessions, messageKey, requestKey, type MessageCandidate, type SessionDelta } from './groupPlan.js';
 import { inOneWrite } from './oneWrite.js';
 import { Params } from './params.js';
 import { pgText, toTotals, type SessionRow } from './rows.js';
@@ -38,16 +38,33 @@ export async function applyGroup(client: PoolClient, batches: IngestBatch[], com
   const created = await insertRows(client, messages, offered);
   const stored = await storedRequests(client, offered, created.requests, created.locked);
   const current = new Map(stored);
-  const plan = new GroupPlan(batches, created.messages, current);
+  const plan = new GroupPlan(batches, created.messages, current, await storedStarts(client, sharedSessions(batches, stored)));
   if (plan.rewound.size > 0) {
     await client.query('DELETE FROM line_types WHERE source_id = ANY($1::integer[])', [[...plan.rewound].sort((a, b) => a - b)]);
   }
   const kept = outbox && (plan.applied.newEntries.length > 0 || plan.applied.requestChanges.length > 0) ? outbox : undefined;
-  const written = await writeGroup(client, plan, batches, corrected(stored, current), commit, kept);
+  // A request created by this group is inserted as its lines fold in one session; a copy in
+  // another session that started first takes it over (claimRequest): its row is corrected too.
+  const takenOver = [...created.requests].flatMap((key) => {
+    const final = current.get(key);
+    return final !== undefined && final !== requests.get(key) ? [final] : [];
+  });
+  const written = await writeGroup(client, plan, batches, [...corrected(stored, current), ...takenOver], commit, kept);
   plan.applied.sessions = written.sessions;
   plan.applied.problems = written.problems;
   if (kept) plan.applied.commit = kept.commit;
   return plan.applied;
+}
+
+/** The stored first activity of these sessions (none: no query). */
+async function storedStarts(client: PoolClient, ids: string[]): Promise<Map<string, string | null>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await client.query<{ id: string; first_activity: string | null }>({
+    name: 'session-starts',
+    text: 'SELECT id, first_activity FROM sessions WHERE id = ANY($1::text[])',
+    values: [ids.map((id) => pgText(id))],
+  });
+  return new Map(rows.map((r) => [r.id, r.first_activity]));
 }
 
 /** Inserts the group's new messages and requests; returns the keys of those it created, and the stored requests it locked. */

@@ -1,6 +1,6 @@
 import { NO_EXTRA_CHARGES, type ExtraCharges } from '../extraCharges.js';
 import type { SessionSummary } from '@claudelens/protocol';
-import type { SessionTotals, StoredMessage } from '../repository.js';
+import { storedCost, type SessionTotals, type StoredMessage } from '../repository.js';
 
 // PostgreSQL rows mapped to domain values. bigint columns arrive as numbers (the pool parses
 // int8; every count and token sum here is far below 2^53).
@@ -74,7 +74,7 @@ export function toTotals(row: SessionRow): SessionTotals {
     outputTokens: row.output_tokens,
     cacheCreationTokens: row.cache_creation_tokens,
     cacheReadTokens: row.cache_read_tokens,
-    cost: row.cost,
+    cost: storedCost(row.cost),
   };
 }
 
@@ -92,7 +92,7 @@ export function toSummary(row: SessionRow, models: ModelRow[], agents: AgentRow[
     outputTokens: row.output_tokens,
     cacheCreationTokens: row.cache_creation_tokens,
     cacheReadTokens: row.cache_read_tokens,
-    totalCost: row.cost,
+    totalCost: storedCost(row.cost),
     unpricedModels: models.filter((m) => !m.priced).map((m) => m.model),
     extraCharges: extra ?? NO_EXTRA_CHARGES,
     agents: agents.map((a) => ({
@@ -102,7 +102,7 @@ export function toSummary(row: SessionRow, models: ModelRow[], agents: AgentRow[
       outputTokens: a.output_tokens,
       cacheCreationTokens: a.cache_creation_tokens,
       cacheReadTokens: a.cache_read_tokens,
-      totalCost: a.cost,
+      totalCost: storedCost(a.cost),
     })),
   };
 }

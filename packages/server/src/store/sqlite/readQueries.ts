@@ -2,7 +2,7 @@ import { extraBySession, NO_EXTRA_CHARGES, type ExtraCharges, type ExtraRow } fr
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { HealthReport, SessionSummary } from '@claudelens/protocol';
-import type { ProjectTotals, SessionFilter, SessionPageQuery, SessionTotals, StoreCounts, StoredMessage } from '../repository.js';
+import { storedCost, type ProjectTotals, type SessionFilter, type SessionPageQuery, type SessionTotals, type StoreCounts, type StoredMessage } from '../repository.js';
 import type { Statements } from './statements.js';
 
 // The read side of the SQLite store: rows mapped to domain values, and the report and
@@ -66,7 +66,7 @@ export function toTotals(row: SessionRow): SessionTotals {
     outputTokens: row.output_tokens,
     cacheCreationTokens: row.cache_creation_tokens,
     cacheReadTokens: row.cache_read_tokens,
-    cost: row.cost,
+    cost: storedCost(row.cost),
   };
 }
 
@@ -143,7 +143,7 @@ function toSummary(row: SessionRow, models: { model: string; priced: number }[],
     outputTokens: row.output_tokens,
     cacheCreationTokens: row.cache_creation_tokens,
     cacheReadTokens: row.cache_read_tokens,
-    totalCost: row.cost,
+    totalCost: storedCost(row.cost),
     unpricedModels: models.filter((m) => !m.priced).map((m) => m.model),
     extraCharges: extra ?? NO_EXTRA_CHARGES,
     agents: agents.map((a) => ({
@@ -153,7 +153,7 @@ function toSummary(row: SessionRow, models: { model: string; priced: number }[],
       outputTokens: a.output_tokens,
       cacheCreationTokens: a.cache_creation_tokens,
       cacheReadTokens: a.cache_read_tokens,
-      totalCost: a.cost,
+      totalCost: storedCost(a.cost),
     })),
   };
 }

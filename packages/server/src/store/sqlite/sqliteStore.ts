@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { addTotals, emptyTotals, mergeRequest, requestKeyString, type RequestRecord, type Totals } from '../../core/accounting.js';
+import { addTotals, claimRequest, emptyTotals, requestKeyString, type RequestRecord, type Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { mergeActivity } from '../activity.js';
 import type { TranscriptEntry } from '../../core/entry.js';
@@ -255,11 +255,12 @@ function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta, r
       session.toolUses += entry.toolUses.length;
     }
     if (entry.priced) {
-      const change = storeRequest(st, group.written, entry.priced);
-      if (change) {
-        addTotals(session.totals, change.delta);
-        addTotals(agent.totals, change.delta);
-        group.models.set(`${change.record.sessionId}\u0000${change.record.model}`, change.record.costSource !== 'unpriced');
+      // A change applies to the session that owns the request, which is the entry's own unless
+      // another session's copy of the request is kept (accounting.ts, claimRequest).
+      for (const change of storeRequest(st, group, entry.priced)) {
+        addTotals(group.session(change.record.sessionId).totals, change.delta);
+        addTotals(group.agent(change.record.sessionId, change.record.agentId).totals, change.delta);
+        if (change.delta.requests >= 0) group.models.set(`${change.record.sessionId}\u0000${change.record.model}`, change.record.costSource !== 'unpriced');
         result.requestChanges.push(change);
       }
     }
@@ -347,21 +348,31 @@ function readRequest(st: Statements, key: RequestRecord): RequestRecord | undefi
 
 /**
  * Records a line's request: inserted when new (the usual case: no lookup first), else merged
- * with what is stored, where the line with more output wins.
+ * with what is stored, where the line with more output wins and, for a request another session
+ * holds, the session that started first keeps it.
  */
-function storeRequest(st: Statements, written: Map<string, RequestRecord>, incoming: RequestRecord): RequestChange | null {
+function storeRequest(st: Statements, group: GroupDelta, incoming: RequestRecord): RequestChange[] {
   const key = requestKeyString(incoming);
-  const cached = written.get(key);
+  const cached = group.written.get(key);
   if (cached === undefined && requestRow(st.insertRequest, incoming).changes === 1) {
-    written.set(key, incoming);
-    return mergeRequest(undefined, incoming);
+    group.written.set(key, incoming);
+    return claimRequest(undefined, incoming, () => null);
   }
-  const change = mergeRequest(cached ?? readRequest(st, incoming), incoming);
-  if (change) {
-    requestRow(st.upsertRequest, change.record);
-    written.set(key, change.record);
+  const changes = claimRequest(cached ?? readRequest(st, incoming), incoming, (id) => sessionStart(st, group, id));
+  const kept = changes.at(-1)?.record;
+  if (kept) {
+    requestRow(st.upsertRequest, kept);
+    group.written.set(key, kept);
   }
-  return change;
+  return changes;
+}
+
+/** A session's earliest line as known in this transaction: stored, or read in this group. */
+function sessionStart(st: Statements, group: GroupDelta, sessionId: string): string | null {
+  const stored = (st.sessionById.get(sessionId) as SessionRow | undefined)?.first_activity ?? null;
+  const read = group.sessions.get(sessionId)?.first ?? null;
+  if (stored === null) return read;
+  return read !== null && read < stored ? read : stored;
 }
 
 function requestRow(statement: Statements['insertRequest'], r: RequestRecord): Database.RunResult {
