@@ -30,6 +30,21 @@ export const SessionSummarySchema = z.object({
       dataResidencyCost: z.number().nonnegative(),
     })
     .optional(),
+  /**
+   * The models of `unpricedModels` with what their requests would cost at the price of the nearest
+   * version of their family (`estimateBasis`), or null when no price can be inferred. An estimate:
+   * never part of `totalCost`. Optional for older servers; the store always sets it.
+   */
+  unpriced: z
+    .array(
+      z.object({
+        model: z.string(),
+        requests: z.number().int().nonnegative(),
+        estimatedCost: z.number().nonnegative().nullable(),
+        estimateBasis: z.string().nullable(),
+      }),
+    )
+    .optional(),
   agents: z.array(
     z.object({
       agentId: z.string(),

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionSummary } from '@claudelens/protocol';
 import { loadPriceBook } from '../src/config/prices.js';
+import { costOf, type ModelPrice } from '../src/core/pricing.js';
+import { ZERO_USAGE } from '../src/core/usage.js';
 import { backfill } from '../src/ingest/backfill.js';
 import { describeFile, discoverTranscripts } from '../src/ingest/discover.js';
 import { ingestFile, type IngestContext } from '../src/ingest/ingestFile.js';
@@ -339,6 +341,23 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     expect(got?.extraCharges?.dataResidencyCost).toBeCloseTo((plain?.totalCost ?? 0) * 0.1, 12);
     expect((await t.ctx.store.sessions()).find((s) => s.sessionId === session)?.extraCharges).toEqual(got?.extraCharges);
     expect((await t.ctx.store.sessionPage({ limit: 10 }))[0]?.extraCharges).toEqual(got?.extraCharges);
+  });
+
+  it('lists unpriced models with what they would cost at their family\'s nearest price, or unknown, outside the total', async () => {
+    const line = (uuid: string, model: string, output: number) =>
+      assistantLine({ sessionId: session, uuid, messageId: `msg_${uuid}`, requestId: `req_${uuid}`, model, output, input: 1000, timestamp: ts(1) });
+    const t = await transcript([line('a', 'claude-opus-4-9', 100), line('b', 'claude-opus-4-9', 300), line('c', 'mystery-model-1', 50), line('d', 'claude-opus-4-7', 10)]);
+    await t.ingest();
+    const got = await t.ctx.store.sessionSummary(session);
+    const opus48 = prices.lookup('claude-opus-4-8') as ModelPrice;
+    const estimate = costOf({ ...ZERO_USAGE, input: 1000, output: 100 }, opus48) + costOf({ ...ZERO_USAGE, input: 1000, output: 300 }, opus48);
+    expect(got?.unpricedModels.sort()).toEqual(['claude-opus-4-9', 'mystery-model-1']);
+    expect(got?.unpriced).toEqual([
+      { model: 'claude-opus-4-9', requests: 2, estimatedCost: expect.closeTo(estimate, 12), estimateBasis: 'claude-opus-4-8' },
+      { model: 'mystery-model-1', requests: 1, estimatedCost: null, estimateBasis: null },
+    ]);
+    expect(got?.totalCost).toBeCloseTo(costOf({ ...ZERO_USAGE, input: 1000, output: 10 }, prices.lookup('claude-opus-4-7') as ModelPrice), 12);
+    expect((await t.ctx.store.sessions()).find((x) => x.sessionId === session)?.unpriced).toEqual(got?.unpriced);
   });
 
   it.each([

@@ -17,6 +17,8 @@ function request(output: number, extra: Partial<RequestRecord> = {}): RequestRec
     costSource: 'computed',
     serverToolCost: 0,
     dataResidencyCost: 0,
+    estimatedCost: null,
+    estimateBasis: null,
     ...extra,
   };
 }
@@ -78,11 +80,11 @@ describe('priceRequest', () => {
   const prices = createPriceBook({ models: { m: { input: 1, output: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1 } } });
 
   it("uses an old line's own costUSD first", () => {
-    expect(priceRequest('m', { ...ZERO_USAGE, output: 1_000_000 }, 0.25, prices)).toEqual({ cost: 0.25, costSource: 'reported', serverToolCost: 0, dataResidencyCost: 0 });
+    expect(priceRequest('m', { ...ZERO_USAGE, output: 1_000_000 }, 0.25, prices)).toEqual({ cost: 0.25, costSource: 'reported', serverToolCost: 0, dataResidencyCost: 0, estimatedCost: null, estimateBasis: null });
   });
 
   it('computes from the table, and reports an unknown model as unpriced rather than free', () => {
-    expect(priceRequest('m', { ...ZERO_USAGE, output: 1_000_000 }, undefined, prices)).toEqual({ cost: 1, costSource: 'computed', serverToolCost: 0, dataResidencyCost: 0 });
-    expect(priceRequest('nope', { ...ZERO_USAGE, output: 1 }, undefined, prices)).toEqual({ cost: 0, costSource: 'unpriced', serverToolCost: 0, dataResidencyCost: 0 });
+    expect(priceRequest('m', { ...ZERO_USAGE, output: 1_000_000 }, undefined, prices)).toEqual({ cost: 1, costSource: 'computed', serverToolCost: 0, dataResidencyCost: 0, estimatedCost: null, estimateBasis: null });
+    expect(priceRequest('nope', { ...ZERO_USAGE, output: 1 }, undefined, prices)).toEqual({ cost: 0, costSource: 'unpriced', serverToolCost: 0, dataResidencyCost: 0, estimatedCost: null, estimateBasis: null });
   });
 });

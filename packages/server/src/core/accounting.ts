@@ -1,3 +1,4 @@
+import { inferPrice } from './inferPrice.js';
 import { costOf, extraChargesOf, type PriceBook } from './pricing.js';
 import { cacheCreationTokens, type Usage } from './usage.js';
 
@@ -24,6 +25,9 @@ export interface RequestRecord extends RequestKey {
   serverToolCost: number;
   /** The US-only inference premium, USD: on the bill, not in ccusage's figures. */
   dataResidencyCost: number;
+  /** An unpriced request: what it would cost at `estimateBasis`'s price (core/inferPrice.ts); null when unknown. */
+  estimatedCost: number | null;
+  estimateBasis: string | null;
 }
 
 /** Token and cost totals; used for sessions, agents and deltas alike. */
@@ -55,12 +59,19 @@ export function priceRequest(
   usage: Usage,
   reportedCost: number | undefined,
   prices: PriceBook,
-): { cost: number; costSource: CostSource; serverToolCost: number; dataResidencyCost: number } {
+): Pick<RequestRecord, 'cost' | 'costSource' | 'serverToolCost' | 'dataResidencyCost' | 'estimatedCost' | 'estimateBasis'> {
   const price = prices.lookup(model);
   const priced: { cost: number; costSource: CostSource } =
     reportedCost !== undefined ? { cost: reportedCost, costSource: 'reported' } : price ? { cost: costOf(usage, price), costSource: 'computed' } : { cost: 0, costSource: 'unpriced' };
   const extra = extraChargesOf(usage, priced.cost, price);
-  return { ...priced, serverToolCost: extra.serverTools, dataResidencyCost: extra.dataResidency };
+  const inferred = priced.costSource === 'unpriced' ? inferPrice(model, prices) : undefined;
+  return {
+    ...priced,
+    serverToolCost: extra.serverTools,
+    dataResidencyCost: extra.dataResidency,
+    estimatedCost: inferred ? costOf(usage, inferred.price) : null,
+    estimateBasis: inferred?.basis ?? null,
+  };
 }
 
 /**

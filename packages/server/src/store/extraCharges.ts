@@ -5,6 +5,35 @@ import type { SessionSummary } from '@claudelens/protocol';
 // sum reads a handful of rows and the hot write path keeps no extra session totals.
 
 export type ExtraCharges = NonNullable<SessionSummary['extraCharges']>;
+export type UnpricedUsage = NonNullable<SessionSummary['unpriced']>[number];
+
+/** Unpriced requests; the partial index `requests_unpriced` has exactly this predicate. */
+export const IS_UNPRICED = "cost_source = 'unpriced'";
+
+// An estimate is known only if every request of the model has one (they share the model, so all or none).
+export const UNPRICED_SUMS = `session_id, model, COUNT(*) AS requests, SUM(estimated_cost) AS estimated_cost,
+  COUNT(estimated_cost) AS estimated, MAX(estimate_basis) AS estimate_basis`;
+
+export interface UnpricedRow {
+  session_id: string;
+  model: string;
+  requests: number | string;
+  estimated_cost: number | null;
+  estimated: number | string;
+  estimate_basis: string | null;
+}
+
+/** Per session id, models sorted. */
+export function unpricedBySession(rows: UnpricedRow[]): Map<string, UnpricedUsage[]> {
+  const bySession = new Map<string, UnpricedUsage[]>();
+  for (const r of [...rows].sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0))) {
+    const known = Number(r.estimated) === Number(r.requests);
+    const list = bySession.get(r.session_id) ?? [];
+    list.push({ model: r.model, requests: Number(r.requests), estimatedCost: known ? Number(r.estimated_cost) : null, estimateBasis: known ? r.estimate_basis : null });
+    bySession.set(r.session_id, list);
+  }
+  return bySession;
+}
 
 /** Rows with something to sum; the partial index `requests_extra` has exactly this predicate. */
 export const HAS_EXTRA = "(web_search_requests > 0 OR web_fetch_requests > 0 OR inference_geo = 'us')";

@@ -204,6 +204,8 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
     ADD COLUMN data_residency_cost double precision NOT NULL DEFAULT 0;
   CREATE INDEX requests_extra ON requests (session_id)
     WHERE (web_search_requests > 0 OR web_fetch_requests > 0 OR inference_geo = 'us');
+  ALTER TABLE requests ADD COLUMN estimated_cost double precision, ADD COLUMN estimate_basis text;
+  CREATE INDEX requests_unpriced ON requests (session_id) WHERE cost_source = 'unpriced';
   `,
   },
 ];

@@ -1,4 +1,4 @@
-import { NO_EXTRA_CHARGES, type ExtraCharges } from '../extraCharges.js';
+import { NO_EXTRA_CHARGES, type ExtraCharges, type UnpricedUsage } from '../extraCharges.js';
 import type { SessionSummary } from '@claudelens/protocol';
 import { storedCost, type SessionTotals, type StoredMessage } from '../repository.js';
 
@@ -78,7 +78,7 @@ export function toTotals(row: SessionRow): SessionTotals {
   };
 }
 
-export function toSummary(row: SessionRow, models: ModelRow[], agents: AgentRow[], extra: ExtraCharges | undefined): SessionSummary {
+export function toSummary(row: SessionRow, models: ModelRow[], agents: AgentRow[], extra: ExtraCharges | undefined, unpriced: UnpricedUsage[] | undefined): SessionSummary {
   return {
     sessionId: row.id,
     projectPath: row.project_path,
@@ -95,6 +95,7 @@ export function toSummary(row: SessionRow, models: ModelRow[], agents: AgentRow[
     totalCost: storedCost(row.cost),
     unpricedModels: models.filter((m) => !m.priced).map((m) => m.model),
     extraCharges: extra ?? NO_EXTRA_CHARGES,
+    unpriced: unpriced ?? [],
     agents: agents.map((a) => ({
       agentId: a.agent_id,
       requests: a.request_count,

@@ -11,7 +11,7 @@ import { pgText } from './rows.js';
 
 export const REQUEST_COLUMNS = `message_id, request_id, session_id, agent_id, model, timestamp, line_uuid, input_tokens, output_tokens,
   cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source,
-  web_search_requests, web_fetch_requests, inference_geo, server_tool_cost, data_residency_cost`;
+  web_search_requests, web_fetch_requests, inference_geo, server_tool_cost, data_residency_cost, estimated_cost, estimate_basis`;
 
 /** The records as `unnest(…)` in REQUEST_COLUMNS order. */
 export function requestsUnnest(params: Params, records: RequestRecord[]): string {
@@ -36,6 +36,8 @@ export function requestsUnnest(params: Params, records: RequestRecord[]): string
     [records.map((r) => pgText(r.usage.inferenceGeo)), 'text[]'],
     [records.map((r) => r.serverToolCost), 'double precision[]'],
     [records.map((r) => r.dataResidencyCost), 'double precision[]'],
+    [records.map((r) => r.estimatedCost), 'double precision[]'],
+    [records.map((r) => pgText(r.estimateBasis)), 'text[]'],
   ]);
 }
 
@@ -113,7 +115,8 @@ export function updateRequestsSql(params: Params, records: RequestRecord[]): str
             cache_write_5m_tokens = u.cache_write_5m_tokens, cache_write_1h_tokens = u.cache_write_1h_tokens,
             cache_read_tokens = u.cache_read_tokens, fast = u.fast, cost = u.cost, cost_source = u.cost_source,
             web_search_requests = u.web_search_requests, web_fetch_requests = u.web_fetch_requests,
-            inference_geo = u.inference_geo, server_tool_cost = u.server_tool_cost, data_residency_cost = u.data_residency_cost
+            inference_geo = u.inference_geo, server_tool_cost = u.server_tool_cost, data_residency_cost = u.data_residency_cost,
+            estimated_cost = u.estimated_cost, estimate_basis = u.estimate_basis
           FROM ${requestsUnnest(params, records)} AS u(${REQUEST_COLUMNS})
           WHERE r.message_id = u.message_id AND r.request_id = u.request_id`;
 }
@@ -139,6 +142,8 @@ export interface RequestRow {
   inference_geo: string;
   server_tool_cost: number;
   data_residency_cost: number;
+  estimated_cost: number | null;
+  estimate_basis: string | null;
 }
 
 function toRequest(key: RequestRecord, row: RequestRow): RequestRecord {
@@ -165,5 +170,7 @@ function toRequest(key: RequestRecord, row: RequestRow): RequestRecord {
     costSource: row.cost_source,
     serverToolCost: row.server_tool_cost,
     dataResidencyCost: row.data_residency_cost,
+    estimatedCost: row.estimated_cost,
+    estimateBasis: row.estimate_basis,
   };
 }

@@ -122,5 +122,9 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE requests ADD COLUMN data_residency_cost REAL NOT NULL DEFAULT 0;
   CREATE INDEX requests_extra ON requests (session_id)
     WHERE (web_search_requests > 0 OR web_fetch_requests > 0 OR inference_geo = 'us');
+  -- An unpriced request's estimate (core/inferPrice.ts): shown beside the session, never summed into it.
+  ALTER TABLE requests ADD COLUMN estimated_cost REAL;
+  ALTER TABLE requests ADD COLUMN estimate_basis TEXT;
+  CREATE INDEX requests_unpriced ON requests (session_id) WHERE cost_source = 'unpriced';
   `,
 ];

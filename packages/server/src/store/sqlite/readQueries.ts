@@ -1,4 +1,4 @@
-import { extraBySession, NO_EXTRA_CHARGES, type ExtraCharges, type ExtraRow } from '../extraCharges.js';
+import { extraBySession, NO_EXTRA_CHARGES, unpricedBySession, type ExtraCharges, type ExtraRow, type UnpricedRow, type UnpricedUsage } from '../extraCharges.js';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { HealthReport, SessionSummary } from '@claudelens/protocol';
@@ -93,7 +93,8 @@ export function listSessions(db: Database.Database, st: Statements, filter: Sess
     agents.set(a.session_id, list);
   }
   const extras = extraBySession(st.allExtras.all() as ExtraRow[]);
-  return rows.map((row) => toSummary(row, models.get(row.id) ?? [], agents.get(row.id) ?? [], extras.get(row.id)));
+  const unpriced = unpricedBySession(st.allUnpriced.all() as UnpricedRow[]);
+  return rows.map((row) => toSummary(row, models.get(row.id) ?? [], agents.get(row.id) ?? [], extras.get(row.id), unpriced.get(row.id)));
 }
 
 /** Project totals from the sessions table, so that they always agree with the session list. */
@@ -126,10 +127,11 @@ export function sessionPage(st: Statements, query: SessionPageQuery): SessionSum
 
 export function sessionSummary(st: Statements, row: SessionRow): SessionSummary {
   const extras = extraBySession(st.extrasOfSession.all(row.id) as ExtraRow[]);
-  return toSummary(row, st.pricedModelsOfSession.all(row.id) as { model: string; priced: number }[], st.agentsOfSession.all(row.id) as AgentRow[], extras.get(row.id));
+  const unpriced = unpricedBySession(st.unpricedOfSession.all(row.id) as UnpricedRow[]);
+  return toSummary(row, st.pricedModelsOfSession.all(row.id) as { model: string; priced: number }[], st.agentsOfSession.all(row.id) as AgentRow[], extras.get(row.id), unpriced.get(row.id));
 }
 
-function toSummary(row: SessionRow, models: { model: string; priced: number }[], agents: AgentRow[], extra: ExtraCharges | undefined): SessionSummary {
+function toSummary(row: SessionRow, models: { model: string; priced: number }[], agents: AgentRow[], extra: ExtraCharges | undefined, unpriced: UnpricedUsage[] | undefined): SessionSummary {
   return {
     sessionId: row.id,
     projectPath: row.project_path,
@@ -146,6 +148,7 @@ function toSummary(row: SessionRow, models: { model: string; priced: number }[],
     totalCost: storedCost(row.cost),
     unpricedModels: models.filter((m) => !m.priced).map((m) => m.model),
     extraCharges: extra ?? NO_EXTRA_CHARGES,
+    unpriced: unpriced ?? [],
     agents: agents.map((a) => ({
       agentId: a.agent_id,
       requests: a.request_count,

@@ -315,6 +315,8 @@ interface RequestRow {
   inference_geo: string;
   server_tool_cost: number;
   data_residency_cost: number;
+  estimated_cost: number | null;
+  estimate_basis: string | null;
 }
 
 function readRequest(st: Statements, key: RequestRecord): RequestRecord | undefined {
@@ -343,6 +345,8 @@ function readRequest(st: Statements, key: RequestRecord): RequestRecord | undefi
     costSource: row.cost_source,
     serverToolCost: row.server_tool_cost,
     dataResidencyCost: row.data_residency_cost,
+    estimatedCost: row.estimated_cost,
+    estimateBasis: row.estimate_basis,
   };
 }
 
@@ -378,5 +382,5 @@ function sessionStart(st: Statements, group: GroupDelta, sessionId: string): str
 function requestRow(statement: Statements['insertRequest'], r: RequestRecord): Database.RunResult {
   const u = r.usage;
   return statement.run(r.messageId, r.requestId, r.sessionId, r.agentId, r.model, r.timestamp, r.lineUuid, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, u.fast ? 1 : 0, r.cost, r.costSource,
-    u.webSearchRequests, u.webFetchRequests, u.inferenceGeo, r.serverToolCost, r.dataResidencyCost);
+    u.webSearchRequests, u.webFetchRequests, u.inferenceGeo, r.serverToolCost, r.dataResidencyCost, r.estimatedCost, r.estimateBasis);
 }
