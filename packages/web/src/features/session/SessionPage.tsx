@@ -6,6 +6,7 @@ import { ApiError } from '../../lib/api-client';
 import { formatDateTime, projectName } from '../../lib/format';
 import { useSessionList } from '../sessions/useSessionList';
 import { Conversation } from './components/Conversation';
+import { CostNotes } from './components/CostNotes';
 import { LiveMessageFeed } from './components/LiveMessageFeed';
 import { LiveStatCards } from './components/LiveStatCards';
 import { SessionSelector } from './components/SessionSelector';
@@ -39,6 +40,7 @@ function SessionView({ sessionId }: { sessionId: string }) {
   return (
     <>
       <SessionHeader sessionId={sessionId} />
+      <CostNotes sessionId={sessionId} />
       <LiveStatCards sessionId={sessionId} channelPaths={channelPaths} />
       <div className="session-columns">
         <LiveMessageFeed sessionId={sessionId} />
