@@ -60,6 +60,7 @@ describe('the PostgreSQL store', () => {
       { version: 2, name: 'in-place updates' },
       { version: 3, name: 'live outbox' },
       { version: 4, name: 'expected offsets' },
+      { version: 6, name: 'extra charges per request' },
     ]);
   });
 
