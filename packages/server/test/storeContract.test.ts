@@ -361,10 +361,12 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
   });
 
   it.each([
-    ['the original first', false, false],
-    ['the resumed copy first', true, false],
-    ['the resumed copy first, in one commit', true, true],
-  ])('counts a request found in two sessions once, in the session where it first happened (%s)', async (_label, copyFirst, oneCommit) => {
+    ['the original first', 'original', false],
+    ['the resumed copy first', 'copy', false],
+    ['the resumed copy first, in one commit', 'copy', true],
+    // As parallel backfill workers may: the original's subagent file is read before its main file.
+    ['the resumed copy first, then the original subagent before its main file', 'copy-then-agent', false],
+  ] as const)('counts a request found in two sessions once, in the session where it first happened (%s)', async (_label, order, oneCommit) => {
     // A resumed session copies its subagent's lines: here fixture session ef958aa1's subagent file
     // is copied into a second session, its lines' sessionId rewritten (the copy keeps uuids,
     // timestamps, message ids and request ids), beside a main file whose own line comes later.
@@ -379,7 +381,13 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     fs.writeFileSync(path.join(project, resumed, agentFile), copied);
     const { files } = await discoverTranscripts(home);
     const ofResumed = (f: { relPath: string }) => f.relPath.includes(resumed);
-    const ordered = copyFirst ? [...files.filter(ofResumed), ...files.filter((f) => !ofResumed(f))] : [...files.filter((f) => !ofResumed(f)), ...files.filter(ofResumed)];
+    const copies = files.filter(ofResumed);
+    const originals = files.filter((f) => !ofResumed(f));
+    const mainFirst = (a: { relPath: string }, b: { relPath: string }) => Number(a.relPath.includes('/subagents/')) - Number(b.relPath.includes('/subagents/'));
+    const ordered =
+      order === 'original' ? [...originals, ...copies]
+      : order === 'copy' ? [...copies.sort(mainFirst), ...originals.sort(mainFirst)]
+      : [...copies.sort(mainFirst), ...originals.sort(mainFirst).reverse()];
     const ctx = context(open(await driver.create()));
     if (oneCommit) {
       const sources = await ctx.store.sources(ordered);

@@ -58,7 +58,7 @@ describe('mergeRequest and the last line of a response', () => {
 
 describe('claimRequest: one request in two sessions (a resumed copy)', () => {
   const starts: Record<string, string> = { early: '2026-04-18T13:00:00.000Z', late: '2026-04-18T16:00:00.000Z' };
-  const startOf = (id: string) => starts[id] ?? null;
+  const startOf = (id: string) => ({ first: starts[id] ?? null, mainFirst: null });
 
   it('moves the request to the session that started first: one loses it, the other gains it', () => {
     const changes = claimRequest(request(40, { sessionId: 'late' }), request(40, { sessionId: 'early' }), startOf);
@@ -73,6 +73,18 @@ describe('claimRequest: one request in two sessions (a resumed copy)', () => {
     const [change] = claimRequest(request(40, { sessionId: 'early' }), request(50, { sessionId: 'late' }), startOf);
     expect(change?.record.sessionId).toBe('early');
     expect(change?.delta.outputTokens).toBe(10);
+  });
+
+  it('takes it from a session whose main thread started after the request, even when both seem to start together', () => {
+    const at = '2026-04-18T13:20:00.000Z';
+    const sameFirst = { first: '2026-04-18T13:20:00.000Z' };
+    const startOf = (id: string) => (id === 'copy' ? { ...sameFirst, mainFirst: '2026-04-18T16:00:00.000Z' } : { ...sameFirst, mainFirst: null });
+    const changes = claimRequest(request(40, { sessionId: 'copy', timestamp: at }), request(40, { sessionId: 'original', timestamp: at }), startOf);
+    expect(changes.map((c) => [c.record.sessionId, c.delta.requests])).toEqual([
+      ['copy', -1],
+      ['original', 1],
+    ]);
+    expect(claimRequest(request(40, { sessionId: 'original', timestamp: at }), request(40, { sessionId: 'copy', timestamp: at }), startOf)).toEqual([]);
   });
 });
 

@@ -95,25 +95,33 @@ export interface RequestDelta {
   delta: Totals;
 }
 
+/** What is known so far of when a session started (ISO times; null: no line known). */
+export interface SessionStart {
+  /** Its earliest line. */
+  first: string | null;
+  /** Its earliest main-thread (not sidechain) line. */
+  mainFirst: string | null;
+}
+
 /**
  * `mergeRequest` across sessions. A resumed session copies its subagent's lines, message and
  * request ids included, into its own files under its own session id: such a request is counted
- * once, in the session that started first (its `startOf`, the earliest line stored so far), so
- * that the answer does not depend on which file is read first. On a tie the session holding it
- * keeps it. A move is two deltas: the stored session loses the request, the other one gains it.
+ * once, in the session where it first happened, so that the answer does not depend on which file
+ * is read first. A session whose main thread started after the request cannot be where it
+ * happened (a subagent runs after its session's first prompt); otherwise the session that started
+ * first wins, and on a tie the session holding it keeps it. A move is two deltas: the stored
+ * session loses the request, the other one gains it.
  */
 export function claimRequest(
   stored: RequestRecord | undefined,
   incoming: RequestRecord,
-  startOf: (sessionId: string) => string | null,
+  startOf: (sessionId: string) => SessionStart,
 ): RequestDelta[] {
   if (!stored || stored.sessionId === incoming.sessionId) {
     const change = mergeRequest(stored, incoming);
     return change ? [change] : [];
   }
-  const storedStart = startOf(stored.sessionId);
-  const incomingStart = startOf(incoming.sessionId);
-  if (incomingStart === null || (storedStart !== null && incomingStart >= storedStart)) {
+  if (!movesTo(startOf(stored.sessionId), startOf(incoming.sessionId), incoming.timestamp ?? stored.timestamp)) {
     const change = mergeRequest(stored, { ...incoming, sessionId: stored.sessionId, agentId: stored.agentId });
     return change ? [change] : [];
   }
@@ -122,6 +130,13 @@ export function claimRequest(
     { record: stored, delta: subtract(emptyTotals(), totalsOf(stored)) },
     { record: best, delta: totalsOf(best) },
   ];
+}
+
+/** Whether a request held by the `held` session belongs to the `other` one instead. */
+function movesTo(held: SessionStart, other: SessionStart, at: string | null): boolean {
+  const copiedInto = (s: SessionStart) => at !== null && s.mainFirst !== null && s.mainFirst > at;
+  if (copiedInto(held) !== copiedInto(other)) return copiedInto(held);
+  return other.first !== null && (held.first === null || other.first < held.first);
 }
 
 function sameUsage(a: Usage, b: Usage): boolean {

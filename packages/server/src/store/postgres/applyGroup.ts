@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { Totals } from '../../core/accounting.js';
+import type { SessionStart, Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { inputToJson, liveInput } from '../../core/live/liveInput.js';
 import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type SessionTotals } from '../repository.js';
@@ -56,15 +56,17 @@ export async function applyGroup(client: PoolClient, batches: IngestBatch[], com
   return plan.applied;
 }
 
-/** The stored first activity of these sessions (none: no query). */
-async function storedStarts(client: PoolClient, ids: string[]): Promise<Map<string, string | null>> {
+/** When these sessions started, as stored (the group's messages are inserted already); none: no query. */
+async function storedStarts(client: PoolClient, ids: string[]): Promise<Map<string, SessionStart>> {
   if (ids.length === 0) return new Map();
-  const { rows } = await client.query<{ id: string; first_activity: string | null }>({
+  const { rows } = await client.query<{ id: string; first_activity: string | null; main_first: string | null }>({
     name: 'session-starts',
-    text: 'SELECT id, first_activity FROM sessions WHERE id = ANY($1::text[])',
+    text: `SELECT k.id, s.first_activity,
+             (SELECT min(m.timestamp) FROM messages m WHERE m.session_id = k.id AND NOT m.is_sidechain) AS main_first
+           FROM unnest($1::text[]) AS k(id) LEFT JOIN sessions s ON s.id = k.id`,
     values: [ids.map((id) => pgText(id))],
   });
-  return new Map(rows.map((r) => [r.id, r.first_activity]));
+  return new Map(rows.map((r) => [r.id, { first: r.first_activity, mainFirst: r.main_first }]));
 }
 
 /** Inserts the group's new messages and requests; returns the keys of those it created, and the stored requests it locked. */

@@ -1,4 +1,4 @@
-import { addTotals, claimRequest, emptyTotals, mergeRequest, type RequestKey, type RequestRecord, type Totals } from '../../core/accounting.js';
+import { addTotals, claimRequest, emptyTotals, mergeRequest, type SessionStart, type RequestKey, type RequestRecord, type Totals } from '../../core/accounting.js';
 import type { TranscriptEntry } from '../../core/entry.js';
 import type { AppliedBatch, IngestBatch } from '../repository.js';
 import { pgText } from './rows.js';
@@ -109,22 +109,25 @@ export class GroupPlan {
   /** Sessions with a line in the group so far: their `first` is a start. */
   private readonly started = new Set<string>();
 
-  /** `storedStarts`: the stored first activity of sessions that share a request with another (sharedSessions). */
+  /**
+   * `storedStarts`: for sessions that share a request with another (sharedSessions), their stored
+   * first activity and their earliest main-thread message (this group's messages included).
+   */
   constructor(
     batches: IngestBatch[],
     newMessages: Set<string>,
     private readonly current: Map<string, RequestRecord | undefined>,
-    private readonly storedStarts: Map<string, string | null> = new Map(),
+    private readonly storedStarts: Map<string, SessionStart> = new Map(),
   ) {
     for (const batch of batches) this.add(batch, newMessages);
   }
 
-  /** A session's earliest line as known: stored, or read in this group. */
-  private start(sessionId: string): string | null {
-    const stored = this.storedStarts.get(sessionId) ?? null;
+  /** When a session started, as known: stored, or read in this group. */
+  private start(sessionId: string): SessionStart {
+    const stored = this.storedStarts.get(sessionId) ?? { first: null, mainFirst: null };
     const read = this.started.has(sessionId) ? (this.sessions.get(sessionId)?.first ?? null) : null;
-    if (stored === null) return read;
-    return read !== null && read < stored ? read : stored;
+    const first = stored.first === null ? read : read !== null && read < stored.first ? read : stored.first;
+    return { first, mainFirst: stored.mainFirst };
   }
 
   private add(batch: IngestBatch, newMessages: Set<string>): void {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { addTotals, claimRequest, emptyTotals, requestKeyString, type RequestRecord, type Totals } from '../../core/accounting.js';
+import { addTotals, claimRequest, emptyTotals, requestKeyString, type SessionStart, type RequestRecord, type Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { mergeActivity } from '../activity.js';
 import type { TranscriptEntry } from '../../core/entry.js';
@@ -360,7 +360,7 @@ function storeRequest(st: Statements, group: GroupDelta, incoming: RequestRecord
   const cached = group.written.get(key);
   if (cached === undefined && requestRow(st.insertRequest, incoming).changes === 1) {
     group.written.set(key, incoming);
-    return claimRequest(undefined, incoming, () => null);
+    return claimRequest(undefined, incoming, () => ({ first: null, mainFirst: null }));
   }
   const changes = claimRequest(cached ?? readRequest(st, incoming), incoming, (id) => sessionStart(st, group, id));
   const kept = changes.at(-1)?.record;
@@ -371,12 +371,13 @@ function storeRequest(st: Statements, group: GroupDelta, incoming: RequestRecord
   return changes;
 }
 
-/** A session's earliest line as known in this transaction: stored, or read in this group. */
-function sessionStart(st: Statements, group: GroupDelta, sessionId: string): string | null {
+/** When a session started, as known in this transaction: stored, or read in this group (its messages are inserted as read). */
+function sessionStart(st: Statements, group: GroupDelta, sessionId: string): SessionStart {
   const stored = (st.sessionById.get(sessionId) as SessionRow | undefined)?.first_activity ?? null;
   const read = group.sessions.get(sessionId)?.first ?? null;
-  if (stored === null) return read;
-  return read !== null && read < stored ? read : stored;
+  const first = stored === null ? read : read !== null && read < stored ? read : stored;
+  const mainFirst = (st.mainThreadStart.get(sessionId) as { at: string | null } | undefined)?.at ?? null;
+  return { first, mainFirst };
 }
 
 function requestRow(statement: Statements['insertRequest'], r: RequestRecord): Database.RunResult {

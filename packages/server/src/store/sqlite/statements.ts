@@ -6,7 +6,7 @@ type StatementName =
   | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'insertRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
   | 'activeSessions' | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'sessionById' | 'modelsOfSession' | 'recentMessages' | 'messagesPerSecond' | 'requestsPerSecond' | 'allModels' | 'allAgents' | 'problemKinds'
   | 'unknownTypes' | 'listProblems' | 'counts'
-  | 'projectTotals' | 'sessionPage' | 'pricedModelsOfSession' | 'agentsOfSession' | 'allExtras' | 'extrasOfSession' | 'allUnpriced' | 'unpricedOfSession';
+  | 'projectTotals' | 'sessionPage' | 'pricedModelsOfSession' | 'agentsOfSession' | 'allExtras' | 'extrasOfSession' | 'allUnpriced' | 'unpricedOfSession' | 'mainThreadStart';
 
 export type Statements = Record<StatementName, Database.Statement>;
 
@@ -142,6 +142,8 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     pricedModelsOfSession: db.prepare('SELECT model, priced FROM session_models WHERE session_id = ? ORDER BY model'),
     agentsOfSession: db.prepare("SELECT * FROM agents WHERE session_id = ? AND agent_id <> '' ORDER BY agent_id"),
+    // Asked only for a request found in two sessions (core/accounting.ts, claimRequest).
+    mainThreadStart: db.prepare('SELECT MIN(timestamp) AS at FROM messages WHERE session_id = ? AND is_sidechain = 0'),
     allUnpriced: db.prepare(`SELECT ${UNPRICED_SUMS} FROM requests WHERE ${IS_UNPRICED} GROUP BY session_id, model`),
     unpricedOfSession: db.prepare(`SELECT ${UNPRICED_SUMS} FROM requests WHERE ${IS_UNPRICED} AND session_id = ? GROUP BY session_id, model`),
     allExtras: db.prepare(`SELECT ${EXTRA_SUMS} FROM requests WHERE ${HAS_EXTRA} GROUP BY session_id`),
