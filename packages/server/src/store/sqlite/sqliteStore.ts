@@ -18,6 +18,8 @@ interface SessionDelta {
   last: string | null;
   project: string | null;
   sidechainProject: string | null;
+  /** Earliest main-thread (not sidechain) line of the group. */
+  mainFirst: string | null;
 }
 
 /** Opens (creating and migrating) the embedded store in `dataDir`. */
@@ -167,11 +169,13 @@ class GroupDelta {
   readonly models = new Map<string, boolean>();
   /** `sourceId \0 line type` → lines read. */
   readonly lineTypes = new Map<string, number>();
+  /** Earliest main-thread line per session, asked of the store once per transaction (sessionStart). */
+  readonly mainStarts = new Map<string, string | null>();
 
   session(id: string): SessionDelta {
     let d = this.sessions.get(id);
     if (!d) {
-      d = { totals: emptyTotals(), messages: 0, toolUses: 0, first: null, last: null, project: null, sidechainProject: null };
+      d = { totals: emptyTotals(), messages: 0, toolUses: 0, first: null, last: null, project: null, sidechainProject: null, mainFirst: null };
       this.sessions.set(id, d);
     }
     return d;
@@ -278,6 +282,7 @@ function touch(d: SessionDelta, entry: TranscriptEntry): void {
   if (ts) {
     if (d.first === null || ts < d.first) d.first = ts;
     if (d.last === null || ts > d.last) d.last = ts;
+    if (!entry.isSidechain && (d.mainFirst === null || ts < d.mainFirst)) d.mainFirst = ts;
   }
   // The project is the session's first main-thread cwd; subagents may run elsewhere.
   if (entry.cwd) {
@@ -373,10 +378,17 @@ function storeRequest(st: Statements, group: GroupDelta, incoming: RequestRecord
 
 /** When a session started, as known in this transaction: stored, or read in this group (its messages are inserted as read). */
 function sessionStart(st: Statements, group: GroupDelta, sessionId: string): SessionStart {
-  const stored = (st.sessionById.get(sessionId) as SessionRow | undefined)?.first_activity ?? null;
+  const storedFirst = (st.sessionById.get(sessionId) as SessionRow | undefined)?.first_activity ?? null;
   const read = group.sessions.get(sessionId)?.first ?? null;
-  const first = stored === null ? read : read !== null && read < stored ? read : stored;
-  const mainFirst = (st.mainThreadStart.get(sessionId) as { at: string | null } | undefined)?.at ?? null;
+  const first = storedFirst === null ? read : read !== null && read < storedFirst ? read : storedFirst;
+  // Once per session and transaction: a fork copies every request, and this scans the session's
+  // messages. Main-thread lines read later in the group are in `touch`'s running minimum.
+  if (!group.mainStarts.has(sessionId)) {
+    group.mainStarts.set(sessionId, (st.mainThreadStart.get(sessionId) as { at: string | null } | undefined)?.at ?? null);
+  }
+  const stored = group.mainStarts.get(sessionId) ?? null;
+  const readMain = group.sessions.get(sessionId)?.mainFirst ?? null;
+  const mainFirst = stored === null ? readMain : readMain !== null && readMain < stored ? readMain : stored;
   return { first, mainFirst };
 }
 
