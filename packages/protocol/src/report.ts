@@ -16,6 +16,35 @@ export const SessionSummarySchema = z.object({
   cacheReadTokens: z.number().int().nonnegative(),
   totalCost: z.number().nonnegative(),
   unpricedModels: z.array(z.string()),
+  /**
+   * What the bill adds to `totalCost`, which is the token cost as ccusage computes it: server tool
+   * fees (web search, $10 per 1,000; web fetch is free beyond tokens) and the US-only inference
+   * premium (`inference_geo: "us"`). Optional for older servers; the store always sets it.
+   */
+  extraCharges: z
+    .object({
+      webSearchRequests: z.number().int().nonnegative(),
+      webFetchRequests: z.number().int().nonnegative(),
+      serverToolCost: z.number().nonnegative(),
+      usOnlyRequests: z.number().int().nonnegative(),
+      dataResidencyCost: z.number().nonnegative(),
+    })
+    .optional(),
+  /**
+   * The models of `unpricedModels` with what their requests would cost at the price of the nearest
+   * version of their family (`estimateBasis`), or null when no price can be inferred. An estimate:
+   * never part of `totalCost`. Optional for older servers; the store always sets it.
+   */
+  unpriced: z
+    .array(
+      z.object({
+        model: z.string(),
+        requests: z.number().int().nonnegative(),
+        estimatedCost: z.number().nonnegative().nullable(),
+        estimateBasis: z.string().nullable(),
+      }),
+    )
+    .optional(),
   agents: z.array(
     z.object({
       agentId: z.string(),

@@ -61,6 +61,8 @@ describe('the PostgreSQL store', () => {
       { version: 3, name: 'live outbox' },
       { version: 4, name: 'expected offsets' },
       { version: 5, name: 'limit observations' },
+      { version: 6, name: 'extra charges per request' },
+      { version: 7, name: 'request start' },
     ]);
   });
 

@@ -6,13 +6,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionSummary } from '@claudelens/protocol';
 import { loadPriceBook } from '../src/config/prices.js';
+import { costOf, type ModelPrice } from '../src/core/pricing.js';
+import { ZERO_USAGE } from '../src/core/usage.js';
 import { backfill } from '../src/ingest/backfill.js';
 import { describeFile, discoverTranscripts } from '../src/ingest/discover.js';
 import { ingestFile, type IngestContext } from '../src/ingest/ingestFile.js';
 import { readSource } from '../src/ingest/readSource.js';
 import { openStore, type StoreSpec } from '../src/store/openStore.js';
 import { OFFSET_MOVED, type IngestBatch, type SourceState, type Store } from '../src/store/repository.js';
-import { assistantLine, emptyHome, FIXTURE_HOME, ORACLE, tempDir, userLine } from './helpers.js';
+import { assistantLine, copyFixtureHome, emptyHome, FIXTURE_HOME, ORACLE, tempDir, userLine } from './helpers.js';
 import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
 
 interface Driver {
@@ -106,6 +108,10 @@ function groups<T>(items: T[], size: number): T[][] {
 }
 
 const session = 'c0a1c0a1-0000-4000-8000-000000000001';
+/** A real claude-opus-4-7 line of Claude Code 2.1.x, with `server_tool_use` and `inference_geo` (all zero/empty). */
+const REAL_OPUS_LINE = fs
+  .readFileSync(path.join(FIXTURE_HOME, 'projects/-experiments-worktrees/ef958aa1-0e93-49f0-bb71-150f63befcd1/subagents/agent-a4ca7529859c158c2.jsonl'), 'utf8')
+  .split('\n')[2] as string;
 const ts = (second: number) => new Date(Date.UTC(2026, 0, 2, 3, 4, second)).toISOString();
 
 describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driver) => {
@@ -356,6 +362,91 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     expect(await t.ctx.store.applyBatches(await t.reread())).toMatchObject({ newEntries: [], requestChanges: [] });
     expect(await t.ctx.store.session(session)).toEqual(stored);
     expect(await t.ctx.store.sessionModels(session)).toEqual(['claude-sonnet-4-5-20250929']);
+  });
+
+  it('keeps server tool fees and the US-only premium beside the token cost, which stays as ccusage has it', async () => {
+    // A real 2.1.x line (fixture) made to carry two web searches and US-only inference, the way
+    // the API reports them (docs/pricing.md); the same line as written is the baseline.
+    const real = JSON.parse(REAL_OPUS_LINE) as { sessionId: string; uuid: string; message: { usage: Record<string, unknown> } };
+    real.sessionId = session;
+    const baseline = await transcript([JSON.stringify(real)]);
+    await baseline.ingest();
+    const plain = await baseline.ctx.store.sessionSummary(session);
+    expect(plain?.extraCharges).toEqual({ webSearchRequests: 0, webFetchRequests: 0, serverToolCost: 0, usOnlyRequests: 0, dataResidencyCost: 0 });
+
+    real.message.usage = { ...real.message.usage, server_tool_use: { web_search_requests: 2, web_fetch_requests: 1 }, inference_geo: 'us' };
+    const t = await transcript([JSON.stringify(real)]);
+    await t.ingest();
+    const got = await t.ctx.store.sessionSummary(session);
+    expect(got?.totalCost).toBe(plain?.totalCost);
+    expect(got?.extraCharges).toMatchObject({ webSearchRequests: 2, webFetchRequests: 1, usOnlyRequests: 1, serverToolCost: 0.02 });
+    // claude-opus-4-7: US-only inference is 1.1x the token price.
+    expect(got?.extraCharges?.dataResidencyCost).toBeCloseTo((plain?.totalCost ?? 0) * 0.1, 12);
+    expect((await t.ctx.store.sessions()).find((s) => s.sessionId === session)?.extraCharges).toEqual(got?.extraCharges);
+    expect((await t.ctx.store.sessionPage({ limit: 10 }))[0]?.extraCharges).toEqual(got?.extraCharges);
+  });
+
+  it('lists unpriced models with what they would cost at their family\'s nearest price, or unknown, outside the total', async () => {
+    const line = (uuid: string, model: string, output: number) =>
+      assistantLine({ sessionId: session, uuid, messageId: `msg_${uuid}`, requestId: `req_${uuid}`, model, output, input: 1000, timestamp: ts(1) });
+    const t = await transcript([line('a', 'claude-opus-4-9', 100), line('b', 'claude-opus-4-9', 300), line('c', 'mystery-model-1', 50), line('d', 'claude-opus-4-7', 10)]);
+    await t.ingest();
+    const got = await t.ctx.store.sessionSummary(session);
+    const opus48 = prices.lookup('claude-opus-4-8') as ModelPrice;
+    const estimate = costOf({ ...ZERO_USAGE, input: 1000, output: 100 }, opus48) + costOf({ ...ZERO_USAGE, input: 1000, output: 300 }, opus48);
+    expect(got?.unpricedModels.sort()).toEqual(['claude-opus-4-9', 'mystery-model-1']);
+    expect(got?.unpriced).toEqual([
+      { model: 'claude-opus-4-9', requests: 2, estimatedCost: expect.closeTo(estimate, 12), estimateBasis: 'claude-opus-4-8' },
+      { model: 'mystery-model-1', requests: 1, estimatedCost: null, estimateBasis: null },
+    ]);
+    expect(got?.totalCost).toBeCloseTo(costOf({ ...ZERO_USAGE, input: 1000, output: 10 }, prices.lookup('claude-opus-4-7') as ModelPrice), 12);
+    expect((await t.ctx.store.sessions()).find((x) => x.sessionId === session)?.unpriced).toEqual(got?.unpriced);
+  });
+
+  it.each([
+    ['the original first', 'original', false],
+    ['the resumed copy first', 'copy', false],
+    ['the resumed copy first, in one commit', 'copy', true],
+    // As parallel backfill workers may: the original's subagent file is read before its main file.
+    ['the resumed copy first, then the original subagent before its main file', 'copy-then-agent', false],
+  ] as const)('counts a request found in two sessions once, in the session where it first happened (%s)', async (_label, order, oneCommit) => {
+    // A resumed session copies its subagent's lines: here fixture session ef958aa1's subagent file
+    // is copied into a second session, its lines' sessionId rewritten (the copy keeps uuids,
+    // timestamps, message ids and request ids), beside a main file whose own line comes later.
+    const home = copyFixtureHome(['-experiments-worktrees']);
+    const project = path.join(home, 'projects', '-experiments-worktrees');
+    const original = 'ef958aa1-0e93-49f0-bb71-150f63befcd1';
+    const resumed = 'b0b0b0b0-0000-4000-8000-00000000000b';
+    const agentFile = 'subagents/agent-a4ca7529859c158c2.jsonl';
+    fs.mkdirSync(path.join(project, resumed, 'subagents'), { recursive: true });
+    fs.writeFileSync(path.join(project, `${resumed}.jsonl`), `${userLine({ sessionId: resumed, uuid: 'resumed-1', text: 'go on', cwd: '/experiments/worktrees', timestamp: '2026-04-18T16:00:00.000Z' })}\n`);
+    const copied = fs.readFileSync(path.join(project, original, agentFile), 'utf8').replaceAll(`"sessionId":"${original}"`, `"sessionId":"${resumed}"`);
+    fs.writeFileSync(path.join(project, resumed, agentFile), copied);
+    const { files } = await discoverTranscripts(home);
+    const ofResumed = (f: { relPath: string }) => f.relPath.includes(resumed);
+    const copies = files.filter(ofResumed);
+    const originals = files.filter((f) => !ofResumed(f));
+    const mainFirst = (a: { relPath: string }, b: { relPath: string }) => Number(a.relPath.includes('/subagents/')) - Number(b.relPath.includes('/subagents/'));
+    const ordered =
+      order === 'original' ? [...originals, ...copies]
+      : order === 'copy' ? [...copies.sort(mainFirst), ...originals.sort(mainFirst)]
+      : [...copies.sort(mainFirst), ...originals.sort(mainFirst).reverse()];
+    const ctx = context(open(await driver.create()));
+    if (oneCommit) {
+      const sources = await ctx.store.sources(ordered);
+      const batches = ordered.flatMap((file, i) =>
+        [...readSource(file, sources[i] as SourceState, { prices })].flatMap((read) => (read.kind === 'batch' ? [read.batch] : [])),
+      );
+      await ctx.store.applyBatches(batches);
+    } else {
+      for (const file of ordered) await ingestFile(ctx, file);
+    }
+
+    const want = expected.find((e) => e.sessionId === original) as Expected;
+    const got = await ctx.store.sessionSummary(original);
+    expect(got).toMatchObject({ ...want, totalCost: expect.any(Number) });
+    expect(Math.abs((got?.totalCost ?? 0) - want.totalCost)).toBeLessThanOrEqual(0.000001);
+    expect(await ctx.store.sessionSummary(resumed)).toMatchObject({ requests: 0, inputTokens: 0, outputTokens: 0, totalCost: 0 });
   });
 
   it('refuses, storing nothing, batches that expect another offset than the stored one or a source it does not hold', async () => {

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../config/config.js';
 import { demoCommand } from './demoCommand.js';
 import { importCommand } from './importCommand.js';
+import { pricesCommand } from './pricesCommand.js';
 import { reportCommand } from './reportCommand.js';
 import { serveCommand } from './serveCommand.js';
 import { shipCommand } from './shipCommand.js';
@@ -24,6 +25,7 @@ program.addCommand(reportCommand());
 program.addCommand(shipCommand());
 program.addCommand(demoCommand());
 program.addCommand(statuslineCommand());
+program.addCommand(pricesCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -11,7 +11,7 @@ export interface Services {
 /** Builds the adapters a command needs from its config. */
 export function openServices(config: Config): Services {
   const storeSpec = storeSpecOf(config);
-  return { ctx: { store: openStore(storeSpec), prices: loadPriceBook(config.pricesFile) }, storeSpec };
+  return { ctx: { store: openStore(storeSpec), prices: loadPriceBook(config.pricesFile, config.dataDir) }, storeSpec };
 }
 
 /** PostgreSQL when a database URL is configured, else the SQLite file in the data dir. */

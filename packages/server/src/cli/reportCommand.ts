@@ -113,5 +113,20 @@ function sessionTable(sessions: SessionSummary[]): string {
   const format = (cells: string[]) => cells.map((c, i) => (i >= 3 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
   const total = sessions.reduce((sum, s) => sum + s.totalCost, 0);
   const footer = `${sessions.length} sessions, $${total.toFixed(2)}${sessions.some((s) => s.unpricedModels.length > 0) ? ' (* includes unpriced models)' : ''}`;
-  return `${[format(header), ...rows.map(format)].join('\n')}\n${footer}\n`;
+  return `${[format(header), ...rows.map(format)].join('\n')}\n${footer}\n${beyondTokens(sessions)}`;
+}
+
+/** What the bill adds to the token cost (docs/pricing.md): one line each, absent when nothing. */
+function beyondTokens(sessions: SessionSummary[]): string {
+  let searches = 0, searchCost = 0, usOnly = 0, premium = 0;
+  for (const s of sessions) {
+    searches += s.extraCharges?.webSearchRequests ?? 0;
+    searchCost += s.extraCharges?.serverToolCost ?? 0;
+    usOnly += s.extraCharges?.usOnlyRequests ?? 0;
+    premium += s.extraCharges?.dataResidencyCost ?? 0;
+  }
+  const lines: string[] = [];
+  if (searches > 0) lines.push(`+ web search: ${searches} searches, $${searchCost.toFixed(2)} (not in ccusage's figures)`);
+  if (usOnly > 0) lines.push(`+ US-only inference: ${usOnly} requests, $${premium.toFixed(2)} premium (not in ccusage's figures)`);
+  return lines.map((l) => `${l}\n`).join('');
 }

@@ -1,4 +1,5 @@
-import { costOf, type PriceBook } from './pricing.js';
+import { inferPrice } from './inferPrice.js';
+import { costOf, extraChargesOf, type PriceBook } from './pricing.js';
 import { cacheCreationTokens, type Usage } from './usage.js';
 
 /** One API request: Claude Code splits a response over several lines that share this key. */
@@ -20,8 +21,16 @@ export interface RequestRecord extends RequestKey {
   startedAt?: string | null;
   lineUuid: string | null;
   usage: Usage;
+  /** The token cost, as ccusage computes it. */
   cost: number;
   costSource: CostSource;
+  /** Server tool fees (web search), USD: on the bill, not in ccusage's figures. */
+  serverToolCost: number;
+  /** The US-only inference premium, USD: on the bill, not in ccusage's figures. */
+  dataResidencyCost: number;
+  /** An unpriced request: what it would cost at `estimateBasis`'s price (core/inferPrice.ts); null when unknown. */
+  estimatedCost: number | null;
+  estimateBasis: string | null;
 }
 
 /** Token and cost totals; used for sessions, agents and deltas alike. */
@@ -53,10 +62,19 @@ export function priceRequest(
   usage: Usage,
   reportedCost: number | undefined,
   prices: PriceBook,
-): { cost: number; costSource: CostSource } {
-  if (reportedCost !== undefined) return { cost: reportedCost, costSource: 'reported' };
+): Pick<RequestRecord, 'cost' | 'costSource' | 'serverToolCost' | 'dataResidencyCost' | 'estimatedCost' | 'estimateBasis'> {
   const price = prices.lookup(model);
-  return price ? { cost: costOf(usage, price), costSource: 'computed' } : { cost: 0, costSource: 'unpriced' };
+  const priced: { cost: number; costSource: CostSource } =
+    reportedCost !== undefined ? { cost: reportedCost, costSource: 'reported' } : price ? { cost: costOf(usage, price), costSource: 'computed' } : { cost: 0, costSource: 'unpriced' };
+  const extra = extraChargesOf(usage, priced.cost, price);
+  const inferred = priced.costSource === 'unpriced' ? inferPrice(model, prices) : undefined;
+  return {
+    ...priced,
+    serverToolCost: extra.serverTools,
+    dataResidencyCost: extra.dataResidency,
+    estimatedCost: inferred ? costOf(usage, inferred.price) : null,
+    estimateBasis: inferred?.basis ?? null,
+  };
 }
 
 /**
@@ -78,11 +96,11 @@ export function mergeRequest(
   if (stored && incoming.usage.output < stored.usage.output) return null;
   if (stored && incoming.usage.output === stored.usage.output && sameUsage(stored.usage, incoming.usage)) return null;
   const delta = subtract(totalsOf(incoming), stored ? totalsOf(stored) : emptyTotals());
-  return { record: { ...incoming, startedAt: earliest(stored ? startOf(stored) : null, startOf(incoming)) }, delta };
+  return { record: { ...incoming, startedAt: earliest(stored ? requestStart(stored) : null, requestStart(incoming)) }, delta };
 }
 
 /** When a request started: its first line's time (records stored before it was kept: their time). */
-export function startOf(record: RequestRecord): string | null {
+export function requestStart(record: RequestRecord): string | null {
   return record.startedAt ?? record.timestamp;
 }
 
@@ -92,13 +110,68 @@ function earliest(a: string | null, b: string | null): string | null {
   return a < b ? a : b;
 }
 
+/** A change to one session's totals: `delta` applies to `record.sessionId` and `record.agentId`. */
+export interface RequestDelta {
+  record: RequestRecord;
+  delta: Totals;
+}
+
+/** What is known so far of when a session started (ISO times; null: no line known). */
+export interface SessionStart {
+  /** Its earliest line. */
+  first: string | null;
+  /** Its earliest main-thread (not sidechain) line. */
+  mainFirst: string | null;
+}
+
+/**
+ * `mergeRequest` across sessions. A resumed session copies its subagent's lines, message and
+ * request ids included, into its own files under its own session id: such a request is counted
+ * once, in the session where it first happened, so that the answer does not depend on which file
+ * is read first. A session whose main thread started after the request cannot be where it
+ * happened (a subagent runs after its session's first prompt); otherwise the session that started
+ * first wins, and on a tie the session holding it keeps it. A move is two deltas: the stored
+ * session loses the request, the other one gains it.
+ */
+export function claimRequest(
+  stored: RequestRecord | undefined,
+  incoming: RequestRecord,
+  startOf: (sessionId: string) => SessionStart,
+): RequestDelta[] {
+  if (!stored || stored.sessionId === incoming.sessionId) {
+    const change = mergeRequest(stored, incoming);
+    return change ? [change] : [];
+  }
+  if (!movesTo(startOf(stored.sessionId), startOf(incoming.sessionId), incoming.timestamp ?? stored.timestamp)) {
+    const change = mergeRequest(stored, { ...incoming, sessionId: stored.sessionId, agentId: stored.agentId });
+    return change ? [change] : [];
+  }
+  const winner = incoming.usage.output >= stored.usage.output ? incoming : { ...stored, sessionId: incoming.sessionId, agentId: incoming.agentId };
+  const best = { ...winner, startedAt: earliest(requestStart(stored), requestStart(incoming)) };
+  return [
+    { record: stored, delta: subtract(emptyTotals(), totalsOf(stored)) },
+    { record: best, delta: totalsOf(best) },
+  ];
+}
+
+/** Whether a request held by the `held` session belongs to the `other` one instead. */
+function movesTo(held: SessionStart, other: SessionStart, at: string | null): boolean {
+  const copiedInto = (s: SessionStart) => at !== null && s.mainFirst !== null && s.mainFirst > at;
+  if (copiedInto(held) !== copiedInto(other)) return copiedInto(held);
+  return other.first !== null && (held.first === null || other.first < held.first);
+}
+
 function sameUsage(a: Usage, b: Usage): boolean {
   return (
     a.input === b.input &&
     a.output === b.output &&
     a.cacheWrite5m === b.cacheWrite5m &&
     a.cacheWrite1h === b.cacheWrite1h &&
-    a.cacheRead === b.cacheRead
+    a.cacheRead === b.cacheRead &&
+    // Claude Code writes server_tool_use and inference_geo on a response's last line only.
+    a.webSearchRequests === b.webSearchRequests &&
+    a.webFetchRequests === b.webFetchRequests &&
+    a.inferenceGeo === b.inferenceGeo
   );
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, createPriceBook, type ModelPrice } from './pricing.js';
+import { costOf, createPriceBook, DEFAULT_WEB_SEARCH_USD, extraChargesOf, type ModelPrice } from './pricing.js';
 import { ZERO_USAGE } from './usage.js';
 
 const sonnet: ModelPrice = {
@@ -50,5 +50,24 @@ describe('costOf', () => {
     const usage = { ...ZERO_USAGE, output: 1_000_000 };
     expect(costOf(usage, opus)).toBeCloseTo(25, 12);
     expect(costOf({ ...usage, fast: true }, opus)).toBeCloseTo(150, 12);
+  });
+});
+
+describe('extraChargesOf', () => {
+  const usOpus: ModelPrice = { ...opus, webSearchPerRequest: 0.01, usOnlyMultiplier: 1.1 };
+
+  it('charges each web search, and nothing for web fetches', () => {
+    const usage = { ...ZERO_USAGE, webSearchRequests: 3, webFetchRequests: 5 };
+    expect(extraChargesOf(usage, 1, usOpus)).toEqual({ serverTools: 0.03, dataResidency: 0 });
+  });
+
+  it('charges searches at the published rate on a model the table knows nothing of', () => {
+    expect(extraChargesOf({ ...ZERO_USAGE, webSearchRequests: 2 }, 0, undefined).serverTools).toBe(2 * DEFAULT_WEB_SEARCH_USD);
+  });
+
+  it('adds the US-only premium on the token cost where the model has one, and only for "us"', () => {
+    expect(extraChargesOf({ ...ZERO_USAGE, inferenceGeo: 'us' }, 2, usOpus).dataResidency).toBeCloseTo(0.2, 12);
+    expect(extraChargesOf({ ...ZERO_USAGE, inferenceGeo: 'global' }, 2, usOpus).dataResidency).toBe(0);
+    expect(extraChargesOf({ ...ZERO_USAGE, inferenceGeo: 'us' }, 2, opus).dataResidency).toBe(0);
   });
 });

@@ -13,6 +13,10 @@ export interface ModelPrice extends Rates {
   /** Anthropic bills a whole request at these rates once its prompt exceeds the threshold. */
   longContext?: Rates & { thresholdTokens: number };
   fastMultiplier?: number;
+  /** USD per web search (`usage.server_tool_use.web_search_requests`); DEFAULT_WEB_SEARCH_USD when absent. */
+  webSearchPerRequest?: number;
+  /** What US-only inference (`usage.inference_geo: "us"`) multiplies the token cost by, where Anthropic charges a premium. */
+  usOnlyMultiplier?: number;
 }
 
 export interface PriceTable {
@@ -62,4 +66,23 @@ export function costOf(usage: Usage, price: ModelPrice): number {
       usage.cacheRead * rates.cacheRead) /
     1_000_000;
   return usage.fast && price.fastMultiplier ? cost * price.fastMultiplier : cost;
+}
+
+/** Anthropic: web search costs $10 per 1,000 searches on every model (docs/pricing.md has the source). */
+export const DEFAULT_WEB_SEARCH_USD = 0.01;
+
+/**
+ * What a request adds to the bill beyond its token cost, which is what ccusage reports: server
+ * tool fees (web search; web fetch is free beyond its tokens) and the US-only inference premium.
+ * Kept apart so that token figures stay comparable with ccusage and the difference is visible.
+ */
+export interface ExtraCharges {
+  serverTools: number;
+  dataResidency: number;
+}
+
+export function extraChargesOf(usage: Usage, tokenCost: number, price: ModelPrice | undefined): ExtraCharges {
+  const serverTools = usage.webSearchRequests * (price?.webSearchPerRequest ?? DEFAULT_WEB_SEARCH_USD);
+  const multiplier = usage.inferenceGeo === 'us' ? price?.usOnlyMultiplier : undefined;
+  return { serverTools, dataResidency: multiplier ? tokenCost * (multiplier - 1) : 0 };
 }

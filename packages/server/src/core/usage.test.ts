@@ -11,7 +11,26 @@ describe('parseUsage', () => {
       cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 900 },
     });
     expect(issues).toEqual([]);
-    expect(usage).toEqual({ input: 3, output: 40, cacheWrite5m: 100, cacheWrite1h: 900, cacheRead: 5000, fast: false });
+    expect(usage).toEqual({ input: 3, output: 40, cacheWrite5m: 100, cacheWrite1h: 900, cacheRead: 5000, fast: false, webSearchRequests: 0, webFetchRequests: 0, inferenceGeo: '' });
+  });
+
+  it('reads server tool use and the inference geography (2.1.38+), which are billed beside the tokens', () => {
+    const { usage, issues } = parseUsage({
+      input_tokens: 1,
+      output_tokens: 2,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      server_tool_use: { web_search_requests: 3, web_fetch_requests: 1 },
+      inference_geo: 'us',
+    });
+    expect(issues).toEqual([]);
+    expect(usage).toMatchObject({ webSearchRequests: 3, webFetchRequests: 1, inferenceGeo: 'us' });
+  });
+
+  it('rejects the whole usage when a server tool count is corrupt, as for a token count', () => {
+    const { usage, issues } = parseUsage({ input_tokens: 1, output_tokens: 2, server_tool_use: { web_search_requests: -1 } });
+    expect(usage).toBeNull();
+    expect(issues[0]).toMatchObject({ field: 'server_tool_use.web_search_requests', fix: 'rejected' });
   });
 
   it('treats every cache write as 5m when there is no split (before 1.0.89)', () => {

@@ -7,9 +7,27 @@ export interface Usage {
   cacheRead: number;
   /** `usage.speed` (2.1.114+): "fast" mode is billed at a multiple of the standard price. */
   fast: boolean;
+  /** `usage.server_tool_use` (2.1.38+): searches are billed per request on top of tokens. */
+  webSearchRequests: number;
+  webFetchRequests: number;
+  /** `usage.inference_geo` (2.1.38+): "us" is US-only inference, billed at a premium on newer models; '' when absent. */
+  inferenceGeo: string;
 }
 
-export const ZERO_USAGE: Usage = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, fast: false };
+export const ZERO_USAGE: Usage = {
+  input: 0,
+  output: 0,
+  cacheWrite5m: 0,
+  cacheWrite1h: 0,
+  cacheRead: 0,
+  fast: false,
+  webSearchRequests: 0,
+  webFetchRequests: 0,
+  inferenceGeo: '',
+};
+
+/** Longer values are not a region: kept short so a corrupt line cannot bloat a row. */
+const MAX_GEO_CHARS = 32;
 
 /** No single request comes near this; a larger count is corruption, not usage. */
 export const MAX_TOKENS_PER_REQUEST = 100_000_000;
@@ -60,7 +78,16 @@ export function parseUsage(raw: unknown): UsageParse {
   if (split && typeof split === 'object' && !Array.isArray(split)) {
     write1h = readCount((split as Record<string, unknown>).ephemeral_1h_input_tokens, 'cache_creation.ephemeral_1h_input_tokens', issues) ?? -1;
   }
-  if (input === null || output === null || cacheCreation === null || cacheRead === null || write1h < 0) {
+  let webSearchRequests: number | null = 0;
+  let webFetchRequests: number | null = 0;
+  const tools = u.server_tool_use;
+  if (tools && typeof tools === 'object' && !Array.isArray(tools)) {
+    const t = tools as Record<string, unknown>;
+    webSearchRequests = readCount(t.web_search_requests, 'server_tool_use.web_search_requests', issues);
+    webFetchRequests = readCount(t.web_fetch_requests, 'server_tool_use.web_fetch_requests', issues);
+  }
+  const geo = typeof u.inference_geo === 'string' ? u.inference_geo.slice(0, MAX_GEO_CHARS) : '';
+  if (input === null || output === null || cacheCreation === null || cacheRead === null || write1h < 0 || webSearchRequests === null || webFetchRequests === null) {
     return { usage: null, issues };
   }
   // The total is authoritative; whatever the split does not place at 1h was written for 5m.
@@ -73,6 +100,9 @@ export function parseUsage(raw: unknown): UsageParse {
       cacheWrite1h,
       cacheRead,
       fast: u.speed === 'fast',
+      webSearchRequests,
+      webFetchRequests,
+      inferenceGeo: geo,
     },
     issues,
   };

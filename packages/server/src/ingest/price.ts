@@ -11,7 +11,7 @@ export function attachPrices(entries: TranscriptEntry[], prices: PriceBook): Tra
 function pricedRequest(entry: TranscriptEntry, prices: PriceBook): RequestRecord | null {
   const request = entry.request;
   if (!request || !entry.sessionId) return null;
-  const { cost, costSource } = priceRequest(request.model, request.usage, request.reportedCost, prices);
+  const priced = priceRequest(request.model, request.usage, request.reportedCost, prices);
   return {
     messageId: request.messageId,
     requestId: request.requestId,
@@ -22,7 +22,6 @@ function pricedRequest(entry: TranscriptEntry, prices: PriceBook): RequestRecord
     startedAt: entry.timestamp,
     lineUuid: entry.uuid,
     usage: request.usage,
-    cost,
-    costSource,
+    ...priced,
   };
 }

@@ -39,6 +39,13 @@ export const OFFSET_MOVED =
 /** An outbox commit older than this is dropped, not published: nobody watching live wants a quarter-hour-old message as new. */
 export const OUTBOX_STALE_MS = 15 * 60_000;
 
+/**
+ * A stored cost as read. A request that moves to another session (core/accounting.ts,
+ * claimRequest) is subtracted from the first: in floating point `a + b - b` can land a hair
+ * below zero, which no reader should see.
+ */
+export const storedCost = (cost: number): number => (cost < 0 && cost > -1e-9 ? 0 : cost);
+
 export interface FileIdentity {
   ino: number;
   size: number;

@@ -1,4 +1,4 @@
-import { startOf, totalsOf, type RequestRecord, type Totals } from '../accounting.js';
+import { requestStart, totalsOf, type RequestRecord, type Totals } from '../accounting.js';
 import type { TranscriptEntry } from '../entry.js';
 
 /**
@@ -76,7 +76,7 @@ export function liveInput(entries: readonly TranscriptEntry[], changes: readonly
   for (const { record, delta } of changes) {
     if (record.lineUuid) {
       costByLine.set(record.lineUuid, delta.cost);
-      byLine.set(record.lineUuid, { tokens: tokensOf(delta), at: startOf(record) });
+      byLine.set(record.lineUuid, { tokens: tokensOf(delta), at: requestStart(record) });
     }
     const sum = usageDeltas.get(record.sessionId) ?? { tokens: 0, cost: 0 };
     sum.tokens += tokensOf(delta);

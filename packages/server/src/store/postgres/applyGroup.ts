@@ -1,9 +1,9 @@
 import type { PoolClient } from 'pg';
-import type { Totals } from '../../core/accounting.js';
+import type { SessionStart, Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { inputToJson, liveInput } from '../../core/live/liveInput.js';
 import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type SessionTotals } from '../repository.js';
-import { byKey, candidates, GroupPlan, messageKey, requestKey, type MessageCandidate, type SessionDelta } from './groupPlan.js';
+import { byKey, candidates, GroupPlan, sharedSessions, messageKey, requestKey, type MessageCandidate, type SessionDelta } from './groupPlan.js';
 import { inOneWrite } from './oneWrite.js';
 import { Params } from './params.js';
 import { pgText, toTotals, type SessionRow } from './rows.js';
@@ -38,16 +38,35 @@ export async function applyGroup(client: PoolClient, batches: IngestBatch[], com
   const created = await insertRows(client, messages, offered);
   const stored = await storedRequests(client, offered, created.requests, created.locked);
   const current = new Map(stored);
-  const plan = new GroupPlan(batches, created.messages, current);
+  const plan = new GroupPlan(batches, created.messages, current, await storedStarts(client, sharedSessions(batches, stored)));
   if (plan.rewound.size > 0) {
     await client.query('DELETE FROM line_types WHERE source_id = ANY($1::integer[])', [[...plan.rewound].sort((a, b) => a - b)]);
   }
   const kept = outbox && (plan.applied.newEntries.length > 0 || plan.applied.requestChanges.length > 0) ? outbox : undefined;
-  const written = await writeGroup(client, plan, batches, corrected(stored, current), commit, kept);
+  // A request created by this group is inserted as its lines fold in one session; a copy in
+  // another session that started first takes it over (claimRequest): its row is corrected too.
+  const takenOver = [...created.requests].flatMap((key) => {
+    const final = current.get(key);
+    return final !== undefined && final !== requests.get(key) ? [final] : [];
+  });
+  const written = await writeGroup(client, plan, batches, [...corrected(stored, current), ...takenOver], commit, kept);
   plan.applied.sessions = written.sessions;
   plan.applied.problems = written.problems;
   if (kept) plan.applied.commit = kept.commit;
   return plan.applied;
+}
+
+/** When these sessions started, as stored (the group's messages are inserted already); none: no query. */
+async function storedStarts(client: PoolClient, ids: string[]): Promise<Map<string, SessionStart>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await client.query<{ id: string; first_activity: string | null; main_first: string | null }>({
+    name: 'session-starts',
+    text: `SELECT k.id, s.first_activity,
+             (SELECT min(m.timestamp) FROM messages m WHERE m.session_id = k.id AND NOT m.is_sidechain) AS main_first
+           FROM unnest($1::text[]) AS k(id) LEFT JOIN sessions s ON s.id = k.id`,
+    values: [ids.map((id) => pgText(id))],
+  });
+  return new Map(rows.map((r) => [r.id, { first: r.first_activity, mainFirst: r.main_first }]));
 }
 
 /** Inserts the group's new messages and requests; returns the keys of those it created, and the stored requests it locked. */

@@ -1,4 +1,4 @@
-import { addTotals, emptyTotals, mergeRequest, type RequestKey, type RequestRecord, type Totals } from '../../core/accounting.js';
+import { addTotals, claimRequest, emptyTotals, mergeRequest, type SessionStart, type RequestKey, type RequestRecord, type Totals } from '../../core/accounting.js';
 import type { TranscriptEntry } from '../../core/entry.js';
 import type { AppliedBatch, IngestBatch } from '../repository.js';
 import { pgText } from './rows.js';
@@ -62,6 +62,32 @@ export function candidates(batches: IngestBatch[]): { messages: MessageCandidate
   return { messages: [...messages.values()], requests };
 }
 
+/**
+ * The sessions of requests that the group's lines, or the stored row, give to more than one
+ * session (a resumed session's copies): whose stored first activity decides who keeps them.
+ * Usually none, and then no query is needed.
+ */
+export function sharedSessions(batches: IngestBatch[], stored: Map<string, RequestRecord | undefined>): string[] {
+  const sessionsOf = new Map<string, Set<string>>();
+  for (const batch of batches) {
+    for (const entry of batch.entries) {
+      if (!entry.priced || !entry.sessionId) continue;
+      const key = requestKey(entry.priced);
+      let ids = sessionsOf.get(key);
+      if (!ids) {
+        ids = new Set();
+        const before = stored.get(key);
+        if (before) ids.add(before.sessionId);
+        sessionsOf.set(key, ids);
+      }
+      ids.add(entry.sessionId);
+    }
+  }
+  const shared = new Set<string>();
+  for (const ids of sessionsOf.values()) if (ids.size > 1) for (const id of ids) shared.add(id);
+  return [...shared].sort();
+}
+
 /** Step 2: with what the database said (new messages, stored requests), the group's deltas. */
 export class GroupPlan {
   readonly sessions = new Map<string, SessionDelta>();
@@ -80,12 +106,28 @@ export class GroupPlan {
    * `newMessages`: keys of the messages the insert created. `current`: each request of the group
    * as stored before it (undefined when new), updated in place as the group's lines merge.
    */
+  /** Sessions with a line in the group so far: their `first` is a start. */
+  private readonly started = new Set<string>();
+
+  /**
+   * `storedStarts`: for sessions that share a request with another (sharedSessions), their stored
+   * first activity and their earliest main-thread message (this group's messages included).
+   */
   constructor(
     batches: IngestBatch[],
     newMessages: Set<string>,
     private readonly current: Map<string, RequestRecord | undefined>,
+    private readonly storedStarts: Map<string, SessionStart> = new Map(),
   ) {
     for (const batch of batches) this.add(batch, newMessages);
+  }
+
+  /** When a session started, as known: stored, or read in this group. */
+  private start(sessionId: string): SessionStart {
+    const stored = this.storedStarts.get(sessionId) ?? { first: null, mainFirst: null };
+    const read = this.started.has(sessionId) ? (this.sessions.get(sessionId)?.first ?? null) : null;
+    const first = stored.first === null ? read : read !== null && read < stored.first ? read : stored.first;
+    return { first, mainFirst: stored.mainFirst };
   }
 
   private add(batch: IngestBatch, newMessages: Set<string>): void {
@@ -101,6 +143,7 @@ export class GroupPlan {
       const session = this.session(entry.sessionId);
       touch(session, entry);
       const agent = this.agent(entry.sessionId, entry.agentId);
+      this.started.add(entry.sessionId);
       // Deleted once counted: a uuid repeated later in the group is a duplicate.
       if (entry.uuid && newMessages.delete(messageKey(entry.sessionId, entry.uuid))) {
         this.applied.newEntries.push(entry);
@@ -112,12 +155,12 @@ export class GroupPlan {
       }
       if (entry.priced) {
         const key = requestKey(entry.priced);
-        const change = mergeRequest(this.current.get(key), entry.priced);
-        if (change) {
+        // A change applies to the session that owns the request (accounting.ts, claimRequest).
+        for (const change of claimRequest(this.current.get(key), entry.priced, (id) => this.start(id))) {
           this.current.set(key, change.record);
-          addTotals(session.totals, change.delta);
-          addTotals(agent.totals, change.delta);
-          this.models.set(`${pgText(change.record.sessionId)}\u0000${pgText(change.record.model)}`, change.record.costSource !== 'unpriced');
+          addTotals(this.session(change.record.sessionId).totals, change.delta);
+          addTotals(this.agent(change.record.sessionId, change.record.agentId).totals, change.delta);
+          if (change.delta.requests >= 0) this.models.set(`${pgText(change.record.sessionId)}\u0000${pgText(change.record.model)}`, change.record.costSource !== 'unpriced');
           this.applied.requestChanges.push(change);
         }
       }

@@ -209,9 +209,25 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   CREATE INDEX limit_observations_observed_at ON limit_observations (observed_at_ms);
   `,
   },
+    // Charges on the bill beyond the token cost (docs/pricing.md). Numbered 6: the limits branch
+    // takes 5; the loop applies every version above the stored one, so a gap is harmless.
+    version: 6,
+    name: 'extra charges per request',
+    sql: `
+  ALTER TABLE requests ADD COLUMN web_search_requests bigint NOT NULL DEFAULT 0,
+    ADD COLUMN web_fetch_requests bigint NOT NULL DEFAULT 0,
+    ADD COLUMN inference_geo text NOT NULL DEFAULT '',
+    ADD COLUMN server_tool_cost double precision NOT NULL DEFAULT 0,
+    ADD COLUMN data_residency_cost double precision NOT NULL DEFAULT 0;
+  CREATE INDEX requests_extra ON requests (session_id)
+    WHERE (web_search_requests > 0 OR web_fetch_requests > 0 OR inference_geo = 'us');
+  ALTER TABLE requests ADD COLUMN estimated_cost double precision, ADD COLUMN estimate_basis text;
+  CREATE INDEX requests_unpriced ON requests (session_id) WHERE cost_source = 'unpriced';
+  `,
+  },
   {
     // A request's first line's time, beside its winning line's (core/accounting.ts mergeRequest).
-    version: 6,
+    version: 7,
     name: 'request start',
     sql: `ALTER TABLE requests ADD COLUMN started_at text;`,
   },

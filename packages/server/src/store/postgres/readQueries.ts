@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { mergeActivity } from '../activity.js';
+import { EXTRA_SUMS, extraBySession, HAS_EXTRA, IS_UNPRICED, UNPRICED_SUMS, unpricedBySession, type ExtraRow, type UnpricedRow } from '../extraCharges.js';
 import type { Pool } from 'pg';
 import type { HealthReport, ModelTotals, SessionSummary } from '@claudelens/protocol';
 import { MODEL_TOTALS_SQL, toModelTotals, type ModelTotalsRow } from '../modelTotals.js';
@@ -21,18 +22,22 @@ export async function listSessions(pool: Pool, filter: SessionFilter): Promise<S
            ORDER BY last_activity DESC NULLS LAST, id`,
     values: [filter.project === undefined ? null : pgText(filter.project), filter.since ?? null],
   });
-  const [models, agents] = await Promise.all([
+  const [models, agents, extras, unpriced] = await Promise.all([
     pool.query<ModelRow>({ name: 'all-models', text: 'SELECT session_id, model, priced FROM session_models ORDER BY session_id, model' }),
     pool.query<AgentRow>({ name: 'all-agents', text: "SELECT * FROM agents WHERE agent_id <> '' ORDER BY session_id, agent_id" }),
+    pool.query<ExtraRow>({ name: 'all-extras', text: `SELECT ${EXTRA_SUMS} FROM requests WHERE ${HAS_EXTRA} GROUP BY session_id` }),
+    pool.query<UnpricedRow>({ name: 'all-unpriced', text: `SELECT ${UNPRICED_SUMS} FROM requests WHERE ${IS_UNPRICED} GROUP BY session_id, model` }),
   ]);
-  return withDetails(rows, models.rows, agents.rows);
+  return withDetails(rows, models.rows, agents.rows, extras.rows, unpriced.rows);
 }
 
-/** Summaries of these sessions, with the models and agents of each. */
-function withDetails(rows: SessionRow[], models: ModelRow[], agents: AgentRow[]): SessionSummary[] {
+/** Summaries of these sessions, with the models, agents and extra charges of each. */
+function withDetails(rows: SessionRow[], models: ModelRow[], agents: AgentRow[], extras: ExtraRow[], unpriced: UnpricedRow[]): SessionSummary[] {
   const modelsOf = groupBy(models);
   const agentsOf = groupBy(agents);
-  return rows.map((row) => toSummary(row, modelsOf.get(row.id) ?? [], agentsOf.get(row.id) ?? []));
+  const extraOf = extraBySession(extras);
+  const unpricedOf = unpricedBySession(unpriced);
+  return rows.map((row) => toSummary(row, modelsOf.get(row.id) ?? [], agentsOf.get(row.id) ?? [], extraOf.get(row.id), unpricedOf.get(row.id)));
 }
 
 function groupBy<T extends { session_id: string }>(rows: T[]): Map<string, T[]> {
@@ -108,11 +113,13 @@ export async function sessionRow(pool: Pool, sessionId: string): Promise<Session
 async function summaries(pool: Pool, rows: SessionRow[]): Promise<SessionSummary[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [models, agents] = await Promise.all([
+  const [models, agents, extras, unpriced] = await Promise.all([
     pool.query<ModelRow>({ name: 'models-of-sessions', text: 'SELECT session_id, model, priced FROM session_models WHERE session_id = ANY($1::text[]) ORDER BY session_id, model', values: [ids] }),
     pool.query<AgentRow>({ name: 'agents-of-sessions', text: "SELECT * FROM agents WHERE session_id = ANY($1::text[]) AND agent_id <> '' ORDER BY session_id, agent_id", values: [ids] }),
+    pool.query<ExtraRow>({ name: 'extras-of-sessions', text: `SELECT ${EXTRA_SUMS} FROM requests WHERE ${HAS_EXTRA} AND session_id = ANY($1::text[]) GROUP BY session_id`, values: [ids] }),
+    pool.query<UnpricedRow>({ name: 'unpriced-of-sessions', text: `SELECT ${UNPRICED_SUMS} FROM requests WHERE ${IS_UNPRICED} AND session_id = ANY($1::text[]) GROUP BY session_id, model`, values: [ids] }),
   ]);
-  return withDetails(rows, models.rows, agents.rows);
+  return withDetails(rows, models.rows, agents.rows, extras.rows, unpriced.rows);
 }
 
 export async function activeSessions(pool: Pool, sinceIso: string): Promise<SessionTotals[]> {

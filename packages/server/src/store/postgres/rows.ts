@@ -1,5 +1,6 @@
+import { NO_EXTRA_CHARGES, type ExtraCharges, type UnpricedUsage } from '../extraCharges.js';
 import type { SessionSummary } from '@claudelens/protocol';
-import type { SessionTotals, StoredMessage } from '../repository.js';
+import { storedCost, type SessionTotals, type StoredMessage } from '../repository.js';
 
 // PostgreSQL rows mapped to domain values. bigint columns arrive as numbers (the pool parses
 // int8; every count and token sum here is far below 2^53).
@@ -73,11 +74,11 @@ export function toTotals(row: SessionRow): SessionTotals {
     outputTokens: row.output_tokens,
     cacheCreationTokens: row.cache_creation_tokens,
     cacheReadTokens: row.cache_read_tokens,
-    cost: row.cost,
+    cost: storedCost(row.cost),
   };
 }
 
-export function toSummary(row: SessionRow, models: ModelRow[], agents: AgentRow[]): SessionSummary {
+export function toSummary(row: SessionRow, models: ModelRow[], agents: AgentRow[], extra: ExtraCharges | undefined, unpriced: UnpricedUsage[] | undefined): SessionSummary {
   return {
     sessionId: row.id,
     projectPath: row.project_path,
@@ -91,8 +92,10 @@ export function toSummary(row: SessionRow, models: ModelRow[], agents: AgentRow[
     outputTokens: row.output_tokens,
     cacheCreationTokens: row.cache_creation_tokens,
     cacheReadTokens: row.cache_read_tokens,
-    totalCost: row.cost,
+    totalCost: storedCost(row.cost),
     unpricedModels: models.filter((m) => !m.priced).map((m) => m.model),
+    extraCharges: extra ?? NO_EXTRA_CHARGES,
+    unpriced: unpriced ?? [],
     agents: agents.map((a) => ({
       agentId: a.agent_id,
       requests: a.request_count,
@@ -100,7 +103,7 @@ export function toSummary(row: SessionRow, models: ModelRow[], agents: AgentRow[
       outputTokens: a.output_tokens,
       cacheCreationTokens: a.cache_creation_tokens,
       cacheReadTokens: a.cache_read_tokens,
-      totalCost: a.cost,
+      totalCost: storedCost(a.cost),
     })),
   };
 }

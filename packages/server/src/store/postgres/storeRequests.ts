@@ -10,7 +10,8 @@ import { pgText } from './rows.js';
 // are put into applyGroup's statements.
 
 export const REQUEST_COLUMNS = `message_id, request_id, session_id, agent_id, model, timestamp, line_uuid, input_tokens, output_tokens,
-  cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source, started_at`;
+  cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source,
+  web_search_requests, web_fetch_requests, inference_geo, server_tool_cost, data_residency_cost, estimated_cost, estimate_basis, started_at`;
 
 /** The records as `unnest(…)` in REQUEST_COLUMNS order. */
 export function requestsUnnest(params: Params, records: RequestRecord[]): string {
@@ -30,6 +31,13 @@ export function requestsUnnest(params: Params, records: RequestRecord[]): string
     [records.map((r) => r.usage.fast), 'boolean[]'],
     [records.map((r) => r.cost), 'double precision[]'],
     [records.map((r) => r.costSource), 'text[]'],
+    [records.map((r) => r.usage.webSearchRequests), 'bigint[]'],
+    [records.map((r) => r.usage.webFetchRequests), 'bigint[]'],
+    [records.map((r) => pgText(r.usage.inferenceGeo)), 'text[]'],
+    [records.map((r) => r.serverToolCost), 'double precision[]'],
+    [records.map((r) => r.dataResidencyCost), 'double precision[]'],
+    [records.map((r) => r.estimatedCost), 'double precision[]'],
+    [records.map((r) => pgText(r.estimateBasis)), 'text[]'],
     [records.map((r) => pgText(r.startedAt ?? r.timestamp)), 'text[]'],
   ]);
 }
@@ -106,7 +114,10 @@ export function updateRequestsSql(params: Params, records: RequestRecord[]): str
   return `UPDATE requests r SET session_id = u.session_id, agent_id = u.agent_id, model = u.model, timestamp = u.timestamp,
             line_uuid = u.line_uuid, input_tokens = u.input_tokens, output_tokens = u.output_tokens,
             cache_write_5m_tokens = u.cache_write_5m_tokens, cache_write_1h_tokens = u.cache_write_1h_tokens,
-            cache_read_tokens = u.cache_read_tokens, fast = u.fast, cost = u.cost, cost_source = u.cost_source, started_at = u.started_at
+            cache_read_tokens = u.cache_read_tokens, fast = u.fast, cost = u.cost, cost_source = u.cost_source,
+            web_search_requests = u.web_search_requests, web_fetch_requests = u.web_fetch_requests,
+            inference_geo = u.inference_geo, server_tool_cost = u.server_tool_cost, data_residency_cost = u.data_residency_cost,
+            estimated_cost = u.estimated_cost, estimate_basis = u.estimate_basis, started_at = u.started_at
           FROM ${requestsUnnest(params, records)} AS u(${REQUEST_COLUMNS})
           WHERE r.message_id = u.message_id AND r.request_id = u.request_id`;
 }
@@ -128,6 +139,13 @@ export interface RequestRow {
   fast: boolean;
   cost: number;
   cost_source: RequestRecord['costSource'];
+  web_search_requests: number;
+  web_fetch_requests: number;
+  inference_geo: string;
+  server_tool_cost: number;
+  data_residency_cost: number;
+  estimated_cost: number | null;
+  estimate_basis: string | null;
 }
 
 function toRequest(key: RequestRecord, row: RequestRow): RequestRecord {
@@ -147,8 +165,15 @@ function toRequest(key: RequestRecord, row: RequestRow): RequestRecord {
       cacheWrite1h: row.cache_write_1h_tokens,
       cacheRead: row.cache_read_tokens,
       fast: row.fast,
+      webSearchRequests: Number(row.web_search_requests),
+      webFetchRequests: Number(row.web_fetch_requests),
+      inferenceGeo: row.inference_geo,
     },
     cost: row.cost,
     costSource: row.cost_source,
+    serverToolCost: row.server_tool_cost,
+    dataResidencyCost: row.data_residency_cost,
+    estimatedCost: row.estimated_cost,
+    estimateBasis: row.estimate_basis,
   };
 }

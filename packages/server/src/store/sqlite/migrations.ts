@@ -126,6 +126,21 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX limit_observations_observed_at ON limit_observations (observed_at_ms);
   `,
+  // Charges on the bill beyond the token cost (docs/pricing.md): server tool fees and the US-only
+  // inference premium, per request, with the counts they come from. Sessions sum them when read.
+  `
+  ALTER TABLE requests ADD COLUMN web_search_requests INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE requests ADD COLUMN web_fetch_requests INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE requests ADD COLUMN inference_geo TEXT NOT NULL DEFAULT '';
+  ALTER TABLE requests ADD COLUMN server_tool_cost REAL NOT NULL DEFAULT 0;
+  ALTER TABLE requests ADD COLUMN data_residency_cost REAL NOT NULL DEFAULT 0;
+  CREATE INDEX requests_extra ON requests (session_id)
+    WHERE (web_search_requests > 0 OR web_fetch_requests > 0 OR inference_geo = 'us');
+  -- An unpriced request's estimate (core/inferPrice.ts): shown beside the session, never summed into it.
+  ALTER TABLE requests ADD COLUMN estimated_cost REAL;
+  ALTER TABLE requests ADD COLUMN estimate_basis TEXT;
+  CREATE INDEX requests_unpriced ON requests (session_id) WHERE cost_source = 'unpriced';
+  `,
   // A request's first line's time, beside its winning line's (core/accounting.ts mergeRequest).
   `
   ALTER TABLE requests ADD COLUMN started_at TEXT;

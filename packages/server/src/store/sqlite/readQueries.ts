@@ -1,7 +1,8 @@
+import { extraBySession, NO_EXTRA_CHARGES, unpricedBySession, type ExtraCharges, type ExtraRow, type UnpricedRow, type UnpricedUsage } from '../extraCharges.js';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { HealthReport, SessionSummary } from '@claudelens/protocol';
-import type { ProjectTotals, SessionFilter, SessionPageQuery, SessionTotals, StoreCounts, StoredMessage } from '../repository.js';
+import { storedCost, type ProjectTotals, type SessionFilter, type SessionPageQuery, type SessionTotals, type StoreCounts, type StoredMessage } from '../repository.js';
 import type { Statements } from './statements.js';
 
 // The read side of the SQLite store: rows mapped to domain values, and the report and
@@ -65,7 +66,7 @@ export function toTotals(row: SessionRow): SessionTotals {
     outputTokens: row.output_tokens,
     cacheCreationTokens: row.cache_creation_tokens,
     cacheReadTokens: row.cache_read_tokens,
-    cost: row.cost,
+    cost: storedCost(row.cost),
   };
 }
 
@@ -91,7 +92,9 @@ export function listSessions(db: Database.Database, st: Statements, filter: Sess
     list.push(a);
     agents.set(a.session_id, list);
   }
-  return rows.map((row) => toSummary(row, models.get(row.id) ?? [], agents.get(row.id) ?? []));
+  const extras = extraBySession(st.allExtras.all() as ExtraRow[]);
+  const unpriced = unpricedBySession(st.allUnpriced.all() as UnpricedRow[]);
+  return rows.map((row) => toSummary(row, models.get(row.id) ?? [], agents.get(row.id) ?? [], extras.get(row.id), unpriced.get(row.id)));
 }
 
 /** Project totals from the sessions table, so that they always agree with the session list. */
@@ -123,10 +126,12 @@ export function sessionPage(st: Statements, query: SessionPageQuery): SessionSum
 }
 
 export function sessionSummary(st: Statements, row: SessionRow): SessionSummary {
-  return toSummary(row, st.pricedModelsOfSession.all(row.id) as { model: string; priced: number }[], st.agentsOfSession.all(row.id) as AgentRow[]);
+  const extras = extraBySession(st.extrasOfSession.all(row.id) as ExtraRow[]);
+  const unpriced = unpricedBySession(st.unpricedOfSession.all(row.id) as UnpricedRow[]);
+  return toSummary(row, st.pricedModelsOfSession.all(row.id) as { model: string; priced: number }[], st.agentsOfSession.all(row.id) as AgentRow[], extras.get(row.id), unpriced.get(row.id));
 }
 
-function toSummary(row: SessionRow, models: { model: string; priced: number }[], agents: AgentRow[]): SessionSummary {
+function toSummary(row: SessionRow, models: { model: string; priced: number }[], agents: AgentRow[], extra: ExtraCharges | undefined, unpriced: UnpricedUsage[] | undefined): SessionSummary {
   return {
     sessionId: row.id,
     projectPath: row.project_path,
@@ -140,8 +145,10 @@ function toSummary(row: SessionRow, models: { model: string; priced: number }[],
     outputTokens: row.output_tokens,
     cacheCreationTokens: row.cache_creation_tokens,
     cacheReadTokens: row.cache_read_tokens,
-    totalCost: row.cost,
+    totalCost: storedCost(row.cost),
     unpricedModels: models.filter((m) => !m.priced).map((m) => m.model),
+    extraCharges: extra ?? NO_EXTRA_CHARGES,
+    unpriced: unpriced ?? [],
     agents: agents.map((a) => ({
       agentId: a.agent_id,
       requests: a.request_count,
@@ -149,7 +156,7 @@ function toSummary(row: SessionRow, models: { model: string; priced: number }[],
       outputTokens: a.output_tokens,
       cacheCreationTokens: a.cache_creation_tokens,
       cacheReadTokens: a.cache_read_tokens,
-      totalCost: a.cost,
+      totalCost: storedCost(a.cost),
     })),
   };
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { addTotals, emptyTotals, mergeRequest, requestKeyString, type RequestRecord, type Totals } from '../../core/accounting.js';
+import { addTotals, claimRequest, emptyTotals, requestKeyString, type SessionStart, type RequestRecord, type Totals } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { mergeActivity } from '../activity.js';
 import { usageSinceParams, usageSinceRows, usageSinceSql } from '../usage.js';
@@ -20,6 +20,8 @@ interface SessionDelta {
   last: string | null;
   project: string | null;
   sidechainProject: string | null;
+  /** Earliest main-thread (not sidechain) line of the group. */
+  mainFirst: string | null;
 }
 
 /**
@@ -176,11 +178,13 @@ class GroupDelta {
   readonly models = new Map<string, boolean>();
   /** `sourceId \0 line type` → lines read. */
   readonly lineTypes = new Map<string, number>();
+  /** Earliest main-thread line per session, asked of the store once per transaction (sessionStart). */
+  readonly mainStarts = new Map<string, string | null>();
 
   session(id: string): SessionDelta {
     let d = this.sessions.get(id);
     if (!d) {
-      d = { totals: emptyTotals(), messages: 0, toolUses: 0, first: null, last: null, project: null, sidechainProject: null };
+      d = { totals: emptyTotals(), messages: 0, toolUses: 0, first: null, last: null, project: null, sidechainProject: null, mainFirst: null };
       this.sessions.set(id, d);
     }
     return d;
@@ -264,11 +268,12 @@ function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta, r
       session.toolUses += entry.toolUses.length;
     }
     if (entry.priced) {
-      const change = storeRequest(st, group.written, entry.priced);
-      if (change) {
-        addTotals(session.totals, change.delta);
-        addTotals(agent.totals, change.delta);
-        group.models.set(`${change.record.sessionId}\u0000${change.record.model}`, change.record.costSource !== 'unpriced');
+      // A change applies to the session that owns the request, which is the entry's own unless
+      // another session's copy of the request is kept (accounting.ts, claimRequest).
+      for (const change of storeRequest(st, group, entry.priced)) {
+        addTotals(group.session(change.record.sessionId).totals, change.delta);
+        addTotals(group.agent(change.record.sessionId, change.record.agentId).totals, change.delta);
+        if (change.delta.requests >= 0) group.models.set(`${change.record.sessionId}\u0000${change.record.model}`, change.record.costSource !== 'unpriced');
         result.requestChanges.push(change);
       }
     }
@@ -286,6 +291,7 @@ function touch(d: SessionDelta, entry: TranscriptEntry): void {
   if (ts) {
     if (d.first === null || ts < d.first) d.first = ts;
     if (d.last === null || ts > d.last) d.last = ts;
+    if (!entry.isSidechain && (d.mainFirst === null || ts < d.mainFirst)) d.mainFirst = ts;
   }
   // The project is the session's first main-thread cwd; subagents may run elsewhere.
   if (entry.cwd) {
@@ -319,6 +325,13 @@ interface RequestRow {
   fast: number;
   cost: number;
   cost_source: RequestRecord['costSource'];
+  web_search_requests: number;
+  web_fetch_requests: number;
+  inference_geo: string;
+  server_tool_cost: number;
+  data_residency_cost: number;
+  estimated_cost: number | null;
+  estimate_basis: string | null;
 }
 
 function readRequest(st: Statements, key: RequestRecord): RequestRecord | undefined {
@@ -340,32 +353,58 @@ function readRequest(st: Statements, key: RequestRecord): RequestRecord | undefi
       cacheWrite1h: row.cache_write_1h_tokens,
       cacheRead: row.cache_read_tokens,
       fast: row.fast === 1,
+      webSearchRequests: row.web_search_requests,
+      webFetchRequests: row.web_fetch_requests,
+      inferenceGeo: row.inference_geo,
     },
     cost: row.cost,
     costSource: row.cost_source,
+    serverToolCost: row.server_tool_cost,
+    dataResidencyCost: row.data_residency_cost,
+    estimatedCost: row.estimated_cost,
+    estimateBasis: row.estimate_basis,
   };
 }
 
 /**
  * Records a line's request: inserted when new (the usual case: no lookup first), else merged
- * with what is stored, where the line with more output wins.
+ * with what is stored, where the line with more output wins and, for a request another session
+ * holds, the session that started first keeps it.
  */
-function storeRequest(st: Statements, written: Map<string, RequestRecord>, incoming: RequestRecord): RequestChange | null {
+function storeRequest(st: Statements, group: GroupDelta, incoming: RequestRecord): RequestChange[] {
   const key = requestKeyString(incoming);
-  const cached = written.get(key);
+  const cached = group.written.get(key);
   if (cached === undefined && requestRow(st.insertRequest, incoming).changes === 1) {
-    written.set(key, incoming);
-    return mergeRequest(undefined, incoming);
+    group.written.set(key, incoming);
+    return claimRequest(undefined, incoming, () => ({ first: null, mainFirst: null }));
   }
-  const change = mergeRequest(cached ?? readRequest(st, incoming), incoming);
-  if (change) {
-    requestRow(st.upsertRequest, change.record);
-    written.set(key, change.record);
+  const changes = claimRequest(cached ?? readRequest(st, incoming), incoming, (id) => sessionStart(st, group, id));
+  const kept = changes.at(-1)?.record;
+  if (kept) {
+    requestRow(st.upsertRequest, kept);
+    group.written.set(key, kept);
   }
-  return change;
+  return changes;
+}
+
+/** When a session started, as known in this transaction: stored, or read in this group (its messages are inserted as read). */
+function sessionStart(st: Statements, group: GroupDelta, sessionId: string): SessionStart {
+  const storedFirst = (st.sessionById.get(sessionId) as SessionRow | undefined)?.first_activity ?? null;
+  const read = group.sessions.get(sessionId)?.first ?? null;
+  const first = storedFirst === null ? read : read !== null && read < storedFirst ? read : storedFirst;
+  // Once per session and transaction: a fork copies every request, and this scans the session's
+  // messages. Main-thread lines read later in the group are in `touch`'s running minimum.
+  if (!group.mainStarts.has(sessionId)) {
+    group.mainStarts.set(sessionId, (st.mainThreadStart.get(sessionId) as { at: string | null } | undefined)?.at ?? null);
+  }
+  const stored = group.mainStarts.get(sessionId) ?? null;
+  const readMain = group.sessions.get(sessionId)?.mainFirst ?? null;
+  const mainFirst = stored === null ? readMain : readMain !== null && readMain < stored ? readMain : stored;
+  return { first, mainFirst };
 }
 
 function requestRow(statement: Statements['insertRequest'], r: RequestRecord): Database.RunResult {
   const u = r.usage;
-  return statement.run(r.messageId, r.requestId, r.sessionId, r.agentId, r.model, r.timestamp, r.lineUuid, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, u.fast ? 1 : 0, r.cost, r.costSource, r.startedAt ?? r.timestamp);
+  return statement.run(r.messageId, r.requestId, r.sessionId, r.agentId, r.model, r.timestamp, r.lineUuid, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, u.fast ? 1 : 0, r.cost, r.costSource,
+    u.webSearchRequests, u.webFetchRequests, u.inferenceGeo, r.serverToolCost, r.dataResidencyCost, r.estimatedCost, r.estimateBasis, r.startedAt ?? r.timestamp);
 }

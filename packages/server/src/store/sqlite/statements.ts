@@ -1,3 +1,4 @@
+import { EXTRA_SUMS, HAS_EXTRA, IS_UNPRICED, UNPRICED_SUMS } from '../extraCharges.js';
 import type Database from 'better-sqlite3';
 import { MODEL_TOTALS_SQL } from '../modelTotals.js';
 
@@ -6,7 +7,7 @@ type StatementName =
   | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'insertRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
   | 'activeSessions' | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'sessionMessage' | 'sessionById' | 'modelsOfSession' | 'recentMessages' | 'messagesPerSecond' | 'requestsPerSecond' | 'allModels' | 'allAgents' | 'problemKinds'
   | 'unknownTypes' | 'listProblems' | 'counts'
-  | 'projectTotals' | 'sessionPage' | 'pricedModelsOfSession' | 'agentsOfSession' | 'modelTotalsOfSession';
+  | 'projectTotals' | 'sessionPage' | 'pricedModelsOfSession' | 'agentsOfSession' | 'allExtras' | 'extrasOfSession' | 'allUnpriced' | 'unpricedOfSession' | 'mainThreadStart' | 'modelTotalsOfSession';
 
 export type Statements = Record<StatementName, Database.Statement>;
 
@@ -31,13 +32,15 @@ export function prepareStatements(db: Database.Database): Statements {
     selectRequest: db.prepare('SELECT * FROM requests WHERE message_id = ? AND request_id = ?'),
     insertRequest: db.prepare(
       `INSERT INTO requests (message_id, request_id, session_id, agent_id, model, timestamp, line_uuid,
-         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source, started_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id, request_id) DO NOTHING`,
+         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source,
+         web_search_requests, web_fetch_requests, inference_geo, server_tool_cost, data_residency_cost, estimated_cost, estimate_basis, started_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id, request_id) DO NOTHING`,
     ),
     upsertRequest: db.prepare(
       `INSERT OR REPLACE INTO requests (message_id, request_id, session_id, agent_id, model, timestamp, line_uuid,
-         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source, started_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, fast, cost, cost_source,
+         web_search_requests, web_fetch_requests, inference_geo, server_tool_cost, data_residency_cost, estimated_cost, estimate_basis, started_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertModel: db.prepare('INSERT OR IGNORE INTO session_models (session_id, model, priced) VALUES (?, ?, ?)'),
     upsertSession: db.prepare(
@@ -145,6 +148,12 @@ export function prepareStatements(db: Database.Database): Statements {
     pricedModelsOfSession: db.prepare('SELECT model, priced FROM session_models WHERE session_id = ? ORDER BY model'),
     modelTotalsOfSession: db.prepare(MODEL_TOTALS_SQL.replace('$1', '?')),
     agentsOfSession: db.prepare("SELECT * FROM agents WHERE session_id = ? AND agent_id <> '' ORDER BY agent_id"),
+    // Asked only for a request found in two sessions (core/accounting.ts, claimRequest).
+    mainThreadStart: db.prepare('SELECT MIN(timestamp) AS at FROM messages WHERE session_id = ? AND is_sidechain = 0'),
+    allUnpriced: db.prepare(`SELECT ${UNPRICED_SUMS} FROM requests WHERE ${IS_UNPRICED} GROUP BY session_id, model`),
+    unpricedOfSession: db.prepare(`SELECT ${UNPRICED_SUMS} FROM requests WHERE ${IS_UNPRICED} AND session_id = ? GROUP BY session_id, model`),
+    allExtras: db.prepare(`SELECT ${EXTRA_SUMS} FROM requests WHERE ${HAS_EXTRA} GROUP BY session_id`),
+    extrasOfSession: db.prepare(`SELECT ${EXTRA_SUMS} FROM requests WHERE ${HAS_EXTRA} AND session_id = ? GROUP BY session_id`),
   };
 }
 

@@ -7,6 +7,7 @@ import { When } from '../../components/When';
 import { formatDateTime, projectName } from '../../lib/format';
 import { useSessionList } from '../sessions/useSessionList';
 import { Conversation } from './components/Conversation';
+import { CostNotes } from './components/CostNotes';
 import { LiveMessageFeed } from './components/LiveMessageFeed';
 import { LiveStatCards } from './components/LiveStatCards';
 import { SessionBreakdown } from './components/SessionBreakdown';
@@ -43,6 +44,7 @@ function SessionView({ sessionId }: { sessionId: string }) {
   return (
     <>
       <SessionHeader sessionId={sessionId} />
+      <CostNotes sessionId={sessionId} />
       <LiveStatCards sessionId={sessionId} channelPaths={channelPaths} />
       <SessionBreakdown sessionId={sessionId} />
       <div className="session-columns">
