@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HealthSchema, type Health } from '@claudelens/protocol';
 import { copyFixtureHome, runCli, tempDir, userLine, waitFor } from './helpers.js';
+import { openStore } from '../src/store/openStore.js';
 import { spawnServe, type LogLine, type ServeProcess } from './serveProcess.js';
 
 // Issue 21 item 8: a store that fails after `serve` listens. Disk full is made without root by
@@ -92,8 +93,9 @@ describe('a store that fails after serve listens', () => {
     const home = copyFixtureHome([PROJECT]);
     const dataDir = tempDir('claudelens-data-');
     dirs.push(home, dataDir);
-    // An empty store takes 17 pages of 16 KiB; the project's lines need many more.
-    const server = serve(['--claude-dir', home, '--data-dir', dataDir, '--max-db-size', String(20 * PAGE)]);
+    // Room for an empty store (its page count grows as migrations add tables) and two pages more:
+    // the project's lines need many more.
+    const server = serve(['--claude-dir', home, '--data-dir', dataDir, '--max-db-size', String(((await emptyStorePages()) + 2) * PAGE)]);
     await expectFatal(server, await server.url(), /start-up failed: .*full.*SQLITE_FULL/);
   });
 
@@ -172,4 +174,17 @@ function emptyProject(): { home: string; projectDir: string } {
   const projectDir = path.join(home, 'projects', '-tmp-full');
   fs.mkdirSync(projectDir, { recursive: true });
   return { home, projectDir };
+}
+
+/** The pages a new, migrated, empty SQLite store takes. */
+async function emptyStorePages(): Promise<number> {
+  const dir = tempDir('claudelens-empty-');
+  dirs.push(dir);
+  await openStore({ kind: 'sqlite', dataDir: dir }).close();
+  const db = new Database(path.join(dir, 'claudelens.db'), { readonly: true });
+  try {
+    return db.pragma('page_count', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
 }
