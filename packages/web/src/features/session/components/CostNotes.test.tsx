@@ -20,6 +20,7 @@ const detail = (extra: Record<string, unknown>) => ({
   totalCost: 0.5,
   unpricedModels: ['claude-opus-4-9', 'mystery-1'],
   agents: [],
+  byModel: [],
   status: 'ended',
   ...extra,
 });
