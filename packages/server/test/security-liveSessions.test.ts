@@ -10,8 +10,12 @@ import { emptyHome, tempDir, userLine, waitFor } from './helpers.js';
 
 const NEW_SESSIONS = 25_000;
 const MAX_LIVE = 5_000;
-/** Before: 12.4 s in one turn (quadratic per commit, and the whole append one commit). */
-const LOOP_STALL_LIMIT_MS = 4_000;
+/**
+ * Before the fix the whole append was one commit, quadratic in its lines: the loop stalled 12.4 s
+ * in one turn. The stall is printed as a figure (docs/security.md), not asserted: what is asserted
+ * is that the loop turned between the commits, counted by a timer chain that runs once per turn.
+ */
+const MIN_LOOP_TURNS = 25;
 
 const sessionId = (i: number) => `${String(i).padStart(8, '0')}-aaaa-4bbb-8ccc-dddddddddddd`;
 
@@ -34,13 +38,22 @@ describe('a flood of new session ids', () => {
     }
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
+    let turns = 0;
+    let counting = true;
+    const turn = () => {
+      turns++;
+      if (counting) setImmediate(turn);
+    };
+    setImmediate(turn);
     fs.writeFileSync(path.join(projectDir, 'flood.jsonl'), text); // 6.8 MB in one write
     const state = server.engine.state;
     await waitFor(() => (state.dropped + state.activeCount() === NEW_SESSIONS ? true : undefined), 50_000, 'every line to be live');
+    counting = false;
     delay.disable();
     const stallMs = delay.max / 1e6;
-    console.log(`${NEW_SESSIONS} new sessions: event-loop delay max ${stallMs.toFixed(0)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms`);
-    expect(stallMs).toBeLessThan(LOOP_STALL_LIMIT_MS);
+    console.log(`${NEW_SESSIONS} new sessions: event-loop delay max ${stallMs.toFixed(0)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms, ${turns} loop turns`);
+    // Groups of at most 200 lines with the loop let through between them (66 turns here); one commit took a handful.
+    expect(turns).toBeGreaterThan(MIN_LOOP_TURNS);
 
     expect(state.activeCount()).toBe(MAX_LIVE);
     expect(state.dropped).toBe(NEW_SESSIONS - MAX_LIVE);
