@@ -11,6 +11,11 @@ describe('token', () => {
     expect(adoptToken({ ...host, location: { href: 'http://127.0.0.1:4280/' }, document: { cookie: 'claudelens_token=zz' } })).toBe('zz');
   });
 
+  it('takes a malformed token cookie for no token instead of throwing', () => {
+    expect(readTokenCookie('claudelens_token=%')).toBeNull();
+    expect(readTokenCookie('claudelens_token=%E0%A4%A; other=1')).toBeNull();
+  });
+
   it('offers the token as a subprotocol only when it can be one', () => {
     expect(tokenProtocols('abc-123')).toEqual(['claudelens.token.abc-123']);
     expect(tokenProtocols('has space')).toEqual([]);

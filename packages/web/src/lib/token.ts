@@ -37,7 +37,12 @@ export function storeToken(host: Pick<TokenHost, 'location' | 'document'>, token
 export function readTokenCookie(cookie: string): string | null {
   for (const part of cookie.split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === TOKEN_COOKIE) return decodeURIComponent(value.join('='));
+    if (name !== TOKEN_COOKIE) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return null; // a malformed cookie (`%`) is no token: the server answers 401 and the app asks for one
+    }
   }
   return null;
 }
