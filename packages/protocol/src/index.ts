@@ -4,3 +4,4 @@ export * from './dashboard.js';
 export * from './ingest.js';
 export * from './limits.js';
 export * from './usage.js';
+export * from './health.js';

@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { BusHealth } from '../live/bus.js';
-import type { ErrorBody } from '@claudelens/protocol';
+import type { BackfillProgress, ErrorBody, Healthz } from '@claudelens/protocol';
 import type { DashboardQueries } from '../live/dashboardQueries.js';
 import type { LiveQueries } from '../live/liveQueries.js';
 import { registerWsRoutes, type WsOptions } from '../live/wsRoutes.js';
@@ -16,6 +16,8 @@ import { registerUsageRoutes, type UsageRouteDeps } from './usageRoutes.js';
 
 export interface ServerState {
   phase(): 'backfilling' | 'live';
+  /** While backfilling: how far the start-up read is. */
+  progress?(): BackfillProgress | undefined;
   /** The event bus: a node that lost Redis is degraded, not down (it serves REST and its own events). */
   bus?(): BusHealth;
 }
@@ -61,7 +63,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerAuth(app, { ...deps.auth, isPublic: deps.webDir === null ? undefined : isWebAppRequest });
   app.get('/healthz', async () => {
     const bus = deps.state.bus?.();
-    return { status: bus && !bus.up ? 'degraded' : 'ok', phase: deps.state.phase(), ...(bus ? { bus } : {}) };
+    const phase = deps.state.phase();
+    const progress = phase === 'backfilling' ? deps.state.progress?.() : undefined;
+    return { status: bus && !bus.up ? 'degraded' : 'ok', phase, ...(progress ? { progress } : {}), ...(bus ? { bus } : {}) } satisfies Healthz;
   });
   registerLiveRoutes(app, deps.queries);
   registerDashboardRoutes(app, deps.dashboard);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Alert } from '@claudelens/protocol';
+import type { Alert, BackfillProgress } from '@claudelens/protocol';
 import { AlertMonitor } from '../alerts/alertMonitor.js';
 import { BudgetMonitor } from '../alerts/budgetMonitor.js';
 import { sharedAcks } from '../alerts/sharedAcks.js';
@@ -147,13 +147,14 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   loopDelay.enable();
   const ingest = { lines: 0, problems: 0, lastLagMs: 0, startedAt: Date.now(), lag: new Histogram(LATENCY_BUCKETS_MS), commits: new Histogram(LATENCY_BUCKETS_MS) };
   let phase: 'backfilling' | 'live' = 'backfilling';
+  let progress: BackfillProgress | undefined;
   // Shipped transcripts: mirrored under <data-dir>/remote, each copy read through this queue.
   const commitSpacingMs = storeSpec.kind === 'postgres' ? REMOTE_COMMIT_SPACING_MS : 0;
   const remoteReads = fileQueue(ctx, (error) => logger?.warn({ err: error }, 'remote ingest error'), { commitSpacingMs });
   const remote = new RemoteMirror(path.join(config.dataDir, 'remote'), (file) => remoteReads.read(file));
 
   const app = await buildServer({
-    state: { phase: () => phase, bus: () => bus.health() },
+    state: { phase: () => phase, progress: () => progress, bus: () => bus.health() },
     queries,
     dashboard: new DashboardQueries(state, ctx.store),
     limits,
@@ -228,7 +229,10 @@ export async function startServer(config: Config, settings: ServeSettings, logge
       : null;
   const owned = leases ? await leases.start((error) => logger?.warn({ err: error }, 'lease renewal failed')) : config.claudeDirs;
 
-  const summary = await backfill(ctx, [...owned, ...(await remote.claudeDirs())], { storeSpec });
+  const summary = await backfill(ctx, [...owned, ...(await remote.claudeDirs())], {
+    storeSpec,
+    onProgress: ({ filesDone, filesTotal, bytesDone, bytesTotal }) => (progress = { filesDone, filesTotal, bytesDone, bytesTotal }),
+  });
   logger?.info(summary, 'backfill done');
   // The live state from the store: sessions not ended yet, and the last hour's rates.
   state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));

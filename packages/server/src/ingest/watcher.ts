@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { changedFiles } from './changedFiles.js';
 import { describeFile, discoverTranscripts, projectsDir, type TranscriptFile } from './discover.js';
 import type { IngestContext } from './ingestFile.js';
 import { groupCommits } from './groupCommits.js';
@@ -141,7 +142,9 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     async rescan() {
       for (const claudeDir of claudeDirs) {
         const { files } = await discoverTranscripts(claudeDir);
-        for (const file of files) schedule(claudeDir, file.absPath);
+        // Only the files changed since their last committed read: a restart reads nothing again.
+        const { changed } = await changedFiles(ctx.store, [claudeDir], files);
+        for (const { file } of changed) schedule(claudeDir, file.absPath);
       }
       await this.idle();
     },
