@@ -3,6 +3,7 @@ import {
   AlertSchema,
   ConversationPageSchema,
   ErrorBodySchema,
+  HealthzSchema,
   LiveActivitySchema,
   LiveSeriesSchema,
   LiveStatsSchema,
@@ -14,6 +15,7 @@ import {
   UsageResponseSchema,
   type Alert,
   type ConversationPage,
+  type Healthz,
   type LiveActivity,
   type LiveSeries,
   type LiveStats,
@@ -94,6 +96,16 @@ export class ApiClient {
       const response = await this.fetchImpl(`${this.options.baseUrl}/healthz`, { cache: 'no-store' });
       const body = (await response.json()) as { phase?: unknown };
       return typeof body.phase === 'string' ? body.phase : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** GET /healthz (never needs a token): the phase, and the start-up read's progress while backfilling; null when unreachable. */
+  async health(): Promise<Healthz | null> {
+    try {
+      const response = await this.fetchImpl(`${this.options.baseUrl}/healthz`, { cache: 'no-store' });
+      return HealthzSchema.parse(await response.json());
     } catch {
       return null;
     }
