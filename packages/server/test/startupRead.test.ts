@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backfill, type BackfillProgress } from '../src/ingest/backfill.js';
 import { watchTranscripts } from '../src/ingest/watcher.js';
-import { copyFixtureHome, emptyHome, openContext, userLine } from './helpers.js';
+import { copyFixtureHome, emptyHome, openContext, REPO_ROOT, userLine } from './helpers.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -59,5 +60,32 @@ describe('start-up read', () => {
     const { problems } = await ctx.store.health(10);
     // Listed last recorded first: reversed, the order they were read in.
     expect(problems.map((p) => path.relative(projectDir, p.file).split(path.sep).join('/')).reverse()).toEqual([files.oldAgent, files.old, files.new, files.middle]);
+  });
+
+  it.each([0, 2])('calls onRecent once the recent files are committed, before the older ones are read (%i workers)', async (workers) => {
+    const home = copyFixtureHome();
+    const all = fs.readdirSync(path.join(home, 'projects'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.jsonl'));
+    const recentProject = all[0]?.split(path.sep)[0] as string;
+    const now = Date.now();
+    for (const rel of all) {
+      const at = rel.startsWith(`${recentProject}${path.sep}`) ? now / 1000 : now / 1000 - 30 * 86_400;
+      fs.utimesSync(path.join(home, 'projects', rel), at, at);
+    }
+    const ctx = context();
+    let seen: { offset: number; size: number; recent: boolean }[] = [];
+    // Worker threads run the compiled worker: the built module, as the CLI loads it.
+    const run = workers > 0 ? ((await import(pathToFileURL(path.join(REPO_ROOT, 'packages/server/dist/ingest/backfill.js')).href)) as { backfill: typeof backfill }).backfill : backfill;
+    await run(ctx, [home], {
+      workers,
+      storeSpec: workers > 0 ? { kind: 'sqlite', dataDir: ctx.dataDir } : undefined,
+      recentSinceMs: now - 3_600_000,
+      onRecent: async () => {
+        seen = (await ctx.store.storedFiles([home])).map((f) => ({ offset: f.offset, size: f.size, recent: f.relPath.startsWith(`${recentProject}/`) }));
+      },
+    });
+    const recent = seen.filter((f) => f.recent);
+    expect(recent.length).toBe(all.filter((rel) => rel.startsWith(`${recentProject}${path.sep}`)).length);
+    expect(recent.every((f) => f.offset === f.size && f.size > 0)).toBe(true);
+    if (workers === 0) expect(seen.filter((f) => !f.recent).every((f) => f.offset === 0)).toBe(true);
   });
 });

@@ -229,14 +229,22 @@ export async function startServer(config: Config, settings: ServeSettings, logge
       : null;
   const owned = leases ? await leases.start((error) => logger?.warn({ err: error }, 'lease renewal failed')) : config.claudeDirs;
 
+  // The live state from the store: sessions not ended yet, and the last hour's rates. Seeded as
+  // soon as the recent files are in (read first), while older history fills in; the sessions
+  // once more at the end (a session's old 2.0.x agent files may come later).
+  const recentMs = Math.max(thresholds.endedAfterMs, 3600_000);
+  const seedSessions = async () => state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
   const summary = await backfill(ctx, [...owned, ...(await remote.claudeDirs())], {
     storeSpec,
     onProgress: ({ filesDone, filesTotal, bytesDone, bytesTotal }) => (progress = { filesDone, filesTotal, bytesDone, bytesTotal }),
+    recentSinceMs: Date.now() - recentMs,
+    onRecent: async () => {
+      await seedSessions();
+      state.seedRates(await ctx.store.activitySince(new Date(Date.now() - 3600_000).toISOString()));
+    },
   });
   logger?.info(summary, 'backfill done');
-  // The live state from the store: sessions not ended yet, and the last hour's rates.
-  state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
-  state.seedRates(await ctx.store.activitySince(new Date(Date.now() - 3600_000).toISOString()));
+  await seedSessions();
   seeded = true;
   ctx.onApplied = (applied) => {
     ingest.lines += applied.newEntries.length;

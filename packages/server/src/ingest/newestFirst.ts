@@ -8,7 +8,7 @@ import type { StatedFile } from './changedFiles.js';
  * (`<session>.jsonl` and its `<session>/subagents/` files) go together, at the place of the
  * newest of them, so that a live session's totals are whole when it is read.
  */
-export function newestFirst(files: StatedFile[]): StatedFile[] {
+export function newestFirst(files: StatedFile[]): (StatedFile & { groupMtimeMs: number })[] {
   const groupMtime = new Map<string, number>();
   const keyed = files.map((f) => {
     const key = sessionKey(f.file.claudeDir, f.file.relPath);
@@ -22,7 +22,7 @@ export function newestFirst(files: StatedFile[]): StatedFile[] {
     if (a.key !== b.key) return a.key < b.key ? -1 : 1;
     return b.f.mtimeMs - a.f.mtimeMs;
   });
-  return keyed.map((k) => k.f);
+  return keyed.map((k) => ({ ...k.f, groupMtimeMs: groupMtime.get(k.key) as number }));
 }
 
 /** `<project>/<session>` for a session's main file and the files under `<project>/<session>/`. */
