@@ -195,7 +195,12 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   // On a shared database each claude dir is tailed by one node at a time: the one holding its
   // lease. Another node takes a dir over when its holder stops renewing (killed, cut off), and
   // reads on from the offsets the holder committed. One node on its own database tails them all.
+  // Watching starts before the start-up read, its reads held until the live state is seeded:
+  // what changes during the read is caught without a second pass over every file.
+  let releaseReads = () => {};
+  const readsHeld = new Promise<void>((resolve) => (releaseReads = resolve));
   const watcher = new DirWatchers(ctx, {
+    holdReadsUntil: readsHeld,
     poll: settings.poll,
     onError: (error) => logger?.warn({ err: error }, 'watch error'),
     onRead: (lagMs) => {
@@ -234,6 +239,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   // once more at the end (a session's old 2.0.x agent files may come later).
   const recentMs = Math.max(thresholds.endedAfterMs, 3600_000);
   const seedSessions = async () => state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
+  await watcher.add(owned, false);
   const summary = await backfill(ctx, [...owned, ...(await remote.claudeDirs())], {
     storeSpec,
     onProgress: ({ filesDone, filesTotal, bytesDone, bytesTotal }) => (progress = { filesDone, filesTotal, bytesDone, bytesTotal }),
@@ -242,6 +248,10 @@ export async function startServer(config: Config, settings: ServeSettings, logge
       await seedSessions();
       state.seedRates(await ctx.store.activitySince(new Date(Date.now() - 3600_000).toISOString()));
     },
+  }).catch(async (error: unknown) => {
+    releaseReads();
+    await watcher.close();
+    throw error;
   });
   logger?.info(summary, 'backfill done');
   await seedSessions();
@@ -254,7 +264,12 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   };
   // Nodes on a bus keep each commit's live input in the store until it is published (OutboxSweeper).
   if (settings.redisUrl) ctx.store.keepOutbox(busNode);
-  await watcher.add(leases ? leases.owned() : owned);
+  releaseReads();
+  // Leases that changed hands during the start-up read (a dir gained is read with a rescan).
+  const tailed = leases ? leases.owned() : owned;
+  await watcher.remove(owned.filter((dir) => !tailed.includes(dir)));
+  await watcher.add(tailed);
+  await watcher.idle();
   engine.start();
   sweeper?.start();
   alerts.start();

@@ -31,6 +31,12 @@ export interface WatchOptions extends TreeWatcherOptions {
    * `serve` on the same database, and asking costs microseconds.
    */
   rememberOffsets?: boolean;
+  /**
+   * Files changed before this settles are read once it has (the audit waits too): `serve` watches
+   * before its start-up read, so that what changes during that read is caught without reading
+   * every file once more, and reads only once the live state is seeded.
+   */
+  holdReadsUntil?: Promise<unknown>;
   /** Milliseconds at least between the starts of two commits (groupCommits' `spacingMs`): REMOTE_COMMIT_SPACING_MS on PostgreSQL. */
   commitSpacingMs?: number;
   /**
@@ -62,6 +68,8 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
   /** Files with events during their read, each with the time of the first such event. */
   const again = new Map<string, number>();
   const retries = retryBackoff();
+  let holding = options.holdReadsUntil ?? null;
+  void holding?.then(() => (holding = null));
 
   const schedule = (claudeDir: string, absPath: string): void => {
     if (running.has(absPath)) {
@@ -72,6 +80,7 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     let since = performance.now();
     const run = (async () => {
       for (;;) {
+        if (holding) await holding;
         await turn();
         again.delete(absPath); // events until now fold into this read
         await ingest.read(describeFile(claudeDir, relPath));
@@ -129,7 +138,7 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
   const auditor =
     auditEveryMs > 0
       ? setInterval(() => {
-          if (auditing) return;
+          if (auditing || holding) return;
           auditing = true;
           void audit()
             .catch((error: Error) => options.onError?.(error))
