@@ -4,7 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backfill, type BackfillProgress } from '../src/ingest/backfill.js';
 import { watchTranscripts } from '../src/ingest/watcher.js';
-import { copyFixtureHome, emptyHome, openContext, REPO_ROOT, userLine } from './helpers.js';
+import { loadLiveConfig } from '../src/config/liveConfig.js';
+import { startServer } from '../src/cli/startServer.js';
+import { copyFixtureHome, emptyHome, openContext, REPO_ROOT, tempDir, userLine, waitFor } from './helpers.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -87,5 +89,21 @@ describe('start-up read', () => {
     expect(recent.length).toBe(all.filter((rel) => rel.startsWith(`${recentProject}${path.sep}`)).length);
     expect(recent.every((f) => f.offset === f.size && f.size > 0)).toBe(true);
     if (workers === 0) expect(seen.filter((f) => !f.recent).every((f) => f.offset === 0)).toBe(true);
+  });
+
+  it('serve on a store that holds every file goes live without reading one, then tails', async () => {
+    const home = copyFixtureHome();
+    const dataDir = tempDir();
+    const ctx = openContext(dataDir);
+    await backfill(ctx, [home], { workers: 0 });
+    await ctx.store.close();
+    const server = await startServer({ claudeDirs: [home], dataDir, databaseUrl: null, pricesFile: null }, { host: '127.0.0.1', port: 0, live: loadLiveConfig(null) });
+    closers.push(() => server.close());
+    const reads = async () => Number(/^claudelens_ingest_read_lag_ms_count (\d+)$/m.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toMatchObject({ phase: 'live' });
+    expect(await reads()).toBe(0);
+    const main = fs.readdirSync(path.join(home, 'projects'), { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('.jsonl') && !f.includes('agent-'));
+    fs.appendFileSync(path.join(home, 'projects', main as string), `${userLine({ sessionId: 'appended', uuid: 'appended-1', text: 'one more' })}\n`);
+    await waitFor(async () => ((await reads()) >= 1 ? true : undefined), 10_000, 'the appended line read');
   });
 });
