@@ -1,6 +1,8 @@
 // Ingest benchmark: ClaudeLens `import` vs ccusage on a large renamed copy of the fixture corpus,
 // a totals cross-check between the two, and the append-to-stored latency of `serve`.
-// Usage: npm run bench:ingest -- [--copies N] [--runs N] [--spacing-ms MS]
+// Then serve's start-up: a warm restart on the full store, and a cold start's time to a correct today.
+// Usage: npm run bench:ingest -- [--copies N] [--runs N] [--spacing-ms MS] [--cli PATH] [--skip-ingest]
+// (--cli: another build's dist/cli/main.js, for a before/after; --skip-ingest: start-up figures only)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,12 +15,13 @@ import { resolveNativeBinary } from 'ccusage/src/cli.js';
 import { buildCorpus } from './corpus.mjs';
 import { findAssistantLine, measureAppends, STALL_MS, startServe, stopServe } from './latency.mjs';
 import { runMeasured } from './measure.mjs';
+import { ageCorpus, benchNewestFirst, benchWarmRestart, buildRecentCopy } from './startup.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = path.join(ROOT, 'fixtures/claude-home');
 const CORPUS = path.join(ROOT, '.bench/claude-home');
 const CORPUS_INFO = path.join(ROOT, '.bench/claude-home.json');
-const CLI = path.join(ROOT, 'packages/server/dist/cli/main.js');
+let CLI = path.join(ROOT, 'packages/server/dist/cli/main.js');
 const TOKEN_FIELDS = ['inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens'];
 const LATENCY_SAMPLES = 300;
 
@@ -26,13 +29,15 @@ class BenchError extends Error {}
 
 function options() {
   const defaults = { copies: '40', runs: '3', 'spacing-ms': '15' };
-  const { values } = parseArgs({ options: Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { type: 'string', default: v }])) });
+  const { values } = parseArgs({
+    options: { ...Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { type: 'string', default: v }])), cli: { type: 'string' }, 'skip-ingest': { type: 'boolean', default: false } },
+  });
   const number = (name, min) => {
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < min) throw new BenchError(`--${name} must be an integer >= ${min}, got ${values[name]}`);
     return n;
   };
-  return { copies: number('copies', 1), runs: number('runs', 1), spacingMs: number('spacing-ms', 0) };
+  return { copies: number('copies', 1), runs: number('runs', 1), spacingMs: number('spacing-ms', 0), cli: values.cli, skipIngest: values['skip-ingest'] };
 }
 
 function walkFiles(dir) {
@@ -221,14 +226,23 @@ async function benchLatency(tmp, spacingMs) {
 }
 
 async function main() {
-  const { copies, runs, spacingMs } = options();
-  ensureBuilt();
+  const { copies, runs, spacingMs, cli, skipIngest } = options();
+  if (cli) CLI = path.resolve(cli);
+  else ensureBuilt();
   console.log(`ClaudeLens ingest benchmark — node ${process.version}, ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
   const corpus = ensureCorpus(copies);
+  // Each file dated by its newest line, as Claude Code would have left it (newest-first reads by mtime).
+  ageCorpus(CORPUS);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'claudelens-bench-'));
   try {
-    const match = await benchIngest(corpus, runs, tmp);
-    const live = await benchLatency(tmp, spacingMs);
+    const match = skipIngest ? true : await benchIngest(corpus, runs, tmp);
+    const dataDir = path.join(tmp, 'data');
+    if (skipIngest) checkExit('claudelens import', await runOurs(dataDir));
+    await benchWarmRestart(CLI, { claudeDir: CORPUS, dataDir, logFile: path.join(tmp, 'warm.log'), files: corpus.files, runs });
+    const recent = path.join(tmp, 'recent-claude');
+    buildRecentCopy(FIXTURES, recent, 0xfff0);
+    await benchNewestFirst(CLI, { claudeDirs: [CORPUS, recent], dataDir: path.join(tmp, 'cold-data'), logFile: path.join(tmp, 'cold.log') });
+    const live = skipIngest ? true : await benchLatency(tmp, spacingMs);
     const failures = [!match && 'totals MISMATCH between claudelens and ccusage', !live && `serve left appended lines unstored for over ${STALL_MS} ms`];
     if (failures.some(Boolean)) throw new BenchError(failures.filter(Boolean).join('; '));
   } finally {

@@ -20,6 +20,15 @@ export const StoreHealthSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('failed'), reason: z.string(), since: z.string() }),
 ]);
 
+/** How far the start-up read of the history is: what is to be read (changed files only), and what is done. */
+export const BackfillProgressSchema = z.object({
+  filesDone: count,
+  filesTotal: count,
+  bytesDone: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative(),
+});
+export type BackfillProgress = z.infer<typeof BackfillProgressSchema>;
+
 /**
  * 200 while `ok` or `degraded` (the bus unreachable, or the store's writes failing for now); 503
  * with `failed` (the store cannot be trusted, or start-up failed): the process then exits with
@@ -27,7 +36,10 @@ export const StoreHealthSchema = z.discriminatedUnion('status', [
  */
 export const HealthSchema = z.object({
   status: z.enum(['ok', 'degraded', 'failed']),
+  /** `backfilling` while the history is read (newest first); `live` once it is in and tailed. */
   phase: z.enum(['backfilling', 'live']),
+  /** While backfilling: the read's progress (absent before the files are listed, and once live). */
+  progress: BackfillProgressSchema.optional(),
   reason: z.string().optional(),
   bus: BusHealthSchema.optional(),
   store: StoreHealthSchema.optional(),

@@ -342,6 +342,19 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     });
   });
 
+  it('lists the files it holds under the claude dirs asked for, with what their last read saw', async () => {
+    const t = await transcript([userLine({ sessionId: session, uuid: 'u-1', text: 'hi', timestamp: ts(1) })]);
+    await t.ctx.store.sources([describeFile('/elsewhere', '-tmp-demo/other.jsonl')]);
+    await t.source(); // registered, not read yet
+    expect(await t.ctx.store.storedFiles([t.home])).toEqual([{ claudeDir: t.home, relPath: `-tmp-demo/${session}.jsonl`, offset: 0, ino: 0, size: 0, mtimeMs: 0 }]);
+    await t.ingest();
+    const stat = fs.statSync(t.file);
+    expect(await t.ctx.store.storedFiles([t.home, '/nowhere'])).toEqual([
+      { claudeDir: t.home, relPath: `-tmp-demo/${session}.jsonl`, offset: stat.size, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs },
+    ]);
+    expect(await t.ctx.store.storedFiles([])).toEqual([]);
+  });
+
   it('counts a request once, and a later line with more output as a correction', async () => {
     const line = (uuid: string, output: number) => assistantLine({ sessionId: session, uuid, messageId: 'msg_1', requestId: 'req_1', output, input: 100, timestamp: ts(1) });
     const t = await transcript([line('a', 5), line('b', 50), line('c', 20)]);

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { Health } from '@claudelens/protocol';
+import type { BackfillProgress, Health } from '@claudelens/protocol';
 import type { BusHealth } from '../live/bus.js';
 import type { StoreState } from '../store/storeHealth.js';
 
 export interface HealthSources {
   phase(): 'backfilling' | 'live';
+  /** While backfilling: how far the start-up read is. */
+  progress?(): BackfillProgress | undefined;
   /** The event bus: a node that lost Redis is degraded, not down (it serves REST and its own events). */
   bus?(): BusHealth;
   /** The store: degraded while its writes fail for now (disk full), failed when it cannot be trusted. */
@@ -22,7 +24,9 @@ export function registerHealthRoute(app: FastifyInstance, sources: HealthSources
 function health(sources: HealthSources): [number, Health] {
   const bus = sources.bus?.();
   const store = sources.store?.() ?? { status: 'ok' as const };
-  const body: Health = { status: 'ok', phase: sources.phase(), ...(bus ? { bus } : {}) };
+  const phase = sources.phase();
+  const progress = phase === 'backfilling' ? sources.progress?.() : undefined;
+  const body: Health = { status: 'ok', phase, ...(progress ? { progress } : {}), ...(bus ? { bus } : {}) };
   if (store.status !== 'ok') {
     body.status = store.status;
     body.reason = store.reason;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Alert } from '@claudelens/protocol';
+import type { Alert, BackfillProgress } from '@claudelens/protocol';
 import { AlertMonitor } from '../alerts/alertMonitor.js';
 import { BudgetMonitor } from '../alerts/budgetMonitor.js';
 import { sharedAcks } from '../alerts/sharedAcks.js';
@@ -171,13 +171,14 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   loopDelay.enable();
   const ingest = { lines: 0, problems: 0, lastLagMs: 0, startedAt: Date.now(), lag: new Histogram(LATENCY_BUCKETS_MS), commits: new Histogram(LATENCY_BUCKETS_MS) };
   let phase: 'backfilling' | 'live' = 'backfilling';
+  let progress: BackfillProgress | undefined;
   // Shipped transcripts: mirrored under <data-dir>/remote, each copy read through this queue.
   const commitSpacingMs = storeSpec.kind === 'postgres' ? REMOTE_COMMIT_SPACING_MS : 0;
   const remoteReads = fileQueue(ctx, warn('remote ingest error'), { commitSpacingMs });
   const remote = new RemoteMirror(path.join(config.dataDir, 'remote'), (file) => remoteReads.read(file));
 
   const app = await buildServer({
-    state: { phase: () => phase, bus: () => bus.health(), store: () => health.state() },
+    state: { phase: () => phase, progress: () => progress, bus: () => bus.health(), store: () => health.state() },
     queries,
     dashboard: new DashboardQueries(state, ctx.store),
     limits,
@@ -231,7 +232,12 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   // On a shared database each claude dir is tailed by one node at a time: the one holding its
   // lease. Another node takes a dir over when its holder stops renewing (killed, cut off), and
   // reads on from the offsets the holder committed. One node on its own database tails them all.
+  // Watching starts before the start-up read, its reads held until the live state is seeded:
+  // what changes during the read is caught without a second pass over every file.
+  let releaseReads = () => {};
+  const readsHeld = new Promise<void>((resolve) => (releaseReads = resolve));
   const watcher = new DirWatchers(ctx, {
+    holdReadsUntil: readsHeld,
     poll: settings.poll,
     onError: warn('watch error'),
     onRead: (lagMs) => {
@@ -265,11 +271,28 @@ export async function startServer(config: Config, settings: ServeSettings, logge
       : null;
   const owned = leases ? await leases.start((error) => logger?.warn({ err: error }, 'lease renewal failed')).catch(failStart) : config.claudeDirs;
 
-  const summary = await backfill(ctx, [...owned, ...(await remote.claudeDirs().catch(failStart))], { storeSpec }).catch(failStart);
+  // The live state from the store: sessions not ended yet, and the last hour's rates. Seeded as
+  // soon as the recent files are in (read first), while older history fills in; the sessions
+  // once more at the end (a session's old 2.0.x agent files may come later). Any failure before
+  // live is fatal (failStart).
+  const recentMs = Math.max(thresholds.endedAfterMs, 3600_000);
+  const seedSessions = async () => state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
+  await watcher.add(owned, false).catch(failStart);
+  const summary = await backfill(ctx, [...owned, ...(await remote.claudeDirs().catch(failStart))], {
+    storeSpec,
+    onProgress: ({ filesDone, filesTotal, bytesDone, bytesTotal }) => (progress = { filesDone, filesTotal, bytesDone, bytesTotal }),
+    recentSinceMs: Date.now() - recentMs,
+    onRecent: async () => {
+      await seedSessions();
+      state.seedRates(await ctx.store.activitySince(new Date(Date.now() - 3600_000).toISOString()));
+    },
+  }).catch(async (error: unknown) => {
+    releaseReads();
+    await watcher.close();
+    return failStart(error);
+  });
   logger?.info(summary, 'backfill done');
-  // The live state from the store: sessions not ended yet, and the last hour's rates.
-  state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()).catch(failStart));
-  state.seedRates(await ctx.store.activitySince(new Date(Date.now() - 3600_000).toISOString()).catch(failStart));
+  await seedSessions().catch(failStart);
   seeded = true;
   ctx.onApplied = (applied) => {
     ingest.lines += applied.newEntries.length;
@@ -279,7 +302,12 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   };
   // Nodes on a bus keep each commit's live input in the store until it is published (OutboxSweeper).
   if (settings.redisUrl) ctx.store.keepOutbox(busNode);
-  await watcher.add(leases ? leases.owned() : owned).catch(failStart);
+  releaseReads();
+  // Leases that changed hands during the start-up read (a dir gained is read with a rescan).
+  const tailed = leases ? leases.owned() : owned;
+  await watcher.remove(owned.filter((dir) => !tailed.includes(dir))).catch(failStart);
+  await watcher.add(tailed).catch(failStart);
+  await watcher.idle().catch(failStart);
   engine.start();
   sweeper?.start();
   alerts.start();

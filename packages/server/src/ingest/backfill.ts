@@ -3,9 +3,11 @@ import { Worker } from 'node:worker_threads';
 import type { StoreSpec } from '../store/openStore.js';
 import type { SourceState } from '../store/repository.js';
 import type { WorkerReply, WorkerRequest } from './backfillWorker.js';
+import { changedFiles } from './changedFiles.js';
 import { discoverTranscripts, type TranscriptFile } from './discover.js';
 import type { IngestContext } from './ingestFile.js';
 import { GroupedIngest, type IngestJob, type JobResult } from './ingestJobs.js';
+import { newestFirst } from './newestFirst.js';
 import { WriteLock } from './writeLock.js';
 
 export interface BackfillProgress {
@@ -30,33 +32,78 @@ export interface BackfillOptions {
   /** How a worker opens its own store connection; required for workers > 0. */
   storeSpec?: StoreSpec;
   onProgress?: (progress: BackfillProgress) => void;
+  /**
+   * The recent part of the history: files (with their session's files) modified at or after this
+   * time (ms). `onRecent` is called, and awaited, once all of them are committed: the older files
+   * may still be reading.
+   */
+  recentSinceMs?: number;
+  onRecent?: () => Promise<void>;
 }
 
-type SizedJob = IngestJob & { size: number };
+type SizedJob = IngestJob & { size: number; recent: boolean };
 
 const WORKER_URL = new URL('./backfillWorker.js', import.meta.url);
 /** Files queued per worker, so that it never waits for the next one (a round trip per file idled the threads). */
 const QUEUED_PER_WORKER = 32;
 
-/** Reads every transcript under the claude dirs up to its current end. */
+/**
+ * Reads every transcript under the claude dirs up to its current end: the changed ones only
+ * (changedFiles), newest first (newestFirst).
+ */
 export async function backfill(ctx: IngestContext, claudeDirs: string[], options: BackfillOptions = {}): Promise<BackfillSummary> {
   const started = performance.now();
-  const useWorkers = options.storeSpec !== undefined && (options.workers ?? 2) > 0 && fs.existsSync(WORKER_URL);
-  // Started first, so that loading their modules overlaps with discovery.
+  const { jobs, files, bytes, problems } = await planJobs(ctx, claudeDirs, options.recentSinceMs ?? Infinity);
+  // Progress counts what is read; the summary, as before, every file (a second import says "0 lines").
+  const progress: BackfillProgress = { filesDone: 0, filesTotal: jobs.length, bytesDone: 0, bytesTotal: jobs.reduce((a, j) => a + j.size, 0), lines: 0 };
+  const summary = { files, bytes, problems, started };
+  options.onProgress?.(progress);
+  const recent = new RecentCommits(jobs.filter((job) => job.recent).length, options.onRecent);
+  if (jobs.length === 0) return finish(summary, progress, recent);
+  // Started only when there is something to read: a restart that reads nothing starts none.
   // SQLite lets one writer in at a time: the workers take turns on a shared lock. PostgreSQL
   // commits the workers' groups concurrently (row locks order what overlaps).
+  const useWorkers = options.storeSpec !== undefined && (options.workers ?? 2) > 0 && fs.existsSync(WORKER_URL);
   const lock = options.storeSpec?.kind === 'sqlite' ? new WriteLock().buffer : undefined;
   const pool = useWorkers
-    ? startWorkers(options.workers ?? 2, { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock })
+    ? startWorkers(Math.min(options.workers ?? 2, jobs.length), { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock })
     : [];
+  const onDone = (job: SizedJob, result: JobResult, by: object) => {
+    if (job.recent) recent.done(by);
+    progress.filesDone++;
+    progress.bytesDone += job.size;
+    progress.lines += result.lines;
+    summary.problems += result.problems;
+    options.onProgress?.(progress);
+  };
   try {
-    return await run(ctx, claudeDirs, options, pool, started);
+    if (pool.length > 0) {
+      const pending = jobs.map((job, id) => ({ job, id }));
+      await Promise.all(pool.map((worker) => drive(worker, pending, jobs, onDone, recent)));
+    } else {
+      const ingest = new GroupedIngest(ctx.store, ctx);
+      for (const [i, job] of jobs.entries()) {
+        onDone(job, await ingest.run(job), ingest);
+        if (job.recent && !jobs[i + 1]?.recent) {
+          await ingest.flush();
+          recent.flushed(ingest);
+        }
+      }
+      await ingest.flush();
+    }
   } finally {
     await Promise.all(pool.map((worker) => worker.terminate()));
   }
+  return finish(summary, progress, recent);
 }
 
-async function run(ctx: IngestContext, claudeDirs: string[], options: BackfillOptions, pool: Worker[], started: number): Promise<BackfillSummary> {
+async function finish(summary: { files: number; bytes: number; problems: number; started: number }, progress: BackfillProgress, recent: RecentCommits): Promise<BackfillSummary> {
+  await recent.settled();
+  return { files: summary.files, bytes: summary.bytes, lines: progress.lines, problems: summary.problems, seconds: (performance.now() - summary.started) / 1000 };
+}
+
+/** The files to read, newest first, each with its stored state: one query for the unchanged, one for the rest. */
+async function planJobs(ctx: IngestContext, claudeDirs: string[], recentSinceMs: number): Promise<{ jobs: SizedJob[]; files: number; bytes: number; problems: number }> {
   const files: TranscriptFile[] = [];
   let problems = 0;
   for (const dir of claudeDirs) {
@@ -67,36 +114,11 @@ async function run(ctx: IngestContext, claudeDirs: string[], options: BackfillOp
       problems++;
     }
   }
-  const sources = await ctx.store.sources(files);
-  const sizes = files.map((file) => sizeOf(file.absPath));
-  const jobs: SizedJob[] = files.map((file, i) => ({ file, from: sources[i] as SourceState, size: sizes[i] ?? 0 }));
-  const progress: BackfillProgress = { filesDone: 0, filesTotal: jobs.length, bytesDone: 0, bytesTotal: jobs.reduce((a, j) => a + j.size, 0), lines: 0 };
-  options.onProgress?.(progress);
-  const onDone = (job: SizedJob, result: JobResult) => {
-    progress.filesDone++;
-    progress.bytesDone += job.size;
-    progress.lines += result.lines;
-    problems += result.problems;
-    options.onProgress?.(progress);
-  };
-
-  if (pool.length > 0) {
-    const pending = jobs.map((job, id) => ({ job, id }));
-    await Promise.all(pool.map((worker) => drive(worker, pending, jobs, onDone)));
-  } else {
-    const ingest = new GroupedIngest(ctx.store, ctx);
-    for (const job of jobs) onDone(job, await ingest.run(job));
-    await ingest.flush();
-  }
-  return { files: files.length, bytes: progress.bytesTotal, lines: progress.lines, problems, seconds: (performance.now() - started) / 1000 };
-}
-
-function sizeOf(file: string): number {
-  try {
-    return fs.statSync(file).size;
-  } catch {
-    return 0; // reported when it is read
-  }
+  const { changed, bytes } = await changedFiles(ctx.store, claudeDirs, files);
+  const ordered = newestFirst(changed);
+  const sources = ordered.length > 0 ? await ctx.store.sources(ordered.map((c) => c.file)) : [];
+  const jobs = ordered.map((c, i) => ({ file: c.file, from: sources[i] as SourceState, size: c.size, recent: c.groupMtimeMs >= recentSinceMs }));
+  return { jobs, files: files.length, bytes, problems };
 }
 
 /** An error a worker raised before it was driven, kept for `drive` to report. */
@@ -110,7 +132,13 @@ function startWorkers(count: number, workerData: object): Worker[] {
   });
 }
 
-function drive(worker: Worker, pending: { job: SizedJob; id: number }[], jobs: SizedJob[], onDone: (job: SizedJob, result: JobResult) => void): Promise<void> {
+function drive(
+  worker: Worker,
+  pending: { job: SizedJob; id: number }[],
+  jobs: SizedJob[],
+  onDone: (job: SizedJob, result: JobResult, by: object) => void,
+  recent: RecentCommits,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let inFlight = 0;
     const send = (request: WorkerRequest) => worker.postMessage(request);
@@ -118,17 +146,20 @@ function drive(worker: Worker, pending: { job: SizedJob; id: number }[], jobs: S
       while (inFlight < QUEUED_PER_WORKER && pending.length > 0) {
         const next = pending.shift() as { job: SizedJob; id: number };
         inFlight++;
-        send({ id: next.id, job: { file: next.job.file, from: next.job.from } });
+        send({ id: next.id, job: { file: next.job.file, from: next.job.from }, recent: next.job.recent });
       }
       if (inFlight === 0) send({ finish: true });
     };
     worker.on('message', (reply: WorkerReply) => {
       // The store's error code comes along: a full disk and a corrupt database are told apart by it (store/storeFaults.ts).
       if ('failed' in reply) reject(Object.assign(new Error(`backfill worker: ${reply.failed}`), { code: reply.code }));
-      else if ('finished' in reply) resolve();
-      else {
+      else if ('flushed' in reply) recent.flushed(worker);
+      else if ('finished' in reply) {
+        recent.flushed(worker);
+        resolve();
+      } else {
         inFlight--;
-        onDone(jobs[reply.id] as SizedJob, reply.result);
+        onDone(jobs[reply.id] as SizedJob, reply.result, worker);
         feed();
       }
     });
@@ -138,4 +169,37 @@ function drive(worker: Worker, pending: { job: SizedJob; id: number }[], jobs: S
     if (early) reject(early);
     else feed();
   });
+}
+
+/** Calls `onRecent` once every recent job is read and its reader has committed since. */
+class RecentCommits {
+  private readonly unflushed = new Map<object, number>();
+  private called: Promise<void> | undefined;
+
+  constructor(
+    private left: number,
+    private readonly onRecent?: () => Promise<void>,
+  ) {
+    this.check();
+  }
+
+  done(by: object): void {
+    this.left--;
+    this.unflushed.set(by, (this.unflushed.get(by) ?? 0) + 1);
+  }
+
+  flushed(by: object): void {
+    this.unflushed.delete(by);
+    this.check();
+  }
+
+  async settled(): Promise<void> {
+    this.check();
+    await this.called;
+  }
+
+  private check(): void {
+    if (this.called || this.left > 0 || this.unflushed.size > 0) return;
+    this.called = this.onRecent?.() ?? Promise.resolve();
+  }
 }

@@ -6,8 +6,10 @@ import { openStore, type StoreSpec } from '../store/openStore.js';
 import { GroupedIngest, type IngestJob, type JobResult } from './ingestJobs.js';
 import { WriteLock } from './writeLock.js';
 
-export type WorkerRequest = { id: number; job: IngestJob } | { finish: true };
-export type WorkerReply = { id: number; result: JobResult } | { finished: true } | { failed: string; code?: string };
+/** `recent`: a file of the recent part of the history (BackfillOptions.recentSinceMs). */
+export type WorkerRequest = { id: number; job: IngestJob; recent: boolean } | { finish: true };
+/** `flushed`: every job replied to before it is committed. */
+export type WorkerReply = { id: number; result: JobResult } | { flushed: true } | { finished: true } | { failed: string; code?: string };
 
 const { store: spec, table, maxLineBytes, lock } = workerData as { store: StoreSpec; table: PriceTable; maxLineBytes?: number; lock?: SharedArrayBuffer };
 const port = parentPort;
@@ -17,6 +19,7 @@ const ingest = new GroupedIngest(store, { prices: createPriceBook(table), maxLin
 
 // Requests are handled strictly one after another.
 let queue = Promise.resolve();
+let lastRecent = false;
 port.on('message', (request: WorkerRequest) => {
   queue = queue
     .then(async () => {
@@ -25,6 +28,12 @@ port.on('message', (request: WorkerRequest) => {
         await store.close();
         port.postMessage({ finished: true } satisfies WorkerReply);
       } else {
+        // The recent files' lines are committed before older history joins their group.
+        if (lastRecent && !request.recent) {
+          await ingest.flush();
+          port.postMessage({ flushed: true } satisfies WorkerReply);
+        }
+        lastRecent = request.recent;
         port.postMessage({ id: request.id, result: await ingest.run(request.job) } satisfies WorkerReply);
       }
     })

@@ -17,8 +17,8 @@ export class DirWatchers implements TranscriptWatcher {
     return [...this.watchers.keys()];
   }
 
-  /** Starts following the dirs and reads what they gained since their stored offsets. */
-  async add(claudeDirs: string[]): Promise<void> {
+  /** Starts following the dirs and reads what they gained since their stored offsets (`rescan`: false, when a backfill does). */
+  async add(claudeDirs: string[], rescan = true): Promise<void> {
     const added: TranscriptWatcher[] = [];
     for (const dir of claudeDirs) {
       if (this.watchers.has(dir)) continue;
@@ -26,7 +26,7 @@ export class DirWatchers implements TranscriptWatcher {
       this.watchers.set(dir, watcher);
       added.push(watcher);
     }
-    await Promise.all(added.map((watcher) => watcher.rescan()));
+    if (rescan) await Promise.all(added.map((watcher) => watcher.rescan()));
   }
 
   /** Stops following the dirs (another node holds them now); reads in flight finish. */

@@ -17,6 +17,12 @@ export interface JobResult {
 const GROUP_ENTRIES = 8_000;
 /** While another thread holds the store, a group may grow to this before waiting for it. */
 const MAX_GROUP_ENTRIES = 4 * GROUP_ENTRIES;
+/**
+ * The first group is this small, and each next one twice the last, up to GROUP_ENTRIES: the
+ * newest files are read first, and a full first group held today's lines back until 8,000
+ * entries of older history were read with them (a few more commits, once).
+ */
+const FIRST_GROUP_ENTRIES = 500;
 
 /**
  * Reads files and commits their batches in groups, each group in one transaction together
@@ -26,6 +32,7 @@ const MAX_GROUP_ENTRIES = 4 * GROUP_ENTRIES;
 export class GroupedIngest {
   private group: IngestBatch[] = [];
   private groupEntries = 0;
+  private groupTarget = FIRST_GROUP_ENTRIES;
   problems = 0;
 
   constructor(
@@ -51,7 +58,7 @@ export class GroupedIngest {
       result.problems += batch.problems.length;
       this.group.push(batch);
       this.groupEntries += batch.entries.length + 1;
-      if (this.groupEntries >= GROUP_ENTRIES) await this.flush(this.groupEntries < MAX_GROUP_ENTRIES);
+      if (this.groupEntries >= this.groupTarget) await this.flush(this.groupEntries < (this.groupTarget * MAX_GROUP_ENTRIES) / GROUP_ENTRIES);
     }
     return result;
   }
@@ -67,6 +74,7 @@ export class GroupedIngest {
     const group = this.group;
     this.group = [];
     this.groupEntries = 0;
+    this.groupTarget = Math.min(2 * this.groupTarget, GROUP_ENTRIES);
     try {
       await this.store.applyBatches(group);
     } finally {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { changedFiles } from './changedFiles.js';
 import { describeFile, discoverTranscripts, projectsDir, type TranscriptFile } from './discover.js';
 import type { IngestContext } from './ingestFile.js';
 import { groupCommits } from './groupCommits.js';
@@ -31,6 +32,12 @@ export interface WatchOptions extends TreeWatcherOptions {
    * `serve` on the same database, and asking costs microseconds.
    */
   rememberOffsets?: boolean;
+  /**
+   * Files changed before this settles are read once it has (the audit waits too): `serve` watches
+   * before its start-up read, so that what changes during that read is caught without reading
+   * every file once more, and reads only once the live state is seeded.
+   */
+  holdReadsUntil?: Promise<unknown>;
   /** Milliseconds at least between the starts of two commits (groupCommits' `spacingMs`): REMOTE_COMMIT_SPACING_MS on PostgreSQL. */
   commitSpacingMs?: number;
   /**
@@ -62,6 +69,8 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
   /** Files with events during their read, each with the time of the first such event. */
   const again = new Map<string, number>();
   const retries = retryBackoff();
+  let holding = options.holdReadsUntil ?? null;
+  void holding?.then(() => (holding = null));
 
   const schedule = (claudeDir: string, absPath: string): void => {
     if (running.has(absPath)) {
@@ -72,6 +81,7 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     let since = performance.now();
     const run = (async () => {
       for (;;) {
+        if (holding) await holding;
         await turn();
         again.delete(absPath); // events until now fold into this read
         await ingest.read(describeFile(claudeDir, relPath));
@@ -129,7 +139,7 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
   const auditor =
     auditEveryMs > 0
       ? setInterval(() => {
-          if (auditing) return;
+          if (auditing || holding) return;
           auditing = true;
           void audit()
             .catch((error: Error) => options.onError?.(error))
@@ -142,7 +152,9 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     async rescan() {
       for (const claudeDir of claudeDirs) {
         const { files } = await discoverTranscripts(claudeDir);
-        for (const file of files) schedule(claudeDir, file.absPath);
+        // Only the files changed since their last committed read: a restart reads nothing again.
+        const { changed } = await changedFiles(ctx.store, [claudeDir], files);
+        for (const { file } of changed) schedule(claudeDir, file.absPath);
       }
       await this.idle();
     },

@@ -279,7 +279,19 @@ export interface LimitsStore {
   spendByProject(sinceIso: string): Promise<ProjectSpend[]>;
 }
 
+/** What the store last saw of a file: where reading stopped, and the file's identity then. */
+export interface StoredFile {
+  claudeDir: string;
+  relPath: string;
+  offset: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
 export interface Store extends LimitsStore {
+  /** Every file the store holds under these claude dirs, in one query: a restart stats each and reads only the changed ones. */
+  storedFiles(claudeDirs: string[]): Promise<StoredFile[]>;
   /** The stored state of these files, registering the ones not seen before (one transaction). */
   sources(refs: { claudeDir: string; relPath: string }[]): Promise<SourceState[]>;
   /** Applies batches in order, atomically with their offsets; one transaction for all of them. */

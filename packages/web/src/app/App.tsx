@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { BackfillBanner } from '../components/BackfillBanner';
 import { ConnectionIndicator } from '../components/ConnectionIndicator';
 import { AlertNotifications } from '../features/live/components/AlertNotifications';
 import { LivePage } from '../features/live/LivePage';
@@ -77,6 +78,7 @@ export function App() {
           </ul>
         </nav>
         <div className="header-tools">
+          <BackfillBanner />
           <ConnectionIndicator inline />
           <AlertNotifications />
           <button type="button" className="ghost theme-toggle" onClick={toggleTheme} aria-label={`Switch to the ${theme === 'dark' ? 'light' : 'dark'} theme`}>

@@ -3,6 +3,7 @@ import {
   AlertSchema,
   ConversationPageSchema,
   ErrorBodySchema,
+  HealthSchema,
   LiveActivitySchema,
   LiveSeriesSchema,
   LiveStatsSchema,
@@ -15,6 +16,7 @@ import {
   SummarySchema,
   type Alert,
   type ConversationPage,
+  type Health,
   type LiveActivity,
   type LiveSeries,
   type LiveStats,
@@ -96,6 +98,16 @@ export class ApiClient {
       const response = await this.fetchImpl(`${this.options.baseUrl}/healthz`, { cache: 'no-store' });
       const body = (await response.json()) as { phase?: unknown };
       return typeof body.phase === 'string' ? body.phase : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** GET /healthz (never needs a token): the phase, and the start-up read's progress while backfilling; null when unreachable. */
+  async health(): Promise<Health | null> {
+    try {
+      const response = await this.fetchImpl(`${this.options.baseUrl}/healthz`, { cache: 'no-store' });
+      return HealthSchema.parse(await response.json());
     } catch {
       return null;
     }

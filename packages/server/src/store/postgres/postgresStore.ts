@@ -65,6 +65,14 @@ export function openPostgresStore(url: string): Store {
   return {
     ...postgresLimits(pool),
     // One lookup at a time, for every file asked about meanwhile (see gatherCalls).
+    async storedFiles(claudeDirs) {
+      const { rows } = await (await pool()).query<Pick<SourceRow, 'claude_dir' | 'rel_path' | 'byte_offset' | 'ino' | 'size'> & { mtime_ms: number }>({
+        name: 'stored-files',
+        text: 'SELECT claude_dir, rel_path, byte_offset, ino, size, mtime_ms FROM sources WHERE claude_dir = ANY($1::text[])',
+        values: [claudeDirs.map(pgText)],
+      });
+      return rows.map((row) => ({ claudeDir: row.claude_dir, relPath: row.rel_path, offset: row.byte_offset, ino: row.ino, size: row.size, mtimeMs: row.mtime_ms }));
+    },
     sources: gatherCalls(async (refs) => lookupSources(await pool(), refs)),
     async applyBatches(batches) {
       const db = await pool();

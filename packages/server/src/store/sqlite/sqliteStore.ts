@@ -4,7 +4,7 @@ import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { mergeActivity } from '../activity.js';
 import { usageSinceParams, usageSinceRows, usageSinceSql } from '../usage.js';
 import type { TranscriptEntry } from '../../core/entry.js';
-import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, type SessionTotals, type SourceState, type Store, type StoreCounts } from '../repository.js';
+import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, type SessionTotals, type SourceState, type Store, type StoredFile, type StoreCounts } from '../repository.js';
 import { sqliteLimits } from './limitQueries.js';
 import { openReadOnlyDatabase, openWritableDatabase } from './openDatabase.js';
 import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary, toStoredMessage, toTotals, type MessageRow, type SessionRow } from './readQueries.js';
@@ -51,6 +51,9 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
 
   return {
     ...sqliteLimits(db),
+    async storedFiles(claudeDirs) {
+      return (st.storedFiles.all(JSON.stringify(claudeDirs)) as StoredFileRow[]).map(toStoredFile);
+    },
     async sources(refs) {
       // Known files (every read but a file's first) need no write transaction: the live watcher
       // asks once per read, and BEGIN/INSERT OR IGNORE/COMMIT each time was 5% of serve's CPU
@@ -153,6 +156,12 @@ interface SourceRow {
   ino: number;
   size: number;
   tail: Buffer;
+}
+
+type StoredFileRow = Pick<SourceRow, 'claude_dir' | 'rel_path' | 'byte_offset' | 'ino' | 'size'> & { mtime_ms: number };
+
+function toStoredFile(row: StoredFileRow): StoredFile {
+  return { claudeDir: row.claude_dir, relPath: row.rel_path, offset: row.byte_offset, ino: row.ino, size: row.size, mtimeMs: row.mtime_ms };
 }
 
 function toSource(row: SourceRow): SourceState {

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { MODEL_TOTALS_SQL } from '../modelTotals.js';
 
 type StatementName =
-  | 'insertSource' | 'selectSource' | 'sourceById' | 'advanceSource' | 'clearLineTypes'
+  | 'insertSource' | 'selectSource' | 'storedFiles' | 'sourceById' | 'advanceSource' | 'clearLineTypes'
   | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'insertRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
   | 'activeSessions' | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'sessionMessage' | 'sessionById' | 'modelsOfSession' | 'recentMessages' | 'messagesPerSecond' | 'requestsPerSecond' | 'allModels' | 'allAgents' | 'problemKinds'
   | 'unknownTypes' | 'listProblems' | 'counts'
@@ -17,6 +17,7 @@ export function prepareStatements(db: Database.Database): Statements {
   return {
     insertSource: db.prepare('INSERT OR IGNORE INTO sources (claude_dir, rel_path) VALUES (?, ?)'),
     selectSource: db.prepare('SELECT * FROM sources WHERE claude_dir = ? AND rel_path = ?'),
+    storedFiles: db.prepare('SELECT claude_dir, rel_path, byte_offset, ino, size, mtime_ms FROM sources WHERE claude_dir IN (SELECT value FROM json_each(?))'),
     sourceById: db.prepare('SELECT * FROM sources WHERE id = ?'),
     advanceSource: db.prepare('UPDATE sources SET byte_offset = ?, line_count = ?, tail = ?, ino = ?, size = ?, mtime_ms = ? WHERE id = ?'),
     clearLineTypes: db.prepare('DELETE FROM line_types WHERE source_id = ?'),
