@@ -25,7 +25,7 @@ import { conditionKey } from '../core/alerts/alertEngine.js';
 import { Histogram, LATENCY_BUCKETS_MS } from '../core/histogram.js';
 import { LocalBus, type BusHealth, type EventBus } from '../live/bus.js';
 import { alwaysResumable, channels, ringSize } from '../live/channels.js';
-import { DashboardQueries } from '../live/dashboardQueries.js';
+import { DashboardQueries } from '../queries/dashboardQueries.js';
 import { Hub } from '../live/hub.js';
 import { LiveEngine } from '../live/liveEngine.js';
 import { LimitsService } from '../live/limitsService.js';

@@ -1,8 +1,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { ClientMessageSchema } from '@claudelens/protocol';
-import { TOKEN_PROTOCOL_PREFIX } from '../api/auth.js';
+import { ClientMessageSchema, TOKEN_PROTOCOL_PREFIX } from '@claudelens/protocol';
 import { channels } from './channels.js';
 import type { EventBus } from './bus.js';
 import type { ChannelEvent, Hub } from './hub.js';
