@@ -200,7 +200,7 @@ export class LiveEngine {
    * condition (`key`) within `ttlMs`. Resolves true when this node's went out.
    */
   alert(key: string, ttlMs: number, data: ActivityEvent['data']): Promise<boolean> {
-    return this.activityOnce(`alert:${key}`, 'alert_triggered', new Date(this.now()).toISOString(), data, ttlMs);
+    return publishAlert(this.bus, key, ttlMs, data, this.now());
   }
 
   private activity(type: ActivityEvent['type'], timestamp: string, data: ActivityEvent['data']): void {
@@ -262,6 +262,14 @@ export function statEvent(sessionId: string, stat: StatType, value: number, delt
 
 export function metricEvent(metrics: MetricUpdates, now: number) {
   return { type: 'metric_update', timestamp: new Date(now).toISOString(), data: { metric_updates: metrics } };
+}
+
+/**
+ * Publishes an alert on the activity stream, unless another node already did for the same
+ * condition (`key`) within `ttlMs`: the engine's `alert`, for senders that hold only the bus.
+ */
+export function publishAlert(bus: EventBus, key: string, ttlMs: number, data: ActivityEvent['data'], now: number): Promise<boolean> {
+  return bus.publishOnce(`activity:alert:${key}`, ttlMs, channels.activity, { type: 'alert_triggered', timestamp: new Date(now).toISOString(), data: withoutUndefined(data) });
 }
 
 function withoutUndefined<T extends object>(value: T): T {
