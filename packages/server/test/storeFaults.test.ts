@@ -92,8 +92,8 @@ describe('a store that fails after serve listens', () => {
     const home = copyFixtureHome([PROJECT]);
     const dataDir = tempDir('claudelens-data-');
     dirs.push(home, dataDir);
-    // An empty store takes 17 pages of 16 KiB; the project's lines need many more.
-    const server = serve(['--claude-dir', home, '--data-dir', dataDir, '--max-db-size', String(20 * PAGE)]);
+    // An empty store takes 21 pages of 16 KiB (migrations 1-7); the project's lines need many more.
+    const server = serve(['--claude-dir', home, '--data-dir', dataDir, '--max-db-size', String(24 * PAGE)]);
     await expectFatal(server, await server.url(), /start-up failed: .*full.*SQLITE_FULL/);
   });
 
