@@ -60,7 +60,7 @@ export class AlertMonitor {
 
   /**
    * After a batch: the global rules and the sessions the batch touched, not every live session
-   * (O(sessions) per committed batch was most of the server's CPU under bench:live). Rules that
+   * (O(sessions) per committed batch was most of the server's CPU under load). Rules that
    * time alone changes are the timer's.
    */
   private evaluateTouched(): void {
