@@ -39,10 +39,16 @@ function serverLayers() {
   // core/alerts/), so the pattern counts the `../` that lead from a file back up to src/.
   return Object.entries(layers).flatMap(([folder, allowed]) => {
     const refused = folders.filter((other) => other !== folder && !allowed.includes(other));
+    const message = `${folder}/ may import only ${allowed.join(', ') || 'nothing from the server'}: an import points down the layers (ARCHITECTURE.md, "Layers")`;
     return [1, 2, 3].map((depth) => ({
       files: [`packages/server/src/${folder}/${'*/'.repeat(depth - 1)}*.ts`],
       ignores: ['**/*.test.ts'],
       rules: {
+        // The same for import(): esquery's regex may hold no slash, hence \x2F.
+        'no-restricted-syntax': refused.length === 0 ? 'off' : [
+          'error',
+          { selector: `ImportExpression[source.value=/^(\\.\\x2F)?(\\.\\.\\x2F){${depth}}(${refused.join('|')})\\x2F/]`, message },
+        ],
         'no-restricted-imports': [
           'error',
           {
@@ -50,7 +56,7 @@ function serverLayers() {
             patterns: refused.length === 0 ? [] : [
               {
                 regex: `^(\\./)?(\\.\\./){${depth}}(${refused.join('|')})/`,
-                message: `${folder}/ may import only ${allowed.join(', ') || 'nothing from the server'}: an import points down the layers (ARCHITECTURE.md, "Layers")`,
+                message,
               },
             ],
           },
