@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
@@ -5,6 +6,65 @@ import tseslint from 'typescript-eslint';
 
 const databases = ['better-sqlite3', 'pg', 'kysely'];
 const adapters = ['better-sqlite3', 'pg', 'ioredis', 'ws', '@fastify/websocket', 'fastify', 'node:fs', 'node:fs/promises', 'fs', 'node:net', 'node:http', 'node:worker_threads'];
+
+// The server's folders, each with the folders it may import (ARCHITECTURE.md, "Layers"): data
+// flows transcripts → ingest → store → live → api, and an import only ever points down this table.
+const layers = {
+  core: [],
+  config: ['core'],
+  demo: ['core'],
+  store: ['core'],
+  ingest: ['core', 'config', 'store'],
+  live: ['core', 'config', 'store'],
+  queries: ['core', 'config', 'store', 'ingest'],
+  alerts: ['core', 'config', 'store', 'live'],
+  api: ['core', 'config', 'store', 'live', 'queries', 'alerts'],
+  cli: ['core', 'config', 'demo', 'store', 'ingest', 'live', 'queries', 'alerts', 'api'],
+};
+// Only store/ talks to a database; only live/ talks to Redis; core/ touches nothing outside.
+const adapterRules = {
+  core: adapters,
+  store: ['ioredis'],
+  live: databases,
+};
+
+function serverLayers() {
+  const folders = Object.keys(layers);
+  // A new folder takes its place in the table before lint passes: unlisted, it would be unchecked.
+  const unlisted = fs
+    .readdirSync(new URL('packages/server/src/', import.meta.url), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !folders.includes(entry.name));
+  if (unlisted.length > 0) throw new Error(`eslint.config.js: add packages/server/src/${unlisted[0].name}/ to \`layers\``);
+  // Relative paths only: a sub-folder of one layer shares a name with another layer (core/live/,
+  // core/alerts/), so the pattern counts the `../` that lead from a file back up to src/.
+  return Object.entries(layers).flatMap(([folder, allowed]) => {
+    const refused = folders.filter((other) => other !== folder && !allowed.includes(other));
+    const message = `${folder}/ may import only ${allowed.join(', ') || 'nothing from the server'}: an import points down the layers (ARCHITECTURE.md, "Layers")`;
+    return [1, 2, 3].map((depth) => ({
+      files: [`packages/server/src/${folder}/${'*/'.repeat(depth - 1)}*.ts`],
+      ignores: ['**/*.test.ts'],
+      rules: {
+        // The same for import(): esquery's regex may hold no slash, hence \x2F.
+        'no-restricted-syntax': refused.length === 0 ? 'off' : [
+          'error',
+          { selector: `ImportExpression[source.value=/^(\\.\\x2F)?(\\.\\.\\x2F){${depth}}(${refused.join('|')})\\x2F/]`, message },
+        ],
+        'no-restricted-imports': [
+          'error',
+          {
+            paths: adapterRules[folder] ?? [...databases, 'ioredis'],
+            patterns: refused.length === 0 ? [] : [
+              {
+                regex: `^(\\./)?(\\.\\./){${depth}}(${refused.join('|')})/`,
+                message,
+              },
+            ],
+          },
+        ],
+      },
+    }));
+  });
+}
 
 export default tseslint.config(
   { ignores: ['**/dist/**', 'node_modules/**', '.bench/**', 'fixtures/**', 'coverage/**'] },
@@ -18,36 +78,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^_', argsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
     },
   },
-  // One no-restricted-imports config per folder: in a flat config a later object's options replace
-  // an earlier one's for the same file, so overlapping objects would silently drop a layer's rule.
-  {
-    // Only store/ talks to a database; only live/ talks to Redis.
-    files: ['packages/server/src/**/*.ts'],
-    ignores: ['packages/server/src/store/**', 'packages/server/src/live/**', 'packages/server/src/core/**', '**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [...databases, 'ioredis'] }] },
-  },
-  {
-    files: ['packages/server/src/store/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['ioredis'] }] },
-  },
-  {
-    files: ['packages/server/src/live/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: databases }] },
-  },
-  // core/ is pure: plain data in, plain data out; no adapters, no I/O. core/live/ is its own
-  // (the pure live state); the server's live/ is one folder up from core/ itself.
-  ...[
-    ['packages/server/src/core/*.ts', '../live/**'],
-    ['packages/server/src/core/*/**/*.ts', '../../live/**'],
-  ].map(([files, serverLive]) => ({
-    files: [files],
-    ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: adapters, patterns: ['**/store/**', '**/ingest/**', serverLive, '**/api/**', '**/cli/**', '**/config/**'] }],
-    },
-  })),
+  // One no-restricted-imports config per folder (and depth): in a flat config a later object's
+  // options replace an earlier one's for the same file, so overlapping objects would silently drop
+  // a layer's rule. Each folder lists what it may import; every other server folder is refused.
+  ...serverLayers(),
   {
     // The web app runs in a browser, speaks only the protocol, and never imports the server.
     files: ['packages/web/src/**/*.{ts,tsx}'],

@@ -5,3 +5,4 @@ export * from './ingest.js';
 export * from './limits.js';
 export * from './usage.js';
 export * from './health.js';
+export * from './token.js';

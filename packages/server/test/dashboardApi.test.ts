@@ -20,7 +20,7 @@ import { describeFile } from '../src/ingest/discover.js';
 import { ingestFile } from '../src/ingest/ingestFile.js';
 import { LocalBus } from '../src/live/bus.js';
 import { ringSize } from '../src/live/channels.js';
-import { DashboardQueries } from '../src/live/dashboardQueries.js';
+import { DashboardQueries } from '../src/queries/dashboardQueries.js';
 import { Hub } from '../src/live/hub.js';
 import { LiveEngine } from '../src/live/liveEngine.js';
 import { LiveQueries } from '../src/live/liveQueries.js';

@@ -7,7 +7,7 @@ import { DEFAULT_THRESHOLDS } from '../src/core/live/sessionStatus.js';
 import { backfill } from '../src/ingest/backfill.js';
 import { LocalBus } from '../src/live/bus.js';
 import { ringSize } from '../src/live/channels.js';
-import { DashboardQueries } from '../src/live/dashboardQueries.js';
+import { DashboardQueries } from '../src/queries/dashboardQueries.js';
 import { Hub } from '../src/live/hub.js';
 import { LiveEngine } from '../src/live/liveEngine.js';
 import { LiveQueries } from '../src/live/liveQueries.js';

@@ -19,6 +19,8 @@ export interface AlertMonitorOptions {
   evaluateEveryMs?: number;
   /** Alerts kept for GET /api/v1/alerts. */
   keep?: number;
+  /** The log to keep them in (default: its own, of `keep` alerts); given, whoever sends the alerts can take one back. */
+  log?: AlertLog;
   logger?: MonitorLogger;
 }
 
@@ -37,7 +39,7 @@ export class AlertMonitor {
 
   constructor(private readonly options: AlertMonitorOptions) {
     this.engine = new AlertEngine(options.rules, options.now ?? Date.now);
-    this.log = new AlertLog(options.keep ?? 500);
+    this.log = options.log ?? new AlertLog(options.keep ?? 500);
   }
 
   onEvents(events: LiveEvent[]): void {
@@ -58,7 +60,7 @@ export class AlertMonitor {
 
   /**
    * After a batch: the global rules and the sessions the batch touched, not every live session
-   * (O(sessions) per committed batch was most of the server's CPU under bench:live). Rules that
+   * (O(sessions) per committed batch was most of the server's CPU under load). Rules that
    * time alone changes are the timer's.
    */
   private evaluateTouched(): void {

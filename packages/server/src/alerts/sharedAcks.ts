@@ -1,7 +1,14 @@
 import type { Alert } from '@claudelens/protocol';
-import type { AlertQueries } from '../api/alertRoutes.js';
 import type { AlertFilter, AlertLog } from '../core/alerts/alertLog.js';
 import type { EventBus } from '../live/bus.js';
+
+/** The alert log as the REST API serves it (api/alertRoutes.ts). */
+export interface AlertQueries {
+  /** Newest first. */
+  list(filter: AlertFilter): Alert[] | Promise<Alert[]>;
+  /** The acknowledged alert, or undefined when no such alert is kept. */
+  acknowledge(id: string): Alert | undefined | Promise<Alert | undefined>;
+}
 
 /** An acknowledgement is kept on the bus this long: far past any alert a node still lists. */
 const ACK_TTL_MS = 7 * 24 * 3600_000;

@@ -1,14 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Alert } from '@claudelens/protocol';
+import type { AlertQueries } from '../alerts/sharedAcks.js';
 import type { AlertFilter } from '../core/alerts/alertLog.js';
 import { badRequest, notFound } from './errors.js';
-
-export interface AlertQueries {
-  /** Newest first. */
-  list(filter: AlertFilter): Alert[] | Promise<Alert[]>;
-  /** The acknowledged alert, or undefined when no such alert is kept. */
-  acknowledge(id: string): Alert | undefined | Promise<Alert | undefined>;
-}
 
 /** GET /api/v1/alerts (?session_id=, ?since=) and POST /api/v1/alerts/{id}/ack; docs/alerts.md. */
 export function registerAlertRoutes(app: FastifyInstance, alerts: AlertQueries): void {

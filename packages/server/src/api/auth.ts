@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorBody } from '@claudelens/protocol';
+import { TOKEN_COOKIE, TOKEN_PROTOCOL_PREFIX, type ErrorBody } from '@claudelens/protocol';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,9 +30,6 @@ export interface RouteAccess {
   websocket: boolean;
 }
 
-export const TOKEN_COOKIE = 'claudelens_token';
-/** Browsers cannot set headers on a WebSocket: they may offer `claudelens.token.<token>` as a subprotocol. */
-export const TOKEN_PROTOCOL_PREFIX = 'claudelens.token.';
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '::1'];
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;

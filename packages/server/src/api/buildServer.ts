@@ -1,9 +1,10 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ErrorBody } from '@claudelens/protocol';
-import type { DashboardQueries } from '../live/dashboardQueries.js';
+import type { DashboardQueries } from '../queries/dashboardQueries.js';
 import type { LiveQueries } from '../live/liveQueries.js';
 import { registerWsRoutes, type WsOptions } from '../live/wsRoutes.js';
-import { registerAlertRoutes, type AlertQueries } from './alertRoutes.js';
+import type { AlertQueries } from '../alerts/sharedAcks.js';
+import { registerAlertRoutes } from './alertRoutes.js';
 import { refuse, registerAuth, type AuthOptions } from './auth.js';
 import { DEFAULT_CONNECTION_LIMITS, registerConnectionLimits, serverTimeouts, type ConnectionLimits } from './connectionLimits.js';
 import { registerDashboardRoutes } from './dashboardRoutes.js';

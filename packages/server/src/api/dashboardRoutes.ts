@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ConversationQuerySchema, SessionQuerySchema } from '@claudelens/protocol';
-import { decodeMessageCursor, decodeSessionCursor, type DashboardQueries } from '../live/dashboardQueries.js';
+import { decodeMessageCursor, decodeSessionCursor, type DashboardQueries } from '../queries/dashboardQueries.js';
 import { notFound } from './errors.js';
 import { parseQuery } from './parseQuery.js';
 

@@ -6,32 +6,20 @@ import type { ParsedChunk } from './parseChunk.js';
 import { readSource } from './readSource.js';
 
 /**
- * A group is committed early once it holds this many bytes (memory stays bounded after
- * a stall) or batches: one commit and its publishing hold the event loop for about 0.3 ms per
- * batch, and groups of thousands, once the server had fallen behind, held it for 300-800 ms at a
- * time, so the next group was as large again (bench:live's 5-minute run at 1000 sessions).
+ * A group is committed early once it holds this many bytes (memory stays bounded after a stall),
+ * batches or lines: a commit and its live update take one event-loop turn, so a group must stay
+ * small enough not to hold the loop (figures: docs/ingest.md, "Group commits").
  */
 const GROUP_MAX_BYTES = 8 * 1024 * 1024;
 const GROUP_MAX_BATCHES = 256;
-/**
- * And lines, read in batches of LIVE_BATCH_BYTES: a commit and its live update take one event-loop
- * turn, and one append of 25,000 lines of new sessions (7 MB) held it for 12 s, still 6 s once the
- * per-line work was O(1) (store 2 s, live engine 3.4 s, GC). A full group's reader lets the loop
- * turn before it reads on: at most a few hundred ms per turn then, on a loaded 2-core machine.
- */
 const GROUP_MAX_LINES = 200;
+/** Lines are read in batches of this many bytes; a full group's reader lets the loop turn before it reads on. */
 const LIVE_BATCH_BYTES = 32 * 1024;
 
 /**
- * Commits on a store in another process (PostgreSQL) start at least this far apart. Each is round
- * trips to PostgreSQL and a script call to Redis, and on one machine every message to another
- * process wakes it: at 5000 sessions and 1000 lines/s node A committed 150 times a second, and its
- * socket writes (writev, write) were 16% of its CPU profile's samples. Spaced 10 ms apart (5 runs
- * each, alternated, bench:live --nodes 2): 100 commits a second instead of 145-180, node A 0.49-0.53
- * of a core instead of 0.53-0.59, the machine 1.25-1.34 cores busy instead of 1.38-1.56; activity
- * p50 14.3-15.4 ms against 8.3-13.7, p99 54.7-79.7 against 53.6-94.3, and p99 under 100 ms on
- * every channel in 5 of 5 runs against 2 of 5. 5 ms gained less; 20 ms cost the median more.
- * SQLite commits in-process in about 130 µs: no spacing there.
+ * Commits on a store in another process (PostgreSQL) start at least this far apart: each is round
+ * trips to PostgreSQL and a script call to Redis, and fewer of them left more of a core for the
+ * rest (docs/ingest.md, "Group commits"). SQLite commits in-process: no spacing there.
  */
 export const REMOTE_COMMIT_SPACING_MS = 10;
 
@@ -39,7 +27,6 @@ interface Group {
   batches: IngestBatch[];
   bytes: number;
   lines: number;
-  file: TranscriptFile;
   /** Settles once the group is committed and published. */
   done: Promise<void>;
   settle: (error?: Error) => void;
@@ -54,15 +41,9 @@ interface Group {
  * under way; commits run one at a time. A read resolves once its lines are committed and
  * published, so reads of one file never overlap.
  *
- * At 1000 sessions and 2000 lines/s (bench:live) nearly every read found one line, and a commit
- * per read (about 130 µs of BEGIN/COMMIT, WAL writes and checkpoints, plus the live update)
- * kept the server a whole core busy and seconds behind. On PostgreSQL a commit takes a few
- * round trips, and a group per turn committed on its own while others were under way put a
- * hundred transactions in the pool's queue, waiting on each other's session rows: commits took
- * a second and node A held 1.6 GB (bench:live --nodes 2, 5000 sessions at 2000 lines/s).
- * Reads go on while a commit is under way (its two or three round trips overlap them): making new
- * reads wait for it, needed when a commit was a dozen awaited statements, doubled the two-node
- * p50 (15 ms without, 44 ms with).
+ * A commit per read kept the server a whole core busy, and a group per turn committed on its own
+ * queued transactions behind each other on PostgreSQL (docs/ingest.md, "Group commits"). Reads go on
+ * while a commit is under way: its round trips overlap them.
  * With `spacingMs`, a commit starts at least that long after the one before: a line read after a
  * quiet spell is committed at once, and under load the reads of the next few milliseconds go
  * together (see REMOTE_COMMIT_SPACING_MS).
@@ -107,7 +88,7 @@ export function groupCommits(
       const started = performance.now();
       const applied = await ctx.store.applyBatches(group.batches);
       onCommit?.(performance.now() - started, group.batches.length);
-      ctx.onApplied?.(applied, group.file);
+      ctx.onApplied?.(applied);
       group.settle();
     } catch (error) {
       known?.clear();
@@ -142,12 +123,12 @@ export function groupCommits(
     });
   };
 
-  const join = (file: TranscriptFile): Group => {
+  const join = (): Group => {
     if (open) return open;
     let settle: Group['settle'] = () => {};
     const done = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
     done.catch(() => {}); // each reader awaits it and sees the error; never unhandled
-    const group: Group = { batches: [], bytes: 0, lines: 0, file, done, settle, ready: false };
+    const group: Group = { batches: [], bytes: 0, lines: 0, done, settle, ready: false };
     open = group;
     // Queued ahead of the reads that wait for the next turn, so it runs first in the next check phase.
     setImmediate(() => {
@@ -203,7 +184,7 @@ export function groupCommits(
         }
         if (expect !== undefined && !read.batch.rewind) read.batch.expectOffset = expect;
         expect = undefined; // the first batch only: the others follow it
-        const group = join(file);
+        const group = join();
         group.batches.push(read.batch);
         group.bytes += read.batch.nextOffset - (read.batch.rewind ? 0 : offset);
         group.lines += read.batch.entries.length;

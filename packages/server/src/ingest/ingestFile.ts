@@ -7,8 +7,8 @@ export interface IngestContext {
   store: Store;
   prices: PriceBook;
   maxLineBytes?: number;
-  /** Called after each batch is committed: the live engine's feed. */
-  onApplied?: (applied: AppliedBatch, file: TranscriptFile) => void;
+  /** Called after each commit: the live engine's feed. A group commit may hold several files' batches. */
+  onApplied?: (applied: AppliedBatch) => void;
 }
 
 export interface FileIngest {
@@ -48,7 +48,7 @@ export async function ingestFile(ctx: IngestContext, file: TranscriptFile): Prom
     offset = batch.nextOffset;
     lines = batch.nextLineCount;
     result.problems += applied.problems;
-    ctx.onApplied?.(applied, file);
+    ctx.onApplied?.(applied);
   }
   return result;
 }

@@ -16,10 +16,6 @@ export interface TranscriptWatcher {
   close(): Promise<void>;
 }
 
-/**
- * Follows appends to every transcript under the claude dirs using file-system events.
- * Reads of one file never overlap: an event during a read schedules one more read.
- */
 export interface WatchOptions extends TreeWatcherOptions {
   /** Milliseconds from a file event to its lines being committed (the earliest event a read covers). */
   onRead?: (lagMs: number) => void;
@@ -52,14 +48,17 @@ export const DEFAULT_AUDIT_MS = 10_000;
 /** Reads take at most about this much of one event-loop turn; then sockets and timers get theirs. */
 const READ_SLICE_MS = 50;
 /**
- * The audit works for this long at most, then rests: about a sixth of the loop's time at most.
- * In 5 ms slices, one per loop turn, it took half of node A's loop while it ran (a walk of 2000
- * folders and 8000 stats in 0.4 s, every 10 s), and lines appended meanwhile made up most of the
- * slowest 1% (bench:live --nodes 2, 5000 sessions at 500 lines/s: activity p99 90 ms, p95 40).
+ * The audit works for this long at most, then rests: about a sixth of the loop's time at most;
+ * in slices of one per loop turn it took half of a loaded node's loop (docs/ingest.md, "Reading
+ * under load").
  */
 const AUDIT_WORK_MS = 4;
 const AUDIT_REST_MS = 20;
 
+/**
+ * Follows appends to every transcript under the claude dirs using file-system events.
+ * Reads of one file never overlap: an event during a read schedules one more read.
+ */
 export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], options: WatchOptions = {}): TranscriptWatcher {
   const turn = readingTurns(READ_SLICE_MS);
   const auditPace = pacer(AUDIT_WORK_MS, AUDIT_REST_MS);
@@ -112,11 +111,9 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
       if (closed) return;
       const { files } = await discoverTranscripts(claudeDir, auditPace);
       if (closed) return;
-      // A stat per file, paced: 14,000 files (bench:live --nodes 2 at 5000 sessions) took 40 ms
-      // or more at once, every 10 s, and every line arriving meanwhile waited for them. Files
-      // read before need no query when their offsets are remembered: under bench:live's load
-      // (7000 files on PostgreSQL) asking for all of them took tens of ms every 10 s. The others
-      // are asked for together, after.
+      // A stat per file, paced, so lines arriving meanwhile do not wait for all of them; files
+      // read before need no query when their offsets are remembered, the others are asked for
+      // together, after (docs/ingest.md, "Reading under load").
       const unknown: TranscriptFile[] = [];
       for (const file of files) {
         if (!(await auditGoesOn())) return;
@@ -132,9 +129,8 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     }
   };
   const auditEveryMs = options.poll ? 0 : (options.auditEveryMs ?? DEFAULT_AUDIT_MS);
-  // One audit at a time. Its walk awaits a readdir per folder, one event-loop turn each: under
-  // bench:live's load (7000 files in 2000 folders) a walk outlasted the interval, and walks piled
-  // up, each holding its list of files: 24,000 file records on the heap after 3 minutes.
+  // One audit at a time: its walk awaits a readdir per folder, and under load a walk outlasted the
+  // interval, so walks piled up, each holding its list of files (docs/ingest.md, "Reading under load").
   let auditing = false;
   const auditor =
     auditEveryMs > 0
@@ -183,9 +179,8 @@ function sizeOf(file: string): number {
  * Shares the event loop between reads and everything else. A read starts only in a turn's check
  * phase (setImmediate), and only while that turn's slice lasts; the rest wait for the next turn.
  * Reading in the file event's own callback kept the loop in its poll phase while appends kept
- * coming (libuv reads inotify events for as long as there are any), and a turn that read every
- * changed file took seconds: under bench:live's load (1000 sessions, 2000 lines/s) WebSocket
- * handshakes took 15 s at the median and metric_update, sent from a timer, was seconds late.
+ * coming (libuv reads inotify events for as long as there are any), and sockets and timers
+ * starved (docs/ingest.md, "Reading under load").
  */
 function readingTurns(sliceMs: number): () => Promise<void> {
   let sliceEnds = 0;

@@ -29,7 +29,7 @@ interface Channel {
  * In-process fan-out: named channels, each with its own increasing `seq` and a bounded ring of
  * recent events, so that a client reconnecting with `?since=` gets what it missed. Only a channel
  * that has had a subscriber keeps a ring: every live session publishes on two channels, and full
- * rings for all of them took 360 MB at 1000 sessions (bench:live), for clients that never came.
+ * rings for all of them held hundreds of MB for clients that never came (docs/scale-out.md, "The live path's figures").
  */
 export class Hub {
   private readonly channels = new Map<string, Channel>();

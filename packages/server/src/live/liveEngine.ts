@@ -25,6 +25,9 @@ type PendingStats = Map<StatType, { value: number; delta: number }>;
 /** How long a node's claim on a derived event (status by the clock, a metrics tick) holds off the others. */
 const CLAIM_MS = 60_000;
 
+/** Where a batch of domain events came from: this node's commit, another node's, or the clock. */
+type Origin = 'commit' | 'remote' | 'clock';
+
 /**
  * Turns what the store committed into live events on the bus: feeds the pure live state, maps
  * its domain events to the wire events of each channel, coalesces a session's stat updates to
@@ -36,8 +39,6 @@ const CLAIM_MS = 60_000;
  * and alerts every node derives alike: those go out through `publishOnce`, under a key naming the
  * change, and only the first node's copy is sent.
  */
-type Origin = 'commit' | 'remote' | 'clock';
-
 export class LiveEngine {
   private readonly statIntervalMs: number;
   private readonly pending = new Map<string, PendingStats>();
@@ -62,7 +63,7 @@ export class LiveEngine {
   start(): void {
     this.ticker = setInterval(() => this.tick(), this.options.tickMs ?? 250);
     this.ticker.unref?.();
-    this.metricsTicker = setInterval(() => this.publishMetrics(false), this.metricsTickMs);
+    this.metricsTicker = setInterval(() => this.publishMetrics(), this.metricsTickMs);
     this.metricsTicker.unref?.();
   }
 
@@ -74,10 +75,9 @@ export class LiveEngine {
   }
 
   /**
-   * Metrics are not published here but on the next metrics tick: at most one metric_update per tick.
-   * Publishing on every commit sent one per file read (2000 a second under bench:live's load) and
-   * overran the metrics channel's 64-event resume ring in a fraction of a second, so a client
-   * reconnecting with ?since= got a resync; it also sorted every live session on every commit.
+   * A commit of this node's, as the store returned it. Metrics are not published here but on the
+   * next metrics tick (at most one metric_update per tick): one per commit overran the metrics
+   * channel's resume ring (docs/scale-out.md, "The live path's figures").
    */
   onApplied(applied: AppliedBatch): void {
     this.onCommitted(liveInput(applied.newEntries, applied.requestChanges, applied.sessions), applied.commit);
@@ -96,9 +96,9 @@ export class LiveEngine {
 
   /**
    * What another node committed: this node's live state follows, and publishes nothing of it; that
-   * node sent its messages, stats and status changes. Offering those status changes here too (every
-   * one lost its claim to the committing node's) was a script item each in this node's Redis calls:
-   * a thousand a second under bench:live's load (5000 sessions, 1000 lines/s), for nothing.
+   * node sent its messages, stats and status changes. Offering those status changes here too would
+   * cost a Redis script item each, every one lost to the committing node's claim (docs/scale-out.md,
+   * "The live path's figures").
    */
   onRemote(input: LiveInput): void {
     this.publish(this.state.apply(input), 'remote');
@@ -110,23 +110,24 @@ export class LiveEngine {
 
   /**
    * Every 50 ms by default, like a session's stat updates: a client's metric cards are at most
-   * that far behind the transcript. Checked every 250 ms, with the status tick, they trailed the
-   * lines by up to 250 ms (bench:live: p99 250 ms on /ws/metrics-updates against 59 ms on the others).
+   * that far behind the transcript (with the 250 ms status tick they trailed it: docs/scale-out.md,
+   * "The live path's figures").
    */
   private get metricsTickMs(): number {
     return this.options.metricsTickMs ?? 50;
   }
 
-  publishMetrics(force: boolean): void {
+  /** A metric_update when the metrics changed, or as a heartbeat while any session is active; claimed once per tick slot. */
+  publishMetrics(): void {
     const metrics = this.state.metricUpdates();
     const key = JSON.stringify(metrics);
     const now = this.now();
     const heartbeat = metrics.active_sessions > 0 && now - this.lastMetricsAt >= (this.options.metricsEveryMs ?? 1000);
-    if (!force && key === this.lastMetrics && !heartbeat) return;
+    if (key === this.lastMetrics && !heartbeat) return;
     this.lastMetrics = key;
     this.lastMetricsAt = now;
     const slot = Math.floor(now / this.metricsTickMs);
-    void this.bus.publishOnce(force ? `metrics:${key}` : `metrics:${slot}`, CLAIM_MS / 12, channels.metrics, metricEvent(metrics, now));
+    void this.bus.publishOnce(`metrics:${slot}`, CLAIM_MS / 12, channels.metrics, metricEvent(metrics, now));
   }
 
   private publish(events: LiveEvent[], origin: Origin): void {
@@ -200,7 +201,7 @@ export class LiveEngine {
    * condition (`key`) within `ttlMs`. Resolves true when this node's went out.
    */
   alert(key: string, ttlMs: number, data: ActivityEvent['data']): Promise<boolean> {
-    return this.activityOnce(`alert:${key}`, 'alert_triggered', new Date(this.now()).toISOString(), data, ttlMs);
+    return publishAlert(this.bus, key, ttlMs, data, this.now());
   }
 
   private activity(type: ActivityEvent['type'], timestamp: string, data: ActivityEvent['data']): void {
@@ -262,6 +263,14 @@ export function statEvent(sessionId: string, stat: StatType, value: number, delt
 
 export function metricEvent(metrics: MetricUpdates, now: number) {
   return { type: 'metric_update', timestamp: new Date(now).toISOString(), data: { metric_updates: metrics } };
+}
+
+/**
+ * Publishes an alert on the activity stream, unless another node already did for the same
+ * condition (`key`) within `ttlMs`: the engine's `alert`, for senders that hold only the bus.
+ */
+export function publishAlert(bus: EventBus, key: string, ttlMs: number, data: ActivityEvent['data'], now: number): Promise<boolean> {
+  return bus.publishOnce(`activity:alert:${key}`, ttlMs, channels.activity, { type: 'alert_triggered', timestamp: new Date(now).toISOString(), data: withoutUndefined(data) });
 }
 
 function withoutUndefined<T extends object>(value: T): T {

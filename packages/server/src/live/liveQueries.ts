@@ -58,8 +58,9 @@ export class LiveQueries {
     const stored = await this.store.session(sessionId);
     if (!live && !stored) return undefined;
     const stats: Stats = live?.stats ?? statsOf(stored!);
-    // From the store, not kept in the live state: 20 messages of each of 5000 live sessions were a
-    // quarter of a node's heap (bench:live), marked by every major GC, for snapshots now and then.
+    // From the store, not kept in the live state: recent messages of every live session were a
+    // large share of the heap, marked by every major GC, for snapshots now and then
+    // (docs/scale-out.md, "The live path's figures").
     const recent = (await this.store.recentMessages(sessionId, RECENT)).map(toLiveMessage);
     return {
       session_id: sessionId,

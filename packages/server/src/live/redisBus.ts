@@ -120,8 +120,8 @@ export class RedisBus implements EventBus {
 
   /**
    * Goes in the turn's PUBLISH_MANY call like any event, its claim taken there: every node derives
-   * the same status changes and tries to send each, a thousand a second under bench:live's load
-   * (5000 sessions, 2000 lines/s), and a script call each took both nodes' CPU and Redis's.
+   * the same status changes and tries to send each, and a script call each took both nodes' CPU
+   * and Redis's (docs/scale-out.md, "The live path's figures").
    */
   publishOnce(key: string, ttlMs: number, channel: string, event: Publishable): Promise<boolean> {
     const item: Pending = { kind: 'event', channel, json: JSON.stringify(event), claim: { key, ttlMs } };
@@ -191,10 +191,9 @@ export class RedisBus implements EventBus {
   }
 
   /**
-   * A commit's input and events, a few hundred under bench:live's load (5000 sessions, 2000
-   * lines/s), go to Redis in one script call at the end of the turn: a call each, every one a
-   * Lua run in Redis and a command object, a promise and a reply in ioredis, cost node A more
-   * than its PostgreSQL writes.
+   * A commit's input and events go to Redis in one script call at the end of the turn: a call
+   * each, every one a Lua run in Redis and a command object, a promise and a reply in ioredis,
+   * cost a node more than its PostgreSQL writes (docs/scale-out.md, "The live path's figures").
    */
   private queue(item: Pending, event?: Publishable, claimed?: (sent: boolean) => void): void {
     if (this.outgoing.length === 0) queueMicrotask(() => this.sendQueued());

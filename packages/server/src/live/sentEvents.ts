@@ -13,9 +13,8 @@ export interface SentEvent {
  * The events a node sent to the Redis stream, oldest first, until it reads them back. Each goes
  * out numbered (the entry's `n`, counted per node and never reused), and read back under its
  * number it is that event: it needs neither JSON.parse nor even its JSON read as text. A node reads
- * back every event it publishes, and parsing them and writing them out again for the clients took
- * 8% of node A's CPU (bench:live --nodes 2, a CPU profile); turning their JSON back into strings
- * was another 5% of what it allocated (a sampling heap profile). Numbers not read back (a commit
+ * back every event it publishes, and parsing them and writing them out again for the clients
+ * showed in its CPU and heap profiles (docs/scale-out.md, "The live path's figures"). Numbers not read back (a commit
  * taken over, a claim lost) are passed over; anything of its own without a number (a replayed
  * event) is parsed.
  */

@@ -218,8 +218,8 @@ export class SocketFeed implements Subscriber {
   /**
    * The frames of one synchronous burst (a commit publishes every event of a turn's reads) leave
    * in one write: the socket is corked at the first and uncorked in a microtask, once the burst
-   * is over, so nothing waits for a later turn. A write syscall per frame was 15% of the
-   * server's time at 1000 sessions and 2000 lines/s (bench:live). Corked bytes count in
+   * is over, so nothing waits for a later turn: a write syscall per frame was a large share of
+   * the server's time (docs/scale-out.md, "The live path's figures"). Corked bytes count in
    * bufferedAmount, hence the flush every CORK_FLUSH_BYTES in write().
    */
   private corkUntilBurstEnds(): void {

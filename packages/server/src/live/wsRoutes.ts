@@ -1,8 +1,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { ClientMessageSchema } from '@claudelens/protocol';
-import { TOKEN_PROTOCOL_PREFIX } from '../api/auth.js';
+import { ClientMessageSchema, TOKEN_PROTOCOL_PREFIX } from '@claudelens/protocol';
 import { channels } from './channels.js';
 import type { EventBus } from './bus.js';
 import type { ChannelEvent, Hub } from './hub.js';
@@ -60,7 +59,6 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
     request: FastifyRequest,
     channel: string,
     snapshot: (seq: number) => Promise<ChannelEvent[]>,
-    snapshotFirst: boolean,
   ) => {
     counters.connected++;
     sockets.add(socket);
@@ -75,7 +73,7 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
       return options.bus.history(channel, since, subscription.seq).catch(() => null);
     };
     void replay()
-      .then((events) => feed.start(events, snapshotFirst && since === undefined, reason))
+      .then((events) => feed.start(events, since === undefined, reason))
       .catch(() => socket.close(1011));
     let alive = true;
     socket.on('pong', () => (alive = true));
@@ -140,7 +138,7 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
       return stats
         ? (['messages', 'tools', 'tokens', 'cost'] as const).map((stat) => ({ ...statEvent(sessionId, stat, stats[stat].value, 0, at), seq }) as ChannelEvent)
         : [];
-    }, true);
+    });
   });
 
   app.get<{ Params: { sessionId: string } }>('/ws/session/:sessionId', { websocket: true }, async (socket, request) => {
@@ -150,21 +148,21 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
     open(socket, request, channels.session(sessionId), async (seq) => {
       const data = await queries.sessionLive(sessionId);
       return data ? [{ type: 'snapshot', seq, data } as ChannelEvent] : [];
-    }, true);
+    });
   });
 
   app.get('/ws/activity-stream', { websocket: true }, (socket, request) => {
     if (!guard(request, socket)) return;
     open(socket, request, channels.activity, async (seq) => [
       { type: 'snapshot', seq, timestamp: new Date().toISOString(), data: queries.liveActivity() } as ChannelEvent,
-    ], true);
+    ]);
   });
 
   app.get('/ws/metrics-updates', { websocket: true }, (socket, request) => {
     if (!guard(request, socket)) return;
     open(socket, request, channels.metrics, async (seq) => [
       { ...metricEvent(options.engine.state.metricUpdates(), Date.now()), seq } as ChannelEvent,
-    ], true);
+    ]);
   });
 }
 

@@ -23,8 +23,7 @@ export const TAIL_BYTES = 128;
 /**
  * A copy of a source's tail in memory of its own. `Buffer.from(bytes)` of a few bytes takes them
  * from Node's shared 8 KB pool, and a tail kept for every known file held a whole pool block alive
- * for each one or two of them: node A's external memory grew with the files it had seen, to 89 MB
- * at 28,000 files (bench:live --nodes 2, a 240 s run at 5000 sessions).
+ * for each one or two of them, so memory grew with the files seen (docs/ingest.md, "Reading under load").
  */
 export function ownTail(bytes: Uint8Array): Buffer {
   const copy = Buffer.allocUnsafeSlow(bytes.length);
@@ -80,7 +79,6 @@ export interface RequestChange {
   delta: Totals;
 }
 
-/** A session's stored totals: what live state needs, and its request count. */
 /** One second of activity (`at`: the ISO time to the second, `YYYY-MM-DDTHH:MM:SS`). */
 export interface ActivitySecond {
   at: string;
@@ -98,6 +96,7 @@ export interface UsageTotals {
   sessions: number;
 }
 
+/** A session's stored totals: what live state needs, and its request count. */
 export interface SessionTotals extends SessionFacts {
   requests: number;
 }

@@ -1,7 +1,4 @@
-// The server's token transports (docs/api.md, Security): a cookie for REST, a WebSocket
-// subprotocol for sockets (browsers cannot set headers on a WebSocket).
-export const TOKEN_COOKIE = 'claudelens_token';
-export const TOKEN_PROTOCOL_PREFIX = 'claudelens.token.';
+import { TOKEN_COOKIE, TOKEN_PROTOCOL_PREFIX } from '@claudelens/protocol';
 
 /** Subprotocol names are HTTP tokens: a token with other characters can only go by cookie. */
 const PROTOCOL_SAFE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

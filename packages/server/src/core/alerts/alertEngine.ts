@@ -68,8 +68,7 @@ export class AlertEngine {
    * whose events came since the last evaluation); without it, every session and every latched
    * key (the timer's evaluation, which also catches what time alone changes: windows emptying,
    * a session stuck thinking). Evaluating every live session after each committed batch made
-   * this O(sessions) per file read: 42% of the server's CPU at 1000 sessions and 2000 lines/s
-   * in bench:live, which fell behind by tens of seconds.
+   * this O(sessions) per file read, and the server fell behind (docs/scale-out.md, "The live path's figures").
    *
    * Without `only`, a session is evaluated only if time may have changed what it holds: it had
    * events since it was last evaluated, it has latched keys (their windows empty, their cooldowns

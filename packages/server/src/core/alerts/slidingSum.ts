@@ -3,9 +3,8 @@
  * and reading are O(1) amortised, where RateWindow's read is O(span in seconds) — too slow to
  * read for every live session on every evaluation. Times count to a hundredth of the span (at
  * least a second): the events of one such step share an entry, so a window holds at most about
- * a hundred entries, however many events come. One entry per event grew the heap by tens of MB
- * over a 15-minute window at 2000 lines/s (bench:live), and one per second still by 300 KB a
- * minute per thousand sessions. Events come nearly in time order; a late one is inserted in its
+ * a hundred entries, however many events come: one entry per event, or per second, grew the heap
+ * (docs/scale-out.md, "The live path's figures"). Events come nearly in time order; a late one is inserted in its
  * place; one from the future (clock skew) counts as now.
  */
 export class SlidingSum {
