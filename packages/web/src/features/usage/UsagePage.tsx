@@ -11,7 +11,8 @@ import { useActivityChannel } from '../live/hooks/useLiveBoard';
 import { BlocksPanel } from './BlocksPanel';
 import { layerColors, OTHER, stackKeys, type StackBy } from './stackByModel';
 import { downloadText, usageCsv } from './usageCsv';
-import { customDates, isRangeKey, localDate, RANGES, rangeDates, type RangeKey } from './usageRange';
+import { customDates, isRangeKey, RANGES, rangeDates, type RangeKey } from './usageRange';
+import { useToday } from './useToday';
 
 const CostChart = lazy(() => import('./CostChart'));
 /** Without a socket (polling), the page asks again this often; with one it follows the stream (usageFollow.ts). */
@@ -31,7 +32,8 @@ export function UsagePage() {
   const custom = range === 'custom' ? customDates(query.get('from'), query.get('to')) : null;
   const group = range === 'all' ? 'month' : 'day';
   const [customFrom, customTo] = [custom?.from, custom?.to];
-  const dates = useMemo(() => (customFrom && customTo ? { from: customFrom, to: customTo } : rangeDates(range, Date.now(), tz)), [range, tz, customFrom, customTo]);
+  const today = useToday(tz);
+  const dates = useMemo(() => (customFrom && customTo ? { from: customFrom, to: customTo } : rangeDates(range, today)), [range, today, customFrom, customTo]);
   const params = { ...dates, tz, group } as const;
   const { data, isPending, isError, error } = useQuery({ queryKey: queryKeys.usage(params), queryFn: () => api.usage(params), refetchInterval });
   const blockParams = { ...dates, tz, group: 'block' } as const;
@@ -45,7 +47,7 @@ export function UsagePage() {
         </h1>
         <div className="usage-ranges" role="group" aria-label="Range">
           {RANGES.map((r) => (
-            <button key={r.key} type="button" className={r.key === range ? 'primary' : 'ghost'} aria-pressed={r.key === range} onClick={() => navigate(r.key === 'custom' ? customUrl(dates.from ?? localDate(Date.now(), tz), dates.to ?? localDate(Date.now(), tz)) : `/usage?range=${r.key}`, { replace: true })}>
+            <button key={r.key} type="button" className={r.key === range ? 'primary' : 'ghost'} aria-pressed={r.key === range} onClick={() => navigate(r.key === 'custom' ? customUrl(dates.from ?? today, dates.to ?? today) : `/usage?range=${r.key}`, { replace: true })}>
               {r.label}
             </button>
           ))}
