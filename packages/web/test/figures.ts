@@ -2,13 +2,13 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { SessionPageSchema, type SessionWithStatus } from '@claudelens/protocol';
+import { usageFigures, type UsageRange, type UsageTruth } from './usageFigures';
 
 // What "right" means for every figure the dashboard shows: a table of figure → where the page
 // shows it (a `data-testid` or data attribute carrying the raw number) → what the store's
 // accounting says for the same sessions and window. A new figure joins by adding a row here.
 
-export type PageName = 'live' | 'session' | 'sessions' | 'projects';
-// A Usage page joins as another PageName, with its rows in `figures()` below.
+export type PageName = 'live' | 'session' | 'sessions' | 'projects' | `usage-${UsageRange}`;
 
 type Value = number | number[] | string[];
 
@@ -30,6 +30,8 @@ export interface Truth {
   seconds: Map<number, { messages: number; tokens: number; cost: number }>;
   /** When it was read. */
   now: number;
+  /** The Usage page's ranges, as the reports and the API give them (read once the store is settled). */
+  usage?: UsageTruth[];
 }
 
 export async function readTruth(url: string, dataDir: string): Promise<Truth> {
@@ -46,11 +48,12 @@ export async function readTruth(url: string, dataDir: string): Promise<Truth> {
     };
     const messages = db.prepare(`SELECT substr(timestamp, 1, 19) AS at, count(*) AS n FROM messages WHERE line_type IN ('user', 'assistant') AND timestamp IS NOT NULL GROUP BY at`).all() as { at: string; n: number }[];
     for (const m of messages) at(m.at).messages += m.n;
+    // Live windows place a request at its start, its first line's time (ARCHITECTURE.md invariant 1).
     const requests = db
       .prepare(
-        `SELECT substr(timestamp, 1, 19) AS at, sum(cost) AS cost,
+        `SELECT substr(COALESCE(started_at, timestamp), 1, 19) AS at, sum(cost) AS cost,
                 sum(input_tokens + output_tokens + cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens) AS tokens
-         FROM requests WHERE timestamp IS NOT NULL GROUP BY at`,
+         FROM requests WHERE COALESCE(started_at, timestamp) IS NOT NULL GROUP BY at`,
       )
       .all() as { at: string; cost: number; tokens: number }[];
     for (const r of requests) {
@@ -136,8 +139,10 @@ export function figures(truth: Truth, sessionPageId: string): Figure[] {
       rows.push({ page: 'projects', name: `Projects ${project} ${stat}`, selector: row, attribute: `data-${stat}`, kind: 'number', expected: () => value });
     }
   }
-  // ---- Usage (a page to come): its figures join here, each with what the store says for the same
-  // window (e.g. per day from `truth.seconds`), and the test opens the page beside the others. ----
+  // ---- Usage: each range's figures equal the reports' for the same dates in the browser's zone ----
+  for (const u of truth.usage ?? []) {
+    for (const f of usageFigures(u.reports)) rows.push({ page: `usage-${u.range}`, name: f.name, selector: f.selector, attribute: f.attribute, kind: f.kind, expected: () => f.of(u.reports) });
+  }
   return rows;
 }
 
@@ -167,7 +172,16 @@ export function mismatch(row: Figure, shown: Shown, truth: Truth): string | null
   return same(value, expected) ? null : `${row.page} / ${row.name}: page ${JSON.stringify(value)}, store ${JSON.stringify(expected)}`;
 }
 
-function same(a: Value, b: Value): boolean {
+/** GET /api/v1/usage against the reports, figure by figure: null when they agree. */
+export function usageApiMismatches(truth: Truth): string[] {
+  return (truth.usage ?? []).flatMap((u) =>
+    usageFigures(u.reports)
+      .filter((f) => !same(f.of(u.api), f.of(u.reports)))
+      .map((f) => `API usage ${u.range} / ${f.name}: API ${JSON.stringify(f.of(u.api))}, reports ${JSON.stringify(f.of(u.reports))}`),
+  );
+}
+
+export function same(a: Value, b: Value): boolean {
   if (typeof a === 'number' || typeof b === 'number') return typeof a === 'number' && typeof b === 'number' && close(a, b);
   return a.length === b.length && a.every((v, i) => (typeof v === 'number' ? close(v, b[i] as number) : v === b[i]));
 }

@@ -71,3 +71,13 @@ export async function replayInto(claudeDir: string, lines: RecordedLine[], durat
     await sleep(tickMs);
   }
 }
+
+/** Writes the lines at once, as history: their recorded gaps kept, moved so that the last is at `lastMs`. */
+export function writeAsOf(claudeDir: string, lines: RecordedLine[], lastMs: number): void {
+  const shift = lastMs - Math.max(...lines.map((l) => l.atMs));
+  for (const line of lines) {
+    const file = path.join(claudeDir, 'projects', line.relPath);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.appendFileSync(file, `${line.text.replace(/"timestamp":"[^"]*"/g, `"timestamp":"${new Date(line.atMs + shift).toISOString()}"`)}\n`);
+  }
+}

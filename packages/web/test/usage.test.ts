@@ -98,4 +98,15 @@ describe('the Usage page', () => {
     expect(await page.textContent('[data-testid=usage-cost]')).not.toBe('$0.00');
     await page.waitForSelector('.usage-blocks tr.active', WAIT);
   });
+
+  it('shows the plan-limit gauges, as the Live page does (here the transcripts\' 5-hour block, an estimate)', async () => {
+    // The server computes the estimate in the background (at most every 5 s): once it has the request, the page shows it.
+    const estimate = async () => ((await (await fetch(`${serve.url}/api/v1/usage/limits`)).json()) as { estimate: object | null }).estimate;
+    await expect.poll(estimate, WAIT).not.toBeNull();
+    await page.goto(`${serve.url}/usage?range=today`);
+    const card = page.locator('.usage-page .limit-gauge.block-estimate');
+    await card.waitFor(WAIT);
+    expect(await card.locator('.limit-estimate-badge').textContent()).toBe('estimate');
+    expect(Number(await card.getAttribute('data-cost'))).toBeGreaterThan(0);
+  });
 });

@@ -6,6 +6,7 @@ import { throttle } from '../../lib/throttle';
 import { applyActivityEvents, mergeActiveSessions, mergeFeed, messagesToFeed } from './activityReducer';
 import { mergeAlerts } from './alertsMerge';
 import { markFresh } from '../../lib/freshness';
+import { createUsageFollow } from '../usage/usageFollow';
 
 /** Sessions whose recent lines are read back to fill a gap: a restart loses at most this many sessions' worth. */
 const GAP_SESSIONS = 20;
@@ -53,6 +54,8 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
   }, LISTS_REFRESH_MS);
   // Today and this week sum a week of requests: the server answers every client from one read a second.
   const refreshOverview = throttle(() => void queryClient.invalidateQueries({ queryKey: queryKeys.summaryAll }), OVERVIEW_REFRESH_MS);
+  // The Usage page's ranges that reach today (usageFollow.ts).
+  const usage = createUsageFollow(queryClient);
 
   return {
     apply(events) {
@@ -71,6 +74,7 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
       if (result.added.length > 0) refreshSeries();
       if (result.added.length > 0 || result.statusChanged) refreshLists();
       if (result.added.length > 0) refreshOverview();
+      if (result.added.length > 0) usage.onLines();
     },
     dispose() {
       disposed = true;
@@ -80,6 +84,7 @@ export function createActivitySync({ api, queryClient }: Services): LiveSync<Act
       refreshSeries.cancel();
       refreshLists.cancel();
       refreshOverview.cancel();
+      usage.cancel();
     },
   };
 

@@ -3,32 +3,41 @@ import type { UsageResponse, UsageSlice } from '@claudelens/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, navigate, useLocation } from '../../app/router';
-import { useServices } from '../../app/services';
+import { usePollInterval, useServices } from '../../app/services';
 import { formatCost, formatCount, formatTokens, projectName, shortId } from '../../lib/format';
 import { queryKeys } from '../../lib/queryKeys';
+import { LimitGauges } from '../limits/LimitGauges';
+import { useActivityChannel } from '../live/hooks/useLiveBoard';
 import { BlocksPanel } from './BlocksPanel';
 import { layerColors, OTHER, stackKeys, type StackBy } from './stackByModel';
 import { downloadText, usageCsv } from './usageCsv';
-import { customDates, isRangeKey, localDate, RANGES, rangeDates, type RangeKey } from './usageRange';
+import { customDates, isRangeKey, RANGES, rangeDates, type RangeKey } from './usageRange';
+import { useToday } from './useToday';
 
 const CostChart = lazy(() => import('./CostChart'));
-/** While a session runs its cost grows; the page asks again this often (the API answers from the store). */
-const REFRESH_MS = 10_000;
+/** Without a socket (polling), the page asks again this often; with one it follows the stream (usageFollow.ts). */
+const POLL_MS = 10_000;
+/** Rows of each top list. */
+const TOP = 8;
 
 /** What was spent over a range, per day (per month for all time), by model, project, session, agent and tool. */
 export function UsagePage() {
   const { api } = useServices();
+  // While a session runs its cost grows: the activity stream's new lines read the range again.
+  useActivityChannel();
+  const refetchInterval = usePollInterval(POLL_MS);
   const { query } = useLocation();
   const range: RangeKey = isRangeKey(query.get('range')) ? (query.get('range') as RangeKey) : '7d';
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const custom = range === 'custom' ? customDates(query.get('from'), query.get('to')) : null;
   const group = range === 'all' ? 'month' : 'day';
   const [customFrom, customTo] = [custom?.from, custom?.to];
-  const dates = useMemo(() => (customFrom && customTo ? { from: customFrom, to: customTo } : rangeDates(range, Date.now(), tz)), [range, tz, customFrom, customTo]);
+  const today = useToday(tz);
+  const dates = useMemo(() => (customFrom && customTo ? { from: customFrom, to: customTo } : rangeDates(range, today)), [range, today, customFrom, customTo]);
   const params = { ...dates, tz, group } as const;
-  const { data, isPending, isError, error } = useQuery({ queryKey: queryKeys.usage(params), queryFn: () => api.usage(params), refetchInterval: REFRESH_MS });
+  const { data, isPending, isError, error } = useQuery({ queryKey: queryKeys.usage(params), queryFn: () => api.usage(params), refetchInterval });
   const blockParams = { ...dates, tz, group: 'block' } as const;
-  const blocks = useQuery({ queryKey: queryKeys.usage(blockParams), queryFn: () => api.usage(blockParams), refetchInterval: REFRESH_MS });
+  const blocks = useQuery({ queryKey: queryKeys.usage(blockParams), queryFn: () => api.usage(blockParams), refetchInterval });
 
   return (
     <div className="page usage-page">
@@ -38,7 +47,7 @@ export function UsagePage() {
         </h1>
         <div className="usage-ranges" role="group" aria-label="Range">
           {RANGES.map((r) => (
-            <button key={r.key} type="button" className={r.key === range ? 'primary' : 'ghost'} aria-pressed={r.key === range} onClick={() => navigate(r.key === 'custom' ? customUrl(dates.from ?? localDate(Date.now(), tz), dates.to ?? localDate(Date.now(), tz)) : `/usage?range=${r.key}`, { replace: true })}>
+            <button key={r.key} type="button" className={r.key === range ? 'primary' : 'ghost'} aria-pressed={r.key === range} onClick={() => navigate(r.key === 'custom' ? customUrl(dates.from ?? today, dates.to ?? today) : `/usage?range=${r.key}`, { replace: true })}>
               {r.label}
             </button>
           ))}
@@ -57,6 +66,7 @@ export function UsagePage() {
           </label>
         </div>
       )}
+      <LimitGauges />
       {isPending && <p className="empty">Loading…</p>}
       {isError && <p className="empty">Could not load usage: {error.message}</p>}
       {data && <UsageBody usage={data} />}
@@ -71,10 +81,10 @@ function UsageBody({ usage }: { usage: UsageResponse }) {
   const keys = useMemo(() => stackKeys(usage.breakdowns[by]), [usage, by]);
   const colors = useMemo(() => layerColors(keys), [keys]);
   const kinds = [
-    ['Input', t.inputTokens],
-    ['Output', t.outputTokens],
-    ['Cache write', t.cacheCreationTokens],
-    ['Cache read', t.cacheReadTokens],
+    ['Input', 'input', t.inputTokens],
+    ['Output', 'output', t.outputTokens],
+    ['Cache write', 'cache-write', t.cacheCreationTokens],
+    ['Cache read', 'cache-read', t.cacheReadTokens],
   ] as const;
   return (
     <>
@@ -87,10 +97,10 @@ function UsageBody({ usage }: { usage: UsageResponse }) {
         </p>
       )}
       <div className="stat-grid usage-totals">
-        <Figure label="Cost" value={formatCost(t.cost)} testId="usage-cost" />
-        <Figure label="Tokens" value={formatTokens(t.totalTokens)} testId="usage-tokens" />
-        <Figure label="Requests" value={formatCount(t.requests)} testId="usage-requests" />
-        <Figure label="Cache hit ratio" value={t.cacheHitRatio === null ? '–' : `${(t.cacheHitRatio * 100).toFixed(1)}%`} testId="usage-cache-hit" />
+        <Figure label="Cost" value={formatCost(t.cost)} raw={t.cost} testId="usage-cost" />
+        <Figure label="Tokens" value={formatTokens(t.totalTokens)} raw={t.totalTokens} testId="usage-tokens" />
+        <Figure label="Requests" value={formatCount(t.requests)} raw={t.requests} testId="usage-requests" />
+        <Figure label="Cache hit ratio" value={t.cacheHitRatio === null ? '–' : `${(t.cacheHitRatio * 100).toFixed(1)}%`} raw={t.cacheHitRatio} testId="usage-cache-hit" />
       </div>
       <section className="panel">
         <div className="panel-head">
@@ -105,9 +115,12 @@ function UsageBody({ usage }: { usage: UsageResponse }) {
             ))}
           </div>
         </div>
-        <Suspense fallback={<div className="usage-chart" />}>
-          <CostChart periods={usage.periods} by={by} keys={keys} colors={colors} />
-        </Suspense>
+        {/* The raw figures the chart draws, for the reconciliation test (packages/web/test/figures.ts). */}
+        <div data-testid="usage-periods" data-periods={usage.periods.map((p) => p.period).join('\n')} data-values={usage.periods.map((p) => p.cost).join(',')}>
+          <Suspense fallback={<div className="usage-chart" />}>
+            <CostChart periods={usage.periods} by={by} keys={keys} colors={colors} />
+          </Suspense>
+        </div>
         <ul className="usage-legend">
           {keys.map((key) => (
             <li key={key} title={key}>
@@ -123,8 +136,8 @@ function UsageBody({ usage }: { usage: UsageResponse }) {
         </div>
         <table className="data-table">
           <tbody>
-            {kinds.map(([label, n]) => (
-              <tr key={label}>
+            {kinds.map(([label, kind, n]) => (
+              <tr key={label} data-testid={`usage-tokens-${kind}`} data-value={n}>
                 <th scope="row">{label}</th>
                 <td className="num">{formatTokens(n)}</td>
                 <td className="num muted">{t.totalTokens > 0 ? `${((n / t.totalTokens) * 100).toFixed(1)}%` : '–'}</td>
@@ -134,11 +147,11 @@ function UsageBody({ usage }: { usage: UsageResponse }) {
         </table>
       </section>
       <div className="usage-tops">
-        <Top title="Models" slices={usage.breakdowns.models} />
-        <Top title="Projects" slices={usage.breakdowns.projects} name={(s) => projectName(s.key)} />
-        <Top title="Sessions" slices={usage.breakdowns.sessions} name={(s) => <Link to={`/sessions/${encodeURIComponent(s.key)}`}>{shortId(s.key)}</Link>} />
-        <Top title="Agents" slices={usage.breakdowns.agents} name={(s) => (s.key === 'main' ? 'main threads' : `subagent ${s.key.length > 12 ? shortId(s.key) : s.key}`)} />
-        <Top title="Tools (cost shared among a response's tool calls)" slices={usage.breakdowns.tools} />
+        <Top title="Models" testId="usage-top-models" slices={usage.breakdowns.models} />
+        <Top title="Projects" testId="usage-top-projects" slices={usage.breakdowns.projects} name={(s) => projectName(s.key)} />
+        <Top title="Sessions" testId="usage-top-sessions" slices={usage.breakdowns.sessions} name={(s) => <Link to={`/sessions/${encodeURIComponent(s.key)}`}>{shortId(s.key)}</Link>} />
+        <Top title="Agents" testId="usage-top-agents" slices={usage.breakdowns.agents} name={(s) => (s.key === 'main' ? 'main threads' : `subagent ${s.key.length > 12 ? shortId(s.key) : s.key}`)} />
+        <Top title="Tools (cost shared among a response's tool calls)" testId="usage-top-tools" slices={usage.breakdowns.tools} />
       </div>
     </>
   );
@@ -153,20 +166,21 @@ function legendCost(slices: UsageSlice[], keys: string[], key: string): number {
   return slices.filter((s) => (key === OTHER ? !keys.includes(s.key) : s.key === key)).reduce((n, s) => n + s.cost, 0);
 }
 
-function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
+function Figure({ label, value, raw, testId }: { label: string; value: string; raw: number | null; testId: string }) {
   return (
     <div className="stat-card">
       <div className="stat-label">{label}</div>
-      <div className="stat-value" data-testid={testId}>
+      <div className="stat-value" data-testid={testId} data-value={raw ?? ''}>
         {value}
       </div>
     </div>
   );
 }
 
-function Top({ title, slices, name }: { title: string; slices: UsageSlice[]; name?: (slice: UsageSlice) => React.ReactNode }) {
+function Top({ title, testId, slices, name }: { title: string; testId: string; slices: UsageSlice[]; name?: (slice: UsageSlice) => React.ReactNode }) {
+  const shown = slices.slice(0, TOP);
   return (
-    <section className="panel">
+    <section className="panel" data-testid={testId} data-keys={shown.map((s) => s.key).join('\n')}>
       <div className="panel-head">
         <h2>{title}</h2>
       </div>
@@ -175,8 +189,8 @@ function Top({ title, slices, name }: { title: string; slices: UsageSlice[]; nam
       ) : (
         <table className="data-table">
           <tbody>
-            {slices.slice(0, 8).map((s) => (
-              <tr key={s.key}>
+            {shown.map((s) => (
+              <tr key={s.key} data-key={s.key} data-cost={s.cost} data-tokens={s.totalTokens}>
                 <td title={s.key}>{name ? name(s) : s.key}</td>
                 <td className="num">{formatTokens(s.totalTokens)}</td>
                 <td className="num">{formatCost(s.cost)}</td>

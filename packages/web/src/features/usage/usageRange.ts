@@ -33,9 +33,8 @@ function minusDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d - days)).toISOString().slice(0, 10);
 }
 
-/** The local dates a range covers on `now` (both inclusive); `all` has none. */
-export function rangeDates(key: RangeKey, now: number, timeZone: string): { from?: string; to?: string } {
-  const today = localDate(now, timeZone);
+/** The local dates a range covers when the local date is `today` (both inclusive); `all` has none. */
+export function rangeDates(key: RangeKey, today: string): { from?: string; to?: string } {
   switch (key) {
     case 'today':
       return { from: today, to: today };
