@@ -209,6 +209,7 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   CREATE INDEX limit_observations_observed_at ON limit_observations (observed_at_ms);
   `,
   },
+  {
     // Charges on the bill beyond the token cost (docs/pricing.md). Numbered 6: the limits branch
     // takes 5; the loop applies every version above the stored one, so a gap is harmless.
     version: 6,
