@@ -5,3 +5,5 @@ export * from './ingest.js';
 export * from './limits.js';
 export * from './usage.js';
 export * from './health.js';
+export * from './format.js';
+export * from './channels.js';

@@ -1,7 +1,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { ClientMessageSchema } from '@claudelens/protocol';
+import { ClientMessageSchema, wsChannels } from '@claudelens/protocol';
 import { TOKEN_PROTOCOL_PREFIX } from '../api/auth.js';
 import { channels } from './channels.js';
 import type { EventBus } from './bus.js';
@@ -130,7 +130,7 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
     return !problem;
   };
 
-  app.get<{ Params: { sessionId: string } }>('/ws/stats/:sessionId', { websocket: true }, async (socket, request) => {
+  app.get<{ Params: { sessionId: string } }>(wsChannels.stats.route, { websocket: true }, async (socket, request) => {
     if (!guard(request, socket)) return;
     const { sessionId } = request.params;
     if (!(await queries.statsLive(sessionId))) return refuse(socket, CLOSE.unknownSession, 'unknown session');
@@ -143,7 +143,7 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
     }, true);
   });
 
-  app.get<{ Params: { sessionId: string } }>('/ws/session/:sessionId', { websocket: true }, async (socket, request) => {
+  app.get<{ Params: { sessionId: string } }>(wsChannels.session.route, { websocket: true }, async (socket, request) => {
     if (!guard(request, socket)) return;
     const { sessionId } = request.params;
     if (!(await queries.sessionLive(sessionId))) return refuse(socket, CLOSE.unknownSession, 'unknown session');
@@ -153,14 +153,14 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
     }, true);
   });
 
-  app.get('/ws/activity-stream', { websocket: true }, (socket, request) => {
+  app.get(wsChannels.activity.route, { websocket: true }, (socket, request) => {
     if (!guard(request, socket)) return;
     open(socket, request, channels.activity, async (seq) => [
       { type: 'snapshot', seq, timestamp: new Date().toISOString(), data: queries.liveActivity() } as ChannelEvent,
     ], true);
   });
 
-  app.get('/ws/metrics-updates', { websocket: true }, (socket, request) => {
+  app.get(wsChannels.metrics.route, { websocket: true }, (socket, request) => {
     if (!guard(request, socket)) return;
     open(socket, request, channels.metrics, async (seq) => [
       { ...metricEvent(options.engine.state.metricUpdates(), Date.now()), seq } as ChannelEvent,
