@@ -299,6 +299,25 @@ const TimeZoneSchema = z
 export const SummaryQuerySchema = z.object({ tz: TimeZoneSchema.optional().transform((tz) => tz ?? 'UTC') });
 export type SummaryQuery = z.output<typeof SummaryQuerySchema>;
 
+/** GET /api/v1/analytics/session/live and /stats/live query: the session, required. */
+export const SessionLiveQuerySchema = z.object({ session_id: z.string({ error: 'is required' }).min(1, 'is required').max(200, 'is too long') });
+
+/** GET /api/v1/alerts query (docs/alerts.md): one session's alerts, those after a time (ISO 8601 or epoch milliseconds). */
+export const AlertQuerySchema = z.object({
+  session_id: z.string({ error: 'must be a session id' }).min(1, 'must be a session id').max(200, 'must be a session id').optional(),
+  since: z
+    .string({ error: 'must be an ISO 8601 time or epoch milliseconds' })
+    .max(40, 'must be an ISO 8601 time or epoch milliseconds')
+    .transform((raw, ctx) => {
+      const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+      if (Number.isFinite(ms)) return ms;
+      ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time or epoch milliseconds' });
+      return z.NEVER;
+    })
+    .optional(),
+});
+export type AlertQuery = z.output<typeof AlertQuerySchema>;
+
 /** The requests started in a window: cost, tokens (all four kinds), how many, and in how many sessions. */
 export const UsageWindowSchema = z.object({
   since: z.string(),
