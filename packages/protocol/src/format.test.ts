@@ -16,6 +16,17 @@ describe('formatStat', () => {
     expect(formatStat('tools', 1_500_000)).toBe('1,500,000');
     expect(formatStat('messages', 12.6)).toBe('13');
     expect(formatCount(-1234)).toBe('-1,234');
+    expect(formatCount(999.5)).toBe('1,000');
+    expect(formatCount(123_456_789_012)).toBe('123,456,789,012');
+  });
+
+  it('groups thousands as en-US Intl does, for every size', () => {
+    const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+    for (let n = 1; n < 1e16; n = n * 7 + 3) {
+      expect(formatCount(n)).toBe(intl.format(n));
+      expect(formatCount(-n)).toBe(intl.format(-n));
+    }
+    expect(formatCount(1e21)).toBe(intl.format(1e21));
   });
 
   it('keeps tokens short', () => {
