@@ -1,4 +1,4 @@
-import { formatStat, type ActivityEvent, type MetricUpdates, type StatType, type StatUpdateEvent } from '@claudelens/protocol';
+import { formatStat, type ActivityEvent, type MetricUpdateEvent, type MetricUpdates, type StatType, type StatUpdateEvent } from '@claudelens/protocol';
 import { liveInput, type LiveInput } from '../core/live/liveInput.js';
 import type { LiveEvent, LiveState } from '../core/live/liveState.js';
 import type { AppliedBatch } from '../store/repository.js';
@@ -270,7 +270,7 @@ export function statEvent(sessionId: string, stat: StatType, value: number, delt
   };
 }
 
-export function metricEvent(metrics: MetricUpdates, now: number) {
+export function metricEvent(metrics: MetricUpdates, now: number): Omit<MetricUpdateEvent, 'seq'> {
   return { type: 'metric_update', timestamp: new Date(now).toISOString(), data: { metric_updates: metrics } };
 }
 

@@ -1,7 +1,14 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { ClientMessageSchema, wsChannels } from '@claudelens/protocol';
+import {
+  ClientMessageSchema,
+  wsChannels,
+  type ActivityChannelEvent,
+  type MetricsChannelEvent,
+  type SessionChannelEvent,
+  type StatsChannelEvent,
+} from '@claudelens/protocol';
 import { TOKEN_PROTOCOL_PREFIX } from '../api/auth.js';
 import { channels } from './channels.js';
 import type { EventBus } from './bus.js';
@@ -134,11 +141,11 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
     if (!guard(request, socket)) return;
     const { sessionId } = request.params;
     if (!(await queries.statsLive(sessionId))) return refuse(socket, CLOSE.unknownSession, 'unknown session');
-    open(socket, request, channels.stats(sessionId), async (seq) => {
+    open(socket, request, channels.stats(sessionId), async (seq): Promise<StatsChannelEvent[]> => {
       const stats = await queries.statsLive(sessionId);
       const at = new Date().toISOString();
       return stats
-        ? (['messages', 'tools', 'tokens', 'cost'] as const).map((stat) => ({ ...statEvent(sessionId, stat, stats[stat].value, 0, at), seq }) as ChannelEvent)
+        ? (['messages', 'tools', 'tokens', 'cost'] as const).map((stat) => ({ ...statEvent(sessionId, stat, stats[stat].value, 0, at), seq }))
         : [];
     }, true);
   });
@@ -147,23 +154,23 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
     if (!guard(request, socket)) return;
     const { sessionId } = request.params;
     if (!(await queries.sessionLive(sessionId))) return refuse(socket, CLOSE.unknownSession, 'unknown session');
-    open(socket, request, channels.session(sessionId), async (seq) => {
+    open(socket, request, channels.session(sessionId), async (seq): Promise<SessionChannelEvent[]> => {
       const data = await queries.sessionLive(sessionId);
-      return data ? [{ type: 'snapshot', seq, data } as ChannelEvent] : [];
+      return data ? [{ type: 'snapshot', seq, data }] : [];
     }, true);
   });
 
   app.get(wsChannels.activity.route, { websocket: true }, (socket, request) => {
     if (!guard(request, socket)) return;
-    open(socket, request, channels.activity, async (seq) => [
-      { type: 'snapshot', seq, timestamp: new Date().toISOString(), data: queries.liveActivity() } as ChannelEvent,
+    open(socket, request, channels.activity, async (seq): Promise<ActivityChannelEvent[]> => [
+      { type: 'snapshot', seq, timestamp: new Date().toISOString(), data: queries.liveActivity() },
     ], true);
   });
 
   app.get(wsChannels.metrics.route, { websocket: true }, (socket, request) => {
     if (!guard(request, socket)) return;
-    open(socket, request, channels.metrics, async (seq) => [
-      { ...metricEvent(options.engine.state.metricUpdates(), Date.now()), seq } as ChannelEvent,
+    open(socket, request, channels.metrics, async (seq): Promise<MetricsChannelEvent[]> => [
+      { ...metricEvent(options.engine.state.metricUpdates(), Date.now()), seq },
     ], true);
   });
 }
