@@ -6,3 +6,5 @@ export * from './limits.js';
 export * from './usage.js';
 export * from './health.js';
 export * from './token.js';
+export * from './format.js';
+export * from './channels.js';

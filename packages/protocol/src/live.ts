@@ -4,6 +4,8 @@ import { LimitWindowSchema } from './limits.js';
 // The wire contract of the live engine: every REST body and WebSocket event, from the two
 // specs in shared/spec (000: per-session stat cards and feed; 001: the activity monitor).
 // Field names are the specs' own (snake_case). docs/api.md documents each with an example.
+// Over 300 lines, as one file: the events of every channel share their pieces (status, alerts,
+// stats, seq), and a reader checks one spec against one file.
 
 export const SessionStatusSchema = z.enum(['active', 'idle', 'thinking', 'ended']);
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
@@ -199,31 +201,60 @@ export const SessionChannelEventSchema = z.discriminatedUnion('type', [
 ]);
 export type SessionChannelEvent = z.infer<typeof SessionChannelEventSchema>;
 
-/** /ws/activity-stream: spec 001's envelope. */
-export const ActivityDataSchema = z.object({
-  /** Absent on an alert about everything (a global cost rate), as spec 001 allows. */
-  session_id: z.string().optional(),
-  project: z.string().optional(),
-  message_type: z.string().optional(),
-  cost: z.number().optional(),
-  tool: z.string().optional(),
-  uuid: z.string().optional(),
-  summary: z.string().optional(),
-  /**
-   * The transcript time of the line (`new_message`), or of the first line of the session's return
-   * (`session_started`); `timestamp` is when the event was sent. The feed shows this one.
-   */
-  message_timestamp: z.string().optional(),
-  status: SessionStatusSchema.optional(),
-  previous_status: SessionStatusSchema.nullable().optional(),
-  alert: AlertSchema.optional(),
+/**
+ * /ws/activity-stream: spec 001's envelope, a union on `type`; each kind carries its own `data`.
+ * `project` is absent when the session's folder is not known yet.
+ */
+const activityEnvelope = { seq, timestamp: z.string() };
+const project = z.string().optional();
+/**
+ * The transcript time of the line (`new_message`), or of the first line of the session's return
+ * (`session_started`); `timestamp` is when the event was sent. The feed shows this one.
+ */
+const messageTimestamp = z.string();
+export const NewMessageActivitySchema = z.object({
+  type: z.literal('new_message'),
+  ...activityEnvelope,
+  data: z.object({
+    session_id: z.string(),
+    project,
+    message_type: z.string(),
+    cost: z.number(),
+    tool: z.string().optional(),
+    uuid: z.string(),
+    summary: z.string(),
+    message_timestamp: messageTimestamp.optional(),
+  }),
 });
-export const ActivityEventSchema = z.object({
-  type: z.enum(['new_message', 'session_started', 'session_ended', 'session_update', 'alert_triggered']),
-  seq,
-  timestamp: z.string(),
-  data: ActivityDataSchema,
+export const SessionStartedActivitySchema = z.object({
+  type: z.literal('session_started'),
+  ...activityEnvelope,
+  data: z.object({ session_id: z.string(), project, message_timestamp: messageTimestamp.optional() }),
 });
+export const SessionEndedActivitySchema = z.object({
+  type: z.literal('session_ended'),
+  ...activityEnvelope,
+  data: z.object({ session_id: z.string(), project }),
+});
+export const SessionUpdateActivitySchema = z.object({
+  type: z.literal('session_update'),
+  ...activityEnvelope,
+  data: z.object({ session_id: z.string(), project, status: SessionStatusSchema, previous_status: SessionStatusSchema.nullable() }),
+});
+export const AlertTriggeredActivitySchema = z.object({
+  type: z.literal('alert_triggered'),
+  ...activityEnvelope,
+  /** `session_id` is absent on an alert about everything (a global cost rate), as spec 001 allows. */
+  data: z.object({ session_id: z.string().optional(), project, alert: AlertSchema }),
+});
+export type AlertTriggeredActivity = z.infer<typeof AlertTriggeredActivitySchema>;
+export const ActivityEventSchema = z.discriminatedUnion('type', [
+  NewMessageActivitySchema,
+  SessionStartedActivitySchema,
+  SessionEndedActivitySchema,
+  SessionUpdateActivitySchema,
+  AlertTriggeredActivitySchema,
+]);
 export type ActivityEvent = z.infer<typeof ActivityEventSchema>;
 export const ActivitySnapshotEventSchema = z.object({ type: z.literal('snapshot'), seq, timestamp: z.string(), data: LiveActivitySchema });
 export const ActivityChannelEventSchema = z.union([ActivityEventSchema, ActivitySnapshotEventSchema, ResyncEventSchema, PongEventSchema]);
@@ -269,6 +300,25 @@ const TimeZoneSchema = z
 /** GET /api/v1/analytics/summary query: `tz`, the reader's time zone (default UTC): what "today" and "this week" mean. */
 export const SummaryQuerySchema = z.object({ tz: TimeZoneSchema.optional().transform((tz) => tz ?? 'UTC') });
 export type SummaryQuery = z.output<typeof SummaryQuerySchema>;
+
+/** GET /api/v1/analytics/session/live and /stats/live query: the session, required. */
+export const SessionLiveQuerySchema = z.object({ session_id: z.string({ error: 'is required' }).min(1, 'is required').max(200, 'is too long') });
+
+/** GET /api/v1/alerts query (docs/alerts.md): one session's alerts, those after a time (ISO 8601 or epoch milliseconds). */
+export const AlertQuerySchema = z.object({
+  session_id: z.string({ error: 'must be a session id' }).min(1, 'must be a session id').max(200, 'must be a session id').optional(),
+  since: z
+    .string({ error: 'must be an ISO 8601 time or epoch milliseconds' })
+    .max(40, 'must be an ISO 8601 time or epoch milliseconds')
+    .transform((raw, ctx) => {
+      const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+      if (Number.isFinite(ms)) return ms;
+      ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time or epoch milliseconds' });
+      return z.NEVER;
+    })
+    .optional(),
+});
+export type AlertQuery = z.output<typeof AlertQuerySchema>;
 
 /** The requests started in a window: cost, tokens (all four kinds), how many, and in how many sessions. */
 export const UsageWindowSchema = z.object({

@@ -7,7 +7,14 @@ import { UsageBlockSchema } from './report.js';
 export const UsageGroupSchema = z.enum(['day', 'week', 'month', 'block']);
 export type UsageGroup = z.infer<typeof UsageGroupSchema>;
 
-const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+// A real calendar day: 2026-13-40 has the shape but would reach the store as an invalid time.
+const localDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((date) => {
+    const ms = Date.parse(`${date}T00:00:00Z`);
+    return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === date;
+  }, 'is not a day of the calendar');
 
 function isTimeZone(value: string): boolean {
   try {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ActivityChannelEventSchema, AlertListSchema, AlertSchema, ErrorBodySchema, type ActivityEvent, type Alert } from '@claudelens/protocol';
+import { ActivityChannelEventSchema, AlertListSchema, AlertSchema, ErrorBodySchema, type ActivityEvent, type Alert, type AlertTriggeredActivity } from '@claudelens/protocol';
 import { startServer, type RunningServer } from '../src/cli/startServer.js';
 import { LiveConfigSchema } from '../src/config/liveConfig.js';
 import { assistantLine, copyFixtureHome, tempDir, waitFor } from './helpers.js';
@@ -46,7 +46,7 @@ describe('alerts against the real server', () => {
   let hook: WebhookServer;
   let ws: WebSocket;
   const activity: ActivityEvent[] = [];
-  const alertsOnStream = (rule: string) => activity.filter((e) => e.type === 'alert_triggered' && e.data.alert?.rule === rule);
+  const alertsOnStream = (rule: string) => activity.filter((e): e is AlertTriggeredActivity => e.type === 'alert_triggered' && e.data.alert.rule === rule);
 
   beforeAll(async () => {
     fs.mkdirSync(projectDir, { recursive: true });

@@ -1,6 +1,6 @@
 // The monitor between the real live engine, hub and webhook sender: alerts reach the activity
 // stream, and two dead webhooks (one refusing connections, one never answering) hold nothing up.
-import { ActivityEventSchema, AlertSchema } from '@claudelens/protocol';
+import { AlertSchema, AlertTriggeredActivitySchema } from '@claudelens/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appliedUserLine } from '../../test/helpers.js';
 import { closeWebhookServers, refusedUrl, webhookServer } from '../../test/webhookServer.js';
@@ -57,7 +57,7 @@ describe('AlertMonitor', () => {
     const types = activity.map((e) => e.type);
     expect(types.filter((t) => t === 'alert_triggered')).toHaveLength(1);
     expect(types.lastIndexOf('new_message')).toBeLessThan(types.indexOf('alert_triggered'));
-    const event = ActivityEventSchema.parse(activity.find((e) => e.type === 'alert_triggered'));
+    const event = AlertTriggeredActivitySchema.parse(activity.find((e) => e.type === 'alert_triggered'));
     expect(event.data).toMatchObject({ session_id: 's1', project: '/home/me/shop', alert: { rule: 'session_cost', value: 1.5 } });
     expect(monitor.log.list()).toEqual([AlertSchema.parse(event.data.alert)]);
     expect(monitor.fired).toBe(1);

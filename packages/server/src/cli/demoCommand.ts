@@ -2,8 +2,10 @@ import { randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, parseInteger, parsePort, resolveConfig, UsageError } from '../config/config.js';
+import { Command, Option } from 'commander';
+import { resolveConfig, UsageError } from '../config/config.js';
+import { parseInteger, parsePositive, parseSeconds } from '../config/optionValues.js';
+import { databaseUrlOption, pricesOption, withListenOptions } from './options.js';
 
 interface DemoOptions {
   speed: number;
@@ -15,6 +17,8 @@ interface DemoOptions {
   maxGap: number;
   transcripts?: string;
   token?: string;
+  databaseUrl?: string;
+  prices?: string;
 }
 
 /** Seconds of real time a session may stay quiet between two lines, however long it was recorded. */
@@ -23,17 +27,17 @@ const DEFAULT_MAX_GAP_S = 5;
 const MIN_MESSAGES = 3;
 
 export function demoCommand(): Command {
-  return new Command('demo')
+  return withListenOptions(new Command('demo'))
     .description('replay the bundled real transcripts as live sessions into a temporary claude folder and serve it')
-    .option('--speed <factor>', 'recorded gaps are divided by this', positive('--speed'), 10)
+    .option('--speed <factor>', 'recorded gaps are divided by this', (v: string) => parsePositive(v, '--speed'), 10)
     .option('--sessions <n>', 'sessions live at once; a finished one is followed by another', wholeNumber('--sessions', 1), 8)
-    .option('--host <host>', 'address to bind', process.env.CLAUDELENS_HOST ?? DEFAULT_HOST)
-    .option('--port <port>', 'port to listen on', parsePort, parsePort(process.env.CLAUDELENS_PORT ?? String(DEFAULT_PORT)))
     .option('--data-dir <dir>', 'where the database goes (default: a temporary folder, removed on exit)')
     .option('--seed <n>', 'the same seed replays the same sessions in the same order', wholeNumber('--seed', 0))
-    .option('--max-gap <seconds>', 'longest real-time pause between two lines of a session', positive('--max-gap'), DEFAULT_MAX_GAP_S)
+    .option('--max-gap <seconds>', 'longest real-time pause between two lines of a session', (v: string) => parseSeconds(v, '--max-gap'), DEFAULT_MAX_GAP_S)
     .option('--transcripts <dir>', 'a projects/ folder to replay instead of the bundled one')
-    .option('--token <token>', 'require this token on every request (needed to bind a non-loopback address); env CLAUDELENS_TOKEN')
+    .addOption(new Option('--token <token>', 'require this token on every request (needed to bind a non-loopback address)').env('CLAUDELENS_TOKEN'))
+    .addOption(databaseUrlOption())
+    .addOption(pricesOption())
     .action(async (options: DemoOptions) => {
       const [{ pino }, { startServer }, { demoLiveConfig }, { startReplay }, { bundledProjectsDir, loadSessionScripts }] = await Promise.all([
         import('pino'),
@@ -55,10 +59,10 @@ export function demoCommand(): Command {
       const cleanup = () => fs.rmSync(temp, { recursive: true, force: true });
       process.once('exit', cleanup);
 
-      const config = resolveConfig({ claudeDir: [claudeDir], dataDir });
+      const config = resolveConfig({ claudeDir: [claudeDir], dataDir, databaseUrl: options.databaseUrl, prices: options.prices });
       const live = demoLiveConfig(options.speed);
       const logger = pino({ name: 'claudelens', level: process.env.CLAUDELENS_LOG_LEVEL ?? 'warn' });
-      const token = options.token ?? process.env.CLAUDELENS_TOKEN ?? null;
+      const token = options.token ?? null;
       const server = await startServer(config, { host: options.host, port: options.port, live, token }, logger);
       const replay = startReplay({
         projectsDir: path.join(claudeDir, 'projects'),
@@ -91,14 +95,6 @@ export function demoCommand(): Command {
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
     });
-}
-
-function positive(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a number above 0, got "${value}"`);
-    return n;
-  };
 }
 
 function wholeNumber(flag: string, min: number) {

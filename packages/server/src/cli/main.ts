@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { UsageError } from '../config/config.js';
+import { unsetEmptyVariables, UsageError } from '../config/config.js';
 import { demoCommand } from './demoCommand.js';
 import { importCommand } from './importCommand.js';
 import { pricesCommand } from './pricesCommand.js';
@@ -27,6 +27,7 @@ program.addCommand(demoCommand());
 program.addCommand(statuslineCommand());
 program.addCommand(pricesCommand());
 
+unsetEmptyVariables(process.env);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

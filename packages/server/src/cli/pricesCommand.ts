@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { resolveConfig, UsageError, type CommonOptions } from '../config/config.js';
 import { LITELLM_PRICES_URL, tableFromLitellm } from '../config/litellmPrices.js';
 import { readTable, refreshedPricesFile, shippedPriceTable } from '../config/prices.js';
@@ -20,8 +20,8 @@ export function pricesCommand(): Command {
     .command('update')
     .description("refresh the price table from LiteLLM's published JSON into the data dir (the shipped table stays the fallback, --prices overrides stay on top)")
     .option('--from <url|file>', `where to read LiteLLM's model_prices_and_context_window.json (default ${LITELLM_PRICES_URL})`)
-    .option('--data-dir <dir>', 'where ClaudeLens keeps its data (default $CLAUDELENS_DATA_DIR or ~/.claudelens)')
-    .option('--prices <file>', 'your own price file, merged over the refreshed table when costs are computed')
+    .addOption(new Option('--data-dir <dir>', 'where ClaudeLens keeps its data (default ~/.claudelens)').env('CLAUDELENS_DATA_DIR'))
+    .addOption(new Option('--prices <file>', 'your own price file, merged over the refreshed table when costs are computed').env('CLAUDELENS_PRICES'))
     .option('--json', 'print the changes as JSON')
     .action(async (options: UpdateOptions) => {
       const config = resolveConfig(options, process.env, false);

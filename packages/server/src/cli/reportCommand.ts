@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { SessionSummary } from '@claudelens/protocol';
-import { parseCalendarDate, parseDate, parseInteger, resolveConfig, UsageError, type CommonOptions } from '../config/config.js';
+import { resolveConfig, UsageError, type CommonOptions } from '../config/config.js';
+import { parseCalendarDate, parseDate, parseInteger } from '../config/optionValues.js';
 import { withCommonOptions } from './options.js';
 import { openReadStore } from './readStore.js';
 import { csv } from './usageOutput.js';

@@ -1,8 +1,9 @@
-import { Command } from 'commander';
-import { assertWritableDataDir, DEFAULT_HOST, DEFAULT_PORT, parseBytes, parsePort, resolveConfig, UsageError, type CommonOptions } from '../config/config.js';
+import { Command, Option } from 'commander';
+import { assertWritableDataDir, resolveConfig, UsageError, type CommonOptions } from '../config/config.js';
+import { parseBytes, parseCount, parseRedisUrl, parseSeconds } from '../config/optionValues.js';
 import { hostName } from '../api/auth.js';
 import { resolveToken, TOKEN_ARGV_WARNING } from '../config/token.js';
-import { withCommonOptions } from './options.js';
+import { withCommonOptions, withListenOptions } from './options.js';
 import { StartupFailed } from './startupFailed.js';
 
 interface ServeOptions extends CommonOptions {
@@ -29,28 +30,38 @@ interface ServeOptions extends CommonOptions {
 const FATAL_EXIT_AFTER_MS = 3000;
 
 export function serveCommand(): Command {
-  return withCommonOptions(new Command('serve'))
+  return withListenOptions(withCommonOptions(new Command('serve')))
     .description('backfill, then follow transcripts live and serve the API')
-    .option('--host <host>', 'address to bind', process.env.CLAUDELENS_HOST ?? DEFAULT_HOST)
-    .option('--port <port>', 'port to listen on', parsePort, parsePort(process.env.CLAUDELENS_PORT ?? String(DEFAULT_PORT)))
     .option('--poll', 'poll files instead of using file-system events (network file systems)')
-    .option('--config <file>', 'JSON config: status thresholds, alert rules, webhooks (see docs/api.md)')
+    .addOption(new Option('--config <file>', 'JSON config: status thresholds, alert rules, webhooks (see docs/api.md)').env('CLAUDELENS_CONFIG'))
+    // The token is not an .env() option: a flag and a variable of the other kind must not clash, and --token warns (config/token.ts).
     .option('--token <token>', 'require this token on every request (needed to bind a non-loopback address); env CLAUDELENS_TOKEN')
     .option('--token-file <file>', 'read the token from this file (not visible in ps, unlike --token); env CLAUDELENS_TOKEN_FILE')
     .option('--allow-origin <origin>', 'another origin that may open WebSockets (repeatable)', (v: string, all: string[] = []) => [...all, v])
-    .option('--allowed-host <name>', 'another Host name requests may use besides the loopback ones (repeatable; see docs/security.md); env CLAUDELENS_ALLOWED_HOSTS', (v: string, all: string[] = []) => [...all, parseHost(v)])
+    .addOption(
+      new Option('--allowed-host <name>', 'another Host name requests may use besides the loopback ones (repeatable, or comma-separated; see docs/security.md)')
+        .env('CLAUDELENS_ALLOWED_HOSTS')
+        .argParser((v: string, all: string[] = []) => [...all, ...v.split(',').filter((h) => h.trim() !== '').map(parseHost)]),
+    )
     .option('--max-connections <n>', 'connections at once, WebSockets included; requests past it get 503 (default 1024)', (v: string) => parseCount(v, '--max-connections'))
-    .option('--request-timeout <seconds>', 'longest a client may take to send one request, body included (default 60)', (v: string) => parsePositive(v, '--request-timeout'))
-    .option('--ingest-body-limit <size>', 'largest POST /api/v1/ingest body (default 8MiB); env CLAUDELENS_INGEST_BODY_LIMIT', (v: string) => parseBytes(v, '--ingest-body-limit'))
-    .option('--redis-url <url>', 'share live events with other nodes through this Redis (redis://host:6379); env CLAUDELENS_REDIS_URL')
-    .option('--node-id <id>', 'this node\'s name among several (default host:pid); env CLAUDELENS_NODE_ID')
-    .option('--lease-ttl <seconds>', 'on a shared database, take over a claude dir whose node stopped renewing for this long (default 15)', (v: string) => parsePositive(v, '--lease-ttl'))
-    .option('--log-format <format>', 'auto (pretty on a terminal, else JSON), pretty or json; env CLAUDELENS_LOG_FORMAT')
-    .option('--max-db-size <size>', 'SQLite: let the database grow to this size at most (512MiB, 4GiB); past it ingest waits as on a full disk; env CLAUDELENS_MAX_DB_SIZE', (v: string) => parseBytes(v, '--max-db-size'))
-    .option('--max-live-sessions <n>', 'most sessions kept live; past it the least recently active leave the live set (default 10000); env CLAUDELENS_MAX_LIVE_SESSIONS', (v: string) => parseCount(v, '--max-live-sessions'))
+    .option('--request-timeout <seconds>', 'longest a client may take to send one request, body included (default 60)', (v: string) => parseSeconds(v, '--request-timeout'))
+    .addOption(new Option('--ingest-body-limit <size>', 'largest POST /api/v1/ingest body (default 8MiB)').env('CLAUDELENS_INGEST_BODY_LIMIT').argParser((v: string) => parseBytes(v, '--ingest-body-limit')))
+    .addOption(new Option('--redis-url <url>', 'share live events with other nodes through this Redis (redis://host:6379)').env('CLAUDELENS_REDIS_URL'))
+    .addOption(new Option('--node-id <id>', "this node's name among several (default host:pid)").env('CLAUDELENS_NODE_ID'))
+    .option('--lease-ttl <seconds>', 'on a shared database, take over a claude dir whose node stopped renewing for this long (default 15)', (v: string) => parseSeconds(v, '--lease-ttl'))
+    .addOption(new Option('--log-format <format>', 'auto (pretty on a terminal, else JSON), pretty or json').env('CLAUDELENS_LOG_FORMAT'))
+    .addOption(
+      new Option('--max-db-size <size>', 'SQLite: let the database grow to this size at most (512MiB, 4GiB); past it ingest waits as on a full disk')
+        .env('CLAUDELENS_MAX_DB_SIZE')
+        .argParser((v: string) => parseBytes(v, '--max-db-size')),
+    )
+    .addOption(
+      new Option('--max-live-sessions <n>', 'most sessions kept live; past it the least recently active leave the live set (default 10000)')
+        .env('CLAUDELENS_MAX_LIVE_SESSIONS')
+        .argParser((v: string) => parseCount(v, '--max-live-sessions')),
+    )
     .action(async (options: ServeOptions) => {
-      const envMaxDb = process.env.CLAUDELENS_MAX_DB_SIZE;
-      const maxDbBytes = options.maxDbSize ?? (envMaxDb ? parseBytes(envMaxDb, 'CLAUDELENS_MAX_DB_SIZE') : null);
+      const maxDbBytes = options.maxDbSize ?? null;
       const config = { ...resolveConfig(options), maxDbBytes };
       if (maxDbBytes && config.databaseUrl) throw new UsageError('--max-db-size applies to the SQLite store only (PostgreSQL has its own quotas)');
       if (!config.databaseUrl) assertWritableDataDir(config.dataDir);
@@ -62,17 +73,14 @@ export function serveCommand(): Command {
         import('./serveLog.js'),
       ]);
       const format = logFormatOf(options.logFormat, process.stdout.isTTY === true);
-      const live = loadLiveConfig(options.config ?? process.env.CLAUDELENS_CONFIG ?? null);
+      const live = loadLiveConfig(options.config ?? null);
       const logger = await serveLogger(format);
       // A dir with no transcripts yet still starts (Claude Code may write there soon), said plainly.
       const found = await checkClaudeDirs(config.claudeDirs);
       for (const warning of found.warnings) logger.warn({ claudeDirs: config.claudeDirs }, warning);
       const { token, fromArgv } = resolveToken(options);
       if (fromArgv) logger.warn(TOKEN_ARGV_WARNING);
-      const allowedHosts = options.allowedHost ?? process.env.CLAUDELENS_ALLOWED_HOSTS?.split(',').filter((h) => h.trim() !== '').map(parseHost);
-      const envLimit = process.env.CLAUDELENS_INGEST_BODY_LIMIT;
-      const ingestBodyLimit = options.ingestBodyLimit ?? (envLimit ? parseBytes(envLimit, 'CLAUDELENS_INGEST_BODY_LIMIT') : undefined);
-      const redisUrl = parseRedisUrl(options.redisUrl ?? process.env.CLAUDELENS_REDIS_URL);
+      const redisUrl = parseRedisUrl(options.redisUrl);
       // A fatal failure (a corrupt database, or a start-up that failed after listening): one line,
       // /healthz answers 503 for a moment, then the process exits for its supervisor to restart it.
       let failed = false;
@@ -90,17 +98,17 @@ export function serveCommand(): Command {
           live,
           token,
           allowedOrigins: options.allowOrigin,
-          allowedHosts,
+          allowedHosts: options.allowedHost,
           connectionLimits: {
             ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
             ...(options.requestTimeout ? { requestTimeoutMs: options.requestTimeout * 1000 } : {}),
           },
-          ingestBodyLimit,
+          ingestBodyLimit: options.ingestBodyLimit,
           redisUrl,
-          nodeId: options.nodeId ?? process.env.CLAUDELENS_NODE_ID,
+          nodeId: options.nodeId,
           leaseTtlSeconds: options.leaseTtl,
           onFatal,
-          maxLiveSessions: options.maxLiveSessions ?? (process.env.CLAUDELENS_MAX_LIVE_SESSIONS ? parseCount(process.env.CLAUDELENS_MAX_LIVE_SESSIONS, 'CLAUDELENS_MAX_LIVE_SESSIONS') : undefined),
+          maxLiveSessions: options.maxLiveSessions,
         },
         logger,
       ).catch((error: unknown) => {
@@ -118,27 +126,9 @@ export function serveCommand(): Command {
     });
 }
 
-function parsePositive(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number of seconds, got ${value}`);
-  return n;
-}
-
-function parseCount(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} must be a whole number above 0, got ${value}`);
-  return n;
-}
-
 /** An `--allowed-host` value: a name or address, with or without a port (only the name is compared). */
 function parseHost(value: string): string {
   const name = hostName(value);
   if (name === null) throw new UsageError(`--allowed-host must be a host name such as team.example.com, got "${value}"`);
   return name;
-}
-
-function parseRedisUrl(value: string | undefined): string | null {
-  if (!value) return null;
-  if (!/^rediss?:\/\//.test(value)) throw new UsageError(`--redis-url must start with redis:// or rediss://, got ${value}`);
-  return value;
 }

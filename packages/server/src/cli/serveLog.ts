@@ -5,7 +5,7 @@ export type LogFormat = 'pretty' | 'json';
 
 /** `--log-format`: pretty on a terminal, JSON otherwise (a service manager, a pipe, a log shipper). */
 export function logFormatOf(flag: string | undefined, stdoutIsTTY: boolean): LogFormat {
-  const value = flag ?? process.env.CLAUDELENS_LOG_FORMAT ?? 'auto';
+  const value = flag ?? 'auto'; // CLAUDELENS_LOG_FORMAT arrives as the flag (commander's .env())
   if (value === 'auto') return stdoutIsTTY ? 'pretty' : 'json';
   if (value === 'pretty' || value === 'json') return value;
   throw new UsageError(`--log-format must be auto, pretty or json, got "${value}"`);

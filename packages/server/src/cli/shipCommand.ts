@@ -1,6 +1,7 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { isLoopback } from '../api/auth.js';
-import { parseBytes, resolveConfig, UsageError } from '../config/config.js';
+import { resolveConfig, UsageError } from '../config/config.js';
+import { parseBytes, parseSeconds, parseServerUrl } from '../config/optionValues.js';
 import { resolveToken, TOKEN_ARGV_WARNING } from '../config/token.js';
 
 interface ShipOptions {
@@ -11,7 +12,7 @@ interface ShipOptions {
   dataDir?: string;
   id?: string;
   batchBytes?: number;
-  retryMax: string;
+  retryMax: number;
   poll?: boolean;
   once?: boolean;
 }
@@ -19,22 +20,20 @@ interface ShipOptions {
 export function shipCommand(): Command {
   return new Command('ship')
     .description('send local transcripts to a ClaudeLens server as they are written (docs/remote-ingest.md)')
-    .option('--server <url>', 'the server, e.g. http://team-host:4280; env CLAUDELENS_SERVER')
+    .addOption(new Option('--server <url>', 'the server, e.g. http://team-host:4280').env('CLAUDELENS_SERVER'))
     .option('--token <token>', "the server's token; env CLAUDELENS_TOKEN")
     .option('--token-file <file>', "read the server's token from this file (not visible in ps, unlike --token); env CLAUDELENS_TOKEN_FILE")
     .option('--claude-dir <dir>', 'Claude config folder containing projects/ (repeatable; default $CLAUDE_CONFIG_DIR or ~/.claude)', (v: string, all: string[] = []) => [...all, v])
-    .option('--data-dir <dir>', 'where the shipper remembers what the server acknowledged (default $CLAUDELENS_DATA_DIR or ~/.claudelens)')
+    .addOption(new Option('--data-dir <dir>', 'where the shipper remembers what the server acknowledged (default ~/.claudelens)').env('CLAUDELENS_DATA_DIR'))
     .option('--id <id>', 'the claude dir id on the server (default <hostname>-<hash of hostname and folder>); one --claude-dir only')
     .option('--batch-bytes <size>', 'transcript bytes per request at most (default 2MiB)', (v: string) => parseBytes(v, '--batch-bytes'))
-    .option('--retry-max <seconds>', 'longest wait between retries while the server is unreachable', '30')
+    .option('--retry-max <seconds>', 'longest wait between retries while the server is unreachable', (v: string) => parseSeconds(v, '--retry-max'), 30)
     .option('--poll', 'poll files instead of using file-system events (network file systems)')
     .option('--once', 'ship what is there now, then exit')
     .action(async (options: ShipOptions) => {
-      const server = parseServer(options.server ?? process.env.CLAUDELENS_SERVER);
+      const server = parseServerUrl(options.server);
       const config = resolveConfig({ claudeDir: options.claudeDir, dataDir: options.dataDir });
       if (options.id !== undefined && config.claudeDirs.length !== 1) throw new UsageError('--id names one claude dir: pass exactly one --claude-dir with it');
-      const retryMax = Number(options.retryMax);
-      if (!Number.isFinite(retryMax) || retryMax <= 0) throw new UsageError(`--retry-max must be a number of seconds, got "${options.retryMax}"`);
       const { token, fromArgv } = resolveToken(options);
       // Loaded here, not at the top: every command would otherwise pay for the shipper's modules.
       const [{ ClaudeDirIdSchema }, { startShipper }, { ShipState, defaultClaudeDirId }] = await Promise.all([
@@ -56,7 +55,7 @@ export function shipCommand(): Command {
         sources,
         state: ShipState.load(config.dataDir, server.href, log),
         batchBytes: options.batchBytes,
-        retryMaxMs: retryMax * 1000,
+        retryMaxMs: options.retryMax * 1000,
         once: options.once,
         poll: options.poll,
         log,
@@ -68,16 +67,4 @@ export function shipCommand(): Command {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
     });
-}
-
-function parseServer(value: string | undefined): URL {
-  if (!value) throw new UsageError('ship needs --server URL (or CLAUDELENS_SERVER)');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--server must be a URL such as http://team-host:4280, got "${value}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--server must be an http or https URL, got "${value}"`);
-  return url;
 }

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { UsageBlock, UsageTotals } from '@claudelens/protocol';
-import { parseCalendarDate, parseInteger, parseTimeZone, resolveConfig, UsageError, type CommonOptions } from '../config/config.js';
+import { resolveConfig, UsageError, type CommonOptions } from '../config/config.js';
+import { parseCalendarDate, parseInteger, parseTimeZone } from '../config/optionValues.js';
 import type { PeriodKind } from '../core/usagePeriods.js';
 import { withCommonOptions } from './options.js';
 import { openReadStore } from './readStore.js';

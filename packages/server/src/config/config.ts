@@ -28,6 +28,15 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * A variable set to nothing is unset, for every command (deployment files often leave them
+ * empty). Called before the command line is parsed: the options read the environment then
+ * (commander's `.env()`), and an empty `CLAUDELENS_MAX_DB_SIZE` must mean no limit, not a bad size.
+ */
+export function unsetEmptyVariables(env: Env): void {
+  for (const name of Object.keys(env)) if (name.startsWith('CLAUDELENS_') && env[name]?.trim() === '') delete env[name];
+}
+
 /** Claude Code's own rule: `CLAUDE_CONFIG_DIR` (comma-separated allowed), else `~/.claude`. */
 export function resolveClaudeDirs(flags: string[] | undefined, env: Env = process.env): string[] {
   if (flags && flags.length > 0) return flags.map((dir) => path.resolve(dir));
@@ -36,6 +45,11 @@ export function resolveClaudeDirs(flags: string[] | undefined, env: Env = proces
   return [path.join(os.homedir(), '.claude')];
 }
 
+/**
+ * The config of a command from its parsed options. Each option reads its environment variable
+ * itself (commander's `.env()`, `cli/options.ts`); only `CLAUDE_CONFIG_DIR` is read here, as
+ * Claude Code reads it (a comma-separated list), which a flag that repeats cannot express.
+ */
 export function resolveConfig(options: CommonOptions, env: Env = process.env, requireClaudeDirs = true): Config {
   const claudeDirs = resolveClaudeDirs(options.claudeDir, env);
   if (requireClaudeDirs) {
@@ -43,10 +57,10 @@ export function resolveConfig(options: CommonOptions, env: Env = process.env, re
       if (!isDirectory(dir)) throw new UsageError(`claude dir not found: ${dir} (pass --claude-dir or set CLAUDE_CONFIG_DIR)`);
     }
   }
-  const dataDir = path.resolve(options.dataDir ?? env.CLAUDELENS_DATA_DIR ?? path.join(os.homedir(), '.claudelens'));
-  const pricesFile = options.prices ?? env.CLAUDELENS_PRICES ?? null;
+  const dataDir = path.resolve(options.dataDir ?? path.join(os.homedir(), '.claudelens'));
+  const pricesFile = options.prices ?? null;
   if (pricesFile !== null && !fs.existsSync(pricesFile)) throw new UsageError(`price file not found: ${pricesFile}`);
-  const databaseUrl = parseDatabaseUrl(options.databaseUrl ?? env.CLAUDELENS_DATABASE_URL);
+  const databaseUrl = parseDatabaseUrl(options.databaseUrl);
   return { claudeDirs: [...new Set(claudeDirs)], dataDir, databaseUrl, pricesFile };
 }
 
@@ -63,62 +77,6 @@ function isDirectory(dir: string): boolean {
   } catch {
     return false;
   }
-}
-
-export function parsePort(value: string): number {
-  return parseInteger(value, '--port', { min: 0, max: 65535 });
-}
-
-export function parseDate(value: string, flag: string): string {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new UsageError(`${flag} must be a date such as 2026-01-31, got "${value}"`);
-  return new Date(ms).toISOString();
-}
-
-const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 * 1024, mib: 1024 * 1024, g: 1024 ** 3, gib: 1024 ** 3 };
-
-/** A size in bytes: a whole number, optionally with KiB or MiB (`8MiB`, `512k`). */
-export function parseBytes(value: string, flag: string): number {
-  const match = /^(\d+)\s*(k|kib|m|mib|g|gib)?$/i.exec(value.trim());
-  const bytes = match ? Number(match[1]) * (BYTE_UNITS[(match[2] ?? '').toLowerCase()] ?? Number.NaN) : Number.NaN;
-  if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new UsageError(`${flag} must be a size such as 8388608, 512KiB or 8MiB, got "${value}"`);
-  return bytes;
-}
-
-/**
- * Every whole-number option goes through here, so that `--limit abc` or `--limit -1` is refused
- * with the same words everywhere instead of quietly becoming 0 or the default.
- */
-export function parseInteger(value: string, flag: string, range: { min?: number; max?: number } = {}): number {
-  const min = range.min ?? 0;
-  const max = range.max ?? Number.MAX_SAFE_INTEGER;
-  const n = /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    const bounds = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
-    throw new UsageError(`${flag} must be a whole number ${bounds}, got "${value}"`);
-  }
-  return n;
-}
-
-/** An IANA time zone name Intl knows (`UTC`, `Europe/Paris`); the system's when absent. */
-export function parseTimeZone(value: string | undefined, flag = '--timezone'): string {
-  if (value === undefined) return Intl.DateTimeFormat().resolvedOptions().timeZone;
-  try {
-    return new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
-  } catch {
-    throw new UsageError(`${flag} must be a time zone such as UTC or America/New_York, got "${value}"`);
-  }
-}
-
-/** A calendar date as ccusage takes it, `YYYY-MM-DD` or `YYYYMMDD`, returned as `YYYY-MM-DD`. */
-export function parseCalendarDate(value: string, flag: string): string {
-  const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(value.trim());
-  const date = match ? `${match[1]}-${match[2]}-${match[3]}` : '';
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  if (!match || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date) {
-    throw new UsageError(`${flag} must be a date as YYYY-MM-DD or YYYYMMDD, got "${value}"`);
-  }
-  return date;
 }
 
 const WRITE_FAILURES: Record<string, string> = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCalendarDate, parseInteger, parsePort, parseTimeZone, UsageError } from './config.js';
+import { UsageError } from './config.js';
+import { parseCalendarDate, parseInteger, parsePort, parseTimeZone } from './optionValues.js';
 
 describe('option values', () => {
   it('takes whole numbers in range and refuses the rest with one sentence', () => {

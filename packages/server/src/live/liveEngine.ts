@@ -1,5 +1,4 @@
-import type { ActivityEvent, MetricUpdates, StatType, StatUpdateEvent } from '@claudelens/protocol';
-import { formatStat } from '../core/live/format.js';
+import { formatStat, type ActivityEvent, type MetricUpdateEvent, type MetricUpdates, type StatType, type StatUpdateEvent } from '@claudelens/protocol';
 import { liveInput, type LiveInput } from '../core/live/liveInput.js';
 import type { LiveEvent, LiveState } from '../core/live/liveState.js';
 import type { AppliedBatch } from '../store/repository.js';
@@ -21,6 +20,9 @@ export interface EngineOptions {
 }
 
 type PendingStats = Map<StatType, { value: number; delta: number }>;
+/** An activity event as built here: the hub gives it its `seq`. */
+type ActivityEventBody = ActivityEvent extends infer E ? (E extends ActivityEvent ? Omit<E, 'seq'> : never) : never;
+type ActivityData<T extends ActivityEvent['type']> = Extract<ActivityEvent, { type: T }>['data'];
 
 /** How long a node's claim on a derived event (status by the clock, a metrics tick) holds off the others. */
 const CLAIM_MS = 60_000;
@@ -144,15 +146,19 @@ export class LiveEngine {
       switch (event.kind) {
         case 'message':
           this.bus.publish(channels.session(event.sessionId), { type: 'new_message', session_id: event.sessionId, message: event.message });
-          this.activity('new_message', at, {
-            session_id: event.sessionId,
-            project: event.project ?? undefined,
-            message_type: event.message.author,
-            cost: event.cost,
-            tool: event.message.tool_used,
-            uuid: event.message.uuid,
-            summary: event.message.preview,
-            message_timestamp: event.message.timestamp,
+          this.activity({
+            type: 'new_message',
+            timestamp: at,
+            data: {
+              session_id: event.sessionId,
+              project: event.project ?? undefined,
+              message_type: event.message.author,
+              cost: event.cost,
+              tool: event.message.tool_used,
+              uuid: event.message.uuid,
+              summary: event.message.preview,
+              message_timestamp: event.message.timestamp,
+            },
           });
           break;
         case 'stats':
@@ -167,14 +173,18 @@ export class LiveEngine {
             status: event.status,
             previous_status: event.previous,
           });
-          this.activityOnce(key, 'session_update', at, { session_id: event.sessionId, project: event.project ?? undefined, status: event.status, previous_status: event.previous });
+          this.activityOnce(key, { type: 'session_update', timestamp: at, data: { session_id: event.sessionId, project: event.project ?? undefined, status: event.status, previous_status: event.previous } });
           break;
         }
         case 'started':
-          this.activityOnce(`started:${this.episode(event.sessionId)}`, 'session_started', at, { session_id: event.sessionId, project: event.project ?? undefined, message_timestamp: event.at ?? undefined });
+          this.activityOnce(`started:${this.episode(event.sessionId)}`, {
+            type: 'session_started',
+            timestamp: at,
+            data: { session_id: event.sessionId, project: event.project ?? undefined, message_timestamp: event.at ?? undefined },
+          });
           break;
         case 'ended':
-          this.activityOnce(`ended:${this.episode(event.sessionId)}`, 'session_ended', at, { session_id: event.sessionId, project: event.project ?? undefined });
+          this.activityOnce(`ended:${this.episode(event.sessionId)}`, { type: 'session_ended', timestamp: at, data: { session_id: event.sessionId, project: event.project ?? undefined } });
           this.forget(event.sessionId);
           break;
       }
@@ -200,16 +210,16 @@ export class LiveEngine {
    * Publishes an alert on the activity stream, unless another node already did for the same
    * condition (`key`) within `ttlMs`. Resolves true when this node's went out.
    */
-  alert(key: string, ttlMs: number, data: ActivityEvent['data']): Promise<boolean> {
+  alert(key: string, ttlMs: number, data: ActivityData<'alert_triggered'>): Promise<boolean> {
     return publishAlert(this.bus, key, ttlMs, data, this.now());
   }
 
-  private activity(type: ActivityEvent['type'], timestamp: string, data: ActivityEvent['data']): void {
-    this.bus.publish(channels.activity, { type, timestamp, data: withoutUndefined(data) });
+  private activity(event: ActivityEventBody): void {
+    this.bus.publish(channels.activity, { ...event, data: withoutUndefined(event.data) });
   }
 
-  private activityOnce(key: string, type: ActivityEvent['type'], timestamp: string, data: ActivityEvent['data'], ttlMs = CLAIM_MS): Promise<boolean> {
-    return this.bus.publishOnce(`activity:${key}`, ttlMs, channels.activity, { type, timestamp, data: withoutUndefined(data) });
+  private activityOnce(key: string, event: ActivityEventBody, ttlMs = CLAIM_MS): Promise<boolean> {
+    return this.bus.publishOnce(`activity:${key}`, ttlMs, channels.activity, { ...event, data: withoutUndefined(event.data) });
   }
 
   /** Leading edge plus a trailing flush: the first update goes out at once, a burst becomes one update per stat. */
@@ -261,7 +271,7 @@ export function statEvent(sessionId: string, stat: StatType, value: number, delt
   };
 }
 
-export function metricEvent(metrics: MetricUpdates, now: number) {
+export function metricEvent(metrics: MetricUpdates, now: number): Omit<MetricUpdateEvent, 'seq'> {
   return { type: 'metric_update', timestamp: new Date(now).toISOString(), data: { metric_updates: metrics } };
 }
 
@@ -269,7 +279,7 @@ export function metricEvent(metrics: MetricUpdates, now: number) {
  * Publishes an alert on the activity stream, unless another node already did for the same
  * condition (`key`) within `ttlMs`: the engine's `alert`, for senders that hold only the bus.
  */
-export function publishAlert(bus: EventBus, key: string, ttlMs: number, data: ActivityEvent['data'], now: number): Promise<boolean> {
+export function publishAlert(bus: EventBus, key: string, ttlMs: number, data: ActivityData<'alert_triggered'>, now: number): Promise<boolean> {
   return bus.publishOnce(`activity:alert:${key}`, ttlMs, channels.activity, { type: 'alert_triggered', timestamp: new Date(now).toISOString(), data: withoutUndefined(data) });
 }
 

@@ -1,6 +1,5 @@
-import type { ActiveSessions, LiveActivity, LiveMessage, LiveSeries, LiveStats, SessionLive, StatType, Summary } from '@claudelens/protocol';
+import { formatStat, type ActiveSessions, type LiveActivity, type LiveMessage, type LiveSeries, type LiveStats, type SessionLive, type StatType, type Summary } from '@claudelens/protocol';
 import { calendarStarts } from '../core/live/calendar.js';
-import { formatStat } from '../core/live/format.js';
 import { statsOf, type LiveState, type Stats } from '../core/live/liveState.js';
 import type { Store, StoredMessage } from '../store/repository.js';
 

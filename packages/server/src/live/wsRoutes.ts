@@ -1,7 +1,15 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { ClientMessageSchema, TOKEN_PROTOCOL_PREFIX } from '@claudelens/protocol';
+import {
+  ClientMessageSchema,
+  TOKEN_PROTOCOL_PREFIX,
+  wsChannels,
+  type ActivityChannelEvent,
+  type MetricsChannelEvent,
+  type SessionChannelEvent,
+  type StatsChannelEvent,
+} from '@claudelens/protocol';
 import { channels } from './channels.js';
 import type { EventBus } from './bus.js';
 import type { ChannelEvent, Hub } from './hub.js';
@@ -128,40 +136,40 @@ export async function registerWsRoutes(app: FastifyInstance, options: WsOptions)
     return !problem;
   };
 
-  app.get<{ Params: { sessionId: string } }>('/ws/stats/:sessionId', { websocket: true }, async (socket, request) => {
+  app.get<{ Params: { sessionId: string } }>(wsChannels.stats.route, { websocket: true }, async (socket, request) => {
     if (!guard(request, socket)) return;
     const { sessionId } = request.params;
     if (!(await queries.statsLive(sessionId))) return refuse(socket, CLOSE.unknownSession, 'unknown session');
-    open(socket, request, channels.stats(sessionId), async (seq) => {
+    open(socket, request, channels.stats(sessionId), async (seq): Promise<StatsChannelEvent[]> => {
       const stats = await queries.statsLive(sessionId);
       const at = new Date().toISOString();
       return stats
-        ? (['messages', 'tools', 'tokens', 'cost'] as const).map((stat) => ({ ...statEvent(sessionId, stat, stats[stat].value, 0, at), seq }) as ChannelEvent)
+        ? (['messages', 'tools', 'tokens', 'cost'] as const).map((stat) => ({ ...statEvent(sessionId, stat, stats[stat].value, 0, at), seq }))
         : [];
     });
   });
 
-  app.get<{ Params: { sessionId: string } }>('/ws/session/:sessionId', { websocket: true }, async (socket, request) => {
+  app.get<{ Params: { sessionId: string } }>(wsChannels.session.route, { websocket: true }, async (socket, request) => {
     if (!guard(request, socket)) return;
     const { sessionId } = request.params;
     if (!(await queries.sessionLive(sessionId))) return refuse(socket, CLOSE.unknownSession, 'unknown session');
-    open(socket, request, channels.session(sessionId), async (seq) => {
+    open(socket, request, channels.session(sessionId), async (seq): Promise<SessionChannelEvent[]> => {
       const data = await queries.sessionLive(sessionId);
-      return data ? [{ type: 'snapshot', seq, data } as ChannelEvent] : [];
+      return data ? [{ type: 'snapshot', seq, data }] : [];
     });
   });
 
-  app.get('/ws/activity-stream', { websocket: true }, (socket, request) => {
+  app.get(wsChannels.activity.route, { websocket: true }, (socket, request) => {
     if (!guard(request, socket)) return;
-    open(socket, request, channels.activity, async (seq) => [
-      { type: 'snapshot', seq, timestamp: new Date().toISOString(), data: queries.liveActivity() } as ChannelEvent,
+    open(socket, request, channels.activity, async (seq): Promise<ActivityChannelEvent[]> => [
+      { type: 'snapshot', seq, timestamp: new Date().toISOString(), data: queries.liveActivity() },
     ]);
   });
 
-  app.get('/ws/metrics-updates', { websocket: true }, (socket, request) => {
+  app.get(wsChannels.metrics.route, { websocket: true }, (socket, request) => {
     if (!guard(request, socket)) return;
-    open(socket, request, channels.metrics, async (seq) => [
-      { ...metricEvent(options.engine.state.metricUpdates(), Date.now()), seq } as ChannelEvent,
+    open(socket, request, channels.metrics, async (seq): Promise<MetricsChannelEvent[]> => [
+      { ...metricEvent(options.engine.state.metricUpdates(), Date.now()), seq },
     ]);
   });
 }

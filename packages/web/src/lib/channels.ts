@@ -1,31 +1,15 @@
-import {
-  ActivityChannelEventSchema,
-  MetricsChannelEventSchema,
-  SessionChannelEventSchema,
-  StatsChannelEventSchema,
-  type ActivityChannelEvent,
-  type MetricsChannelEvent,
-  type SessionChannelEvent,
-  type StatsChannelEvent,
-} from '@claudelens/protocol';
+import { wsChannels, type ActivityChannelEvent, type ChannelSpec, type MetricsChannelEvent, type SessionChannelEvent, type StatsChannelEvent } from '@claudelens/protocol';
 
-export interface SafeParser<E> {
-  safeParse(data: unknown): { success: true; data: E } | { success: false };
-}
+// The channels come from the protocol's registry, which the server's routes use too.
+export type { ChannelSpec, SafeParser } from '@claudelens/protocol';
 
-/** One WebSocket channel of docs/api.md: its path (also its identity) and the schema of its events. */
-export interface ChannelSpec<E extends { type: string; seq: number }> {
-  path: string;
-  schema: SafeParser<E>;
-}
-
-export const activityChannel: ChannelSpec<ActivityChannelEvent> = { path: '/ws/activity-stream', schema: ActivityChannelEventSchema };
-export const metricsChannel: ChannelSpec<MetricsChannelEvent> = { path: '/ws/metrics-updates', schema: MetricsChannelEventSchema };
+export const activityChannel: ChannelSpec<ActivityChannelEvent> = wsChannels.activity.spec();
+export const metricsChannel: ChannelSpec<MetricsChannelEvent> = wsChannels.metrics.spec();
 
 export function sessionChannel(sessionId: string): ChannelSpec<SessionChannelEvent> {
-  return { path: `/ws/session/${encodeURIComponent(sessionId)}`, schema: SessionChannelEventSchema };
+  return wsChannels.session.spec(sessionId);
 }
 
 export function statsChannel(sessionId: string): ChannelSpec<StatsChannelEvent> {
-  return { path: `/ws/stats/${encodeURIComponent(sessionId)}`, schema: StatsChannelEventSchema };
+  return wsChannels.stats.spec(sessionId);
 }

@@ -1,46 +1,13 @@
-import type { StatType } from '@claudelens/protocol';
+// The stat texts (whole numbers with separators, compact tokens "45K", cost "$0.45") are the
+// protocol's, so a number animating towards a new value reads like the `formatted_value` it lands on.
+import { formatCost } from '@claudelens/protocol';
 
-// Display formats. The stat texts mirror the server's `formatted_value` (docs/api.md: whole
-// numbers with separators, compact tokens "45K", "33.6K", cost "$0.45", whole dollars from
-// $100) so that a number animating towards a new value reads like the value it lands on.
-
-// One formatter, made once: Number#toLocaleString builds a new one on every call, which showed
-// in profiles with hundreds of cards updating.
-const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-export function formatCount(n: number): string {
-  return WHOLE.format(Math.round(n));
-}
-
-export function formatTokens(n: number): string {
-  if (n < 1000) return String(Math.round(n));
-  for (const [size, suffix] of [
-    [1e9, 'B'],
-    [1e6, 'M'],
-    [1e3, 'K'],
-  ] as const) {
-    if (n >= size) {
-      const scaled = n / size;
-      return `${scaled >= 100 ? Math.round(scaled) : Number(scaled.toFixed(1))}${suffix}`;
-    }
-  }
-  return String(n);
-}
-
-export function formatCost(dollars: number): string {
-  return dollars >= 100 ? `$${WHOLE.format(Math.round(dollars))}` : `$${dollars.toFixed(2)}`;
-}
+export { formatCost, formatCount, formatStat, formatTokens } from '@claudelens/protocol';
 
 /** A small amount keeps a little more precision: a feed line costs fractions of a cent. */
 export function formatSmallCost(dollars: number): string {
   if (dollars === 0) return '$0';
   return dollars < 0.01 ? `$${dollars.toFixed(4)}` : formatCost(dollars);
-}
-
-export function formatStat(type: StatType, value: number): string {
-  if (type === 'tokens') return formatTokens(value);
-  if (type === 'cost') return formatCost(value);
-  return formatCount(value);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -153,15 +153,14 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
     }
     const item = toFeedItem(event);
     if (item) fresh.push(item);
-    const { data } = event;
     if (event.type === 'alert_triggered') {
-      if (data.alert) alerts.push(data.alert);
+      alerts.push(event.data.alert);
       continue;
     }
-    if (data.session_id === undefined) continue; // only a global alert has none
     if (event.type !== 'new_message') statusChanged = true;
     switch (event.type) {
       case 'new_message': {
+        const { data } = event;
         const list = editSessions();
         const i = list.findIndex((s) => s.session_id === data.session_id);
         const session = list[i];
@@ -179,6 +178,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
         sessionsToRefresh = true;
         break;
       case 'session_update': {
+        const { data } = event;
         const list = editSessions();
         const i = list.findIndex((s) => s.session_id === data.session_id);
         const session = list[i];
@@ -201,6 +201,7 @@ export function applyActivityEvents(board: LiveActivity | undefined, events: Act
         break;
       }
       case 'session_ended': {
+        const { data } = event;
         ended.push(data.session_id);
         const list = editSessions();
         const i = list.findIndex((s) => s.session_id === data.session_id);
@@ -221,9 +222,11 @@ function toFeedItem(event: ActivityEvent): RecentActivity | null {
   const { data, timestamp } = event;
   // A global alert belongs to no session: '' (the feed shows no session link for it).
   // The transcript's time where the event has it (a line, a session's return), as the REST feed has it.
-  const base = { timestamp: data.message_timestamp ?? timestamp, project: data.project ?? '', session_id: data.session_id ?? '', cost: 0 };
+  const at = 'message_timestamp' in data ? data.message_timestamp : undefined;
+  const base = { timestamp: at ?? timestamp, project: data.project ?? '', session_id: data.session_id ?? '', cost: 0 };
   switch (event.type) {
-    case 'new_message':
+    case 'new_message': {
+      const { data } = event;
       return {
         ...base,
         type: feedType(data.message_type, data.tool),
@@ -232,12 +235,13 @@ function toFeedItem(event: ActivityEvent): RecentActivity | null {
         ...(data.uuid ? { uuid: data.uuid } : {}),
         ...(data.tool ? { tool: data.tool } : {}),
       };
+    }
     case 'session_started':
       return { ...base, type: 'session_started', summary: 'Session started', uuid: `started|${timestamp}` };
     case 'session_ended':
       return { ...base, type: 'session_ended', summary: 'Session ended', uuid: `ended|${timestamp}` };
     case 'alert_triggered':
-      return data.alert ? { ...base, type: 'alert', summary: data.alert.message, uuid: `alert|${data.alert.id}` } : null;
+      return { ...base, type: 'alert', summary: event.data.alert.message, uuid: `alert|${event.data.alert.id}` };
     default:
       return null; // status changes show on the session cards, not in the feed
   }
