@@ -3,6 +3,7 @@ import type { RequestRecord } from '../../core/accounting.js';
 import { byKey, requestKey } from './groupPlan.js';
 import type { Params } from './params.js';
 import { pgText } from './rows.js';
+import { toRequestRecord, type RequestRow as SharedRequestRow } from '../requestRows.js';
 
 // Requests in the PostgreSQL store, keyed on (message_id, request_id). New ones are inserted
 // without a lookup (the usual case); stored ones are locked FOR UPDATE before they are merged,
@@ -80,7 +81,7 @@ export async function storedRequests(
   for (const r of records) {
     const key = requestKey(r);
     const row = locked.get(key);
-    before.set(key, row ? toRequest(r, row) : undefined);
+    before.set(key, row ? toRequestRecord(r, row) : undefined);
     if (!row && !created.has(key)) missed.push(r);
   }
   if (missed.length === 0) return before;
@@ -94,7 +95,7 @@ export async function storedRequests(
   const rows = new Map(late.rows.map((row) => [requestKey({ messageId: row.message_id, requestId: row.request_id }), row]));
   for (const r of missed) {
     const row = rows.get(requestKey(r));
-    if (row) before.set(requestKey(r), toRequest(r, row));
+    if (row) before.set(requestKey(r), toRequestRecord(r, row));
   }
   return before;
 }
@@ -122,58 +123,4 @@ export function updateRequestsSql(params: Params, records: RequestRecord[]): str
           WHERE r.message_id = u.message_id AND r.request_id = u.request_id`;
 }
 
-export interface RequestRow {
-  message_id: string;
-  request_id: string;
-  session_id: string;
-  agent_id: string;
-  model: string;
-  timestamp: string | null;
-  started_at: string | null;
-  line_uuid: string | null;
-  input_tokens: number;
-  output_tokens: number;
-  cache_write_5m_tokens: number;
-  cache_write_1h_tokens: number;
-  cache_read_tokens: number;
-  fast: boolean;
-  cost: number;
-  cost_source: RequestRecord['costSource'];
-  web_search_requests: number;
-  web_fetch_requests: number;
-  inference_geo: string;
-  server_tool_cost: number;
-  data_residency_cost: number;
-  estimated_cost: number | null;
-  estimate_basis: string | null;
-}
-
-function toRequest(key: RequestRecord, row: RequestRow): RequestRecord {
-  return {
-    messageId: key.messageId,
-    requestId: key.requestId,
-    sessionId: row.session_id,
-    agentId: row.agent_id,
-    model: row.model,
-    timestamp: row.timestamp,
-    startedAt: row.started_at,
-    lineUuid: row.line_uuid,
-    usage: {
-      input: row.input_tokens,
-      output: row.output_tokens,
-      cacheWrite5m: row.cache_write_5m_tokens,
-      cacheWrite1h: row.cache_write_1h_tokens,
-      cacheRead: row.cache_read_tokens,
-      fast: row.fast,
-      webSearchRequests: Number(row.web_search_requests),
-      webFetchRequests: Number(row.web_fetch_requests),
-      inferenceGeo: row.inference_geo,
-    },
-    cost: row.cost,
-    costSource: row.cost_source,
-    serverToolCost: row.server_tool_cost,
-    dataResidencyCost: row.data_residency_cost,
-    estimatedCost: row.estimated_cost,
-    estimateBasis: row.estimate_basis,
-  };
-}
+export type RequestRow = SharedRequestRow & { message_id: string; request_id: string };

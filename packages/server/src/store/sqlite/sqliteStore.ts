@@ -11,6 +11,7 @@ import { healthReport, listProjects, listSessions, sessionMessages, sessionPage,
 import { toModelTotals, type ModelTotalsRow } from '../modelTotals.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { usageRequests } from './usageQueries.js';
+import { toRequestRecord, type RequestRow } from '../requestRows.js';
 
 interface SessionDelta {
   totals: Totals;
@@ -319,60 +320,9 @@ function isNewMessage(st: Statements, sourceId: number, e: TranscriptEntry): boo
   );
 }
 
-interface RequestRow {
-  session_id: string;
-  agent_id: string;
-  model: string;
-  timestamp: string | null;
-  started_at: string | null;
-  line_uuid: string | null;
-  input_tokens: number;
-  output_tokens: number;
-  cache_write_5m_tokens: number;
-  cache_write_1h_tokens: number;
-  cache_read_tokens: number;
-  fast: number;
-  cost: number;
-  cost_source: RequestRecord['costSource'];
-  web_search_requests: number;
-  web_fetch_requests: number;
-  inference_geo: string;
-  server_tool_cost: number;
-  data_residency_cost: number;
-  estimated_cost: number | null;
-  estimate_basis: string | null;
-}
-
 function readRequest(st: Statements, key: RequestRecord): RequestRecord | undefined {
   const row = st.selectRequest.get(key.messageId, key.requestId) as RequestRow | undefined;
-  if (!row) return undefined;
-  return {
-    messageId: key.messageId,
-    requestId: key.requestId,
-    sessionId: row.session_id,
-    agentId: row.agent_id,
-    model: row.model,
-    timestamp: row.timestamp,
-    startedAt: row.started_at,
-    lineUuid: row.line_uuid,
-    usage: {
-      input: row.input_tokens,
-      output: row.output_tokens,
-      cacheWrite5m: row.cache_write_5m_tokens,
-      cacheWrite1h: row.cache_write_1h_tokens,
-      cacheRead: row.cache_read_tokens,
-      fast: row.fast === 1,
-      webSearchRequests: row.web_search_requests,
-      webFetchRequests: row.web_fetch_requests,
-      inferenceGeo: row.inference_geo,
-    },
-    cost: row.cost,
-    costSource: row.cost_source,
-    serverToolCost: row.server_tool_cost,
-    dataResidencyCost: row.data_residency_cost,
-    estimatedCost: row.estimated_cost,
-    estimateBasis: row.estimate_basis,
-  };
+  return row ? toRequestRecord(key, row) : undefined;
 }
 
 /**
