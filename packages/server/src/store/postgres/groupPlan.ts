@@ -1,4 +1,5 @@
-import { addTotals, claimRequest, emptyTotals, mergeRequest, type SessionStart, type RequestKey, type RequestRecord, type Totals } from '../../core/accounting.js';
+import { addTotals, claimRequest, mergeRequest, type SessionStart, type RequestKey, type RequestRecord } from '../../core/accounting.js';
+import { emptyAgentDelta, emptySessionDelta, touchSession, type AgentDelta, type SessionDelta } from '../../core/sessionDelta.js';
 import type { TranscriptEntry } from '../../core/entry.js';
 import type { AppliedBatch, IngestBatch } from '../repository.js';
 import { pgText } from './rows.js';
@@ -8,24 +9,11 @@ import { pgText } from './rows.js';
 // per-row loop (sqliteStore.ts): a message counts when its (session, uuid) is new; a request's
 // lines fold with `mergeRequest`; totals are summed per session and agent and written as deltas.
 
-export interface SessionDelta {
-  totals: Totals;
-  messages: number;
-  toolUses: number;
-  first: string | null;
-  last: string | null;
-  project: string | null;
-  sidechainProject: string | null;
-}
 
-export interface AgentDelta {
-  sessionId: string;
-  agentId: string;
-  totals: Totals;
-  messages: number;
-}
 
 /** A message row to insert: the first entry of the group with its (session, uuid). */
+export type { AgentDelta, SessionDelta };
+
 export interface MessageCandidate {
   key: string;
   entry: TranscriptEntry;
@@ -141,7 +129,7 @@ export class GroupPlan {
       this.lineTypes.set(typeKey, (this.lineTypes.get(typeKey) ?? 0) + 1);
       if (!entry.sessionId) continue;
       const session = this.session(entry.sessionId);
-      touch(session, entry);
+      touchSession(session, entry);
       const agent = this.agent(entry.sessionId, entry.agentId);
       this.started.add(entry.sessionId);
       // Deleted once counted: a uuid repeated later in the group is a duplicate.
@@ -170,7 +158,7 @@ export class GroupPlan {
   private session(id: string): SessionDelta {
     let d = this.sessions.get(id);
     if (!d) {
-      d = { totals: emptyTotals(), messages: 0, toolUses: 0, first: null, last: null, project: null, sidechainProject: null };
+      d = emptySessionDelta();
       this.sessions.set(id, d);
     }
     return d;
@@ -180,22 +168,10 @@ export class GroupPlan {
     const key = `${pgText(sessionId)}\u0000${pgText(agentId)}`;
     let d = this.agents.get(key);
     if (!d) {
-      d = { sessionId, agentId, totals: emptyTotals(), messages: 0 };
+      d = emptyAgentDelta(sessionId, agentId);
       this.agents.set(key, d);
     }
     return d;
   }
 }
 
-function touch(d: SessionDelta, entry: TranscriptEntry): void {
-  const ts = entry.timestamp;
-  if (ts) {
-    if (d.first === null || ts < d.first) d.first = ts;
-    if (d.last === null || ts > d.last) d.last = ts;
-  }
-  // The project is the session's first main-thread cwd; subagents may run elsewhere.
-  if (entry.cwd) {
-    if (d.project === null && !entry.isSidechain) d.project = entry.cwd;
-    else if (d.sidechainProject === null && entry.isSidechain) d.sidechainProject = entry.cwd;
-  }
-}

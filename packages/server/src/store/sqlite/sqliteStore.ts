@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { addTotals, claimRequest, emptyTotals, requestKeyString, type SessionStart, type RequestRecord, type Totals } from '../../core/accounting.js';
+import { emptyAgentDelta, emptySessionDelta, touchSession, type AgentDelta, type SessionDelta } from '../../core/sessionDelta.js';
+import { addTotals, claimRequest, requestKeyString, type SessionStart, type RequestRecord } from '../../core/accounting.js';
 import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { mergeActivity } from '../activity.js';
 import { usageSinceParams, usageSinceRows, usageSinceSql } from '../usage.js';
@@ -13,17 +14,6 @@ import { prepareStatements, type Statements } from './statements.js';
 import { usageRequests } from './usageQueries.js';
 import { toRequestRecord, type RequestRow } from '../requestRows.js';
 
-interface SessionDelta {
-  totals: Totals;
-  messages: number;
-  toolUses: number;
-  first: string | null;
-  last: string | null;
-  project: string | null;
-  sidechainProject: string | null;
-  /** Earliest main-thread (not sidechain) line of the group. */
-  mainFirst: string | null;
-}
 
 /**
  * Opens the embedded store in `dataDir`: creating and migrating it, or with `readOnly` (reports on
@@ -194,7 +184,7 @@ class GroupDelta {
   session(id: string): SessionDelta {
     let d = this.sessions.get(id);
     if (!d) {
-      d = { totals: emptyTotals(), messages: 0, toolUses: 0, first: null, last: null, project: null, sidechainProject: null, mainFirst: null };
+      d = emptySessionDelta();
       this.sessions.set(id, d);
     }
     return d;
@@ -204,7 +194,7 @@ class GroupDelta {
     const key = `${sessionId}\u0000${agentId}`;
     let d = this.agents.get(key);
     if (!d) {
-      d = { sessionId, agentId, totals: emptyTotals(), messages: 0 };
+      d = emptyAgentDelta(sessionId, agentId);
       this.agents.set(key, d);
     }
     return d;
@@ -246,12 +236,6 @@ class GroupDelta {
   }
 }
 
-interface AgentDelta {
-  sessionId: string;
-  agentId: string;
-  totals: Totals;
-  messages: number;
-}
 
 function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta, result: AppliedBatch): void {
   if (batch.expectOffset !== undefined && !batch.rewind) {
@@ -267,7 +251,7 @@ function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta, r
     group.countLine(batch.sourceId, entry.lineType);
     if (!entry.sessionId) continue;
     const session = group.session(entry.sessionId);
-    touch(session, entry);
+    touchSession(session, entry);
     const agent = group.agent(entry.sessionId, entry.agentId);
     if (entry.uuid && isNewMessage(st, batch.sourceId, entry)) {
       result.newEntries.push(entry);
@@ -296,19 +280,6 @@ function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta, r
   st.advanceSource.run(batch.nextOffset, batch.nextLineCount, batch.nextTail, batch.identity.ino, batch.identity.size, batch.identity.mtimeMs, batch.sourceId);
 }
 
-function touch(d: SessionDelta, entry: TranscriptEntry): void {
-  const ts = entry.timestamp;
-  if (ts) {
-    if (d.first === null || ts < d.first) d.first = ts;
-    if (d.last === null || ts > d.last) d.last = ts;
-    if (!entry.isSidechain && (d.mainFirst === null || ts < d.mainFirst)) d.mainFirst = ts;
-  }
-  // The project is the session's first main-thread cwd; subagents may run elsewhere.
-  if (entry.cwd) {
-    if (d.project === null && !entry.isSidechain) d.project = entry.cwd;
-    else if (d.sidechainProject === null && entry.isSidechain) d.sidechainProject = entry.cwd;
-  }
-}
 
 function isNewMessage(st: Statements, sourceId: number, e: TranscriptEntry): boolean {
   return (
