@@ -109,6 +109,8 @@ export const UsageResponseSchema = z.object({
     sessions: z.array(UsageSliceSchema),
     /** `main` (the main thread of every session) and each subagent run by its agent id. */
     agents: z.array(UsageSliceSchema),
+    /** `main`, then each subagent type (the Task/Agent call's `subagent_type`); `unknown` for a run not linked to its call. */
+    subagentTypes: z.array(UsageSliceSchema),
     /** A request's cost split equally among the tool calls on its line; `(no tool)` for the rest. */
     tools: z.array(UsageSliceSchema),
   }),

@@ -112,6 +112,20 @@ const session = 'c0a1c0a1-0000-4000-8000-000000000001';
 const REAL_OPUS_LINE = fs
   .readFileSync(path.join(FIXTURE_HOME, 'projects/-experiments-worktrees/ef958aa1-0e93-49f0-bb71-150f63befcd1/subagents/agent-a4ca7529859c158c2.jsonl'), 'utf8')
   .split('\n')[2] as string;
+/** Every link in the fixture corpus: session, agent id, subagent type (sorted). */
+const SUBAGENT_LINKS = [
+  '29ccd257-68b1-427f-ae5f-6524b7cb6f20 a2271d1 Explore',
+  'a7da6a22-facc-4fcd-8bab-f83c87862004 c8d9b115 Explore',
+  'b3edadab-bca0-4054-9b41-f7ffa6941260 a434715 general-purpose',
+  'cb2e607c-c758-415a-8b45-c49e4631906a ea02459f Plan',
+  'ef958aa1-0e93-49f0-bb71-150f63befcd1 a36efb2a1231c41e2 general-purpose',
+  'ef958aa1-0e93-49f0-bb71-150f63befcd1 a4ca7529859c158c2 general-purpose',
+  'ef958aa1-0e93-49f0-bb71-150f63befcd1 a52886dc180afb356 general-purpose',
+  'ef958aa1-0e93-49f0-bb71-150f63befcd1 a6aa8ad077d9ea083 general-purpose',
+  'ef958aa1-0e93-49f0-bb71-150f63befcd1 ab1e6e141221a29ab general-purpose',
+  'ef958aa1-0e93-49f0-bb71-150f63befcd1 aef063ba534d73153 general-purpose',
+];
+
 const ts = (second: number) => new Date(Date.UTC(2026, 0, 2, 3, 4, second)).toISOString();
 
 describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driver) => {
@@ -191,6 +205,15 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
       expect(await store.usageRequests({ model: 'claude-opus-4-7' })).toEqual(rows.filter((r) => r.model === 'claude-opus-4-7'));
       expect(rows.some((r) => r.agentId !== '')).toBe(true);
       expect(rows.some((r) => r.toolNames.length > 0)).toBe(true);
+    });
+
+    it("gives each subagent run's request the type its parent's Task/Agent call started it as (docs/usage.md)", async () => {
+      const rows = await store.usageRequests({});
+      const linked = new Set(rows.filter((r) => r.subagentType !== null).map((r) => `${r.sessionId} ${r.agentId} ${r.subagentType}`));
+      // From the fixtures by hand: the tool_use's subagent_type, and the result line's toolUseResult.agentId.
+      expect([...linked].sort()).toEqual(SUBAGENT_LINKS.filter((l) => rows.some((r) => `${r.sessionId} ${r.agentId}` === l.split(' ').slice(0, 2).join(' '))));
+      expect(rows.filter((r) => r.sessionId === 'ef958aa1-0e93-49f0-bb71-150f63befcd1' && r.agentId !== '').every((r) => r.subagentType === 'general-purpose')).toBe(true);
+      expect(rows.filter((r) => r.agentId === '').every((r) => r.subagentType === null)).toBe(true);
     });
 
     it('filters sessions by project (a case-insensitive part of the path) and by last activity', async () => {

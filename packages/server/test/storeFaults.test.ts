@@ -111,7 +111,7 @@ describe('a store that fails after serve listens', () => {
     const db = new Database(path.join(dataDir, 'claudelens.db'));
     db.pragma('user_version');
     expect(garblePages(dataDir)).toBeGreaterThan(5);
-    db.pragma('user_version = 7');
+    db.pragma('user_version = 8');
     db.close();
     const file = path.join(home, 'projects', PROJECT, 'fresh.jsonl');
     fs.writeFileSync(file, `${userLine({ sessionId: 'corrupt-1', uuid: 'c-1', text: 'after the damage' })}\n`);

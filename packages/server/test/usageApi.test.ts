@@ -86,6 +86,23 @@ describe('GET /api/v1/usage', () => {
     expect(body.totals.cacheHitRatio).toBeCloseTo(45_664_316 / (85_878 + 2_915_825 + 45_664_316), 12);
   });
 
+  it('breaks a session with subagents down by subagent type: main, then the types, adding up to the subagents\' cost', async () => {
+    // fixtures/oracle: ef958aa1, the only session of this project, started six general-purpose agents (2.1.114 Agent calls).
+    const body = await usage('group=month&project=-experiments/worktrees');
+    expect(Math.abs(body.totals.cost - 5.4513175)).toBeLessThanOrEqual(MICRO_DOLLAR);
+    const types = body.breakdowns.subagentTypes;
+    expect(types.map((t) => t.key).sort()).toEqual(['general-purpose', 'main']);
+    const subagents = body.breakdowns.agents.filter((a) => a.key !== 'main');
+    expect(subagents).toHaveLength(6);
+    const sub = (slices: typeof types) => slices.filter((s) => s.key !== 'main').reduce((n, s) => n + s.cost, 0);
+    expect(Math.abs(sub(types) - sub(subagents))).toBeLessThanOrEqual(MICRO_DOLLAR);
+    expect(sub(types)).toBeGreaterThan(0);
+    expect(types.find((t) => t.key === 'main')?.cost).toBe(body.breakdowns.agents.find((a) => a.key === 'main')?.cost);
+    // Across the corpus: runs not linked to their call (warm-ups, 1.0.x inline sidechains) are `unknown`.
+    const all = await usage('group=month');
+    expect(all.breakdowns.subagentTypes.map((t) => t.key)).toEqual(expect.arrayContaining(['main', 'general-purpose', 'Explore', 'unknown']));
+  });
+
   it('takes a range of local dates, a project and a model', async () => {
     const november = await usage('from=2025-11-01&to=2025-11-30&tz=America/New_York');
     expect(november.periods.map((p) => p.period)).toHaveLength(30);

@@ -50,6 +50,10 @@ describe('the Usage page', () => {
     await page.click('button[aria-pressed="false"]:has-text("Projects")');
     await page.waitForFunction(() => document.querySelector('.usage-legend li')?.textContent?.startsWith('claude-code-log'), undefined, WAIT);
     expect(await page.locator('.usage-legend li').last().textContent()).toMatch(/^other \$/);
+    // Subagent types: the main threads and the types the fixtures' Task/Agent calls name (docs/usage.md).
+    const types = ((await page.getAttribute('[data-testid=usage-top-subagent-types]', 'data-keys')) ?? '').split('\n');
+    expect(types).toEqual(expect.arrayContaining(['main', 'general-purpose', 'Explore', 'unknown']));
+    expect(await page.textContent('[data-testid=usage-top-subagent-types] tr[data-key=main] td')).toBe('main threads');
   });
 
   it('downloads the periods as CSV, adding up to the total', async () => {

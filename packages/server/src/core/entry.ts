@@ -27,6 +27,16 @@ export interface ToolResult {
   isError: boolean;
 }
 
+/**
+ * Half of the link from a subagent run to the type it was started as (docs/usage.md): the parent's
+ * Task/Agent tool_use gives the type, the tool_result line's `toolUseResult.agentId` the run.
+ */
+export interface SubagentLink {
+  toolUseId: string;
+  subagentType: string | null;
+  agentId: string | null;
+}
+
 export interface RequestUsage {
   messageId: string;
   requestId: string;
@@ -62,6 +72,8 @@ export interface TranscriptEntry extends LinePosition {
   preview: string;
   toolUses: ToolUse[];
   toolResults: ToolResult[];
+  /** Set only on lines that start a subagent or carry its result. */
+  subagentLinks?: SubagentLink[];
   model: string | null;
   request: RequestUsage | null;
   /** The request priced and attributed to its session, set by the pricing step. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageResponseSchema } from '@claudelens/protocol';
-import { NO_TOOL, summariseUsage, windowOf, type UsageRecord } from './usageSummary.js';
+import { NO_TOOL, summariseUsage, UNKNOWN_SUBAGENT_TYPE, windowOf, type UsageRecord } from './usageSummary.js';
 import { startOfLocalDate } from './usageTime.js';
 
 const record = (timestamp: string, over: Partial<UsageRecord> = {}): UsageRecord => ({
@@ -16,6 +16,7 @@ const record = (timestamp: string, over: Partial<UsageRecord> = {}): UsageRecord
   cost: 0.3,
   unpriced: false,
   toolNames: [],
+  subagentType: null,
   ...over,
 });
 
@@ -70,6 +71,24 @@ describe('summariseUsage', () => {
     expect(body.breakdowns.agents.map((a) => [a.key, a.sessionId])).toEqual([['main', undefined], ['a1', 's2']]);
     expect(body.totals.unpricedModels).toEqual(['mystery']);
     expect(body.totals.cacheHitRatio).toBeCloseTo(40 / 80, 12);
+  });
+
+  it('breaks down by subagent type: main, each type, unknown for an unlinked run; they add up to the totals', () => {
+    const records = [
+      record('2026-03-08T10:00:00Z', { cost: 1 }),
+      record('2026-03-08T10:01:00Z', { agentId: 'a1', subagentType: 'Explore', cost: 0.25 }),
+      record('2026-03-08T10:02:00Z', { agentId: 'a2', subagentType: 'Explore', cost: 0.5 }),
+      record('2026-03-08T10:03:00Z', { agentId: 'a3', subagentType: 'code-reviewer', cost: 2 }),
+      record('2026-03-08T10:04:00Z', { agentId: 'sidechain', cost: 0.125 }),
+    ];
+    const { breakdowns, totals } = summariseUsage(records, options);
+    expect(breakdowns.subagentTypes.map((t) => [t.key, t.requests, t.cost])).toEqual([
+      ['code-reviewer', 1, 2],
+      ['main', 1, 1],
+      ['Explore', 2, 0.75],
+      [UNKNOWN_SUBAGENT_TYPE, 1, 0.125],
+    ]);
+    expect(breakdowns.subagentTypes.reduce((n, t) => n + t.cost, 0)).toBe(totals.cost);
   });
 
   it('groups by 5-hour block as ccusage does, with gaps', () => {

@@ -13,6 +13,8 @@ export interface UsageRecord extends UsageEntry {
   projectPath: string | null;
   unpriced: boolean;
   toolNames: string[];
+  /** The type the request's subagent run was started as; null: main thread or not linked. */
+  subagentType: string | null;
 }
 
 export interface SummaryOptions {
@@ -26,6 +28,8 @@ export interface SummaryOptions {
 }
 
 export const NO_TOOL = '(no tool)';
+/** A subagent run whose starting Task/Agent call was not found (docs/usage.md). */
+export const UNKNOWN_SUBAGENT_TYPE = 'unknown';
 const KIND: Record<Exclude<UsageGroup, 'block'>, PeriodKind> = { day: 'daily', week: 'weekly', month: 'monthly' };
 
 /** The instants a request must fall between to be in [from, to] (local dates in `timeZone`). */
@@ -47,6 +51,7 @@ export function summariseUsage(records: UsageRecord[], options: SummaryOptions):
   const projects = new Slices();
   const sessions = new Slices();
   const agents = new Slices();
+  const subagentTypes = new Slices();
   const tools = new Slices();
   for (const r of inRange) {
     add(totals, r, 1);
@@ -54,6 +59,7 @@ export function summariseUsage(records: UsageRecord[], options: SummaryOptions):
     projects.add(r.projectPath ?? '(no project)', r);
     sessions.add(r.sessionId, r, 1, { projectPath: r.projectPath });
     agents.add(r.agentId === '' ? 'main' : r.agentId, r, 1, r.agentId === '' ? {} : { sessionId: r.sessionId, projectPath: r.projectPath });
+    subagentTypes.add(r.agentId === '' ? 'main' : (r.subagentType ?? UNKNOWN_SUBAGENT_TYPE), r);
     const called = r.toolNames.length === 0 ? [NO_TOOL] : r.toolNames;
     const calls = new Map<string, number>();
     for (const tool of called) calls.set(tool, (calls.get(tool) ?? 0) + 1);
@@ -78,6 +84,7 @@ export function summariseUsage(records: UsageRecord[], options: SummaryOptions):
       projects: projects.list(),
       sessions: sessions.list().slice(0, options.top),
       agents: agents.list(),
+      subagentTypes: subagentTypes.list(),
       tools: tools.list(),
     },
   };

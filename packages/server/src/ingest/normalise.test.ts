@@ -31,6 +31,17 @@ describe('normaliseLine', () => {
     expect(entry?.request).toMatchObject({ messageId: 'msg_1', requestId: 'req_1', model: 'claude-opus-4-7', usage: { input: 1, output: 2 } });
   });
 
+  it('reads both halves of a subagent link: the Task/Agent call\'s type, the result\'s agent id (docs/usage.md)', () => {
+    const call = (name: string) => ({ ...base, type: 'assistant', requestId: 'req_1', message: { id: 'msg_1', model: 'm', usage, content: [{ type: 'tool_use', id: 'toolu_9', name, input: { subagent_type: 'Explore', prompt: 'look' } }] } });
+    expect(normaliseLine(call('Task'), main, at).entry?.subagentLinks).toEqual([{ toolUseId: 'toolu_9', subagentType: 'Explore', agentId: null }]);
+    expect(normaliseLine(call('Agent'), main, at).entry?.subagentLinks).toEqual([{ toolUseId: 'toolu_9', subagentType: 'Explore', agentId: null }]);
+    expect(normaliseLine(call('Bash'), main, at).entry?.subagentLinks).toBeUndefined();
+    const result = (toolUseResult: unknown) => ({ ...base, type: 'user', toolUseResult, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_9', content: 'done' }] } });
+    expect(normaliseLine(result({ agentId: 'a1b2', content: [] }), main, at).entry?.subagentLinks).toEqual([{ toolUseId: 'toolu_9', subagentType: null, agentId: 'a1b2' }]);
+    expect(normaliseLine(result({ agentId: 'a1b2', agentType: 'Plan' }), main, at).entry?.subagentLinks).toEqual([{ toolUseId: 'toolu_9', subagentType: 'Plan', agentId: 'a1b2' }]);
+    expect(normaliseLine(result('Error: no agent'), main, at).entry?.subagentLinks).toBeUndefined();
+  });
+
   it('never prices API-error or <synthetic> lines', () => {
     const error = { ...base, type: 'assistant', isApiErrorMessage: true, requestId: 'r', message: { id: 'm', model: 'claude-opus-4-7', content: [{ type: 'text', text: 'API Error: 529' }], usage } };
     const synthetic = { ...base, type: 'assistant', message: { id: 'm2', model: '<synthetic>', content: [], usage } };

@@ -94,8 +94,21 @@ function readMessage(line: Json, entry: TranscriptEntry, problems: LineProblem[]
     entry.request = readRequest(line, message, entry, problems);
   } else {
     entry.author = entry.toolResults.length > 0 && texts.length === 0 ? 'tool' : 'user';
+    readSubagentResult(line, entry);
   }
   entry.preview = clip(texts.join(' ') || results[0] || describeTools(entry));
+}
+
+/** The tools that start a subagent: `Task`, renamed `Agent` in 2.1.x. */
+const SUBAGENT_TOOLS = new Set(['Task', 'Agent']);
+
+/** A Task/Agent result line names the run it started (2.0+: `toolUseResult.agentId`; 2.1.114 adds `agentType`). */
+function readSubagentResult(line: Json, entry: TranscriptEntry): void {
+  const result = line.toolUseResult;
+  const toolUseId = entry.toolResults[0]?.toolUseId;
+  if (!isObject(result) || !toolUseId || entry.toolResults.length !== 1) return;
+  const agentId = str(result.agentId);
+  if (agentId) (entry.subagentLinks ??= []).push({ toolUseId, subagentType: str(result.agentType), agentId });
 }
 
 function readBlocks(blocks: unknown[], entry: TranscriptEntry, texts: string[], results: string[]): void {
@@ -115,6 +128,8 @@ function readBlocks(blocks: unknown[], entry: TranscriptEntry, texts: string[], 
       case 'tool_use': {
         const use: ToolUse = { id: str(block.id) ?? '', name: str(block.name) ?? 'unknown' };
         entry.toolUses.push(use);
+        const type = SUBAGENT_TOOLS.has(use.name) && isObject(block.input) ? str(block.input.subagent_type) : null;
+        if (type && use.id) (entry.subagentLinks ??= []).push({ toolUseId: use.id, subagentType: type, agentId: null });
         break;
       }
       case 'tool_result': {

@@ -102,4 +102,12 @@ describe('skimLine', () => {
     const broken = Buffer.from('{"type":"user","toolUseResult":{"a":');
     expect(skimLine(broken, 0, broken.length)).toBeNull();
   });
+
+  it("keeps a subagent result's agentId and agentType, and no key that only a string mentions", () => {
+    const result = { status: 'completed', content: [{ type: 'text', text: 'said "agentId":"fake" in prose' }], agentId: 'a4ca75', agentType: 'Explore', usage: { output_tokens: 3 } };
+    const line = Buffer.from(JSON.stringify({ type: 'user', toolUseResult: result, uuid: 'u' }));
+    expect(JSON.parse(skimLine(line, 0, line.length) ?? 'null')).toEqual({ type: 'user', toolUseResult: { agentId: 'a4ca75', agentType: 'Explore' }, uuid: 'u' });
+    const noType = Buffer.from(JSON.stringify({ type: 'user', toolUseResult: { content: 'x "agentType":"y"', agentId: 'c8d9' } }));
+    expect(JSON.parse(skimLine(noType, 0, noType.length) ?? 'null')).toEqual({ type: 'user', toolUseResult: { agentId: 'c8d9' } });
+  });
 });

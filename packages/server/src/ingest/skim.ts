@@ -1,7 +1,8 @@
 /**
  * Shrinks a large line before it is parsed, to the parts ClaudeLens reads:
  * - `toolUseResult` (a tool-specific copy of a tool's result: a third of all transcript bytes)
- *   is cut out wherever it is; nothing reads a key of that name at any depth;
+ *   is cut out wherever it is, except the `agentId` and `agentType` of a subagent's result, which
+ *   link the run to its Task/Agent call (docs/usage.md); nothing else reads a key of that name;
  * - a string longer than LONG_STRING bytes keeps its first KEEP bytes: ClaudeLens reads long
  *   text only for a preview of a few hundred characters.
  * Strings are found with `indexOf`, skipping escaped quotes; outside strings a quote always
@@ -27,8 +28,15 @@ export function skimLine(buf: Buffer, start: number, end: number): string | null
     if (close - open === SKIPPED_KEY.length && buf.compare(SKIPPED_KEY, 0, SKIPPED_KEY.length, open, close) === 0) {
       const colon = skipSpace(buf, close, end);
       if (buf[colon] === 0x3a) {
-        const valueEnd = skipValue(buf, skipSpace(buf, colon + 1, end), end);
+        const valueStart = skipSpace(buf, colon + 1, end);
+        const valueEnd = skipValue(buf, valueStart, end);
         if (valueEnd < 0) return null;
+        const kept = subagentFields(buf, valueStart, valueEnd);
+        if (kept !== null) {
+          pieces.push(buf.toString('utf8', pos, valueStart), kept);
+          pos = i = valueEnd;
+          continue;
+        }
         const after = skipSpace(buf, valueEnd, end);
         if (buf[after] === 0x2c) {
           pieces.push(buf.toString('utf8', pos, open));
@@ -51,6 +59,29 @@ export function skimLine(buf: Buffer, start: number, end: number): string | null
   if (pieces.length === 0) return null;
   pieces.push(buf.toString('utf8', pos, end));
   return pieces.join('');
+}
+
+const AGENT_ID = Buffer.from('"agentId":"');
+const AGENT_TYPE = Buffer.from('"agentType":"');
+
+/**
+ * A Task/Agent result's `{agentId, agentType}` as JSON, or null when it names no agent. A key
+ * found this way is real JSON structure: inside a string its quotes would be escaped.
+ */
+function subagentFields(buf: Buffer, start: number, end: number): string | null {
+  const id = stringAfter(buf, AGENT_ID, start, end);
+  if (id === null) return null;
+  const type = stringAfter(buf, AGENT_TYPE, start, end);
+  return `{"agentId":${id}${type === null ? '' : `,"agentType":${type}`}}`;
+}
+
+/** The JSON string (quotes included) just after the first `key` in [start, end), or null. */
+function stringAfter(buf: Buffer, key: Buffer, start: number, end: number): string | null {
+  const at = buf.indexOf(key, start);
+  if (at < 0 || at + key.length > end) return null;
+  const open = at + key.length - 1;
+  const close = skipString(buf, open, end);
+  return close < 0 ? null : buf.toString('utf8', open, close);
 }
 
 /** Moves a cut back so that it splits neither an escape sequence nor a UTF-8 character. */

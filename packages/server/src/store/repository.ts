@@ -216,6 +216,8 @@ export interface UsageRequest {
   unpriced: boolean;
   /** The tools the request's stored line calls. */
   toolNames: string[];
+  /** The type its subagent run was started as; null for the main thread or an unlinked run. */
+  subagentType: string | null;
 }
 
 export interface StoreCounts {

@@ -49,11 +49,36 @@ export async function applyGroup(client: PoolClient, batches: IngestBatch[], com
     const final = current.get(key);
     return final !== undefined && final !== requests.get(key) ? [final] : [];
   });
+  await upsertSubagentLinks(client, batches);
   const written = await writeGroup(client, plan, batches, [...corrected(stored, current), ...takenOver], commit, kept);
   plan.applied.sessions = written.sessions;
   plan.applied.problems = written.problems;
   if (kept) plan.applied.commit = kept.commit;
   return plan.applied;
+}
+
+/** The group's subagent links (docs/usage.md) in one statement, in key order like every other table's rows. */
+async function upsertSubagentLinks(client: PoolClient, batches: IngestBatch[]): Promise<void> {
+  const links = new Map<string, { sessionId: string; toolUseId: string; subagentType: string | null; agentId: string | null }>();
+  for (const batch of batches) {
+    for (const entry of batch.entries) {
+      for (const link of entry.sessionId ? (entry.subagentLinks ?? []) : []) {
+        const key = `${entry.sessionId}\u0000${link.toolUseId}`;
+        const had = links.get(key);
+        links.set(key, { sessionId: entry.sessionId as string, toolUseId: link.toolUseId, subagentType: link.subagentType ?? had?.subagentType ?? null, agentId: link.agentId ?? had?.agentId ?? null });
+      }
+    }
+  }
+  if (links.size === 0) return;
+  const rows = [...links.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  await client.query(
+    `INSERT INTO subagent_links AS l (session_id, tool_use_id, subagent_type, agent_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+     ON CONFLICT (session_id, tool_use_id) DO UPDATE SET
+       subagent_type = COALESCE(excluded.subagent_type, l.subagent_type),
+       agent_id = COALESCE(excluded.agent_id, l.agent_id)`,
+    [rows.map((r) => pgText(r.sessionId)), rows.map((r) => pgText(r.toolUseId)), rows.map((r) => pgText(r.subagentType)), rows.map((r) => pgText(r.agentId))],
+  );
 }
 
 /** When these sessions started, as stored (the group's messages are inserted already); none: no query. */

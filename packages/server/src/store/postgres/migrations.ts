@@ -231,6 +231,21 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
     name: 'request start',
     sql: `ALTER TABLE requests ADD COLUMN started_at text;`,
   },
+  {
+    // Which subagent type each run was started as (docs/usage.md): the parent's Task/Agent call.
+    version: 8,
+    name: 'subagent links',
+    sql: `
+  CREATE TABLE subagent_links (
+    session_id text NOT NULL,
+    tool_use_id text NOT NULL,
+    subagent_type text,
+    agent_id text,
+    PRIMARY KEY (session_id, tool_use_id)
+  );
+  CREATE INDEX subagent_links_agent ON subagent_links (session_id, agent_id);
+  `,
+  },
 ];
 
 /** Any constant: the advisory lock that serialises migrations of one database across nodes. */

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { UsageQuery, UsageRequest } from '../repository.js';
-import { toUsageRequest, type UsageRow } from '../usageRows.js';
+import { SUBAGENT_TYPE_JOIN, toUsageRequest, type UsageRow } from '../usageRows.js';
 import { pgText } from './rows.js';
 
 /** sqlite/usageQueries.ts in PostgreSQL's dialect (ILIKE: see readQueries.ts). */
@@ -9,10 +9,11 @@ export async function usageRequests(pool: Pool, query: UsageQuery): Promise<Usag
     name: 'usage-requests',
     text: `SELECT r.timestamp, r.session_id, r.agent_id, s.project_path, r.model,
                   r.input_tokens, r.output_tokens, r.cache_write_5m_tokens + r.cache_write_1h_tokens AS cache_creation_tokens,
-                  r.cache_read_tokens, r.cost, r.cost_source, m.tool_names
+                  r.cache_read_tokens, r.cost, r.cost_source, m.tool_names, l.subagent_type
            FROM requests r
            LEFT JOIN sessions s ON s.id = r.session_id
            LEFT JOIN messages m ON m.session_id = r.session_id AND m.uuid = r.line_uuid
+           ${SUBAGENT_TYPE_JOIN}
            WHERE r.timestamp IS NOT NULL
              AND ($1::text IS NULL OR r.timestamp >= $1)
              AND ($2::text IS NULL OR r.timestamp < $2)

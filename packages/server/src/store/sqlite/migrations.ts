@@ -145,4 +145,15 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE requests ADD COLUMN started_at TEXT;
   `,
+  // Which subagent type each run was started as (docs/usage.md): the parent's Task/Agent call.
+  `
+  CREATE TABLE subagent_links (
+    session_id TEXT NOT NULL,
+    tool_use_id TEXT NOT NULL,
+    subagent_type TEXT,
+    agent_id TEXT,
+    PRIMARY KEY (session_id, tool_use_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX subagent_links_agent ON subagent_links (session_id, agent_id);
+  `,
 ];

@@ -253,6 +253,7 @@ function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta, r
     const session = group.session(entry.sessionId);
     touchSession(session, entry);
     const agent = group.agent(entry.sessionId, entry.agentId);
+    for (const link of entry.subagentLinks ?? []) st.upsertSubagentLink.run(entry.sessionId, link.toolUseId, link.subagentType, link.agentId);
     if (entry.uuid && isNewMessage(st, batch.sourceId, entry)) {
       result.newEntries.push(entry);
       if (entry.lineType === 'user' || entry.lineType === 'assistant') {

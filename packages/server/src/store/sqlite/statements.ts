@@ -5,7 +5,7 @@ import { MODEL_TOTALS_SQL } from '../modelTotals.js';
 type StatementName =
   | 'insertSource' | 'selectSource' | 'storedFiles' | 'sourceById' | 'advanceSource' | 'clearLineTypes'
   | 'upsertLineType' | 'insertMessage' | 'selectRequest' | 'insertRequest' | 'upsertRequest' | 'insertModel' | 'upsertSession'
-  | 'activeSessions' | 'upsertProject' | 'upsertAgent' | 'insertProblem' | 'sessionMessages' | 'sessionMessage' | 'sessionById' | 'modelsOfSession' | 'recentMessages' | 'messagesPerSecond' | 'requestsPerSecond' | 'allModels' | 'allAgents' | 'problemKinds'
+  | 'activeSessions' | 'upsertProject' | 'upsertAgent' | 'upsertSubagentLink' | 'insertProblem' | 'sessionMessages' | 'sessionMessage' | 'sessionById' | 'modelsOfSession' | 'recentMessages' | 'messagesPerSecond' | 'requestsPerSecond' | 'allModels' | 'allAgents' | 'problemKinds'
   | 'unknownTypes' | 'listProblems' | 'counts'
   | 'projectTotals' | 'sessionPage' | 'pricedModelsOfSession' | 'agentsOfSession' | 'allExtras' | 'extrasOfSession' | 'allUnpriced' | 'unpricedOfSession' | 'mainThreadStart' | 'modelTotalsOfSession';
 
@@ -85,6 +85,13 @@ export function prepareStatements(db: Database.Database): Statements {
          cache_creation_tokens = agents.cache_creation_tokens + excluded.cache_creation_tokens,
          cache_read_tokens = agents.cache_read_tokens + excluded.cache_read_tokens,
          cost = agents.cost + excluded.cost`,
+    ),
+    // Each half of the link (docs/usage.md) fills its own column; a later line never erases one.
+    upsertSubagentLink: db.prepare(
+      `INSERT INTO subagent_links (session_id, tool_use_id, subagent_type, agent_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT (session_id, tool_use_id) DO UPDATE SET
+         subagent_type = COALESCE(excluded.subagent_type, subagent_links.subagent_type),
+         agent_id = COALESCE(excluded.agent_id, subagent_links.agent_id)`,
     ),
     insertProblem: db.prepare(
       `INSERT OR IGNORE INTO problems (claude_dir, rel_path, line_no, byte_offset, kind, detail, seen_at)

@@ -151,6 +151,7 @@ function UsageBody({ usage }: { usage: UsageResponse }) {
         <Top title="Projects" testId="usage-top-projects" slices={usage.breakdowns.projects} name={(s) => projectName(s.key)} />
         <Top title="Sessions" testId="usage-top-sessions" slices={usage.breakdowns.sessions} name={(s) => <Link to={`/sessions/${encodeURIComponent(s.key)}`}>{shortId(s.key)}</Link>} />
         <Top title="Agents" testId="usage-top-agents" slices={usage.breakdowns.agents} name={(s) => (s.key === 'main' ? 'main threads' : `subagent ${s.key.length > 12 ? shortId(s.key) : s.key}`)} />
+        <Top title="Subagent types" testId="usage-top-subagent-types" slices={usage.breakdowns.subagentTypes} name={(s) => (s.key === 'main' ? 'main threads' : s.key)} />
         <Top title="Tools (cost shared among a response's tool calls)" testId="usage-top-tools" slices={usage.breakdowns.tools} />
       </div>
     </>
