@@ -41,7 +41,7 @@ export async function usageBuckets(pool: Pool, query: UsageQuery): Promise<Usage
              AND ($3::text IS NULL OR r.model = $3)
              ${project ? "AND (s.project_path = $4 OR s.project_path ILIKE '%' || $4 || '%' ESCAPE '')" : ''}
            GROUP BY substr(r.timestamp, 1, 16), substr(r.timestamp, 15) = '00:00.000Z', r.model
-           ORDER BY 1, r.model`,
+           ORDER BY 1, r.model COLLATE "C"`,
     values: [query.from ?? null, query.to ?? null, query.model === undefined ? null : pgText(query.model), ...(project ? [pgText(query.project as string)] : [])],
   });
   return rows.map(toUsageBucket);
