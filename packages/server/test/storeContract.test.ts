@@ -13,7 +13,7 @@ import { describeFile, discoverTranscripts } from '../src/ingest/discover.js';
 import { ingestFile, type IngestContext } from '../src/ingest/ingestFile.js';
 import { readSource } from '../src/ingest/readSource.js';
 import { openStore, type StoreSpec } from '../src/store/openStore.js';
-import { OFFSET_MOVED, type IngestBatch, type SourceState, type Store } from '../src/store/repository.js';
+import { OFFSET_MOVED, type IngestBatch, type SourceState, type Store, type UsageBucket, type UsageRequest } from '../src/store/repository.js';
 import { assistantLine, copyFixtureHome, emptyHome, FIXTURE_HOME, ORACLE, tempDir, userLine } from './helpers.js';
 import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
 
@@ -214,6 +214,40 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
       expect([...linked].sort()).toEqual(SUBAGENT_LINKS.filter((l) => rows.some((r) => `${r.sessionId} ${r.agentId}` === l.split(' ').slice(0, 2).join(' '))));
       expect(rows.filter((r) => r.sessionId === 'ef958aa1-0e93-49f0-bb71-150f63befcd1' && r.agentId !== '').every((r) => r.subagentType === 'general-purpose')).toBe(true);
       expect(rows.filter((r) => r.agentId === '').every((r) => r.subagentType === null)).toBe(true);
+    });
+
+    it('sums the same requests per UTC minute and model for reports: tokens exact, cost within a micro-dollar, a request on the hour alone', async () => {
+      const bucketsOf = (rows: UsageRequest[]) => {
+        const byKey = new Map<string, UsageBucket>();
+        for (const r of rows) {
+          const key = `${r.timestamp.slice(0, 16)}|${r.timestamp.slice(14) === '00:00.000Z'}|${r.model}`;
+          const b = byKey.get(key);
+          if (!b) byKey.set(key, { timestamp: r.timestamp, lastTimestamp: r.timestamp, model: r.model, inputTokens: r.inputTokens, outputTokens: r.outputTokens, cacheCreationTokens: r.cacheCreationTokens, cacheReadTokens: r.cacheReadTokens, cost: r.cost, entries: 1 });
+          else {
+            b.lastTimestamp = r.timestamp;
+            b.inputTokens += r.inputTokens;
+            b.outputTokens += r.outputTokens;
+            b.cacheCreationTokens += r.cacheCreationTokens;
+            b.cacheReadTokens += r.cacheReadTokens;
+            b.cost += r.cost;
+            b.entries += 1;
+          }
+        }
+        return [...byKey.values()].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : a.model < b.model ? -1 : 1));
+      };
+      const same = (got: UsageBucket[], want: UsageBucket[]) => {
+        expect(got.map((b) => ({ ...b, cost: 0 }))).toEqual(want.map((b) => ({ ...b, cost: 0 })));
+        for (const [i, b] of want.entries()) expect(Math.abs((got[i]?.cost ?? 0) - b.cost)).toBeLessThanOrEqual(0.000001);
+      };
+      const rows = await store.usageRequests({});
+      const all = await store.usageBuckets({});
+      expect(all.length).toBeLessThan(rows.length);
+      expect(all.reduce((n, b) => n + b.entries, 0)).toBe(rows.length);
+      same(all, bucketsOf(rows));
+      const [from, to] = ['2025-11-01T00:00:00.000Z', '2025-12-01T00:00:00.000Z'];
+      same(await store.usageBuckets({ from, to }), bucketsOf(await store.usageRequests({ from, to })));
+      same(await store.usageBuckets({ project: 'AI-MUSIC' }), bucketsOf(await store.usageRequests({ project: 'AI-MUSIC' })));
+      same(await store.usageBuckets({ model: 'claude-opus-4-7' }), bucketsOf(await store.usageRequests({ model: 'claude-opus-4-7' })));
     });
 
     it('filters sessions by project (a case-insensitive part of the path) and by last activity', async () => {

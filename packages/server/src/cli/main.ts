@@ -2,13 +2,19 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { unsetEmptyVariables, UsageError } from '../config/config.js';
-import { demoCommand } from './demoCommand.js';
-import { importCommand } from './importCommand.js';
-import { pricesCommand } from './pricesCommand.js';
-import { reportCommand } from './reportCommand.js';
-import { serveCommand } from './serveCommand.js';
-import { shipCommand } from './shipCommand.js';
-import { statuslineCommand } from './statuslineStub.js';
+
+// Each command's module loads only when it runs (or when help lists them all): a report answers
+// in a fraction of a second, and the other commands' modules (prices, the API, the protocol's
+// schemas) would be most of it.
+const COMMANDS: [string, () => Promise<Command>][] = [
+  ['serve', async () => (await import('./serveCommand.js')).serveCommand()],
+  ['import', async () => (await import('./importCommand.js')).importCommand()],
+  ['report', async () => (await import('./reportCommand.js')).reportCommand()],
+  ['ship', async () => (await import('./shipCommand.js')).shipCommand()],
+  ['demo', async () => (await import('./demoCommand.js')).demoCommand()],
+  ['statusline', async () => (await import('./statuslineStub.js')).statuslineCommand()],
+  ['prices', async () => (await import('./pricesCommand.js')).pricesCommand()],
+];
 
 // src/cli and dist/cli both sit two folders below the package's package.json.
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -19,13 +25,8 @@ const program = new Command('claudelens')
   .showHelpAfterError('(run claudelens --help for usage)')
   .exitOverride();
 
-program.addCommand(serveCommand());
-program.addCommand(importCommand());
-program.addCommand(reportCommand());
-program.addCommand(shipCommand());
-program.addCommand(demoCommand());
-program.addCommand(statuslineCommand());
-program.addCommand(pricesCommand());
+const named = COMMANDS.filter(([name]) => name === process.argv[2]);
+for (const [, command] of named.length > 0 ? named : COMMANDS) program.addCommand(await command());
 
 unsetEmptyVariables(process.env);
 try {

@@ -92,13 +92,13 @@ function readOptions(options: UsageReportOptions) {
   return { format, timeZone, since, until };
 }
 
-/** The store's requests, read over a window a day wider than the local dates on each side (any zone). */
+/** The store's requests summed per minute and model, read over a window a day wider than the local dates on each side (any zone). */
 async function readEntries(options: UsageReportOptions, since: string | undefined, until: string | undefined) {
   const config = resolveConfig(options, process.env, false);
   const store = await openReadStore(config);
   const day = 86_400_000;
   try {
-    return await store.usageRequests({
+    return await store.usageBuckets({
       from: since === undefined ? undefined : new Date(Date.parse(since) - day).toISOString(),
       to: until === undefined ? undefined : new Date(Date.parse(until) + 2 * day).toISOString(),
       project: options.project,

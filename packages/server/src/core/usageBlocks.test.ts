@@ -43,4 +43,26 @@ describe('usageBlocks', () => {
     withTokenLimit(alone, 'max');
     expect(alone[0]?.tokenLimitStatus).toBeUndefined();
   });
+
+  it('gives the same blocks from requests summed per minute and model (the store\'s buckets) as from the requests', () => {
+    const now = at('2026-03-08T15:00:40Z');
+    // 15:00:00.000 ends the 10:00 block; 15:00:30 in the same minute starts the next one.
+    const requests = [
+      { ...entry('2026-03-08T10:20:05.000Z'), model: 'a' },
+      { ...entry('2026-03-08T10:20:40.000Z', 50, 0.5), model: 'b' },
+      { ...entry('2026-03-08T10:20:50.000Z'), model: 'a' },
+      { ...entry('2026-03-08T15:00:00.000Z'), model: 'a' },
+      { ...entry('2026-03-08T15:00:30.000Z', 10, 0.25), model: 'a' },
+    ];
+    const bucket = (timestamp: string, lastTimestamp: string, model: string, outputTokens: number, cost: number, entries: number): UsageEntry => ({ ...entry(timestamp, outputTokens, cost), lastTimestamp, model, entries });
+    const buckets = [
+      bucket('2026-03-08T10:20:05.000Z', '2026-03-08T10:20:50.000Z', 'a', 200, 2, 2),
+      bucket('2026-03-08T10:20:40.000Z', '2026-03-08T10:20:40.000Z', 'b', 50, 0.5, 1),
+      bucket('2026-03-08T15:00:00.000Z', '2026-03-08T15:00:00.000Z', 'a', 100, 1, 1),
+      bucket('2026-03-08T15:00:30.000Z', '2026-03-08T15:00:30.000Z', 'a', 10, 0.25, 1),
+    ];
+    const expected = usageBlocks(requests, { now });
+    expect(expected.filter((b) => !b.isGap).map((b) => b.entries)).toEqual([4, 1]);
+    expect(usageBlocks(buckets, { now })).toEqual(expected);
+  });
 });

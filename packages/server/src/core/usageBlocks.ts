@@ -19,24 +19,32 @@ export interface BlockOptions {
 
 interface Built {
   start: number;
+  first: number;
+  last: number;
   entries: UsageEntry[];
 }
 
 export function usageBlocks(entries: UsageEntry[], options: BlockOptions): UsageBlock[] {
   const blockMs = (options.blockHours ?? BLOCK_HOURS) * HOUR_MS;
-  const sorted = entries.map((entry) => ({ entry, at: Date.parse(entry.timestamp) })).sort((a, b) => a.at - b.at);
+  const sorted = entries.map((entry) => ({ entry, at: Date.parse(entry.timestamp), lastAt: Date.parse(entry.lastTimestamp ?? entry.timestamp) })).sort((a, b) => a.at - b.at);
   const blocks: UsageBlock[] = [];
   let current: Built | null = null;
   let lastAt = 0;
-  for (const { entry, at } of sorted) {
+  // A minute's bucket (UsageEntry) never straddles a block: blocks end on the hour (the store puts
+  // a request exactly on it in a bucket of its own) and its requests are under a minute apart, so
+  // the first one decides and the others follow it.
+  for (const { entry, at, lastAt: entryLast } of sorted) {
     if (current === null) {
-      current = { start: floorToHour(at), entries: [entry] };
+      current = { start: floorToHour(at), first: at, last: entryLast, entries: [entry] };
     } else if (at - current.start > blockMs || at - lastAt > blockMs) {
       blocks.push(block(current, blockMs, options.now));
       if (at - lastAt > blockMs) blocks.push(gapBlock(lastAt, at, blockMs));
-      current = { start: floorToHour(at), entries: [entry] };
-    } else current.entries.push(entry);
-    lastAt = at;
+      current = { start: floorToHour(at), first: at, last: entryLast, entries: [entry] };
+    } else {
+      current.entries.push(entry);
+      current.last = Math.max(current.last, entryLast);
+    }
+    lastAt = Math.max(lastAt, entryLast);
   }
   if (current !== null) blocks.push(block(current, blockMs, options.now));
   return blocks;
@@ -46,10 +54,9 @@ function floorToHour(ms: number): number {
   return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
 
-function block({ start, entries }: Built, blockMs: number, now: number): UsageBlock {
+function block({ start, first, last, entries }: Built, blockMs: number, now: number): UsageBlock {
   const end = start + blockMs;
-  const first = Date.parse((entries[0] as UsageEntry).timestamp);
-  const last = Date.parse((entries.at(-1) as UsageEntry).timestamp);
+  let count = 0;
   const tokenCounts = { cacheCreationInputTokens: 0, cacheReadInputTokens: 0, inputTokens: 0, outputTokens: 0 };
   let costUSD = 0;
   const models: string[] = [];
@@ -59,6 +66,7 @@ function block({ start, entries }: Built, blockMs: number, now: number): UsageBl
     tokenCounts.cacheCreationInputTokens += entry.cacheCreationTokens;
     tokenCounts.cacheReadInputTokens += entry.cacheReadTokens;
     costUSD += entry.cost;
+    count += entry.entries ?? 1;
     if (!models.includes(entry.model)) models.push(entry.model);
   }
   const totalTokens = tokenCounts.inputTokens + tokenCounts.outputTokens + tokenCounts.cacheCreationInputTokens + tokenCounts.cacheReadInputTokens;
@@ -86,7 +94,7 @@ function block({ start, entries }: Built, blockMs: number, now: number): UsageBl
     burnRate,
     costUSD,
     endTime: new Date(end).toISOString(),
-    entries: entries.length,
+    entries: count,
     id: new Date(start).toISOString(),
     isActive,
     isGap: false,

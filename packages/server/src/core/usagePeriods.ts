@@ -1,9 +1,16 @@
 import type { ModelBreakdown, PeriodUsage, UsageTotals } from '@claudelens/protocol';
 import { localDate, mondayOf } from './usageTime.js';
 
-/** One request as usage reports see it (the store's UsageRequest has these fields and more). */
+/**
+ * One request as usage reports see it (the store's UsageRequest has these fields and more), or
+ * requests of one model within one minute summed (the store's UsageBucket): `timestamp` is then
+ * the first one's time, `lastTimestamp` the last one's, `entries` how many. A minute lies in one
+ * local date of every zone in use since 1900 (their offsets are whole minutes).
+ */
 export interface UsageEntry {
   timestamp: string;
+  lastTimestamp?: string;
+  entries?: number;
   model: string;
   inputTokens: number;
   outputTokens: number;

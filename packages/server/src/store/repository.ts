@@ -220,6 +220,22 @@ export interface UsageRequest {
   subagentType: string | null;
 }
 
+/** Requests of one model within one UTC minute, summed (tokens exact; cost summed by the database). */
+export interface UsageBucket {
+  /** The first request's ISO time. */
+  timestamp: string;
+  /** The last request's ISO time (the same minute). */
+  lastTimestamp: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  cost: number;
+  /** How many requests. */
+  entries: number;
+}
+
 export interface StoreCounts {
   files: number;
   lines: number;
@@ -334,6 +350,11 @@ export interface Store extends LimitsStore {
   health(limit: number): Promise<HealthReport>;
   /** Every stored request with a timestamp that matches, oldest first: what usage reports group. */
   usageRequests(query: UsageQuery): Promise<UsageRequest[]>;
+  /**
+   * The same requests summed per UTC minute and model, by first time: all ccusage's reports need
+   * (docs/usage.md, "Why reports read minutes"), a fraction of the rows.
+   */
+  usageBuckets(query: UsageQuery): Promise<UsageBucket[]>;
   counts(): Promise<StoreCounts>;
   /**
    * Takes or renews leases on claude dirs so that two nodes sharing a store never both tail one

@@ -1,4 +1,4 @@
-import type { UsageRequest } from './repository.js';
+import type { UsageBucket, UsageRequest } from './repository.js';
 
 /** A usage row as both drivers select it (PostgreSQL's bigints arrive as numbers, see postgresStore). */
 export interface UsageRow {
@@ -41,5 +41,32 @@ export function toUsageRequest(row: UsageRow): UsageRequest {
     unpriced: row.cost_source === 'unpriced',
     toolNames: row.tool_names ? row.tool_names.split(',') : [],
     subagentType: row.subagent_type,
+  };
+}
+
+/** A bucket row as both drivers select it (PostgreSQL's sums cast back to bigint/double). */
+export interface UsageBucketRow {
+  timestamp: string;
+  last_timestamp: string;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_tokens: number;
+  cache_read_tokens: number;
+  cost: number;
+  entries: number;
+}
+
+export function toUsageBucket(row: UsageBucketRow): UsageBucket {
+  return {
+    timestamp: row.timestamp,
+    lastTimestamp: row.last_timestamp,
+    model: row.model,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cacheCreationTokens: row.cache_creation_tokens,
+    cacheReadTokens: row.cache_read_tokens,
+    cost: row.cost,
+    entries: row.entries,
   };
 }

@@ -10,7 +10,7 @@ import { outboxNodes, sweepOutbox } from './outbox.js';
 import * as read from './readQueries.js';
 import { pgText, toTotals } from './rows.js';
 import { claimSources, releaseSources } from './sourceLeases.js';
-import { usageRequests } from './usageQueries.js';
+import { usageBuckets, usageRequests } from './usageQueries.js';
 
 /** Connections per store: one writer plus concurrent reads. A backfill opens one store per worker. */
 const POOL_SIZE = 4;
@@ -103,6 +103,9 @@ export function openPostgresStore(url: string): Store {
     },
     async usageRequests(query) {
       return usageRequests(await pool(), query);
+    },
+    async usageBuckets(query) {
+      return usageBuckets(await pool(), query);
     },
     async sessionPage(query) {
       return read.sessionPage(await pool(), query);

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import type { UsageQuery, UsageRequest } from '../repository.js';
-import { SUBAGENT_TYPE_JOIN, toUsageRequest, type UsageRow } from '../usageRows.js';
+import type { UsageBucket, UsageQuery, UsageRequest } from '../repository.js';
+import { SUBAGENT_TYPE_JOIN, toUsageBucket, toUsageRequest, type UsageBucketRow, type UsageRow } from '../usageRows.js';
 import { pgText } from './rows.js';
 
 /** sqlite/usageQueries.ts in PostgreSQL's dialect (ILIKE: see readQueries.ts). */
@@ -23,4 +23,27 @@ export async function usageRequests(pool: Pool, query: UsageQuery): Promise<Usag
     values: [query.from ?? null, query.to ?? null, query.project === undefined ? null : pgText(query.project), query.model === undefined ? null : pgText(query.model)],
   });
   return rows.map(toUsageRequest);
+}
+
+/** sqlite/usageQueries.ts's buckets: sums cast back to bigint (numbers, see postgresStore) and double. */
+export async function usageBuckets(pool: Pool, query: UsageQuery): Promise<UsageBucket[]> {
+  const project = query.project !== undefined;
+  const { rows } = await pool.query<UsageBucketRow>({
+    name: project ? 'usage-buckets-project' : 'usage-buckets',
+    text: `SELECT min(r.timestamp) AS timestamp, max(r.timestamp) AS last_timestamp, r.model,
+                  sum(r.input_tokens)::bigint AS input_tokens, sum(r.output_tokens)::bigint AS output_tokens,
+                  sum(r.cache_write_5m_tokens + r.cache_write_1h_tokens)::bigint AS cache_creation_tokens,
+                  sum(r.cache_read_tokens)::bigint AS cache_read_tokens, sum(r.cost)::double precision AS cost, count(*) AS entries
+           FROM requests r
+           ${project ? 'JOIN sessions s ON s.id = r.session_id' : ''}
+           WHERE r.timestamp IS NOT NULL
+             AND ($1::text IS NULL OR r.timestamp >= $1)
+             AND ($2::text IS NULL OR r.timestamp < $2)
+             AND ($3::text IS NULL OR r.model = $3)
+             ${project ? "AND (s.project_path = $4 OR s.project_path ILIKE '%' || $4 || '%' ESCAPE '')" : ''}
+           GROUP BY substr(r.timestamp, 1, 16), substr(r.timestamp, 15) = '00:00.000Z', r.model
+           ORDER BY 1, r.model COLLATE "C"`,
+    values: [query.from ?? null, query.to ?? null, query.model === undefined ? null : pgText(query.model), ...(project ? [pgText(query.project as string)] : [])],
+  });
+  return rows.map(toUsageBucket);
 }

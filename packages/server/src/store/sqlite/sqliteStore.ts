@@ -11,7 +11,7 @@ import { openReadOnlyDatabase, openWritableDatabase } from './openDatabase.js';
 import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary, toStoredMessage, toTotals, type MessageRow, type SessionRow } from './readQueries.js';
 import { toModelTotals, type ModelTotalsRow } from '../modelTotals.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { usageRequests } from './usageQueries.js';
+import { usageBuckets, usageRequests } from './usageQueries.js';
 import { toRequestRecord, type RequestRow } from '../requestRows.js';
 
 
@@ -25,6 +25,7 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
   const db = options.readOnly ? openReadOnlyDatabase(dataDir) : openWritableDatabase(dataDir, options.maxBytes);
   const st = prepareStatements(db);
   const selectUsage = usageRequests(db);
+  const selectBuckets = usageBuckets(db);
   const registerSources = db.transaction((refs: { claudeDir: string; relPath: string }[]) =>
     refs.map(({ claudeDir, relPath }) => {
       st.insertSource.run(claudeDir, relPath);
@@ -113,6 +114,9 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
     },
     async usageRequests(query) {
       return selectUsage(query);
+    },
+    async usageBuckets(query) {
+      return selectBuckets(query);
     },
     async counts() {
       return st.counts.get() as StoreCounts;
