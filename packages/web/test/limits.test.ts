@@ -71,3 +71,35 @@ describe('plan limits in Chromium against the real server', () => {
     expect(await page.locator('.limit-gauge.block-estimate').count()).toBe(0);
   });
 });
+
+// A daily budget in the serve config file: passing a share of it pops an alert in the dashboard,
+// through the same alert engine and activity stream as every rule.
+describe('a budget alert in Chromium against the real server', () => {
+  let budgetServe: ServeProcess;
+  let budgetBrowser: Browser;
+  beforeAll(async () => {
+    ensureWebBuilt();
+    budgetServe = new ServeProcess(await freePort(), { budgets: { daily: 0.04, thresholds: [50, 95], checkEverySeconds: 5 } });
+    await budgetServe.start();
+    budgetBrowser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await budgetBrowser?.close();
+    await budgetServe?.dispose();
+  });
+
+  it('toasts the highest share passed of the daily budget, and lists it under the bell', async () => {
+    const budgetPage = await budgetBrowser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await budgetPage.goto(`${budgetServe.url}/`);
+    await budgetPage.locator('.app-header .connection-status .status-text', { hasText: 'Live' }).waitFor(WAIT);
+    // 4000 output tokens of Sonnet: $0.06 today, past 95% of a $0.04 daily budget.
+    const first = userLine(SESSION, CWD, 'Spend a little');
+    budgetServe.append(PROJECT, SESSION, [first.text, assistantLine(SESSION, CWD, { text: 'Done.', parentUuid: first.uuid, output: 4000 }).text]);
+    const toast = budgetPage.locator('.toast', { hasText: 'daily budget' });
+    await toast.waitFor(WAIT);
+    expect(await toast.textContent()).toMatch(/Spent \$0\.06 of the \$0\.04 daily budget/);
+    const count = budgetPage.locator('.alert-count');
+    await expect.poll(async () => Number(await count.textContent()), WAIT).toBe(1); // 95% only: the lower share counts as sent
+  });
+});
