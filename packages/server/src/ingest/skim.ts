@@ -77,8 +77,11 @@ function subagentFields(buf: Buffer, start: number, end: number): string | null 
 
 /** The JSON string (quotes included) just after the first `key` in [start, end), or null. */
 function stringAfter(buf: Buffer, key: Buffer, start: number, end: number): string | null {
-  const at = buf.indexOf(key, start);
-  if (at < 0 || at + key.length > end) return null;
+  // Searched within the value only: `buf` may be a whole read chunk, and a search to its end for
+  // every skimmed result made imports quadratic in the chunk's lines.
+  const found = buf.subarray(start, end).indexOf(key);
+  if (found < 0) return null;
+  const at = start + found;
   const open = at + key.length - 1;
   const close = skipString(buf, open, end);
   return close < 0 ? null : buf.toString('utf8', open, close);
