@@ -2,7 +2,7 @@ import type { LimitsObservation, UsageLimits } from '@claudelens/protocol';
 import { currentBlock } from '../core/limits/blockEstimate.js';
 import { limitWindows, windowsDiffer, type LimitWindows } from '../core/limits/limitsFromObservations.js';
 import { periodStarts } from '../core/limits/periods.js';
-import type { ActivitySecond, LimitObservation, LimitsStore } from '../store/repository.js';
+import type { ActivitySecond, LimitObservation, LimitsStore, UsageTotals } from '../store/repository.js';
 import type { EventBus } from './bus.js';
 import { channels } from './channels.js';
 
@@ -36,7 +36,7 @@ export class LimitsService {
   private readonly block = new Background<UsageLimits['estimate']>();
 
   constructor(
-    private readonly store: LimitsStore & { activitySince(sinceIso: string): Promise<ActivitySecond[]> },
+    private readonly store: LimitsStore & { activitySince(sinceIso: string): Promise<ActivitySecond[]>; usageSince(sinces: string[]): Promise<UsageTotals[]> },
     private readonly bus: EventBus,
     private readonly options: LimitsServiceOptions = {},
   ) {
@@ -74,10 +74,8 @@ export class LimitsService {
 
   private async answer(windows: LimitWindows, now: number): Promise<UsageLimits> {
     const [today, estimate] = await Promise.all([
-      this.today.get(now, async () => {
-        const spend = await this.store.spendByProject(new Date(periodStarts(now).day).toISOString());
-        return spend.reduce((sum, p) => sum + p.cost, 0);
-      }),
+      // Today's spending as the Live page's summary sums it (Store.usageSince), in the server's zone.
+      this.today.get(now, async () => (await this.store.usageSince([new Date(periodStarts(now).day).toISOString()]))[0]?.cost ?? 0),
       this.block.get(now, async () => {
         const seconds = await this.store.activitySince(new Date(now - 24 * HOUR_MS).toISOString());
         return currentBlock(seconds.map((s) => ({ atMs: Date.parse(`${s.at}Z`), cost: s.cost, tokens: s.tokens })), now);
