@@ -7,10 +7,14 @@ import { localDate, mondayOf } from './usageTime.js';
  * the first one's time, `lastTimestamp` the last one's, `entries` how many. A minute lies in one
  * local date of every zone in use since 1900 (their offsets are whole minutes).
  */
-export interface UsageEntry {
+export interface UsageEntry extends UsageAmounts {
   timestamp: string;
   lastTimestamp?: string;
   entries?: number;
+}
+
+/** What one request, or a sum of requests of one model, used and cost: the fields every usage figure adds. */
+export interface UsageAmounts {
   model: string;
   inputTokens: number;
   outputTokens: number;

@@ -2,6 +2,7 @@ import type { HealthReport, ModelTotals, SessionSummary } from '@claudelens/prot
 import type { RequestRecord, Totals } from '../core/accounting.js';
 import type { PositionedProblem, TranscriptEntry } from '../core/entry.js';
 import type { LiveInput, SessionFacts } from '../core/live/liveInput.js';
+import type { UsageAmounts } from '../core/usagePeriods.js';
 
 /** A transcript file, and how far it has been read. */
 export interface SourceState {
@@ -200,19 +201,13 @@ export interface UsageQuery {
 }
 
 /** One stored request as usage reports group it: its time, where it belongs, what it cost. */
-export interface UsageRequest {
+export interface UsageRequest extends UsageAmounts {
   /** ISO time of the request's stored line (the one whose usage counts). */
   timestamp: string;
   sessionId: string;
   /** '' for the main thread. */
   agentId: string;
   projectPath: string | null;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  cost: number;
   unpriced: boolean;
   /** The tools the request's stored line calls. */
   toolNames: string[];
@@ -221,17 +216,11 @@ export interface UsageRequest {
 }
 
 /** Requests of one model within one UTC minute, summed (tokens exact; cost summed by the database). */
-export interface UsageBucket {
+export interface UsageBucket extends UsageAmounts {
   /** The first request's ISO time. */
   timestamp: string;
   /** The last request's ISO time (the same minute). */
   lastTimestamp: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  cost: number;
   /** How many requests. */
   entries: number;
 }
