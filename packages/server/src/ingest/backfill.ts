@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { StoreSpec } from '../store/openStore.js';
 import type { SourceState } from '../store/repository.js';
-import type { WorkerReply, WorkerRequest } from './backfillWorker.js';
+import type { WorkerJob, WorkerReply, WorkerRequest } from './backfillWorker.js';
 import { changedFiles } from './changedFiles.js';
 import { discoverTranscripts, type TranscriptFile } from './discover.js';
 import type { IngestContext } from './ingestFile.js';
@@ -44,7 +44,10 @@ export interface BackfillOptions {
 type SizedJob = IngestJob & { size: number; recent: boolean };
 
 const WORKER_URL = new URL('./backfillWorker.js', import.meta.url);
-/** Files queued per worker, so that it never waits for the next one (a round trip per file idled the threads). */
+/**
+ * Files queued per worker, so that it never waits for the next one (a round trip per file idled
+ * the threads); topped up, in one message, once half of them are done.
+ */
 const QUEUED_PER_WORKER = 32;
 
 /**
@@ -143,12 +146,15 @@ function drive(
     let inFlight = 0;
     const send = (request: WorkerRequest) => worker.postMessage(request);
     const feed = () => {
+      if (inFlight > QUEUED_PER_WORKER / 2) return;
+      const batch: WorkerJob[] = [];
       while (inFlight < QUEUED_PER_WORKER && pending.length > 0) {
         const next = pending.shift() as { job: SizedJob; id: number };
         inFlight++;
-        send({ id: next.id, job: { file: next.job.file, from: next.job.from }, recent: next.job.recent });
+        batch.push({ id: next.id, job: { file: next.job.file, from: next.job.from }, recent: next.job.recent });
       }
-      if (inFlight === 0) send({ finish: true });
+      if (batch.length > 0) send({ jobs: batch });
+      else if (inFlight === 0) send({ finish: true });
     };
     worker.on('message', (reply: WorkerReply) => {
       // The store's error code comes along: a full disk and a corrupt database are told apart by it (store/storeFaults.ts).
@@ -158,8 +164,10 @@ function drive(
         recent.flushed(worker);
         resolve();
       } else {
-        inFlight--;
-        onDone(jobs[reply.id] as SizedJob, reply.result, worker);
+        for (const { id, result } of reply.results) {
+          inFlight--;
+          onDone(jobs[id] as SizedJob, result, worker);
+        }
         feed();
       }
     });

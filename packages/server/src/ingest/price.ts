@@ -22,6 +22,12 @@ function pricedRequest(entry: TranscriptEntry, prices: PriceBook): RequestRecord
     startedAt: entry.timestamp,
     lineUuid: entry.uuid,
     usage: request.usage,
-    ...priced,
+    // Field by field, not spread: see priceRequest.
+    cost: priced.cost,
+    costSource: priced.costSource,
+    serverToolCost: priced.serverToolCost,
+    dataResidencyCost: priced.dataResidencyCost,
+    estimatedCost: priced.estimatedCost,
+    estimateBasis: priced.estimateBasis,
   };
 }
