@@ -2,6 +2,7 @@
 // an aggregate R lines/s, and WebSocket subscribers on all four channels with forced reconnects.
 // The lines come from the demo's replay generator (packages/server/src/demo): real transcript
 // lines from fixtures/claude-home with fresh ids and current timestamps. Prints, per channel,
+// Over 300 lines: one run (serve, appender, clients, figures) whose steps share the run's state; the options and report are most of it.
 // append -> receive latency, what was expected against what arrived (missing, duplicates, seq
 // gaps, resyncs), and the server's RSS and CPU from /proc. Exits 1 when anything was lost.
 // The load generator, the clients and the server share one machine: the output says how busy it was.

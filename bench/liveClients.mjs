@@ -1,6 +1,7 @@
 // The WebSocket side of bench/live.mjs, in a worker thread so that the appender's ticks never
 // delay a receive timestamp. Holds the subscribers, checks every channel's seq, forces
 // reconnects with ?since=, and turns (append time, receive time) pairs into latencies.
+// Over 300 lines: the subscribers, seq checks and latency sums share each client's state.
 // workerData.urls: the server(s). Client i connects to urls[i % n] and every reconnect resumes on
 // the next one (with two nodes: always the other node). workerData.url, one server, works too.
 // Times are epoch ms from performance.timeOrigin + performance.now(): comparable across threads.

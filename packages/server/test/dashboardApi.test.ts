@@ -1,3 +1,5 @@
+// The dashboard's REST API on the real fixtures, imported once into SQLite: projects, sessions,
+// pages, messages, and what a bad query gets. Over 300 lines: the cases share that one import.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';

@@ -2,6 +2,7 @@
 // it must crash) and the real `claudelens ship` in a child process, over real HTTP. Every
 // scenario ends by comparing the server's store with a local import of the same files, and the
 // server's mirror with the local files byte for byte.
+// Over 300 lines: every scenario shares the server, shipper and store-comparison helpers here.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';

@@ -1,6 +1,7 @@
 // The Store contract: the same behaviour, checked the same way, on every driver. SQLite runs in
 // a temp dir; PostgreSQL in fresh databases on the local server (pgDatabase.ts), which must be
 // reachable: these tests fail, never skip, without it.
+// Over 300 lines: one contract, run on both drivers by one describe; split, the two would drift.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -23,8 +23,9 @@ export function isTimeZone(timeZone: string): boolean {
 }
 
 // Every zone's offset is a whole number of quarter hours, so a local date can only change on a
-// quarter hour (UTC): one Intl call per quarter hour seen, not per request (50,000 requests
-// grouped by day went from 270 ms to a few ms). A cache of plain values, not state anyone reads.
+// quarter hour (UTC): one Intl call per quarter hour seen, not per request (an Intl call per
+// request was most of a report's time: docs/usage.md, "Benchmark"). A cache of plain values, not
+// state anyone reads.
 const QUARTER_HOUR = 900_000;
 const MAX_CACHED = 200_000;
 const datesByZone = new Map<string, Map<number, string>>();

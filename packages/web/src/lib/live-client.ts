@@ -1,3 +1,6 @@
+// The dashboard's one WebSocket client: a socket per channel, backoff, `?since=` resume, resync,
+// and polling when sockets fail. Over 300 lines, as one class: reconnects, resume marks and the
+// polling fallback share each channel's state, and the connection status reads all of it.
 import { backoffDelay } from './backoff';
 import type { ChannelSpec } from './channels';
 import { frameScheduler, type Schedule } from './frameScheduler';

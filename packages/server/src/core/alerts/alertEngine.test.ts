@@ -1,3 +1,6 @@
+// The alert engine's rules, one describe per rule, on one injected clock and one session builder.
+// Over 300 lines: each rule's firing, latching and cooldown cases share those two helpers; split
+// per rule, every file would repeat them.
 import { AlertSchema, type Alert } from '@claudelens/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertsConfigSchema } from '../../config/alertsConfig.js';

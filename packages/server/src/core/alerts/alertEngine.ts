@@ -74,8 +74,8 @@ export class AlertEngine {
    * events since it was last evaluated, it has latched keys (their windows empty, their cooldowns
    * end), or it has been thinking past the stuck threshold. The rest held nothing when last
    * evaluated (what holds fires, and so is latched), and time alone only lowers their values.
-   * Building every live session's conditions took 18-25 ms at 5000 sessions, each second, on every
-   * node: a stall every line in flight waited out.
+   * Building every live session's conditions each second, on every node, was a stall every line
+   * in flight waited out (docs/alerts.md has the figures).
    */
   evaluate(sessions: Iterable<SessionView>, only?: ReadonlySet<string>): Alert[] {
     const now = this.now();

@@ -3,8 +3,9 @@ import type { TranscriptEntry } from '../entry.js';
 
 /**
  * What the live state and the alert rules read of a transcript line: all another node needs of
- * it. A whole entry (its position in the file, branch, version, model, request and pricing) was
- * about 1 KB of JSON a line on the Redis stream and again in the outbox; this is about half.
+ * it. A whole entry (its position in the file, branch, version, model, request and pricing) is
+ * written on the Redis stream and again in the outbox for every line: this keeps about half of it
+ * (docs/scale-out.md).
  */
 export type LiveLine = Pick<
   TranscriptEntry,

@@ -1,3 +1,7 @@
+// The live state of every session a node follows: totals, status, turn, rate windows, and the
+// events each commit or clock tick causes. Over 300 lines, as one class: the seeds, `apply` and
+// `tick` change the same maps, and the answers (snapshots, series, metrics) read them; split, each
+// part would reach into the others' fields.
 import type { ActiveSession, LiveMessage, LiveMetrics, MetricUpdates, RecentActivity, SessionStatus, StatType } from '@claudelens/protocol';
 import type { ToolResult, ToolUse } from '../entry.js';
 import type { LiveInput, LiveLine, SessionFacts } from './liveInput.js';
