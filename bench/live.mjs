@@ -2,7 +2,6 @@
 // an aggregate R lines/s, and WebSocket subscribers on all four channels with forced reconnects.
 // The lines come from the demo's replay generator (packages/server/src/demo): real transcript
 // lines from fixtures/claude-home with fresh ids and current timestamps. Prints, per channel,
-// Over 300 lines: one run (serve, appender, clients, figures) whose steps share the run's state; the options and report are most of it.
 // append -> receive latency, what was expected against what arrived (missing, duplicates, seq
 // gaps, resyncs), and the server's RSS and CPU from /proc. Exits 1 when anything was lost.
 // The load generator, the clients and the server share one machine: the output says how busy it was.
@@ -36,6 +35,8 @@
 //   --sample-every S        server RSS and CPU sample interval (5);  --seed N  which scripts each session replays (1)
 //   --node-args=ARGS        node's own flags for the servers, e.g. --node-args="--max-semi-space-size=64"
 //   --cpu-prof DIR          each server writes a V8 CPU profile there when it stops (single / bench-a / bench-b.cpuprofile)
+//
+// Over 300 lines: one run (serve, appender, clients, figures) whose steps share its state; the options and the report are most of it.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
