@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { StoreSpec } from '../store/openStore.js';
 import type { SourceState } from '../store/repository.js';
 import type { WorkerJob, WorkerReply, WorkerRequest } from './backfillWorker.js';
-import { changedFiles } from './changedFiles.js';
+import { changedFiles, type StatedFile } from './changedFiles.js';
 import { discoverTranscripts, type TranscriptFile } from './discover.js';
 import type { IngestContext } from './ingestFile.js';
 import { GroupedIngest, type IngestJob, type JobResult } from './ingestJobs.js';
@@ -56,34 +56,35 @@ const QUEUED_PER_WORKER = 32;
  */
 export async function backfill(ctx: IngestContext, claudeDirs: string[], options: BackfillOptions = {}): Promise<BackfillSummary> {
   const started = performance.now();
-  const { jobs, files, bytes, problems } = await planJobs(ctx, claudeDirs, options.recentSinceMs ?? Infinity);
-  // Progress counts what is read; the summary, as before, every file (a second import says "0 lines").
-  const progress: BackfillProgress = { filesDone: 0, filesTotal: jobs.length, bytesDone: 0, bytesTotal: jobs.reduce((a, j) => a + j.size, 0), lines: 0 };
-  const summary = { files, bytes, problems, started };
-  options.onProgress?.(progress);
-  const recent = new RecentCommits(jobs.filter((job) => job.recent).length, options.onRecent);
-  if (jobs.length === 0) return finish(summary, progress, recent);
-  // Started only when there is something to read: a restart that reads nothing starts none.
+  const found = await findChanged(ctx, claudeDirs);
+  // Started only when there is something to read: a restart that reads nothing starts none. Started
+  // before the files are ordered and registered, so that the threads load while that runs.
   // SQLite lets one writer in at a time: the workers take turns on a shared lock. PostgreSQL
   // commits the workers' groups concurrently (row locks order what overlaps).
-  const useWorkers = options.storeSpec !== undefined && (options.workers ?? 2) > 0 && fs.existsSync(WORKER_URL);
+  const useWorkers = options.storeSpec !== undefined && (options.workers ?? 2) > 0 && found.changed.length > 0 && fs.existsSync(WORKER_URL);
   const lock = options.storeSpec?.kind === 'sqlite' ? new WriteLock().buffer : undefined;
   const pool = useWorkers
-    ? startWorkers(Math.min(options.workers ?? 2, jobs.length), { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock })
+    ? startWorkers(Math.min(options.workers ?? 2, found.changed.length), { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock })
     : [];
-  const onDone = (job: SizedJob, result: JobResult, by: object) => {
-    if (job.recent) recent.done(by);
-    progress.filesDone++;
-    progress.bytesDone += job.size;
-    progress.lines += result.lines;
-    summary.problems += result.problems;
-    options.onProgress?.(progress);
-  };
   try {
+    const jobs = await planJobs(ctx, found.changed, options.recentSinceMs ?? Infinity);
+    // Progress counts what is read; the summary, as before, every file (a second import says "0 lines").
+    const progress: BackfillProgress = { filesDone: 0, filesTotal: jobs.length, bytesDone: 0, bytesTotal: jobs.reduce((a, j) => a + j.size, 0), lines: 0 };
+    const summary = { files: found.files, bytes: found.bytes, problems: found.problems, started };
+    options.onProgress?.(progress);
+    const recent = new RecentCommits(jobs.filter((job) => job.recent).length, options.onRecent);
+    const onDone = (job: SizedJob, result: JobResult, by: object) => {
+      if (job.recent) recent.done(by);
+      progress.filesDone++;
+      progress.bytesDone += job.size;
+      progress.lines += result.lines;
+      summary.problems += result.problems;
+      options.onProgress?.(progress);
+    };
     if (pool.length > 0) {
       const pending = jobs.map((job, id) => ({ job, id }));
       await Promise.all(pool.map((worker) => drive(worker, pending, jobs, onDone, recent)));
-    } else {
+    } else if (jobs.length > 0) {
       const ingest = new GroupedIngest(ctx.store, ctx);
       for (const [i, job] of jobs.entries()) {
         onDone(job, await ingest.run(job), ingest);
@@ -94,10 +95,10 @@ export async function backfill(ctx: IngestContext, claudeDirs: string[], options
       }
       await ingest.flush();
     }
+    return await finish(summary, progress, recent);
   } finally {
     await Promise.all(pool.map((worker) => worker.terminate()));
   }
-  return finish(summary, progress, recent);
 }
 
 async function finish(summary: { files: number; bytes: number; problems: number; started: number }, progress: BackfillProgress, recent: RecentCommits): Promise<BackfillSummary> {
@@ -105,8 +106,8 @@ async function finish(summary: { files: number; bytes: number; problems: number;
   return { files: summary.files, bytes: summary.bytes, lines: progress.lines, problems: summary.problems, seconds: (performance.now() - summary.started) / 1000 };
 }
 
-/** The files to read, newest first, each with its stored state: one query for the unchanged, one for the rest. */
-async function planJobs(ctx: IngestContext, claudeDirs: string[], recentSinceMs: number): Promise<{ jobs: SizedJob[]; files: number; bytes: number; problems: number }> {
+/** Every transcript under the claude dirs, and those that changed since the store last read them. */
+async function findChanged(ctx: IngestContext, claudeDirs: string[]): Promise<{ changed: StatedFile[]; files: number; bytes: number; problems: number }> {
   const files: TranscriptFile[] = [];
   let problems = 0;
   for (const dir of claudeDirs) {
@@ -118,10 +119,14 @@ async function planJobs(ctx: IngestContext, claudeDirs: string[], recentSinceMs:
     }
   }
   const { changed, bytes } = await changedFiles(ctx.store, claudeDirs, files);
+  return { changed, files: files.length, bytes, problems };
+}
+
+/** The changed files as jobs, newest first, each with its stored state (registered when new, in one query). */
+async function planJobs(ctx: IngestContext, changed: StatedFile[], recentSinceMs: number): Promise<SizedJob[]> {
   const ordered = newestFirst(changed);
   const sources = ordered.length > 0 ? await ctx.store.sources(ordered.map((c) => c.file)) : [];
-  const jobs = ordered.map((c, i) => ({ file: c.file, from: sources[i] as SourceState, size: c.size, recent: c.groupMtimeMs >= recentSinceMs }));
-  return { jobs, files: files.length, bytes, problems };
+  return ordered.map((c, i) => ({ file: c.file, from: sources[i] as SourceState, size: c.size, recent: c.groupMtimeMs >= recentSinceMs }));
 }
 
 /** An error a worker raised before it was driven, kept for `drive` to report. */
