@@ -2,79 +2,64 @@
 // a totals cross-check between the two, and the append-to-stored latency of `serve`.
 // Then serve's start-up: a warm restart on the full store, and a cold start's time to a correct today.
 // Usage: npm run bench:ingest -- [--copies N] [--runs N] [--spacing-ms MS] [--cli PATH] [--skip-ingest]
-// (--cli: another build's dist/cli/main.js, for a before/after; --skip-ingest: start-up figures only)
+//                                [--growth 1,4,16 [--keep]]
+// (--cli: another build's dist/cli/main.js, for a before/after; --skip-ingest: start-up figures only;
+// --growth: instead of all the above, the import beside ccusage at those multiples of --copies, in
+// one table (growth.mjs); --keep: leave the corpora larger than 1x in .bench/ for the next run)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-// The ccusage bin is a node shim that spawns this native binary; running it directly means the
-// peak RSS measured is ccusage's own, without the shim's node process.
-import { resolveNativeBinary } from 'ccusage/src/cli.js';
-import { buildCorpus } from './corpus.mjs';
+import { MAX_COPIES } from './corpus.mjs';
+import { benchGrowth } from './growth.mjs';
 import { findAssistantLine, measureAppends, STALL_MS, startServe, stopServe } from './latency.mjs';
-import { runMeasured } from './measure.mjs';
+import {
+  BenchError,
+  ccusageBinary,
+  checkExit,
+  compareTotals,
+  CORPUS,
+  ensureCorpus,
+  FIXTURES,
+  printTable,
+  ROOT,
+  runCcusage,
+  runOurs,
+  summarise,
+} from './sideBySide.mjs';
 import { ageCorpus, benchNewestFirst, benchWarmRestart, buildRecentCopy } from './startup.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const FIXTURES = path.join(ROOT, 'fixtures/claude-home');
-const CORPUS = path.join(ROOT, '.bench/claude-home');
-const CORPUS_INFO = path.join(ROOT, '.bench/claude-home.json');
 let CLI = path.join(ROOT, 'packages/server/dist/cli/main.js');
-const TOKEN_FIELDS = ['inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens'];
 const LATENCY_SAMPLES = 300;
-
-class BenchError extends Error {}
 
 function options() {
   const defaults = { copies: '40', runs: '3', 'spacing-ms': '15' };
   const { values } = parseArgs({
-    options: { ...Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { type: 'string', default: v }])), cli: { type: 'string' }, 'skip-ingest': { type: 'boolean', default: false } },
+    options: {
+      ...Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { type: 'string', default: v }])),
+      cli: { type: 'string' },
+      'skip-ingest': { type: 'boolean', default: false },
+      growth: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+    },
   });
   const number = (name, min) => {
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < min) throw new BenchError(`--${name} must be an integer >= ${min}, got ${values[name]}`);
     return n;
   };
-  return { copies: number('copies', 1), runs: number('runs', 1), spacingMs: number('spacing-ms', 0), cli: values.cli, skipIngest: values['skip-ingest'] };
+  const copies = number('copies', 1);
+  const growth = values.growth === undefined ? undefined : multiples(values.growth, copies);
+  return { copies, runs: number('runs', 1), spacingMs: number('spacing-ms', 0), cli: values.cli, skipIngest: values['skip-ingest'], growth, keep: values.keep };
 }
 
-function walkFiles(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walkFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
-
-/** Files, bytes and lines (a last line without "\n" counts too) of the .jsonl files under `home`. */
-function corpusStats(home) {
-  let files = 0;
-  let bytes = 0;
-  let lines = 0;
-  for (const file of walkFiles(path.join(home, 'projects')).filter((f) => f.endsWith('.jsonl'))) {
-    const buf = fs.readFileSync(file);
-    files++;
-    bytes += buf.length;
-    for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines++;
-    if (buf.length > 0 && buf[buf.length - 1] !== 10) lines++;
-  }
-  return { files, bytes, lines };
-}
-
-/** Builds the corpus unless one with the same number of copies is already there. */
-function ensureCorpus(copies) {
-  const info = fs.existsSync(CORPUS_INFO) ? JSON.parse(fs.readFileSync(CORPUS_INFO, 'utf8')) : undefined;
-  if (info?.copies === copies && fs.existsSync(CORPUS)) {
-    console.log(`corpus: reusing ${path.relative(ROOT, CORPUS)} (${copies} copies)`);
-    return info;
-  }
-  console.log(`corpus: building ${path.relative(ROOT, CORPUS)} from ${copies} copies of fixtures/claude-home ...`);
-  fs.rmSync(CORPUS_INFO, { force: true });
-  fs.rmSync(CORPUS, { recursive: true, force: true });
-  const started = performance.now();
-  buildCorpus(FIXTURES, CORPUS, copies);
-  const built = { copies, ...corpusStats(CORPUS) };
-  fs.writeFileSync(CORPUS_INFO, `${JSON.stringify(built)}\n`);
-  console.log(`corpus: built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return built;
+/** "1,4,16" as distinct multiples in ascending order. */
+function multiples(list, copies) {
+  const values = [...new Set(list.split(',').map((v) => Number(v.trim())))].sort((a, b) => a - b);
+  if (values.length === 0 || values.some((m) => !Number.isInteger(m) || m < 1)) throw new BenchError(`--growth must list integers >= 1, got ${list}`);
+  if (copies * values.at(-1) > MAX_COPIES) throw new BenchError(`--copies x the largest multiple must be at most ${MAX_COPIES}`);
+  return values;
 }
 
 /** tsc -b is incremental: a no-op when dist is current, and it never benchmarks stale code. */
@@ -82,96 +67,13 @@ function ensureBuilt() {
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol', 'packages/server'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-function checkExit(name, result) {
-  if (result.code === 0) return;
-  throw new BenchError(`${name} failed (exit ${result.code ?? result.signal}):\n${result.stderr.slice(-2000)}`);
-}
-
-async function runOurs(dataDir) {
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  const result = await runMeasured(process.execPath, [CLI, 'import', '--claude-dir', CORPUS, '--data-dir', dataDir]);
-  checkExit('claudelens import', result);
-  const last = result.stdout.trim().split('\n').at(-1) ?? '';
-  const m = /imported (\d+) files, ([\d.]+) MB, (\d+) lines in ([\d.]+) s/.exec(last);
-  if (!m) throw new BenchError(`cannot parse the import summary line: ${JSON.stringify(last)}`);
-  return { ...result, reported: { files: Number(m[1]), mb: Number(m[2]), lines: Number(m[3]), seconds: Number(m[4]) }, summary: last };
-}
-
-async function runCcusage(binary, outFile) {
-  const env = { ...process.env, CLAUDE_CONFIG_DIR: CORPUS };
-  const result = await runMeasured(binary, ['session', '--json', '--offline'], { env, stdoutFile: outFile });
-  checkExit('ccusage', result);
-  return result;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function printTable(header, rows) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const format = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(format(header));
-  for (const row of rows) console.log(format(row));
-}
-
-function summarise(runs, corpus) {
-  const wallS = median(runs.map((r) => r.wallS));
-  return { wallS, mbPerS: corpus.bytes / 1e6 / wallS, linesPerS: corpus.lines / wallS, peakRssMiB: median(runs.map((r) => r.peakRssMiB)) };
-}
-
-function sumSessions(sessions) {
-  const totals = Object.fromEntries([...TOKEN_FIELDS, 'totalCost'].map((f) => [f, 0]));
-  for (const s of sessions) for (const f of Object.keys(totals)) totals[f] += s[f] ?? 0;
-  return totals;
-}
-
-/** Compares per-field sums over both tools' sessions; returns true when they match. */
-function compareTotals(dataDir, ccusageFile) {
-  const ours = JSON.parse(execFileSync(process.execPath, [CLI, 'report', 'sessions', '--json', '--data-dir', dataDir], { maxBuffer: 1 << 30 })).sessions;
-  const theirsJson = JSON.parse(fs.readFileSync(ccusageFile, 'utf8'));
-  // ccusage 20 names the array "session"; older versions called it "sessions"
-  const theirs = theirsJson.session ?? theirsJson.sessions;
-  if (!Array.isArray(theirs)) throw new BenchError(`unexpected ccusage JSON (keys: ${Object.keys(theirsJson).join(', ')})`);
-  const a = sumSessions(ours);
-  const b = sumSessions(theirs);
-  const costTolerance = 1e-6 * Math.max(ours.length, theirs.length);
-  console.log(`\ntotals (sessions: claudelens ${ours.length}, ccusage ${theirs.length}; cost tolerance ${costTolerance.toExponential(1)})`);
-  const rows = [...TOKEN_FIELDS, 'totalCost'].map((f) => {
-    const ok = f === 'totalCost' ? Math.abs(a[f] - b[f]) <= costTolerance : a[f] === b[f];
-    const show = (v) => (f === 'totalCost' ? v.toFixed(6) : String(v));
-    return { ok, cells: [f, show(a[f]), show(b[f]), ok ? 'ok' : 'DIFF'] };
-  });
-  printTable(['field', 'claudelens', 'ccusage', ''], rows.map((r) => r.cells));
-  const match = rows.every((r) => r.ok);
-  console.log(match ? 'MATCH' : 'MISMATCH');
-  return match;
-}
-
-/**
- * npm 11 does not run the ccusage package's install script (package.json allowScripts lists only
- * better-sqlite3), and that script is what marks its native binary executable: on a fresh clone
- * the binary comes without the x bit.
- */
-function ensureExecutable(file) {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-  } catch {
-    fs.chmodSync(file, 0o755);
-  }
-}
-
 async function benchIngest(corpus, runs, tmp) {
-  const binary = resolveNativeBinary();
-  if (!binary) throw new BenchError('ccusage native binary not found (is @ccusage/ccusage-linux-x64 installed?)');
-  ensureExecutable(binary);
+  const binary = ccusageBinary();
   const dataDir = path.join(tmp, 'data');
   const ccusageFile = path.join(tmp, 'ccusage.json');
   const ours = [];
@@ -179,10 +81,10 @@ async function benchIngest(corpus, runs, tmp) {
   console.log(`\ningest: ${runs} run(s) each, alternating; ccusage run as ${path.relative(ROOT, binary)}`);
   // Alternating spreads machine noise over both tools instead of one.
   for (let i = 1; i <= runs; i++) {
-    const o = await runOurs(dataDir);
+    const o = await runOurs(CLI, CORPUS, dataDir);
     ours.push(o);
     console.log(`  run ${i} claudelens: ${o.wallS.toFixed(2)} s, peak RSS ${o.peakRssMiB.toFixed(0)} MiB | ${o.summary}`);
-    const t = await runCcusage(binary, ccusageFile);
+    const t = await runCcusage(binary, CORPUS, ccusageFile);
     theirs.push(t);
     console.log(`  run ${i} ccusage:    ${t.wallS.toFixed(2)} s, peak RSS ${t.peakRssMiB.toFixed(0)} MiB`);
   }
@@ -197,7 +99,7 @@ async function benchIngest(corpus, runs, tmp) {
   const row = (name, s) => [name, s.wallS.toFixed(2), s.mbPerS.toFixed(1), Math.round(s.linesPerS).toString(), s.peakRssMiB.toFixed(0)];
   printTable(['tool', 'wall s', 'MB/s', 'lines/s', 'peak RSS MiB'], [row('claudelens import', a), row('ccusage session', b)]);
   console.log(`wall time ratio claudelens/ccusage: ${(a.wallS / b.wallS).toFixed(2)}`);
-  return compareTotals(dataDir, ccusageFile);
+  return compareTotals(CLI, dataDir, ccusageFile);
 }
 
 /** Returns true when every appended line was stored within STALL_MS. */
@@ -226,10 +128,11 @@ async function benchLatency(tmp, spacingMs) {
 }
 
 async function main() {
-  const { copies, runs, spacingMs, cli, skipIngest } = options();
+  const { copies, runs, spacingMs, cli, skipIngest, growth, keep } = options();
   if (cli) CLI = path.resolve(cli);
   else ensureBuilt();
   console.log(`ClaudeLens ingest benchmark — node ${process.version}, ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
+  if (growth) return mainGrowth({ copies, runs, growth, keep });
   const corpus = ensureCorpus(copies);
   // Each file dated by its newest line, as Claude Code would have left it (newest-first reads by mtime).
   ageCorpus(CORPUS);
@@ -237,7 +140,7 @@ async function main() {
   try {
     const match = skipIngest ? true : await benchIngest(corpus, runs, tmp);
     const dataDir = path.join(tmp, 'data');
-    if (skipIngest) checkExit('claudelens import', await runOurs(dataDir));
+    if (skipIngest) checkExit('claudelens import', await runOurs(CLI, CORPUS, dataDir));
     await benchWarmRestart(CLI, { claudeDir: CORPUS, dataDir, logFile: path.join(tmp, 'warm.log'), files: corpus.files, runs });
     const recent = path.join(tmp, 'recent-claude');
     buildRecentCopy(FIXTURES, recent, 0xfff0);
@@ -245,6 +148,16 @@ async function main() {
     const live = skipIngest ? true : await benchLatency(tmp, spacingMs);
     const failures = [!match && 'totals MISMATCH between claudelens and ccusage', !live && `serve left appended lines unstored for over ${STALL_MS} ms`];
     if (failures.some(Boolean)) throw new BenchError(failures.filter(Boolean).join('; '));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function mainGrowth({ copies, runs, growth, keep }) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'claudelens-bench-'));
+  try {
+    const mismatched = await benchGrowth({ cli: CLI, copies, multiples: growth, runs, keep, tmp });
+    if (mismatched.length > 0) throw new BenchError(`totals MISMATCH between claudelens and ccusage at ${mismatched.map((m) => `${m}x`).join(', ')}`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { renameIds } from './corpus.mjs';
+import { newestLineMs, renameIds } from './corpus.mjs';
 import { freePort, SERVE_NODE_FLAGS, stopServe } from './latency.mjs';
 
 const POLL_MS = 20;
@@ -21,8 +21,7 @@ function walk(dir) {
  */
 export function ageCorpus(home) {
   for (const file of walk(path.join(home, 'projects')).filter((f) => f.endsWith('.jsonl'))) {
-    let newest = 0;
-    for (const m of fs.readFileSync(file, 'utf8').matchAll(TIMESTAMP)) newest = Math.max(newest, Date.parse(m[1]));
+    const newest = newestLineMs(fs.readFileSync(file, 'utf8'));
     if (newest > 0) fs.utimesSync(file, newest / 1000, newest / 1000);
   }
 }
