@@ -1,6 +1,6 @@
 import type { TranscriptFile } from './discover.js';
 import { groupCommits } from './groupCommits.js';
-import type { IngestContext } from './ingestFile.js';
+import type { IngestContext } from './ingestSource.js';
 import { retryBackoff } from './retryBackoff.js';
 
 export interface FileQueue {

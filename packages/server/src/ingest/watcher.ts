@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { changedFiles } from './changedFiles.js';
 import { describeFile, discoverTranscripts, projectsDir, type TranscriptFile } from './discover.js';
-import type { IngestContext } from './ingestFile.js';
+import type { IngestContext } from './ingestSource.js';
 import { groupCommits } from './groupCommits.js';
 import { pacer } from './pacer.js';
 import { retryBackoff } from './retryBackoff.js';
