@@ -33,32 +33,25 @@ interface Group {
 }
 
 /**
- * The live path's commit policy: reads a file (ingestSource) and commits what the reads found together: one transaction,
- * one live update and one alert evaluation per group instead of per file. A group collects the
- * reads of one event-loop turn, and of the turns after it for as long as the previous commit is
- * under way; commits run one at a time. A read resolves once its lines are committed and
- * published, so reads of one file never overlap.
+ * The live path's commit policy: reads files (ingestSource) and commits what the reads found
+ * together: one transaction, one live update and one alert evaluation per group instead of per
+ * file. A group collects the reads of one event-loop turn, and of the turns after it for as long as
+ * the previous commit is under way; commits run one at a time. A read resolves once its lines are
+ * committed and published, so reads of one file never overlap.
  *
  * A commit per read kept the server a whole core busy, and a group per turn committed on its own
- * queued transactions behind each other on PostgreSQL (docs/ingest.md, "Group commits"). Reads go on
- * while a commit is under way: its round trips overlap them.
- * With `spacingMs`, a commit starts at least that long after the one before: a line read after a
- * quiet spell is committed at once, and under load the reads of the next few milliseconds go
- * together (see REMOTE_COMMIT_SPACING_MS).
- * A group past `maxBytes` or `maxBatches` closes at once, and the read that filled it waits for
- * its commit, so memory stays bounded when reads outpace commits. A failed commit fails every
- * read of its group; their offsets stay where they were, so the next event or the audit reads
+ * queued transactions behind each other on PostgreSQL (docs/ingest.md, "Group commits"). Reads go
+ * on while a commit is under way: its round trips overlap them. With `spacingMs`, a commit starts
+ * at least that long after the one before: a line read after a quiet spell is committed at once,
+ * and under load the reads of the next few milliseconds go together (see REMOTE_COMMIT_SPACING_MS).
+ * A group past GROUP_MAX_BYTES, _BATCHES or _LINES closes at once, and the read that filled it
+ * waits for its commit, so memory stays bounded when reads outpace commits. A failed commit fails
+ * every read of its group; their offsets stay where they were, so the next event or the audit reads
  * them again.
  */
 export function groupCommits(
   ctx: IngestContext,
-  {
-    maxBytes = GROUP_MAX_BYTES,
-    maxBatches = GROUP_MAX_BATCHES,
-    spacingMs = 0,
-    onCommit,
-    remember,
-  }: { maxBytes?: number; maxBatches?: number; spacingMs?: number; onCommit?: (ms: number, batches: number) => void; remember: boolean },
+  { spacingMs = 0, onCommit, remember }: { spacingMs?: number; onCommit?: (ms: number, batches: number) => void; remember: boolean },
 ): {
   read: (file: TranscriptFile) => Promise<void>;
   /** With `remember`: the offset last committed for the file, when this watcher read it before. */
@@ -186,7 +179,7 @@ export function groupCommits(
         group.lines += batch.entries.length;
         last = group;
         this.lastBatch = batch;
-        if (group.bytes < maxBytes && group.batches.length < maxBatches && group.lines < GROUP_MAX_LINES) return undefined;
+        if (group.bytes < GROUP_MAX_BYTES && group.batches.length < GROUP_MAX_BATCHES && group.lines < GROUP_MAX_LINES) return undefined;
         close(group);
         return committedThenTurn(group); // a later batch must never be committed without this one
       },
