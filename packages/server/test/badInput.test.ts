@@ -3,8 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backfill } from '../src/ingest/backfill.js';
 import { describeFile } from '../src/ingest/discover.js';
-import { ingestFile } from '../src/ingest/ingestFile.js';
-import { assistantLine, emptyHome, openContext, runCli, tempDir, userLine } from './helpers.js';
+import { assistantLine, emptyHome, ingestEachBatch, openContext, runCli, tempDir, userLine } from './helpers.js';
 
 const session = 'bad00000-0000-4000-8000-000000000000';
 const good = (n: number) =>
@@ -109,7 +108,7 @@ describe('bad input never stops ingest and never poisons totals', () => {
     const ctx = openContext();
     contexts.push(ctx);
     await backfill(ctx, [home], { workers: 0 });
-    await ingestFile(ctx, describeFile(home, '-tmp-demo/gone.jsonl'));
+    await ingestEachBatch(ctx, describeFile(home, '-tmp-demo/gone.jsonl'));
     expect((await ctx.store.sessions())[0]?.requests).toBe(1);
     const kinds = (await ctx.store.health(10)).problems.map((p) => [path.basename(p.file), p.kind, p.line]).sort();
     expect(kinds).toEqual([

@@ -19,14 +19,13 @@ import { LiveState } from '../src/core/live/liveState.js';
 import { DEFAULT_THRESHOLDS } from '../src/core/live/sessionStatus.js';
 import { backfill } from '../src/ingest/backfill.js';
 import { describeFile } from '../src/ingest/discover.js';
-import { ingestFile } from '../src/ingest/ingestFile.js';
 import { LocalBus } from '../src/live/bus.js';
 import { ringSize } from '../src/live/channels.js';
 import { DashboardQueries } from '../src/queries/dashboardQueries.js';
 import { Hub } from '../src/live/hub.js';
 import { LiveEngine } from '../src/live/liveEngine.js';
 import { LiveQueries } from '../src/live/liveQueries.js';
-import { assistantLine, copyFixtureHome, openContext, userLine } from './helpers.js';
+import { assistantLine, copyFixtureHome, ingestEachBatch, openContext, userLine } from './helpers.js';
 
 // The clock of the live state: after every fixture session, so that they are all ended.
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
@@ -66,7 +65,7 @@ async function startDashboard() {
       const file = path.join(home, 'projects', relPath);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.appendFileSync(file, `${lines.join('\n')}\n`);
-      await ingestFile(ctx, describeFile(home, relPath));
+      await ingestEachBatch(ctx, describeFile(home, relPath));
     },
     async close() {
       engine.stop();

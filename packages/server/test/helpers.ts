@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadPriceBook } from '../src/config/prices.js';
 import type { TranscriptEntry } from '../src/core/entry.js';
-import type { IngestContext } from '../src/ingest/ingestFile.js';
+import type { TranscriptFile } from '../src/ingest/discover.js';
+import { ingestSource, type IngestContext, type SourceRun } from '../src/ingest/ingestSource.js';
 import type { AppliedBatch } from '../src/store/repository.js';
 import { openSqliteStore } from '../src/store/sqlite/sqliteStore.js';
 
@@ -61,6 +62,19 @@ export function emptyHome(project = '-tmp-demo'): { home: string; projectDir: st
 
 export function openContext(dataDir = tempDir('claudelens-data-')): IngestContext & { dataDir: string } {
   return { store: openSqliteStore(dataDir), prices: loadPriceBook(null), dataDir };
+}
+
+/**
+ * Reads a file up to its end through the ingest runner, each batch committed on its own with the
+ * offset it reaches and handed to `onApplied`: the finest commit grain (backfill and the watcher
+ * group batches), so tests see every step a kill could stop at.
+ */
+export async function ingestEachBatch(ctx: IngestContext, file: TranscriptFile): Promise<SourceRun> {
+  const [from] = await ctx.store.sources([file]);
+  if (!from) return { lines: 0, problems: 0, rewound: false };
+  return ingestSource(ctx.store, file, from, ctx, {
+    take: (batch) => ctx.store.applyBatches([batch]).then((applied) => ctx.onApplied?.(applied)),
+  });
 }
 
 export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {

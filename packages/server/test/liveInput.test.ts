@@ -2,9 +2,8 @@
 // liveInput.ts in core/, because it reads the transcripts and writes a SQLite store to get it.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_HOME, openContext, ORACLE } from './helpers.js';
+import { FIXTURE_HOME, ingestEachBatch, openContext, ORACLE } from './helpers.js';
 import { discoverTranscripts } from '../src/ingest/discover.js';
-import { ingestFile } from '../src/ingest/ingestFile.js';
 import type { AppliedBatch } from '../src/store/repository.js';
 import type { TranscriptEntry } from '../src/core/entry.js';
 import { inputFromJson, inputToJson, liveInput, liveLine } from '../src/core/live/liveInput.js';
@@ -17,7 +16,7 @@ async function corpusCommits(): Promise<AppliedBatch[]> {
   const commits: AppliedBatch[] = [];
   ctx.onApplied = (applied) => commits.push(applied);
   const { files } = await discoverTranscripts(FIXTURE_HOME);
-  for (const file of files) await ingestFile(ctx, file);
+  for (const file of files) await ingestEachBatch(ctx, file);
   await ctx.store.close();
   return commits;
 }

@@ -11,12 +11,11 @@ import { SessionReportSchema, type SessionSummary } from '@claudelens/protocol';
 import { loadPriceBook } from '../src/config/prices.js';
 import { liveInput } from '../src/core/live/liveInput.js';
 import { describeFile } from '../src/ingest/discover.js';
-import { ingestFile } from '../src/ingest/ingestFile.js';
 import { SourceLeases } from '../src/ingest/sourceLeases.js';
 import { Params } from '../src/store/postgres/params.js';
 import { openStore } from '../src/store/openStore.js';
 import type { AppliedBatch, SessionTotals, Store } from '../src/store/repository.js';
-import { assistantLine, emptyHome, FIXTURE_HOME, runCli, tempDir, userLine } from './helpers.js';
+import { assistantLine, emptyHome, FIXTURE_HOME, ingestEachBatch, runCli, tempDir, userLine } from './helpers.js';
 import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
 
 const databases: TestDatabase[] = [];
@@ -146,7 +145,7 @@ describe('the live outbox', () => {
       `${userLine({ sessionId, uuid: u, text: 'hello' })}\n${assistantLine({ sessionId, uuid: a, messageId: `msg_${a}`, requestId: `req_${a}`, output: 7 })}\n`,
     );
     const applied: AppliedBatch[] = [];
-    await ingestFile({ store, prices: loadPriceBook(null), onApplied: (batch) => applied.push(batch) }, describeFile(home, `-tmp-demo/${file}`));
+    await ingestEachBatch({ store, prices: loadPriceBook(null), onApplied: (batch) => applied.push(batch) }, describeFile(home, `-tmp-demo/${file}`));
     return applied;
   }
 
@@ -163,7 +162,7 @@ describe('the live outbox', () => {
     // The same lines again in another file: nothing new, no outbox commit.
     fs.copyFileSync(path.join(home, 'projects', '-tmp-demo', `${session}.jsonl`), path.join(home, 'projects', '-tmp-demo', 'copy.jsonl'));
     const copied: AppliedBatch[] = [];
-    await ingestFile({ store: x, prices: loadPriceBook(null), onApplied: (batch) => copied.push(batch) }, describeFile(home, '-tmp-demo/copy.jsonl'));
+    await ingestEachBatch({ store: x, prices: loadPriceBook(null), onApplied: (batch) => copied.push(batch) }, describeFile(home, '-tmp-demo/copy.jsonl'));
     expect(copied.map((batch) => [batch.newEntries.length, batch.commit])).toEqual([[0, undefined]]);
     expect(await y.outboxNodes()).toEqual(['node-x']);
 
@@ -227,7 +226,7 @@ describe('the live outbox', () => {
     const ctx = { store: x, prices: loadPriceBook(null), onApplied: (batch: AppliedBatch) => finished.push(batch.commit) };
     const small = randomUUID();
     fs.writeFileSync(path.join(projectDir, `${small}.jsonl`), `${userLine({ sessionId: small, uuid: randomUUID(), text: 'hi' })}\n`);
-    await Promise.all([ingestFile(ctx, describeFile(home, `-tmp-demo/${big}.jsonl`)), ingestFile(ctx, describeFile(home, `-tmp-demo/${small}.jsonl`))]);
+    await Promise.all([ingestEachBatch(ctx, describeFile(home, `-tmp-demo/${big}.jsonl`)), ingestEachBatch(ctx, describeFile(home, `-tmp-demo/${small}.jsonl`))]);
     expect(finished.length).toBeGreaterThanOrEqual(2);
     expect(finished).toEqual(finished.map((_, i) => i + 1));
   });

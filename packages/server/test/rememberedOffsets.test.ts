@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadPriceBook } from '../src/config/prices.js';
 import { describeFile } from '../src/ingest/discover.js';
 import { groupCommits } from '../src/ingest/groupCommits.js';
-import type { IngestContext } from '../src/ingest/ingestFile.js';
+import type { IngestContext } from '../src/ingest/ingestSource.js';
 import { openStore } from '../src/store/openStore.js';
 import { OFFSET_MOVED, type Store } from '../src/store/repository.js';
 import { assistantLine, emptyHome } from './helpers.js';

@@ -20,9 +20,8 @@ import { AlertsConfigSchema } from '../src/config/alertsConfig.js';
 import { loadLiveConfig } from '../src/config/liveConfig.js';
 import { loadPriceBook } from '../src/config/prices.js';
 import { describeFile } from '../src/ingest/discover.js';
-import { ingestFile } from '../src/ingest/ingestFile.js';
 import { openStore } from '../src/store/openStore.js';
-import { assistantLine, CLI, emptyHome, tempDir, userLine, waitFor } from './helpers.js';
+import { assistantLine, CLI, emptyHome, ingestEachBatch, tempDir, userLine, waitFor } from './helpers.js';
 import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
 import { tcpProxy, type TcpProxy } from './tcpProxy.js';
 
@@ -306,7 +305,7 @@ describe('several nodes on PostgreSQL and Redis', () => {
     await Promise.all([onB.open, onC.open]);
     try {
       const turn = session.append();
-      const applied = await ingestFile({ store: dead, prices: loadPriceBook(null) }, describeFile(home, `-tmp-demo/${session.sessionId}.jsonl`));
+      const applied = await ingestEachBatch({ store: dead, prices: loadPriceBook(null) }, describeFile(home, `-tmp-demo/${session.sessionId}.jsonl`));
       expect(applied.lines).toBe(2);
       const sweep = () => Promise.all([b.sweeper?.sweep(), c.sweeper?.sweep()]);
       expect(await sweep()).toEqual([0, 0]); // not 500 ms old yet

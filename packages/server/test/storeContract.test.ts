@@ -11,11 +11,11 @@ import { costOf, type ModelPrice } from '../src/core/pricing.js';
 import { ZERO_USAGE } from '../src/core/usage.js';
 import { backfill } from '../src/ingest/backfill.js';
 import { describeFile, discoverTranscripts } from '../src/ingest/discover.js';
-import { ingestFile, type IngestContext } from '../src/ingest/ingestFile.js';
+import type { IngestContext } from '../src/ingest/ingestSource.js';
 import { readSource } from '../src/ingest/readSource.js';
 import { openStore, type StoreSpec } from '../src/store/openStore.js';
 import { OFFSET_MOVED, type IngestBatch, type SourceState, type Store, type UsageBucket, type UsageRequest } from '../src/store/repository.js';
-import { assistantLine, copyFixtureHome, emptyHome, FIXTURE_HOME, ORACLE, tempDir, userLine } from './helpers.js';
+import { assistantLine, copyFixtureHome, emptyHome, FIXTURE_HOME, ingestEachBatch, ORACLE, tempDir, userLine } from './helpers.js';
 import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
 
 interface Driver {
@@ -148,7 +148,7 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
       home,
       file,
       ctx,
-      ingest: () => ingestFile(ctx, ref),
+      ingest: () => ingestEachBatch(ctx, ref),
       append: (line: string) => fs.appendFileSync(file, `${line}\n`),
       source: async () => (await ctx.store.sources([ref]))[0] as SourceState,
       /** The whole file read again from byte 0, as batches: lines the store already holds. */
@@ -510,7 +510,7 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
       );
       await ctx.store.applyBatches(batches);
     } else {
-      for (const file of ordered) await ingestFile(ctx, file);
+      for (const file of ordered) await ingestEachBatch(ctx, file);
     }
 
     const want = expected.find((e) => e.sessionId === original) as Expected;

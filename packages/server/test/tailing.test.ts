@@ -10,10 +10,10 @@ import type { SessionSummary } from '@claudelens/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backfill } from '../src/ingest/backfill.js';
 import { describeFile } from '../src/ingest/discover.js';
-import { ingestFile, type IngestContext } from '../src/ingest/ingestFile.js';
+import type { IngestContext } from '../src/ingest/ingestSource.js';
 import { watchTranscripts, type TranscriptWatcher } from '../src/ingest/watcher.js';
 import type { Store } from '../src/store/repository.js';
-import { assistantLine, emptyHome, openContext, tempDir, userLine, waitFor } from './helpers.js';
+import { assistantLine, emptyHome, ingestEachBatch, openContext, tempDir, userLine, waitFor } from './helpers.js';
 
 /** The machine has 2 cores and may be busy: wait generously for the watcher. */
 const WAIT_MS = 20_000;
@@ -511,7 +511,7 @@ describe('a transcript rewritten in place', () => {
     const timestamp = '2026-11-21T10:00:00.000Z';
     const a = assistantLine({ sessionId: sid, uuid: randomUUID(), messageId: 'msg_a', requestId: 'req_a', output: 10, timestamp });
     fs.writeFileSync(file, nl(a));
-    await ingestFile(ctx, describeFile(home, relPathOf(home, file)));
+    await ingestEachBatch(ctx, describeFile(home, relPathOf(home, file)));
     const inode = fs.statSync(file).ino;
 
     // B has exactly A's length, so the byte before the old offset is still a newline.
@@ -520,7 +520,7 @@ describe('a transcript rewritten in place', () => {
     fs.writeFileSync(file, nl(b, s.user('next')));
     expect(fs.statSync(file).ino).toBe(inode);
 
-    const result = await ingestFile(ctx, describeFile(home, relPathOf(home, file)));
+    const result = await ingestEachBatch(ctx, describeFile(home, relPathOf(home, file)));
     expect(result.rewound).toBe(true);
     expect(await ctx.store.sessions()).toMatchObject([{ sessionId: sid, requests: 2, outputTokens: 21, messageCount: 3 }]);
   });

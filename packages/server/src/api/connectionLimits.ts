@@ -17,7 +17,7 @@ export interface ConnectionLimits {
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
-  // A 8 MiB ingest body (the default limit) at 2 Mbit/s takes about 35 s.
+  // Long enough for a full ingest body on a slow uplink (docs/security.md, "Limits and their defaults").
   requestTimeoutMs: 60_000,
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,

@@ -1,6 +1,6 @@
 import { loadPriceBook } from '../config/prices.js';
 import type { Config } from '../config/config.js';
-import type { IngestContext } from '../ingest/ingestFile.js';
+import type { IngestContext } from '../ingest/ingestSource.js';
 import { openStore, type StoreSpec } from '../store/openStore.js';
 
 export interface Services {

@@ -15,7 +15,7 @@ import { LiveState } from '../core/live/liveState.js';
 import { backfill } from '../ingest/backfill.js';
 import { fileQueue } from '../ingest/fileQueue.js';
 import { REMOTE_COMMIT_SPACING_MS } from '../ingest/groupCommits.js';
-import type { IngestContext } from '../ingest/ingestFile.js';
+import type { IngestContext } from '../ingest/ingestSource.js';
 import { RemoteMirror } from '../ingest/remoteMirror.js';
 import { defaultNodeId } from '../ingest/sourceLeases.js';
 import { DirWatchers } from '../ingest/dirWatchers.js';

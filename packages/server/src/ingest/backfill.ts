@@ -5,8 +5,8 @@ import type { SourceState } from '../store/repository.js';
 import type { WorkerJob, WorkerReply, WorkerRequest } from './backfillWorker.js';
 import { changedFiles, type StatedFile } from './changedFiles.js';
 import { discoverTranscripts, type TranscriptFile } from './discover.js';
-import type { IngestContext } from './ingestFile.js';
-import { GroupedIngest, type IngestJob, type JobResult } from './ingestJobs.js';
+import { GroupedIngest, type IngestJob, type JobResult } from './groupedIngest.js';
+import type { IngestContext } from './ingestSource.js';
 import { newestFirst } from './newestFirst.js';
 import { WriteLock } from './writeLock.js';
 

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createPriceBook, type PriceTable } from '../core/pricing.js';
 import { openStore, type StoreSpec } from '../store/openStore.js';
-import { GroupedIngest, type IngestJob, type JobResult } from './ingestJobs.js';
+import { GroupedIngest, type IngestJob, type JobResult } from './groupedIngest.js';
 import { WriteLock } from './writeLock.js';
 
 /** `recent`: a file of the recent part of the history (BackfillOptions.recentSinceMs). */

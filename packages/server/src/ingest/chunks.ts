@@ -7,15 +7,15 @@ export type Chunk =
   /**
    * Whole lines from `offset`, in one or more parts (joined, they are the bytes); when `atEnd`,
    * the bytes after the last newline are a partial tail. Several parts are the pieces of a long
-   * line, each its own memory: they are joined only by whoever parses them (joining 50 MB in this
-   * thread held the event loop for 100 ms).
+   * line, each its own memory: they are joined only by whoever parses them (joining a long line
+   * here held the event loop: docs/ingest.md, "Long lines").
    */
   | { kind: 'lines'; parts: Buffer[]; offset: number; atEnd: boolean }
   /** A line longer than the limit, skipped without being held in memory. `complete` once its newline was seen. */
   | { kind: 'oversized'; offset: number; length: number; complete: boolean }
   /**
    * A long line is being read, `bytes` of it so far: the caller may let the event loop run before
-   * resuming (the live watcher does; a 50 MB line read at once held it for over half a second).
+   * resuming (the live watcher does: a long line read at once held it, docs/ingest.md, "Long lines").
    */
   | { kind: 'reading'; bytes: number };
 
@@ -34,7 +34,7 @@ const shared = Buffer.allocUnsafe(CHUNK_BYTES);
  */
 export function* readChunks(fd: number, start: number, end: number, maxLineBytes = DEFAULT_MAX_LINE_BYTES): Generator<Chunk> {
   // The start of a line not ended yet, as copies of the reads that hold it, joined only once its
-  // newline arrives: joining at every read copied a 50 MB line 13 times over.
+  // newline arrives: joining at every read copied a long line once per read (docs/ingest.md, "Long lines").
   let carry: Buffer[] = [];
   let carryBytes = 0;
   let carryOffset = start;

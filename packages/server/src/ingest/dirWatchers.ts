@@ -1,5 +1,5 @@
 import { watchTranscripts, type TranscriptWatcher, type WatchOptions } from './watcher.js';
-import type { IngestContext } from './ingestFile.js';
+import type { IngestContext } from './ingestSource.js';
 
 /**
  * One watcher per claude dir, started and stopped as this node gains and loses the dirs (source

@@ -1,6 +1,6 @@
 import type { TranscriptFile } from './discover.js';
 import { groupCommits } from './groupCommits.js';
-import type { IngestContext } from './ingestFile.js';
+import type { IngestContext } from './ingestSource.js';
 import { retryBackoff } from './retryBackoff.js';
 
 export interface FileQueue {
@@ -26,8 +26,8 @@ interface Slot {
  * file never overlap, and a request during a read makes exactly one more read. A read that
  * fails (the database unreachable) is tried again, sooner at first, then every 5 s: the mirror
  * holds the bytes, nothing is lost while the store is away. The reads commit in groups, as the
- * watcher's do: an ingest request's few hundred files committed one by one took ~300 ms
- * (bench:live --via ingest).
+ * watcher's do: an ingest request's files committed one by one were far slower (docs/ingest.md,
+ * "Group commits").
  */
 export function fileQueue(ctx: IngestContext, onError: (error: Error) => void, { commitSpacingMs = 0 } = {}): FileQueue {
   const slots = new Map<string, Slot>();

@@ -1,9 +1,7 @@
 import type { IngestBatch, SourceState } from '../store/repository.js';
 import type { TranscriptFile } from './discover.js';
-import type { IngestContext } from './ingestFile.js';
+import { ingestSource, type CommitPolicy, type IngestContext } from './ingestSource.js';
 import { lineParser, PARSE_ELSEWHERE_BYTES } from './lineParser.js';
-import type { ParsedChunk } from './parseChunk.js';
-import { readSource } from './readSource.js';
 
 /**
  * A group is committed early once it holds this many bytes (memory stays bounded after a stall),
@@ -35,32 +33,25 @@ interface Group {
 }
 
 /**
- * Reads a file like ingestFile, but commits what the reads found together: one transaction,
- * one live update and one alert evaluation per group instead of per file. A group collects the
- * reads of one event-loop turn, and of the turns after it for as long as the previous commit is
- * under way; commits run one at a time. A read resolves once its lines are committed and
- * published, so reads of one file never overlap.
+ * The live path's commit policy: reads files (ingestSource) and commits what the reads found
+ * together: one transaction, one live update and one alert evaluation per group instead of per
+ * file. A group collects the reads of one event-loop turn, and of the turns after it for as long as
+ * the previous commit is under way; commits run one at a time. A read resolves once its lines are
+ * committed and published, so reads of one file never overlap.
  *
  * A commit per read kept the server a whole core busy, and a group per turn committed on its own
- * queued transactions behind each other on PostgreSQL (docs/ingest.md, "Group commits"). Reads go on
- * while a commit is under way: its round trips overlap them.
- * With `spacingMs`, a commit starts at least that long after the one before: a line read after a
- * quiet spell is committed at once, and under load the reads of the next few milliseconds go
- * together (see REMOTE_COMMIT_SPACING_MS).
- * A group past `maxBytes` or `maxBatches` closes at once, and the read that filled it waits for
- * its commit, so memory stays bounded when reads outpace commits. A failed commit fails every
- * read of its group; their offsets stay where they were, so the next event or the audit reads
+ * queued transactions behind each other on PostgreSQL (docs/ingest.md, "Group commits"). Reads go
+ * on while a commit is under way: its round trips overlap them. With `spacingMs`, a commit starts
+ * at least that long after the one before: a line read after a quiet spell is committed at once,
+ * and under load the reads of the next few milliseconds go together (see REMOTE_COMMIT_SPACING_MS).
+ * A group past GROUP_MAX_BYTES, _BATCHES or _LINES closes at once, and the read that filled it
+ * waits for its commit, so memory stays bounded when reads outpace commits. A failed commit fails
+ * every read of its group; their offsets stay where they were, so the next event or the audit reads
  * them again.
  */
 export function groupCommits(
   ctx: IngestContext,
-  {
-    maxBytes = GROUP_MAX_BYTES,
-    maxBatches = GROUP_MAX_BATCHES,
-    spacingMs = 0,
-    onCommit,
-    remember,
-  }: { maxBytes?: number; maxBatches?: number; spacingMs?: number; onCommit?: (ms: number, batches: number) => void; remember: boolean },
+  { spacingMs = 0, onCommit, remember }: { spacingMs?: number; onCommit?: (ms: number, batches: number) => void; remember: boolean },
 ): {
   read: (file: TranscriptFile) => Promise<void>;
   /** With `remember`: the offset last committed for the file, when this watcher read it before. */
@@ -155,59 +146,65 @@ export function groupCommits(
     const remembered = known?.get(file.absPath);
     const source = remembered ?? (await ctx.store.sources([file]))[0];
     if (!source) return;
-    let offset = source.offset;
-    let expect = remembered?.offset;
-    let last: Group | null = null;
-    let lastBatch: IngestBatch | null = null;
-    // Stepped by hand, not with for-of: a large chunk's parse comes back from another thread
-    // through `next`, and a long line's read pauses for the event loop between its reads.
-    const reads = readSource(file, source, { ...ctx, parseElsewhereFrom: PARSE_ELSEWHERE_BYTES, maxBatchBytes: LIVE_BATCH_BYTES });
-    let parsed: ParsedChunk | undefined;
+    const policy = readInGroups(remembered?.offset);
     try {
-      for (;;) {
-        const step = reads.next(parsed);
-        parsed = undefined;
-        if (step.done) break;
-        const read = step.value;
-        if (read.kind === 'reading' || read.kind === 'parse') {
-          // After a wait the next batch may join a later group, and a later batch must never be
-          // committed without this one: the groups so far are committed first (a failure ends the read).
-          if (last) await last.done;
-          last = null;
-          if (read.kind === 'reading') await new Promise((resolve) => setImmediate(resolve));
-          else parsed = await parser.parse(read.request);
-          continue;
-        }
-        if (read.kind === 'file-problem') {
-          await ctx.store.recordFileProblem(file.claudeDir, file.relPath, read.problem, read.detail);
-          continue;
-        }
-        if (expect !== undefined && !read.batch.rewind) read.batch.expectOffset = expect;
-        expect = undefined; // the first batch only: the others follow it
-        const group = join();
-        group.batches.push(read.batch);
-        group.bytes += read.batch.nextOffset - (read.batch.rewind ? 0 : offset);
-        group.lines += read.batch.entries.length;
-        offset = read.batch.nextOffset;
-        last = group;
-        lastBatch = read.batch;
-        if (group.bytes >= maxBytes || group.batches.length >= maxBatches || group.lines >= GROUP_MAX_LINES) {
-          close(group);
-          await group.done; // a later batch must never be committed without this one
-          await new Promise((resolve) => setImmediate(resolve)); // sockets and timers, before the next group
-        }
-      }
-      if (last) await last.done;
+      await ingestSource(ctx.store, file, source, { ...ctx, parseElsewhereFrom: PARSE_ELSEWHERE_BYTES, maxBatchBytes: LIVE_BATCH_BYTES }, policy);
+      await policy.settled();
     } catch (error) {
       known?.delete(file.absPath); // ask the store again
       throw error;
-    } finally {
-      reads.return(); // closes the file when a read stopped early
     }
-    known?.set(file.absPath, lastBatch ? committed(source, lastBatch) : source);
+    known?.set(file.absPath, policy.lastBatch ? committed(source, policy.lastBatch) : source);
+  };
+
+  /** One read's policy: its batches join the open group; `expect`, the offset remembered for the file. */
+  const readInGroups = (expect: number | undefined): CommitPolicy & { lastBatch: IngestBatch | null; settled: () => Promise<void> } => {
+    /** The group that holds the read's last batch, until it is committed. */
+    let last: Group | null = null;
+    // After a wait the next batch may join a later group, and a later batch must never be
+    // committed without this one: the groups so far are committed first (a failure ends the read).
+    const settled = async (): Promise<void> => {
+      if (last) await last.done;
+      last = null;
+    };
+    return {
+      lastBatch: null,
+      settled,
+      take(batch, bytes) {
+        if (expect !== undefined && !batch.rewind) batch.expectOffset = expect;
+        expect = undefined; // the first batch only: the others follow it
+        const group = join();
+        group.batches.push(batch);
+        group.bytes += bytes;
+        group.lines += batch.entries.length;
+        last = group;
+        this.lastBatch = batch;
+        if (group.bytes < GROUP_MAX_BYTES && group.batches.length < GROUP_MAX_BATCHES && group.lines < GROUP_MAX_LINES) return undefined;
+        close(group);
+        return committedThenTurn(group); // a later batch must never be committed without this one
+      },
+      async pause() {
+        await settled();
+        await nextTurn();
+      },
+      async parse(request) {
+        await settled();
+        return parser.parse(request);
+      },
+    };
   };
 
   return { read, offset: (absPath) => known?.get(absPath)?.offset };
+}
+
+/** Waits for the group's commit, then lets sockets and timers run before the next group. */
+async function committedThenTurn(group: Group): Promise<void> {
+  await group.done;
+  await nextTurn();
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The source as the store holds it once `batch`, its last batch, is committed. */

@@ -5,9 +5,9 @@ import { parseChunk, type ParsedChunk } from './parseChunk.js';
 import type { ParseRequest } from './readSource.js';
 
 /**
- * Chunks this large are parsed in a worker thread when read live. JSON.parse takes 4 s on a
- * 35 MB line of short strings and 6 s on a 20 MB line nested ten million levels deep (a loaded
- * 2-core machine), and skimming shrinks neither; the event loop must never wait that long.
+ * Chunks this large are parsed in a worker thread when read live: JSON.parse of a line of tens of
+ * megabytes takes seconds, and skimming cannot shrink it; the event loop must never wait that
+ * long (figures: docs/ingest.md, "Long lines").
  */
 export const PARSE_ELSEWHERE_BYTES = 1024 * 1024;
 
@@ -59,7 +59,7 @@ export function lineParser(): LineParser {
       worker ??= start();
       worker.ref();
       const id = nextId++;
-      // The parts' own memory moves to the worker (no copy of a 50 MB line in this thread); a
+      // The parts' own memory moves to the worker (no copy of a long line in this thread); a
       // part that shares its memory (Node's small-buffer pool) is copied.
       const parts = request.parts.map((part) => (part.byteOffset === 0 && part.byteLength === part.buffer.byteLength ? part.buffer : part.buffer.slice(part.byteOffset, part.byteOffset + part.byteLength)) as ArrayBuffer);
       const result = new Promise<ParsedChunk>((resolve, reject) => pending.set(id, { resolve, reject }));

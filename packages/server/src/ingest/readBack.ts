@@ -14,7 +14,7 @@ import { openRegular } from './openRegular.js';
  * that line there (it was truncated or rewritten since): never another line.
  * A line longer than `shrinkAbove` bytes is skimmed first (long strings cut, `toolUseResult`
  * dropped: skim.ts), and one that skimming does not bring under it comes back as `{ uuid }` alone:
- * parsing megabytes of JSON holds the event loop for as long (4 s for 35 MB of short strings).
+ * parsing megabytes of JSON holds the event loop for seconds (docs/ingest.md, "Long lines").
  */
 export async function readBack(location: LineLocation, uuid: string, shrinkAbove = Infinity): Promise<Record<string, unknown> | null> {
   const file = path.join(projectsDir(location.claudeDir), ...location.relPath.split('/'));

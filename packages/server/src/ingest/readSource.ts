@@ -19,8 +19,8 @@ export interface ReadOptions {
   parseElsewhereFrom?: number;
   /**
    * Whole lines of at most about this many bytes per batch (default: a read chunk, 4 MiB). The
-   * live path asks for small batches: a commit and its live update run in one event-loop turn, and
-   * 4 MiB of lines of new sessions held it for seconds.
+   * live path asks for small batches: a commit and its live update run in one event-loop turn,
+   * which a read chunk of lines of new sessions held for seconds (docs/ingest.md, "Group commits").
    */
   maxBatchBytes?: number;
 }

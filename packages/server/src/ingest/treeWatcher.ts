@@ -16,9 +16,9 @@ export interface TreeWatcher {
  * Reports every change to a `*.jsonl` file anywhere under `root`, as it happens: one
  * `fs.watch` (inotify) per folder, new folders watched as they appear, no throttling.
  *
- * Why not chokidar: it emits at most one `change` per file per 50 ms and drops the rest with no
- * trailing event (paulmillr/chokidar#1455), so the second of two lines Claude Code writes 20 ms
- * apart was never read until the file changed again. Measured by bench:ingest's latency probe.
+ * Why not chokidar: it throttles `change` events per file and drops the rest with no trailing
+ * event (paulmillr/chokidar#1455), so the second of two lines Claude Code writes in quick
+ * succession was never read until the file changed again (docs/ingest.md, "Reading files").
  */
 export function watchTree(root: string, onFile: (file: string) => void, options: TreeWatcherOptions = {}): TreeWatcher {
   const watchers = new Map<string, fs.FSWatcher>();
@@ -93,7 +93,7 @@ export function watchTree(root: string, onFile: (file: string) => void, options:
       return;
     }
     // 'rename': created, deleted or moved in or out. lstat, as discovery's readdir: a linked folder
-    // is not followed (`ln -s . loop` a few times made one transcript 16 sources, each link a
+    // is not followed (`ln -s . loop` a few times made one transcript many sources, each link a
     // new path to the same folder, watched again through every other link); a linked file is
     // reported like any file, and its reader takes it only if it leads to a regular file.
     fs.lstat(child, (error, stat) => {

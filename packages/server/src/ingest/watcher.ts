@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { changedFiles } from './changedFiles.js';
 import { describeFile, discoverTranscripts, projectsDir, type TranscriptFile } from './discover.js';
-import type { IngestContext } from './ingestFile.js';
 import { groupCommits } from './groupCommits.js';
+import type { IngestContext } from './ingestSource.js';
 import { pacer } from './pacer.js';
 import { retryBackoff } from './retryBackoff.js';
 import { watchTree, type TreeWatcherOptions } from './treeWatcher.js';
@@ -48,8 +48,8 @@ export const DEFAULT_AUDIT_MS = 10_000;
 /** Reads take at most about this much of one event-loop turn; then sockets and timers get theirs. */
 const READ_SLICE_MS = 50;
 /**
- * The audit works for this long at most, then rests: about a sixth of the loop's time at most;
- * in slices of one per loop turn it took half of a loaded node's loop (docs/ingest.md, "Reading
+ * The audit works for this long at most, then rests, so it keeps to a small share of the loop;
+ * in slices of one per loop turn it took much of a loaded node's loop (docs/ingest.md, "Reading
  * under load").
  */
 const AUDIT_WORK_MS = 4;

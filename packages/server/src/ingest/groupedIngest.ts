@@ -1,6 +1,7 @@
 import type { IngestBatch, SourceState, Store } from '../store/repository.js';
 import type { TranscriptFile } from './discover.js';
-import { readSource, type ReadOptions } from './readSource.js';
+import { ingestSource, type CommitPolicy, type SourceRun } from './ingestSource.js';
+import type { ReadOptions } from './readSource.js';
 import type { WriteLock } from './writeLock.js';
 
 export interface IngestJob {
@@ -8,10 +9,7 @@ export interface IngestJob {
   from: SourceState;
 }
 
-export interface JobResult {
-  lines: number;
-  problems: number;
-}
+export type JobResult = SourceRun;
 
 /** Batches are committed in groups of about this many entries: one transaction each. */
 const GROUP_ENTRIES = 8_000;
@@ -25,15 +23,14 @@ const MAX_GROUP_ENTRIES = 4 * GROUP_ENTRIES;
 const FIRST_GROUP_ENTRIES = 500;
 
 /**
- * Reads files and commits their batches in groups, each group in one transaction together
- * with the offsets it reaches: a kill at any moment resumes without loss or double count.
- * Runs in a backfill worker thread, or in-process.
+ * Backfill's commit policy: reads files and commits their batches in groups of many files, each
+ * group in one transaction together with the offsets it reaches, so a kill at any moment resumes
+ * without loss or double count. Runs in a backfill worker thread, or in-process.
  */
-export class GroupedIngest {
+export class GroupedIngest implements CommitPolicy {
   private group: IngestBatch[] = [];
   private groupEntries = 0;
   private groupTarget = FIRST_GROUP_ENTRIES;
-  problems = 0;
 
   constructor(
     private readonly store: Store,
@@ -42,25 +39,15 @@ export class GroupedIngest {
     private readonly lock?: WriteLock,
   ) {}
 
-  async run(job: IngestJob): Promise<JobResult> {
-    const result: JobResult = { lines: 0, problems: 0 };
-    let lines = job.from.lineCount;
-    for (const read of readSource(job.file, job.from, this.options)) {
-      if (read.kind === 'reading' || read.kind === 'parse') continue; // parsed here, without pausing
-      if (read.kind === 'file-problem') {
-        await this.store.recordFileProblem(job.file.claudeDir, job.file.relPath, read.problem, read.detail);
-        result.problems++;
-        continue;
-      }
-      const batch = read.batch;
-      result.lines += batch.nextLineCount - (batch.rewind ? 0 : lines);
-      lines = batch.nextLineCount;
-      result.problems += batch.problems.length;
-      this.group.push(batch);
-      this.groupEntries += batch.entries.length + 1;
-      if (this.groupEntries >= this.groupTarget) await this.flush(this.groupEntries < (this.groupTarget * MAX_GROUP_ENTRIES) / GROUP_ENTRIES);
-    }
-    return result;
+  run(job: IngestJob): Promise<JobResult> {
+    return ingestSource(this.store, job.file, job.from, this.options, this);
+  }
+
+  take(batch: IngestBatch): Promise<void> | undefined {
+    this.group.push(batch);
+    this.groupEntries += batch.entries.length + 1;
+    if (this.groupEntries < this.groupTarget) return undefined;
+    return this.flush(this.groupEntries < (this.groupTarget * MAX_GROUP_ENTRIES) / GROUP_ENTRIES);
   }
 
   /** Commits the group; with `onlyIfFree`, only when no other worker is writing. */
