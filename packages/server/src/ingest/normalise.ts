@@ -85,7 +85,7 @@ function readMessage(line: Json, entry: TranscriptEntry, problems: LineProblem[]
   const content = message.content;
   const texts: string[] = [];
   const results: string[] = [];
-  if (typeof content === 'string') texts.push(content);
+  if (typeof content === 'string') texts.push(head(content));
   else if (Array.isArray(content)) readBlocks(content, entry, texts, results);
 
   if (entry.lineType === 'assistant') {
@@ -97,6 +97,13 @@ function readMessage(line: Json, entry: TranscriptEntry, problems: LineProblem[]
     readSubagentResult(line, entry);
   }
   entry.preview = clip(texts.join(' ') || results[0] || describeTools(entry));
+}
+
+/** The most of a text a preview can show: texts are cut to it before they are joined (joining whole ones, then cutting, copied them all). */
+const PREVIEW_SOURCE_CHARS = PREVIEW_CHARS + 40;
+
+function head(text: string): string {
+  return text.length > PREVIEW_SOURCE_CHARS ? text.slice(0, PREVIEW_SOURCE_CHARS) : text;
 }
 
 /** The tools that start a subagent: `Task`, renamed `Agent` in 2.1.x. */
@@ -119,11 +126,11 @@ function readBlocks(blocks: unknown[], entry: TranscriptEntry, texts: string[], 
     switch (block.type) {
       case 'text': {
         const text = str(block.text);
-        if (text) texts.push(text);
+        if (text) texts.push(head(text));
         break;
       }
       case 'thinking':
-        texts.push(str(block.thinking) ? `(thinking) ${block.thinking as string}` : '(thinking)');
+        texts.push(str(block.thinking) ? `(thinking) ${head(block.thinking as string)}` : '(thinking)');
         break;
       case 'tool_use': {
         const use: ToolUse = { id: str(block.id) ?? '', name: str(block.name) ?? 'unknown' };
@@ -187,7 +194,7 @@ function readRequest(line: Json, message: Json, entry: TranscriptEntry, problems
 
 function clip(text: string): string {
   // Collapsing whitespace only shortens: a little over the preview length is enough to look at.
-  const flat = text.length > PREVIEW_CHARS + 40 ? text.slice(0, PREVIEW_CHARS + 40) : text;
+  const flat = head(text);
   const oneLine = flat.replace(/\s+/g, ' ').trim();
   return oneLine.length > PREVIEW_CHARS ? `${oneLine.slice(0, PREVIEW_CHARS - 1)}…` : oneLine;
 }
