@@ -110,6 +110,8 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   // until a write goes through again, a corrupt database is fatal (store/storeFaults.ts).
   const health = new StoreHealth({ log: logger, onFatal: settings.onFatal });
   const store = watchStoreFaults(services.ctx.store, health);
+  // A database shared by nodes (PostgreSQL): leases and the live outbox. A single node has none.
+  const { cluster } = store;
   /** Logs an error unless it is a store fault: the store's health reports those, rate-limited. */
   const warn = (message: string) => (error: Error) => {
     if (!classifyStoreError(error)) logger?.warn({ err: error }, message);
@@ -130,8 +132,8 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   bus.onInput((input) => {
     if (seeded) engine.onRemote(input);
   });
-  const sweeper = settings.redisUrl
-    ? new OutboxSweeper(store, bus, {
+  const sweeper = settings.redisUrl && cluster
+    ? new OutboxSweeper(cluster, bus, {
         ...(settings.outbox ?? { everyMs: 5000, afterMs: 5000 }),
         publish: (input) => engine.onCommitted(input),
         onError: (error) => logger?.warn({ err: error }, 'outbox sweep failed'),
@@ -201,7 +203,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   });
   // One node on its own database tails every claude dir; on a shared one, those whose lease it holds.
   const ttlSeconds = settings.leaseTtlSeconds ?? LEASE_TTL_SECONDS;
-  const leases = storeSpec.kind === 'postgres' ? leaseDirs(store, { nodeId, claudeDirs: config.claudeDirs, ttlSeconds, isLive: () => phase === 'live', watcher, sweeper, logger }) : null;
+  const leases = cluster ? leaseDirs(cluster, { nodeId, claudeDirs: config.claudeDirs, ttlSeconds, isLive: () => phase === 'live', watcher, sweeper, logger }) : null;
   const owned = leases ? await leases.start((error) => logger?.warn({ err: error }, 'lease renewal failed')).catch(failStart) : config.claudeDirs;
 
   // The live state from the store: sessions not ended yet, and the last hour's rates. Seeded as
@@ -228,7 +230,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   await seedSessions().catch(failStart);
   seeded = true;
   // Nodes on a bus keep each commit's live input in the store until it is published (OutboxSweeper).
-  if (settings.redisUrl) store.keepOutbox(busNode);
+  if (settings.redisUrl) cluster?.keepOutbox(busNode);
   releaseReads();
   // Leases that changed hands during the start-up read (a dir gained is read with a rescan).
   const tailed = leases ? leases.owned() : owned;

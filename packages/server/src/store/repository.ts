@@ -1,8 +1,9 @@
 import type { HealthReport, ModelTotals, SessionSummary } from '@claudelens/protocol';
 import type { RequestRecord, Totals } from '../core/accounting.js';
 import type { PositionedProblem, TranscriptEntry } from '../core/entry.js';
-import type { LiveInput, SessionFacts } from '../core/live/liveInput.js';
+import type { SessionFacts } from '../core/live/liveInput.js';
 import type { UsageAmounts } from '../core/usagePeriods.js';
+import type { ClusterStore } from './cluster.js';
 
 /** A transcript file, and how far it has been read. */
 export interface SourceState {
@@ -35,9 +36,6 @@ export function ownTail(bytes: Uint8Array): Buffer {
 /** Why a store refuses batches whose `expectOffset` is not the stored offset. */
 export const OFFSET_MOVED =
   "a source's stored offset is not where its reader remembered it: the reader's last commit was lost (PostgreSQL restarted) or another writer moved it; the file is read again from the stored offset";
-
-/** An outbox commit older than this is dropped, not published: nobody watching live wants a quarter-hour-old message as new. */
-export const OUTBOX_STALE_MS = 15 * 60_000;
 
 /**
  * A stored cost as read. A request that moves to another session (core/accounting.ts,
@@ -111,19 +109,8 @@ export interface AppliedBatch {
   requestChanges: RequestChange[];
   problems: number;
   sessions: SessionTotals[];
-  /** Its number in this node's outbox, when the store kept one for it (see Store.keepOutbox). */
+  /** Its number in this node's outbox, when the store kept one for it (see OutboxStore.keepOutbox). */
   commit?: number;
-}
-
-/**
- * A commit of another node whose live events may never have gone out: the node was killed after
- * the store had the commit and before the bus had its events (docs/scale-out.md). The outbox keeps
- * the commit's live input (core/live/liveInput.ts); its sessions' totals are the ones stored now.
- */
-export interface OutboxCommit {
-  nodeId: string;
-  commit: number;
-  input: LiveInput;
 }
 
 export interface SessionFilter {
@@ -233,28 +220,6 @@ export interface StoreCounts {
   problems: number;
 }
 
-/**
- * A node asking to tail these claude dirs (docs/postgres.md). Renewing is claiming again
- * before `ttlSeconds` have passed; a node that stops renewing loses its dirs to the next claim.
- */
-export interface SourceClaim {
-  /** Unique per running process (hostname and pid): a restarted node is a new node. */
-  nodeId: string;
-  claudeDirs: string[];
-  ttlSeconds: number;
-}
-
-/** Who tails a claude dir after a claim. */
-export interface SourceLease {
-  claudeDir: string;
-  /** This node holds the dir: it may read and tail it until `expiresAt`. */
-  owned: boolean;
-  /** The holder; null when no node holds it. */
-  nodeId: string | null;
-  /** ISO time (the database's clock); null for a lease that never expires (the embedded store). */
-  expiresAt: string | null;
-}
-
 /** One window of the plan as a status line reported it. */
 export interface LimitReport {
   usedPercentage: number;
@@ -346,33 +311,10 @@ export interface Store extends LimitsStore {
   usageBuckets(query: UsageQuery): Promise<UsageBucket[]>;
   counts(): Promise<StoreCounts>;
   /**
-   * Takes or renews leases on claude dirs so that two nodes sharing a store never both tail one
-   * dir. The embedded SQLite store has one node: every dir is always owned.
+   * A store shared by nodes (PostgreSQL): leases, the live outbox, lost connections. Undefined on
+   * the embedded SQLite store, which has one node: it owns every claude dir, keeps no outbox, and
+   * (a file, not a connection) loses nothing it acknowledged behind a reader's back.
    */
-  claimSources(claim: SourceClaim): Promise<SourceLease[]>;
-  /**
-   * How many connections to the database broke while idle since the store opened (PostgreSQL,
-   * where a restart breaks them all; SQLite: always 0). Commits acknowledged before may be gone: a
-   * reader that remembers offsets (IngestBatch.expectOffset) forgets them when this changes.
-   */
-  connectionLosses(): number;
-  /** Gives up this node's leases at once (clean shutdown) instead of letting them expire. */
-  releaseSources(nodeId: string, claudeDirs: string[]): Promise<void>;
-  /**
-   * From now on keeps, with each commit that brings something new, what the live engine needs to
-   * publish it, under `nodeId` and the commit's number (AppliedBatch.commit), until a sweep finds
-   * it published: a node on a shared bus calls it once its commits go live (not for its
-   * start-up backfill, which nobody publishes). The embedded store has one node and keeps none.
-   */
-  keepOutbox(nodeId: string): void;
-  /** The nodes with commits in the outbox. */
-  outboxNodes(): Promise<string[]>;
-  /**
-   * Deletes every outbox commit at or below its node's mark in `published`, and returns the other
-   * nodes' commits written at least `olderThanMs` ago (not this node's own: it publishes those
-   * itself once the bus is back), oldest first per node. Commits older than OUTBOX_STALE_MS are
-   * deleted unpublished: their live events would only mislead by then.
-   */
-  sweepOutbox(published: Map<string, number>, olderThanMs: number): Promise<OutboxCommit[]>;
+  readonly cluster?: ClusterStore;
   close(): Promise<void>;
 }
