@@ -53,7 +53,7 @@ describe('remembered offsets after PostgreSQL lost commits', () => {
     const db = await createTestDatabase();
     databases.push(db);
     const first = open(db);
-    const ctx: IngestContext = { store: first, prices };
+    const ctx: IngestContext & { store: Store } = { store: first, prices };
     const reader = groupCommits(ctx, { remember: true });
     const ref = describeFile(home, `-tmp-demo/${session}.jsonl`);
     const otherRef = describeFile(home, `-tmp-demo/${other}.jsonl`);

@@ -135,7 +135,7 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     opened.push(store);
     return store;
   };
-  const context = (store: Store): IngestContext => ({ store, prices });
+  const context = (store: Store): IngestContext & { store: Store } => ({ store, prices });
   /** One transcript in a fresh claude dir, read into a fresh store by `ingest()`. */
   async function transcript(lines: string[], spec?: StoreSpec) {
     const { home, projectDir } = emptyHome();

@@ -109,7 +109,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   // Every store error and commit goes by the store's health (/healthz): disk full is degraded
   // until a write goes through again, a corrupt database is fatal (store/storeFaults.ts).
   const health = new StoreHealth({ log: logger, onFatal: settings.onFatal });
-  const store = watchStoreFaults(services.ctx.store, health);
+  const store = watchStoreFaults(services.store, health);
   // A database shared by nodes (PostgreSQL): leases and the live outbox. A single node has none.
   const { cluster } = store;
   /** Logs an error unless it is a store fault: the store's health reports those, rate-limited. */
@@ -211,7 +211,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   // once more at the end (a session's old 2.0.x agent files may come later). Any failure before
   // live is fatal (failStart).
   const recentMs = Math.max(thresholds.endedAfterMs, 3600_000);
-  const seedSessions = async () => state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
+  const seedSessions = async () => state.seed(await store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
   await watcher.add(owned, false).catch(failStart);
   const summary = await backfill(ctx, [...owned, ...(await remote.claudeDirs().catch(failStart))], {
     storeSpec,
@@ -219,7 +219,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     recentSinceMs: Date.now() - recentMs,
     onRecent: async () => {
       await seedSessions();
-      state.seedRates(await ctx.store.activitySince(new Date(Date.now() - 3600_000).toISOString()));
+      state.seedRates(await store.activitySince(new Date(Date.now() - 3600_000).toISOString()));
     },
   }).catch(async (error: unknown) => {
     releaseReads();

@@ -1,10 +1,10 @@
 import type { PriceBook } from '../core/pricing.js';
-import type { AppliedBatch, Store } from '../store/repository.js';
+import type { AppliedBatch, IngestStore } from '../store/repository.js';
 import type { TranscriptFile } from './discover.js';
 import { readSource } from './readSource.js';
 
 export interface IngestContext {
-  store: Store;
+  store: IngestStore;
   prices: PriceBook;
   maxLineBytes?: number;
   /** Called after each commit: the live engine's feed. A group commit may hold several files' batches. */

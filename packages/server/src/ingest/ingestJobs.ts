@@ -1,4 +1,4 @@
-import type { IngestBatch, SourceState, Store } from '../store/repository.js';
+import type { IngestBatch, IngestStore, SourceState } from '../store/repository.js';
 import type { TranscriptFile } from './discover.js';
 import { readSource, type ReadOptions } from './readSource.js';
 import type { WriteLock } from './writeLock.js';
@@ -36,7 +36,7 @@ export class GroupedIngest {
   problems = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<IngestStore, 'applyBatches' | 'recordFileProblem'>,
     private readonly options: ReadOptions,
     /** Shared with the other backfill workers; absent when this is the only writer. */
     private readonly lock?: WriteLock,

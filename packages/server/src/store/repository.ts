@@ -1,9 +1,9 @@
-import type { HealthReport, ModelTotals, SessionSummary } from '@claudelens/protocol';
 import type { RequestRecord, Totals } from '../core/accounting.js';
 import type { PositionedProblem, TranscriptEntry } from '../core/entry.js';
 import type { SessionFacts } from '../core/live/liveInput.js';
 import type { UsageAmounts } from '../core/usagePeriods.js';
 import type { ClusterStore } from './cluster.js';
+import type { HistoryReads, LiveReads, ReportReads } from './readModel.js';
 
 /** A transcript file, and how far it has been read. */
 export interface SourceState {
@@ -260,61 +260,30 @@ export interface StoredFile {
   mtimeMs: number;
 }
 
-export interface Store extends LimitsStore {
+/** What ingest writes with: the watchers, the start-up read, its workers and the shipped files' queue. */
+export interface IngestStore {
   /** Every file the store holds under these claude dirs, in one query: a restart stats each and reads only the changed ones. */
   storedFiles(claudeDirs: string[]): Promise<StoredFile[]>;
   /** The stored state of these files, registering the ones not seen before (one transaction). */
   sources(refs: { claudeDir: string; relPath: string }[]): Promise<SourceState[]>;
   /** Applies batches in order, atomically with their offsets; one transaction for all of them. */
   applyBatches(batches: IngestBatch[]): Promise<AppliedBatch>;
-  /** Totals of the sessions active since `sinceIso` (by last activity): to seed live state. */
-  sessionTotals(sinceIso: string): Promise<SessionTotals[]>;
-  /** One session's totals, or undefined when no line of it was stored. */
-  session(sessionId: string): Promise<SessionTotals | undefined>;
-  /** The models a session used. */
-  sessionModels(sessionId: string): Promise<string[]>;
-  /** A session's requests summed per model (subagents included), most expensive first. */
-  sessionModelTotals(sessionId: string): Promise<ModelTotals[]>;
-  /** A session's last `limit` user and assistant messages, oldest first. */
-  recentMessages(sessionId: string, limit: number): Promise<StoredMessage[]>;
-  /**
-   * Messages, cost and tokens per second of transcript time since `sinceIso`, oldest first: the
-   * live rate windows of a node that starts (messages from user and assistant lines, cost and
-   * tokens from requests).
-   */
-  activitySince(sinceIso: string): Promise<ActivitySecond[]>;
-  /** Cost, tokens, requests and sessions of the requests started at or after each of `sinces` (ISO, UTC), in one read. */
-  usageSince(sinces: string[]): Promise<UsageTotals[]>;
   /** A problem with a whole file (unreadable, vanished), not one of its lines. */
   recordFileProblem(claudeDir: string, relPath: string, kind: string, detail: string): Promise<void>;
-  sessions(filter?: SessionFilter): Promise<SessionSummary[]>;
-  /** Every project's totals, most recent activity first. */
-  projects(): Promise<ProjectTotals[]>;
   /**
-   * Sessions by last activity, most recent first (then by id; no activity time last), `limit`
-   * at a time after `after`: a page keyed on position, so inserts never shift it.
+   * A store shared by nodes (PostgreSQL): a reader that remembers offsets asks it whether
+   * connections broke. Undefined on the embedded store: a file, not a connection, loses nothing it
+   * acknowledged behind a reader's back.
    */
-  sessionPage(query: SessionPageQuery): Promise<SessionSummary[]>;
-  /** One session as the report lists it, or undefined when no line of it was stored. */
-  sessionSummary(sessionId: string): Promise<SessionSummary | undefined>;
-  /** A session's messages in time order, `limit` at a time, after `cursor` (from a previous page). */
-  messages(sessionId: string, page: { after?: string; limit: number }): Promise<StoredMessage[]>;
-  /** One message of a session by its uuid (messages are unique on both), or undefined. */
-  message(sessionId: string, uuid: string): Promise<StoredMessage | undefined>;
-  health(limit: number): Promise<HealthReport>;
-  /** Every stored request with a timestamp that matches, oldest first: what usage reports group. */
-  usageRequests(query: UsageQuery): Promise<UsageRequest[]>;
-  /**
-   * The same requests summed per UTC minute and model, by first time: all ccusage's reports need
-   * (docs/usage.md, "Why reports read minutes"), a fraction of the rows.
-   */
-  usageBuckets(query: UsageQuery): Promise<UsageBucket[]>;
-  counts(): Promise<StoreCounts>;
-  /**
-   * A store shared by nodes (PostgreSQL): leases, the live outbox, lost connections. Undefined on
-   * the embedded SQLite store, which has one node: it owns every claude dir, keeps no outbox, and
-   * (a file, not a connection) loses nothing it acknowledged behind a reader's back.
-   */
+  readonly cluster?: Pick<ClusterStore, 'connectionLosses'>;
+}
+
+/**
+ * The store a node opens (openStore.ts): every part one node uses, each consumer taking the
+ * narrowest of them, and `cluster` only on a store shared by nodes (PostgreSQL; undefined on the
+ * embedded SQLite store, which has one node: it owns every claude dir and keeps no outbox).
+ */
+export interface Store extends IngestStore, LiveReads, HistoryReads, ReportReads, LimitsStore {
   readonly cluster?: ClusterStore;
   close(): Promise<void>;
 }
