@@ -8,7 +8,7 @@ import { loadPriceBook } from '../src/config/prices.js';
 import type { TranscriptEntry } from '../src/core/entry.js';
 import type { TranscriptFile } from '../src/ingest/discover.js';
 import { ingestSource, type IngestContext, type SourceRun } from '../src/ingest/ingestSource.js';
-import type { AppliedBatch } from '../src/store/repository.js';
+import type { AppliedBatch, Store } from '../src/store/repository.js';
 import { openSqliteStore } from '../src/store/sqlite/sqliteStore.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -60,7 +60,10 @@ export function emptyHome(project = '-tmp-demo'): { home: string; projectDir: st
   return { home, projectDir };
 }
 
-export function openContext(dataDir = tempDir('claudelens-data-')): IngestContext & { dataDir: string } {
+/** An ingest context whose store a test also reads and closes. */
+export type TestContext = IngestContext & { store: Store; dataDir: string };
+
+export function openContext(dataDir = tempDir('claudelens-data-')): TestContext {
   return { store: openSqliteStore(dataDir), prices: loadPriceBook(null), dataDir };
 }
 

@@ -13,7 +13,7 @@ import { liveInput } from '../src/core/live/liveInput.js';
 import { describeFile } from '../src/ingest/discover.js';
 import { SourceLeases } from '../src/ingest/sourceLeases.js';
 import { Params } from '../src/store/postgres/params.js';
-import { openStore } from '../src/store/openStore.js';
+import { openPostgresStore, type PostgresStore } from '../src/store/postgres/postgresStore.js';
 import type { AppliedBatch, SessionTotals, Store } from '../src/store/repository.js';
 import { assistantLine, emptyHome, FIXTURE_HOME, ingestEachBatch, runCli, tempDir, userLine } from './helpers.js';
 import { createTestDatabase, type TestDatabase } from './pgDatabase.js';
@@ -25,9 +25,9 @@ async function database(): Promise<TestDatabase> {
   databases.push(db);
   return db;
 }
-function open(url: string, outboxNode?: string): Store {
-  const store = openStore({ kind: 'postgres', url });
-  if (outboxNode) store.keepOutbox(outboxNode);
+function open(url: string, outboxNode?: string): PostgresStore {
+  const store = openPostgresStore(url);
+  if (outboxNode) store.cluster.keepOutbox(outboxNode);
   stores.push(store);
   return store;
 }
@@ -107,13 +107,13 @@ describe('the PostgreSQL store', () => {
     const clock = { now: () => now, setInterval: (() => 0) as unknown as typeof setInterval, clearInterval: (() => {}) as typeof clearInterval };
     const changes: string[] = [];
     const lease = (node: string, ttlSeconds: number) =>
-      new SourceLeases(open(db.url), { nodeId: node, claudeDirs: ['/home/a/.claude', '/shared/.claude'], ttlSeconds, clock, onChange: (c) => changes.push(`${node} +${c.gained.join(',')} -${c.lost.join(',')}`) });
+      new SourceLeases(open(db.url).cluster, { nodeId: node, claudeDirs: ['/home/a/.claude', '/shared/.claude'], ttlSeconds, clock, onChange: (c) => changes.push(`${node} +${c.gained.join(',')} -${c.lost.join(',')}`) });
     const a = lease('a', 60);
     const b = lease('b', 60);
     expect(await a.start(() => {})).toEqual(['/home/a/.claude', '/shared/.claude']);
     expect(await b.start(() => {})).toEqual([]);
     // Node a stops renewing: its leases run out (here at once, with a last claim of ttl 0).
-    await open(db.url).claimSources({ nodeId: 'a', claudeDirs: ['/home/a/.claude', '/shared/.claude'], ttlSeconds: 0 });
+    await open(db.url).cluster.claimSources({ nodeId: 'a', claudeDirs: ['/home/a/.claude', '/shared/.claude'], ttlSeconds: 0 });
     await b.renew();
     expect(b.owned()).toEqual(['/home/a/.claude', '/shared/.claude']);
     await a.renew();
@@ -164,13 +164,13 @@ describe('the live outbox', () => {
     const copied: AppliedBatch[] = [];
     await ingestEachBatch({ store: x, prices: loadPriceBook(null), onApplied: (batch) => copied.push(batch) }, describeFile(home, '-tmp-demo/copy.jsonl'));
     expect(copied.map((batch) => [batch.newEntries.length, batch.commit])).toEqual([[0, undefined]]);
-    expect(await y.outboxNodes()).toEqual(['node-x']);
+    expect(await y.cluster.outboxNodes()).toEqual(['node-x']);
 
     // Not yet a minute old; and a node's own commits are never handed back to it.
-    expect(await y.sweepOutbox(new Map(), 60_000)).toEqual([]);
-    expect(await x.sweepOutbox(new Map(), 0)).toEqual([]);
+    expect(await y.cluster.sweepOutbox(new Map(), 60_000)).toEqual([]);
+    expect(await x.cluster.sweepOutbox(new Map(), 0)).toEqual([]);
     // Commit 1 marked published: deleted. Commit 2 comes back whole, with the session's totals as stored.
-    const taken = await y.sweepOutbox(new Map([['node-x', 1]]), 0);
+    const taken = await y.cluster.sweepOutbox(new Map([['node-x', 1]]), 0);
     expect(taken.map((c) => [c.nodeId, c.commit])).toEqual([['node-x', 2]]);
     const stored = await y.session(session);
     expect(stored?.requests).toBe(2);
@@ -179,8 +179,8 @@ describe('the live outbox', () => {
     expect(taken[0]?.input.lines.map((line) => line.uuid)).toEqual(second?.newEntries.map((entry) => entry.uuid));
     expect(taken[0]?.input.costByLine.size).toBeGreaterThan(0);
     // Marked published by whoever took it over: gone.
-    expect(await y.sweepOutbox(new Map([['node-x', 2]]), 0)).toEqual([]);
-    expect(await y.outboxNodes()).toEqual([]);
+    expect(await y.cluster.sweepOutbox(new Map([['node-x', 2]]), 0)).toEqual([]);
+    expect(await y.cluster.outboxNodes()).toEqual([]);
   });
 
   it('writes a transaction to the socket twice: BEGIN and settings with its first statement, its last statement with COMMIT', async () => {
@@ -241,12 +241,12 @@ describe('the live outbox', () => {
     await client.query("UPDATE live_outbox SET written_at = now() - interval '16 minutes'");
     await client.end();
     const y = open(db.url, 'node-y');
-    expect(await y.sweepOutbox(new Map(), 0)).toEqual([]);
-    expect(await y.outboxNodes()).toEqual([]);
+    expect(await y.cluster.sweepOutbox(new Map(), 0)).toEqual([]);
+    expect(await y.cluster.outboxNodes()).toEqual([]);
     // Not kept before keepOutbox: `claudelens import`, a node's start-up backfill, one node without Redis.
     const plain = open(db.url);
     expect((await commitTurn(plain, home, randomUUID()))[0]?.commit).toBeUndefined();
-    expect(await y.outboxNodes()).toEqual([]);
+    expect(await y.cluster.outboxNodes()).toEqual([]);
   });
 });
 

@@ -53,7 +53,7 @@ describe('remembered offsets after PostgreSQL lost commits', () => {
     const db = await createTestDatabase();
     databases.push(db);
     const first = open(db);
-    const ctx: IngestContext = { store: first, prices };
+    const ctx: IngestContext & { store: Store } = { store: first, prices };
     const reader = groupCommits(ctx, { remember: true });
     const ref = describeFile(home, `-tmp-demo/${session}.jsonl`);
     const otherRef = describeFile(home, `-tmp-demo/${other}.jsonl`);
@@ -95,7 +95,7 @@ describe('remembered offsets after PostgreSQL lost commits', () => {
     const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
     await admin.connect();
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [restarted.name]).finally(() => admin.end());
-    await expect.poll(() => ctx.store.connectionLosses(), { timeout: 5000 }).toBeGreaterThan(0);
+    await expect.poll(() => ctx.store.cluster?.connectionLosses(), { timeout: 5000 }).toBeGreaterThan(0);
     await reader.read(ref);
     expect(await ctx.store.session(session)).toMatchObject({ messageCount: 5, requests: 5, outputTokens: 15 });
     expect(reader.offset(file)).toBe(fs.statSync(file).size);

@@ -285,7 +285,7 @@ describe('several nodes on PostgreSQL and Redis', () => {
     expectConsecutive(onB.frames.slice(1));
     expect(await (await fetch(`${b.url}/metrics`)).text()).toMatch(/^claudelens_outbox_published_total [12]$/m);
     // B's own commits leave the outbox at its sweeps, once the bus marks them published; A's went when B took them over.
-    await waitFor(async () => (await b.store.outboxNodes()).length === 0 || undefined, 5_000, 'the outbox emptied');
+    await waitFor(async () => (await b.store.cluster!.outboxNodes()).length === 0 || undefined, 5_000, 'the outbox emptied');
     onB.ws.close();
   }, 60_000);
 
@@ -294,7 +294,7 @@ describe('several nodes on PostgreSQL and Redis', () => {
     const { home, projectDir } = emptyHome();
     const session = transcript(projectDir);
     const dead = openStore({ kind: 'postgres', url: db.url });
-    dead.keepOutbox('node-dead');
+    dead.cluster!.keepOutbox('node-dead');
     // Two live nodes on another folder, which take a commit left unpublished 500 ms; their sweeps run when the test says.
     const outbox = { everyMs: 60_000, afterMs: 500 };
     const bHome = emptyHome();
@@ -317,7 +317,7 @@ describe('several nodes on PostgreSQL and Redis', () => {
       expect(found.sort()).toEqual([0, 1]);
       await waitFor(() => (messageUuids(onB).length === 2 && messageUuids(onC).length === 2) || undefined, 10_000, "the dead node's turn on B and C");
       expect(await sweep()).toEqual([0, 0]);
-      expect(await b.store.outboxNodes()).toEqual([]);
+      expect(await b.store.cluster!.outboxNodes()).toEqual([]);
       // A turn of B's own after those sweeps: once it is on both clients, anything they sent is there before it.
       const last = transcript(bHome.projectDir).append();
       await waitFor(() => (messageUuids(onB).length >= 4 && messageUuids(onC).length >= 4) || undefined, 10_000, "B's turn on B and C");
@@ -339,14 +339,14 @@ describe('several nodes on PostgreSQL and Redis', () => {
     // Lines before any node: the first node's backfill stores them, and nobody publishes them.
     for (let i = 0; i < 3; i++) session.append();
     const first = await node(home, { redisUrl: REDIS_URL, nodeId: 'node-a', outbox: { everyMs: 100, afterMs: 60_000 } });
-    expect(await first.store.outboxNodes()).toEqual([]);
+    expect(await first.store.cluster!.outboxNodes()).toEqual([]);
     const onFirst = connect(first.url, '/ws/activity-stream');
     await onFirst.open;
     const early = [...session.append(), ...session.append(), ...session.append()];
     await waitFor(() => messageUuids(onFirst).length === 6 || undefined, 10_000, 'the first process publishing');
     expect(messageUuids(onFirst)).toEqual(early); // not the backfilled lines
     // Its sweeps delete its commits once published; the marks it left on the bus stay.
-    await waitFor(async () => (await first.store.outboxNodes()).length === 0 || undefined, 5_000, 'the outbox emptied');
+    await waitFor(async () => (await first.store.cluster!.outboxNodes()).length === 0 || undefined, 5_000, 'the outbox emptied');
     onFirst.ws.close();
     servers.splice(servers.indexOf(first), 1);
     await first.close();

@@ -136,7 +136,7 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     opened.push(store);
     return store;
   };
-  const context = (store: Store): IngestContext => ({ store, prices });
+  const context = (store: Store): IngestContext & { store: Store } => ({ store, prices });
   /** One transcript in a fresh claude dir, read into a fresh store by `ingest()`. */
   async function transcript(lines: string[], spec?: StoreSpec) {
     const { home, projectDir } = emptyHome();
@@ -717,19 +717,17 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
 
   it('leases claude dirs to one node at a time', async () => {
     const spec = await driver.create();
-    const a = open(spec);
-    const b = open(spec);
+    const a = open(spec).cluster;
+    const b = open(spec).cluster;
+    if (!driver.shared) {
+      // One node per store: no leases (serve tails every claude dir), and no cluster part to hold them.
+      expect([a, b]).toEqual([undefined, undefined]);
+      return;
+    }
+    if (!a || !b) throw new Error('a store shared by nodes has a cluster part');
     const owned = (leases: { claudeDir: string; owned: boolean }[]) => leases.filter((l) => l.owned).map((l) => l.claudeDir);
     expect(owned(await a.claimSources({ nodeId: 'node-a', claudeDirs: ['/d1', '/d2'], ttlSeconds: 60 }))).toEqual(['/d1', '/d2']);
     const fromB = await b.claimSources({ nodeId: 'node-b', claudeDirs: ['/d2', '/d3'], ttlSeconds: 60 });
-    if (!driver.shared) {
-      // One node per store: every dir is always the caller's.
-      expect(fromB).toEqual([
-        { claudeDir: '/d2', owned: true, nodeId: 'node-b', expiresAt: null },
-        { claudeDir: '/d3', owned: true, nodeId: 'node-b', expiresAt: null },
-      ]);
-      return;
-    }
     expect(fromB.map(({ claudeDir, owned, nodeId }) => ({ claudeDir, owned, nodeId }))).toEqual([
       { claudeDir: '/d2', owned: false, nodeId: 'node-a' },
       { claudeDir: '/d3', owned: true, nodeId: 'node-b' },

@@ -10,10 +10,9 @@ import type { SessionSummary } from '@claudelens/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backfill } from '../src/ingest/backfill.js';
 import { describeFile } from '../src/ingest/discover.js';
-import type { IngestContext } from '../src/ingest/ingestSource.js';
 import { watchTranscripts, type TranscriptWatcher } from '../src/ingest/watcher.js';
 import type { Store } from '../src/store/repository.js';
-import { assistantLine, emptyHome, ingestEachBatch, openContext, tempDir, userLine, waitFor } from './helpers.js';
+import { assistantLine, emptyHome, ingestEachBatch, openContext, tempDir, userLine, waitFor, type TestContext } from './helpers.js';
 
 /** The machine has 2 cores and may be busy: wait generously for the watcher. */
 const WAIT_MS = 20_000;
@@ -31,7 +30,7 @@ interface ReadRecord {
 
 interface Tail {
   home: string;
-  ctx: IngestContext & { dataDir: string };
+  ctx: TestContext;
   watcher: TranscriptWatcher;
   /** Every batch committed through this tail's store, in order. */
   reads: ReadRecord[];

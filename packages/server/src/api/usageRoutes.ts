@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { UsageQuerySchema } from '@claudelens/protocol';
 import { summariseUsage, windowOf } from '../core/usageSummary.js';
-import type { Store } from '../store/repository.js';
+import type { ReportReads } from '../store/readModel.js';
 import { parseQuery } from './parseQuery.js';
 
 export interface UsageRouteDeps {
-  store: Pick<Store, 'usageRequests'>;
+  store: Pick<ReportReads, 'usageRequests'>;
   now: () => number;
 }
 

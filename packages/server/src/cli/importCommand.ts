@@ -19,12 +19,12 @@ export function importCommand(): Command {
         import('./openServices.js'),
         import('cli-progress'),
       ]);
-      const { ctx, storeSpec } = openServices(config);
+      const { store, ctx, storeSpec } = openServices(config);
       try {
         const report = progressReporter(process.stderr.isTTY === true ? cliProgress : null);
         const summary = await backfill(ctx, config.claudeDirs, { storeSpec, onProgress: report.update });
         report.stop();
-        const counts = await ctx.store.counts();
+        const counts = await store.counts();
         const mb = summary.bytes / 1e6;
         process.stdout.write(
           `imported ${summary.files} files, ${mb.toFixed(1)} MB, ${summary.lines} lines in ${summary.seconds.toFixed(2)} s` +
@@ -32,7 +32,7 @@ export function importCommand(): Command {
             ` ${summary.problems} new parse problems (claudelens report health)\n`,
         );
       } finally {
-        await ctx.store.close();
+        await store.close();
       }
     });
 }

@@ -2,8 +2,11 @@ import { loadPriceBook } from '../config/prices.js';
 import type { Config } from '../config/config.js';
 import type { IngestContext } from '../ingest/ingestSource.js';
 import { openStore, type StoreSpec } from '../store/openStore.js';
+import type { Store } from '../store/repository.js';
 
 export interface Services {
+  /** The whole store: the command reads and closes it; `ctx` writes to it. */
+  store: Store;
   ctx: IngestContext;
   storeSpec: StoreSpec;
 }
@@ -11,7 +14,8 @@ export interface Services {
 /** Builds the adapters a command needs from its config. */
 export function openServices(config: Config): Services {
   const storeSpec = storeSpecOf(config);
-  return { ctx: { store: openStore(storeSpec), prices: loadPriceBook(config.pricesFile, config.dataDir) }, storeSpec };
+  const store = openStore(storeSpec);
+  return { store, ctx: { store, prices: loadPriceBook(config.pricesFile, config.dataDir) }, storeSpec };
 }
 
 /** PostgreSQL when a database URL is configured, else the SQLite file in the data dir. */

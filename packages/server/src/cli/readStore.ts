@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError, type Config } from '../config/config.js';
+import type { ReportReads } from '../store/readModel.js';
 import type { Store } from '../store/repository.js';
 
 /**
  * The store a report reads: never created by reading it (a mistyped --data-dir says so instead of
  * printing an empty report), and read-only when the data dir may not be written.
  */
-export async function openReadStore(config: Config): Promise<Store> {
+export async function openReadStore(config: Config): Promise<ReportReads & Pick<Store, 'close'>> {
   if (config.databaseUrl) {
     const [{ openStore }, { storeSpecOf }] = await Promise.all([import('../store/openStore.js'), import('./openServices.js')]);
     return openStore(storeSpecOf(config));

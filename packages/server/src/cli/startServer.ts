@@ -109,7 +109,9 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   // Every store error and commit goes by the store's health (/healthz): disk full is degraded
   // until a write goes through again, a corrupt database is fatal (store/storeFaults.ts).
   const health = new StoreHealth({ log: logger, onFatal: settings.onFatal });
-  const store = watchStoreFaults(services.ctx.store, health);
+  const store = watchStoreFaults(services.store, health);
+  // A database shared by nodes (PostgreSQL): leases and the live outbox. A single node has none.
+  const { cluster } = store;
   /** Logs an error unless it is a store fault: the store's health reports those, rate-limited. */
   const warn = (message: string) => (error: Error) => {
     if (!classifyStoreError(error)) logger?.warn({ err: error }, message);
@@ -130,8 +132,8 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   bus.onInput((input) => {
     if (seeded) engine.onRemote(input);
   });
-  const sweeper = settings.redisUrl
-    ? new OutboxSweeper(store, bus, {
+  const sweeper = settings.redisUrl && cluster
+    ? new OutboxSweeper(cluster, bus, {
         ...(settings.outbox ?? { everyMs: 5000, afterMs: 5000 }),
         publish: (input) => engine.onCommitted(input),
         onError: (error) => logger?.warn({ err: error }, 'outbox sweep failed'),
@@ -201,7 +203,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   });
   // One node on its own database tails every claude dir; on a shared one, those whose lease it holds.
   const ttlSeconds = settings.leaseTtlSeconds ?? LEASE_TTL_SECONDS;
-  const leases = storeSpec.kind === 'postgres' ? leaseDirs(store, { nodeId, claudeDirs: config.claudeDirs, ttlSeconds, isLive: () => phase === 'live', watcher, sweeper, logger }) : null;
+  const leases = cluster ? leaseDirs(cluster, { nodeId, claudeDirs: config.claudeDirs, ttlSeconds, isLive: () => phase === 'live', watcher, sweeper, logger }) : null;
   const owned = leases ? await leases.start((error) => logger?.warn({ err: error }, 'lease renewal failed')).catch(failStart) : config.claudeDirs;
 
   // The live state from the store: sessions not ended yet, and the last hour's rates. Seeded as
@@ -209,7 +211,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   // once more at the end (a session's old 2.0.x agent files may come later). Any failure before
   // live is fatal (failStart).
   const recentMs = Math.max(thresholds.endedAfterMs, 3600_000);
-  const seedSessions = async () => state.seed(await ctx.store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
+  const seedSessions = async () => state.seed(await store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
   await watcher.add(owned, false).catch(failStart);
   const summary = await backfill(ctx, [...owned, ...(await remote.claudeDirs().catch(failStart))], {
     storeSpec,
@@ -217,7 +219,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     recentSinceMs: Date.now() - recentMs,
     onRecent: async () => {
       await seedSessions();
-      state.seedRates(await ctx.store.activitySince(new Date(Date.now() - 3600_000).toISOString()));
+      state.seedRates(await store.activitySince(new Date(Date.now() - 3600_000).toISOString()));
     },
   }).catch(async (error: unknown) => {
     releaseReads();
@@ -228,7 +230,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   await seedSessions().catch(failStart);
   seeded = true;
   // Nodes on a bus keep each commit's live input in the store until it is published (OutboxSweeper).
-  if (settings.redisUrl) store.keepOutbox(busNode);
+  if (settings.redisUrl) cluster?.keepOutbox(busNode);
   releaseReads();
   // Leases that changed hands during the start-up read (a dir gained is read with a rescan).
   const tailed = leases ? leases.owned() : owned;

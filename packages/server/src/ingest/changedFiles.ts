@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Store, StoredFile } from '../store/repository.js';
+import type { IngestStore, StoredFile } from '../store/repository.js';
 import type { TranscriptFile } from './discover.js';
 
 export interface StatedFile {
@@ -15,7 +15,7 @@ export interface StatedFile {
  * are the ones recorded with its last committed read is not read again: a restart of a server
  * holding the whole history reads nothing. `bytes`: the size of all the files.
  */
-export async function changedFiles(store: Store, claudeDirs: string[], files: TranscriptFile[]): Promise<{ changed: StatedFile[]; bytes: number }> {
+export async function changedFiles(store: Pick<IngestStore, 'storedFiles'>, claudeDirs: string[], files: TranscriptFile[]): Promise<{ changed: StatedFile[]; bytes: number }> {
   const stored = new Map<string, StoredFile>();
   for (const s of await store.storedFiles(claudeDirs)) stored.set(key(s.claudeDir, s.relPath), s);
   const changed: StatedFile[] = [];

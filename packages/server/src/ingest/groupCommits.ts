@@ -71,7 +71,9 @@ export function groupCommits(
    * commit fails or the store lost a connection: reads, and the audit, ask the store again.
    */
   const known = remember ? new Map<string, SourceState>() : null;
-  let losses = ctx.store.connectionLosses();
+  // The embedded store (no cluster part) loses no connections.
+  const lostConnections = () => ctx.store.cluster?.connectionLosses() ?? 0;
+  let losses = lostConnections();
   const parser = lineParser();
 
   const apply = async (group: Group): Promise<void> => {
@@ -138,7 +140,7 @@ export function groupCommits(
   };
 
   const read = async (file: TranscriptFile): Promise<void> => {
-    const lost = ctx.store.connectionLosses();
+    const lost = lostConnections();
     if (known && lost !== losses) {
       losses = lost;
       known.clear();

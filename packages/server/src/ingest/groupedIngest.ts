@@ -1,4 +1,4 @@
-import type { IngestBatch, SourceState, Store } from '../store/repository.js';
+import type { IngestBatch, IngestStore, SourceState } from '../store/repository.js';
 import type { TranscriptFile } from './discover.js';
 import { ingestSource, type CommitPolicy, type SourceRun } from './ingestSource.js';
 import type { ReadOptions } from './readSource.js';
@@ -33,7 +33,7 @@ export class GroupedIngest implements CommitPolicy {
   private groupTarget = FIRST_GROUP_ENTRIES;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<IngestStore, 'applyBatches' | 'recordFileProblem'>,
     private readonly options: ReadOptions,
     /** Shared with the other backfill workers; absent when this is the only writer. */
     private readonly lock?: WriteLock,

@@ -1,11 +1,11 @@
 import type { PriceBook } from '../core/pricing.js';
-import type { AppliedBatch, IngestBatch, SourceState, Store } from '../store/repository.js';
+import type { AppliedBatch, IngestBatch, IngestStore, SourceState } from '../store/repository.js';
 import type { TranscriptFile } from './discover.js';
 import type { ParsedChunk } from './parseChunk.js';
 import { readSource, type ParseRequest, type ReadOptions } from './readSource.js';
 
 export interface IngestContext {
-  store: Store;
+  store: IngestStore;
   prices: PriceBook;
   maxLineBytes?: number;
   /** Called after each commit: the live engine's feed. A group commit may hold several files' batches. */
@@ -46,7 +46,7 @@ export interface CommitPolicy {
  * or in its workers, and the live watcher and remote file queue.
  */
 export async function ingestSource(
-  store: Pick<Store, 'recordFileProblem'>,
+  store: Pick<IngestStore, 'recordFileProblem'>,
   file: TranscriptFile,
   from: SourceState,
   options: ReadOptions,

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Store } from '../store/repository.js';
+import type { LeaseStore } from '../store/cluster.js';
 
 /** A node id unique per running process: a restarted node waits for its old leases to expire. */
 export function defaultNodeId(): string {
@@ -32,7 +32,7 @@ export class SourceLeases {
   private renewing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: LeaseStore,
     private readonly options: LeaseOptions,
   ) {}
 

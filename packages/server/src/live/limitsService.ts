@@ -2,7 +2,8 @@ import type { LimitsObservation, UsageLimits } from '@claudelens/protocol';
 import { currentBlock } from '../core/limits/blockEstimate.js';
 import { limitWindows, windowsDiffer, type LimitWindows } from '../core/limits/limitsFromObservations.js';
 import { periodStarts } from '../core/limits/periods.js';
-import type { ActivitySecond, LimitObservation, LimitsStore, UsageTotals } from '../store/repository.js';
+import type { LiveReads } from '../store/readModel.js';
+import type { LimitObservation, LimitsStore } from '../store/repository.js';
 import type { EventBus } from './bus.js';
 import { channels } from './channels.js';
 
@@ -36,7 +37,7 @@ export class LimitsService {
   private readonly block = new Background<UsageLimits['estimate']>();
 
   constructor(
-    private readonly store: LimitsStore & { activitySince(sinceIso: string): Promise<ActivitySecond[]>; usageSince(sinces: string[]): Promise<UsageTotals[]> },
+    private readonly store: LimitsStore & Pick<LiveReads, 'activitySince' | 'usageSince'>,
     private readonly bus: EventBus,
     private readonly options: LimitsServiceOptions = {},
   ) {

@@ -1,7 +1,8 @@
 import { formatStat, type ActiveSessions, type LiveActivity, type LiveMessage, type LiveSeries, type LiveStats, type SessionLive, type StatType, type Summary } from '@claudelens/protocol';
 import { calendarStarts } from '../core/live/calendar.js';
 import { statsOf, type LiveState, type Stats } from '../core/live/liveState.js';
-import type { Store, StoredMessage } from '../store/repository.js';
+import type { HistoryReads, LiveReads } from '../store/readModel.js';
+import type { StoredMessage } from '../store/repository.js';
 
 const RECENT = 20;
 const SERIES_MINUTES = 60;
@@ -16,7 +17,7 @@ export const LIST_CAP = 1000;
 export class LiveQueries {
   constructor(
     private readonly state: LiveState,
-    private readonly store: Store,
+    private readonly store: LiveReads & Pick<HistoryReads, 'sessionPage'>,
     private readonly options: { claudeDirs?: string[]; now?: () => number } = {},
   ) {}
 

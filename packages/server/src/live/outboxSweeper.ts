@@ -1,5 +1,5 @@
 import type { LiveInput } from '../core/live/liveInput.js';
-import type { Store } from '../store/repository.js';
+import type { OutboxStore } from '../store/cluster.js';
 import type { EventBus } from './bus.js';
 
 export interface SweeperOptions {
@@ -31,7 +31,7 @@ export class OutboxSweeper {
   sweeps = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<OutboxStore, 'outboxNodes' | 'sweepOutbox'>,
     private readonly bus: EventBus,
     private readonly options: SweeperOptions,
   ) {}

@@ -4,7 +4,8 @@ import type { ConversationMessage, ConversationPage, ProjectList, SessionDetail,
 import type { LiveState } from '../core/live/liveState.js';
 import { openLine, readBack } from '../ingest/readBack.js';
 import { CONTENT_LIMITS, cutContent } from './cutContent.js';
-import type { SessionPageQuery, SessionPosition, Store, StoredMessage } from '../store/repository.js';
+import type { HistoryReads, LiveReads } from '../store/readModel.js';
+import type { SessionPageQuery, SessionPosition, StoredMessage } from '../store/repository.js';
 
 /** GET /api/v1/sessions, its cursor decoded. */
 export type SessionListQuery = Omit<SessionQuery, 'cursor'> & { after?: SessionPosition };
@@ -30,7 +31,7 @@ const PAGE_READ_BYTES = 128 * 1024 * 1024;
 export class DashboardQueries {
   constructor(
     private readonly state: LiveState,
-    private readonly store: Store,
+    private readonly store: HistoryReads & Pick<LiveReads, 'session'>,
   ) {}
 
   async projects(): Promise<ProjectList> {

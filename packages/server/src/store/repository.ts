@@ -1,8 +1,9 @@
-import type { HealthReport, ModelTotals, SessionSummary } from '@claudelens/protocol';
 import type { RequestRecord, Totals } from '../core/accounting.js';
 import type { PositionedProblem, TranscriptEntry } from '../core/entry.js';
-import type { LiveInput, SessionFacts } from '../core/live/liveInput.js';
+import type { SessionFacts } from '../core/live/liveInput.js';
 import type { UsageAmounts } from '../core/usagePeriods.js';
+import type { ClusterStore } from './cluster.js';
+import type { HistoryReads, LiveReads, ReportReads } from './readModel.js';
 
 /** A transcript file, and how far it has been read. */
 export interface SourceState {
@@ -35,9 +36,6 @@ export function ownTail(bytes: Uint8Array): Buffer {
 /** Why a store refuses batches whose `expectOffset` is not the stored offset. */
 export const OFFSET_MOVED =
   "a source's stored offset is not where its reader remembered it: the reader's last commit was lost (PostgreSQL restarted) or another writer moved it; the file is read again from the stored offset";
-
-/** An outbox commit older than this is dropped, not published: nobody watching live wants a quarter-hour-old message as new. */
-export const OUTBOX_STALE_MS = 15 * 60_000;
 
 /**
  * A stored cost as read. A request that moves to another session (core/accounting.ts,
@@ -111,19 +109,8 @@ export interface AppliedBatch {
   requestChanges: RequestChange[];
   problems: number;
   sessions: SessionTotals[];
-  /** Its number in this node's outbox, when the store kept one for it (see Store.keepOutbox). */
+  /** Its number in this node's outbox, when the store kept one for it (see OutboxStore.keepOutbox). */
   commit?: number;
-}
-
-/**
- * A commit of another node whose live events may never have gone out: the node was killed after
- * the store had the commit and before the bus had its events (docs/scale-out.md). The outbox keeps
- * the commit's live input (core/live/liveInput.ts); its sessions' totals are the ones stored now.
- */
-export interface OutboxCommit {
-  nodeId: string;
-  commit: number;
-  input: LiveInput;
 }
 
 export interface SessionFilter {
@@ -233,28 +220,6 @@ export interface StoreCounts {
   problems: number;
 }
 
-/**
- * A node asking to tail these claude dirs (docs/postgres.md). Renewing is claiming again
- * before `ttlSeconds` have passed; a node that stops renewing loses its dirs to the next claim.
- */
-export interface SourceClaim {
-  /** Unique per running process (hostname and pid): a restarted node is a new node. */
-  nodeId: string;
-  claudeDirs: string[];
-  ttlSeconds: number;
-}
-
-/** Who tails a claude dir after a claim. */
-export interface SourceLease {
-  claudeDir: string;
-  /** This node holds the dir: it may read and tail it until `expiresAt`. */
-  owned: boolean;
-  /** The holder; null when no node holds it. */
-  nodeId: string | null;
-  /** ISO time (the database's clock); null for a lease that never expires (the embedded store). */
-  expiresAt: string | null;
-}
-
 /** One window of the plan as a status line reported it. */
 export interface LimitReport {
   usedPercentage: number;
@@ -295,84 +260,30 @@ export interface StoredFile {
   mtimeMs: number;
 }
 
-export interface Store extends LimitsStore {
+/** What ingest writes with: the watchers, the start-up read, its workers and the shipped files' queue. */
+export interface IngestStore {
   /** Every file the store holds under these claude dirs, in one query: a restart stats each and reads only the changed ones. */
   storedFiles(claudeDirs: string[]): Promise<StoredFile[]>;
   /** The stored state of these files, registering the ones not seen before (one transaction). */
   sources(refs: { claudeDir: string; relPath: string }[]): Promise<SourceState[]>;
   /** Applies batches in order, atomically with their offsets; one transaction for all of them. */
   applyBatches(batches: IngestBatch[]): Promise<AppliedBatch>;
-  /** Totals of the sessions active since `sinceIso` (by last activity): to seed live state. */
-  sessionTotals(sinceIso: string): Promise<SessionTotals[]>;
-  /** One session's totals, or undefined when no line of it was stored. */
-  session(sessionId: string): Promise<SessionTotals | undefined>;
-  /** The models a session used. */
-  sessionModels(sessionId: string): Promise<string[]>;
-  /** A session's requests summed per model (subagents included), most expensive first. */
-  sessionModelTotals(sessionId: string): Promise<ModelTotals[]>;
-  /** A session's last `limit` user and assistant messages, oldest first. */
-  recentMessages(sessionId: string, limit: number): Promise<StoredMessage[]>;
-  /**
-   * Messages, cost and tokens per second of transcript time since `sinceIso`, oldest first: the
-   * live rate windows of a node that starts (messages from user and assistant lines, cost and
-   * tokens from requests).
-   */
-  activitySince(sinceIso: string): Promise<ActivitySecond[]>;
-  /** Cost, tokens, requests and sessions of the requests started at or after each of `sinces` (ISO, UTC), in one read. */
-  usageSince(sinces: string[]): Promise<UsageTotals[]>;
   /** A problem with a whole file (unreadable, vanished), not one of its lines. */
   recordFileProblem(claudeDir: string, relPath: string, kind: string, detail: string): Promise<void>;
-  sessions(filter?: SessionFilter): Promise<SessionSummary[]>;
-  /** Every project's totals, most recent activity first. */
-  projects(): Promise<ProjectTotals[]>;
   /**
-   * Sessions by last activity, most recent first (then by id; no activity time last), `limit`
-   * at a time after `after`: a page keyed on position, so inserts never shift it.
+   * A store shared by nodes (PostgreSQL): a reader that remembers offsets asks it whether
+   * connections broke. Undefined on the embedded store: a file, not a connection, loses nothing it
+   * acknowledged behind a reader's back.
    */
-  sessionPage(query: SessionPageQuery): Promise<SessionSummary[]>;
-  /** One session as the report lists it, or undefined when no line of it was stored. */
-  sessionSummary(sessionId: string): Promise<SessionSummary | undefined>;
-  /** A session's messages in time order, `limit` at a time, after `cursor` (from a previous page). */
-  messages(sessionId: string, page: { after?: string; limit: number }): Promise<StoredMessage[]>;
-  /** One message of a session by its uuid (messages are unique on both), or undefined. */
-  message(sessionId: string, uuid: string): Promise<StoredMessage | undefined>;
-  health(limit: number): Promise<HealthReport>;
-  /** Every stored request with a timestamp that matches, oldest first: what usage reports group. */
-  usageRequests(query: UsageQuery): Promise<UsageRequest[]>;
-  /**
-   * The same requests summed per UTC minute and model, by first time: all ccusage's reports need
-   * (docs/usage.md, "Why reports read minutes"), a fraction of the rows.
-   */
-  usageBuckets(query: UsageQuery): Promise<UsageBucket[]>;
-  counts(): Promise<StoreCounts>;
-  /**
-   * Takes or renews leases on claude dirs so that two nodes sharing a store never both tail one
-   * dir. The embedded SQLite store has one node: every dir is always owned.
-   */
-  claimSources(claim: SourceClaim): Promise<SourceLease[]>;
-  /**
-   * How many connections to the database broke while idle since the store opened (PostgreSQL,
-   * where a restart breaks them all; SQLite: always 0). Commits acknowledged before may be gone: a
-   * reader that remembers offsets (IngestBatch.expectOffset) forgets them when this changes.
-   */
-  connectionLosses(): number;
-  /** Gives up this node's leases at once (clean shutdown) instead of letting them expire. */
-  releaseSources(nodeId: string, claudeDirs: string[]): Promise<void>;
-  /**
-   * From now on keeps, with each commit that brings something new, what the live engine needs to
-   * publish it, under `nodeId` and the commit's number (AppliedBatch.commit), until a sweep finds
-   * it published: a node on a shared bus calls it once its commits go live (not for its
-   * start-up backfill, which nobody publishes). The embedded store has one node and keeps none.
-   */
-  keepOutbox(nodeId: string): void;
-  /** The nodes with commits in the outbox. */
-  outboxNodes(): Promise<string[]>;
-  /**
-   * Deletes every outbox commit at or below its node's mark in `published`, and returns the other
-   * nodes' commits written at least `olderThanMs` ago (not this node's own: it publishes those
-   * itself once the bus is back), oldest first per node. Commits older than OUTBOX_STALE_MS are
-   * deleted unpublished: their live events would only mislead by then.
-   */
-  sweepOutbox(published: Map<string, number>, olderThanMs: number): Promise<OutboxCommit[]>;
+  readonly cluster?: Pick<ClusterStore, 'connectionLosses'>;
+}
+
+/**
+ * The store a node opens (openStore.ts): every part one node uses, each consumer taking the
+ * narrowest of them, and `cluster` only on a store shared by nodes (PostgreSQL; undefined on the
+ * embedded SQLite store, which has one node: it owns every claude dir and keeps no outbox).
+ */
+export interface Store extends IngestStore, LiveReads, HistoryReads, ReportReads, LimitsStore {
+  readonly cluster?: ClusterStore;
   close(): Promise<void>;
 }

@@ -38,11 +38,22 @@ export interface FaultObserver {
  * The store, with every call's error shown to `observer` (then raised as before) and every
  * commit that went through too: one place sees what the watchers, the remote queue, the API and
  * the alerts each meet. A Proxy, so that a method added to Store is covered without a line here.
+ * Its cluster part (leases, outbox) meets the same database and is watched the same way.
  */
 export function watchStoreFaults(store: Store, observer: FaultObserver): Store {
-  return new Proxy(store, {
+  return watchCalls(store, observer);
+}
+
+function watchCalls<T extends object>(target: T, observer: FaultObserver): T {
+  /** Parts of the store (`cluster`), each watched once, so that a part read twice is one object. */
+  const parts = new Map<PropertyKey, unknown>();
+  return new Proxy(target, {
     get(target, key, receiver) {
       const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value === 'object' && value !== null) {
+        if (!parts.has(key)) parts.set(key, watchCalls(value, observer));
+        return parts.get(key);
+      }
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         let result: unknown;

@@ -11,7 +11,7 @@ import type { EventBus } from '../../live/bus.js';
 import { channels } from '../../live/channels.js';
 import type { Hub } from '../../live/hub.js';
 import { publishAlert } from '../../live/liveEngine.js';
-import type { Store } from '../../store/repository.js';
+import type { LimitsStore } from '../../store/repository.js';
 
 /** How long an alert's claim keeps the other nodes from sending the same one: they evaluate within a second or two of each other. */
 const ALERT_CLAIM_MS = 5_000;
@@ -31,7 +31,8 @@ export interface AlertWiring {
   state: LiveState;
   hub: Hub;
   bus: EventBus;
-  store: Store;
+  /** What the budget monitor reads. */
+  store: Pick<LimitsStore, 'spendByProject'>;
   logger?: FastifyBaseLogger;
 }
 

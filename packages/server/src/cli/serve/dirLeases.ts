@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { DirWatchers } from '../../ingest/dirWatchers.js';
 import { SourceLeases } from '../../ingest/sourceLeases.js';
 import type { OutboxSweeper } from '../../live/outboxSweeper.js';
-import type { Store } from '../../store/repository.js';
+import type { LeaseStore } from '../../store/cluster.js';
 
 export const LEASE_TTL_SECONDS = 15;
 
@@ -22,7 +22,7 @@ export interface DirLeaseWiring {
  * lease. Another node takes a dir over when its holder stops renewing (killed, cut off), and
  * reads on from the offsets the holder committed.
  */
-export function leaseDirs(store: Store, { nodeId, claudeDirs, ttlSeconds, isLive, watcher, sweeper, logger }: DirLeaseWiring): SourceLeases {
+export function leaseDirs(store: LeaseStore, { nodeId, claudeDirs, ttlSeconds, isLive, watcher, sweeper, logger }: DirLeaseWiring): SourceLeases {
   return new SourceLeases(store, {
     nodeId,
     claudeDirs,

@@ -25,7 +25,7 @@ import { corrected, requestCtes, requestsToInsert, storedRequests, updateRequest
 // never wait on each other in a cycle; the caller still retries a transaction that PostgreSQL
 // aborts as a deadlock.
 
-/** This node's outbox (see Store.sweepOutbox): a commit that brings something new is kept there under this number. */
+/** This node's outbox (see OutboxStore.sweepOutbox): a commit that brings something new is kept there under this number. */
 export interface OutboxSlot {
   nodeId: string;
   commit: number;

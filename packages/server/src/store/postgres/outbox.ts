@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { inputFromJson, type LiveInput } from '../../core/live/liveInput.js';
-import { OUTBOX_STALE_MS, type OutboxCommit } from '../repository.js';
+import { OUTBOX_STALE_MS, type OutboxCommit } from '../cluster.js';
 import { pgText, toTotals, type SessionRow } from './rows.js';
 
 // The live outbox (docs/scale-out.md): what each commit of a node on the Redis bus brought, kept
@@ -13,7 +13,7 @@ export async function outboxNodes(pool: Pool): Promise<string[]> {
   return rows.map((row) => row.node_id);
 }
 
-/** See Store.sweepOutbox. `self`: this node, whose rows are deleted when published but never returned. */
+/** See ClusterStore.sweepOutbox. `self`: this node, whose rows are deleted when published but never returned. */
 export async function sweepOutbox(pool: Pool, self: string | null, published: Map<string, number>, olderThanMs: number): Promise<OutboxCommit[]> {
   // One statement: the SELECT sees the table as it was before the DELETE, so it leaves out by
   // the same tests what the DELETE takes.

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import type { ClusterStore } from '../cluster.js';
 import { ownTail, type SourceState, type Store } from '../repository.js';
 import { analyzeChanged, ANALYZE_EVERY_MS } from './analyze.js';
 import { applyGroup } from './applyGroup.js';
@@ -31,13 +32,16 @@ const RETRYABLE = new Set(['40P01', '40001']);
  */
 const INGEST_COMMIT = { durable: false };
 
+/** A store shared by nodes: its cluster part is always there. */
+export type PostgresStore = Store & { readonly cluster: ClusterStore };
+
 /**
  * Opens the PostgreSQL store at `url` (postgres://user@host:port/db). Returns at once: the
  * driver is loaded, the pool connected and the schema migrated in the background, and the first
  * call waits for that (and fails with its error). `pg` is loaded only here, so that commands
  * on SQLite never pay for it.
  */
-export function openPostgresStore(url: string): Store {
+export function openPostgresStore(url: string): PostgresStore {
   let connectionLosses = 0;
   const ready = connect(url, () => connectionLosses++);
   ready.catch(() => {}); // reported by the first call that awaits it
@@ -54,7 +58,7 @@ export function openPostgresStore(url: string): Store {
       .finally(() => (analyzing = false));
   }, ANALYZE_EVERY_MS);
   analyzer.unref();
-  // This node's commits, numbered for the live outbox once it keeps one (see Store.keepOutbox).
+  // This node's commits, numbered for the live outbox once it keeps one (see OutboxStore.keepOutbox).
   // Numbered, they run one at a time (each claude dir's watcher and the shipped files' queue
   // commit on their own): the bus takes a commit's number as the node's mark once it has gone out,
   // and skips a commit at or below the mark as taken over, so they must finish, and go out, in order.
@@ -147,22 +151,25 @@ export function openPostgresStore(url: string): Store {
     async counts() {
       return read.counts(await pool());
     },
-    connectionLosses: () => connectionLosses,
-    async claimSources(claim) {
-      const db = await pool();
-      return retrying(() => claimSources(db, claim));
-    },
-    async releaseSources(nodeId, claudeDirs) {
-      await releaseSources(await pool(), nodeId, claudeDirs);
-    },
-    keepOutbox(nodeId) {
-      outboxNode = nodeId;
-    },
-    async outboxNodes() {
-      return outboxNodes(await pool());
-    },
-    async sweepOutbox(published, olderThanMs) {
-      return sweepOutbox(await pool(), outboxNode ?? null, published, olderThanMs);
+    // Nodes sharing this database: leases, the live outbox, lost connections.
+    cluster: {
+      connectionLosses: () => connectionLosses,
+      async claimSources(claim) {
+        const db = await pool();
+        return retrying(() => claimSources(db, claim));
+      },
+      async releaseSources(nodeId, claudeDirs) {
+        await releaseSources(await pool(), nodeId, claudeDirs);
+      },
+      keepOutbox(nodeId) {
+        outboxNode = nodeId;
+      },
+      async outboxNodes() {
+        return outboxNodes(await pool());
+      },
+      async sweepOutbox(published, olderThanMs) {
+        return sweepOutbox(await pool(), outboxNode ?? null, published, olderThanMs);
+      },
     },
     async close() {
       clearInterval(analyzer);
@@ -244,7 +251,7 @@ async function connect(url: string, onLost: () => void): Promise<Pool> {
   // answer to the one before, where the answer is not needed (see `transaction`).
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, types, pipeline: true });
   // An idle client that loses its connection (server restart) must not crash the process; it
-  // is counted (Store.connectionLosses).
+  // is counted (ClusterStore.connectionLosses).
   pool.on('error', onLost);
   let client: PoolClient;
   try {

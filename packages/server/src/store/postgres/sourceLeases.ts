@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { SourceClaim, SourceLease } from '../repository.js';
+import type { SourceClaim, SourceLease } from '../cluster.js';
 import { pgText } from './rows.js';
 
 // Claude-dir ownership across nodes (docs/postgres.md): one row per dir naming the node that

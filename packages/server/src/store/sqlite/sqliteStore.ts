@@ -121,21 +121,6 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
     async counts() {
       return st.counts.get() as StoreCounts;
     },
-    // A file, not a connection: nothing it acknowledged goes missing behind a reader's back.
-    connectionLosses: () => 0,
-    // One node per database file: every claude dir is this node's, for good.
-    async claimSources(claim) {
-      return claim.claudeDirs.map((claudeDir) => ({ claudeDir, owned: true, nodeId: claim.nodeId, expiresAt: null }));
-    },
-    async releaseSources() {},
-    // One node: its live events go out from its memory or not at all, and no other node could send them.
-    keepOutbox() {},
-    async outboxNodes() {
-      return [];
-    },
-    async sweepOutbox() {
-      return [];
-    },
     async close() {
       db.close();
     },
