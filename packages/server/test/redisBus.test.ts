@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LiveInput } from '../src/core/live/liveInput.js';
 import { Hub, type ChannelEvent } from '../src/live/hub.js';
-import { RedisBus } from '../src/live/redisBus.js';
+import { RedisBus } from '../src/live/cluster/redisBus.js';
 import { serialize } from '../src/live/socketFeed.js';
 import { waitFor } from './helpers.js';
 import { tcpProxy } from './tcpProxy.js';

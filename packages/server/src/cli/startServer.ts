@@ -27,7 +27,7 @@ import { Hub } from '../live/hub.js';
 import { LiveEngine } from '../live/liveEngine.js';
 import { LimitsService } from '../live/limitsService.js';
 import { LiveQueries } from '../live/liveQueries.js';
-import { OutboxSweeper } from '../live/outboxSweeper.js';
+import { OutboxSweeper } from '../live/cluster/outboxSweeper.js';
 import type { WsOptions } from '../live/wsRoutes.js';
 import type { Store } from '../store/repository.js';
 import { classifyStoreError, watchStoreFaults } from '../store/storeFaults.js';

@@ -11,7 +11,7 @@ export interface BusSettings {
 /** The in-process hub alone, or Redis between nodes when a URL is given. */
 export async function openBus(hub: Hub, nodeId: string, settings: BusSettings, logger?: FastifyBaseLogger): Promise<EventBus> {
   if (!settings.redisUrl) return new LocalBus(hub);
-  const { RedisBus } = await import('../../live/redisBus.js');
+  const { RedisBus } = await import('../../live/cluster/redisBus.js');
   let lastError = '';
   const bus = new RedisBus({
     url: settings.redisUrl,

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { inputFromJson, inputToJson, type LiveInput } from '../core/live/liveInput.js';
-import type { BusHealth, EventBus, Publishable } from './bus.js';
-import type { ChannelEvent, Hub } from './hub.js';
+import { inputFromJson, inputToJson, type LiveInput } from '../../core/live/liveInput.js';
+import type { BusHealth, EventBus, Publishable } from '../bus.js';
+import type { ChannelEvent, Hub } from '../hub.js';
 import { callsOf, publishManyArgs, type Outgoing, type Pending } from './publishCalls.js';
 import { busScripts, decimal, eventOf, parseFields, rawEntry, readHistory, withText, type BusScripts, type RawEntry } from './redisStream.js';
 import { SentEvents } from './sentEvents.js';

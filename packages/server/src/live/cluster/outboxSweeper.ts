@@ -1,6 +1,6 @@
-import type { LiveInput } from '../core/live/liveInput.js';
-import type { Store } from '../store/repository.js';
-import type { EventBus } from './bus.js';
+import type { LiveInput } from '../../core/live/liveInput.js';
+import type { Store } from '../../store/repository.js';
+import type { EventBus } from '../bus.js';
 
 export interface SweeperOptions {
   /** How often the outbox is swept. */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { ChannelEvent } from './hub.js';
-import { knownText } from './socketFeed.js';
+import type { ChannelEvent } from '../hub.js';
+import { knownText } from '../socketFeed.js';
 
 // The Redis stream the bus runs on (redisBus.ts): the scripts that stamp and append entries, and
 // the reading of entries back into events (a resume's history included).

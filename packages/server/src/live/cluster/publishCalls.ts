@@ -1,4 +1,4 @@
-import type { Publishable } from './bus.js';
+import type { Publishable } from '../bus.js';
 
 // What RedisBus queues in a turn, and how it becomes PUBLISH_MANY calls (redisStream.ts has the
 // script): cut into calls of at most PUBLISH_MANY_ITEMS, each call's arguments in the script's
