@@ -121,17 +121,17 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   // On the bus and in the live outbox a node is this process: restarted under the same --node-id,
   // it numbers its commits from 1 again, and must not take the marks of the process before as its own.
   const busNode = settings.redisUrl ? `${nodeId}@${randomUUID().slice(0, 8)}` : nodeId;
-  const bus = await openBus(hub, busNode, settings, logger);
+  const { bus, cluster } = await openBus(hub, busNode, settings, logger);
   const { alerts, budgets, webhooks } = wireAlerts({ live: settings.live, state, hub, bus, store, logger });
-  const engine = new LiveEngine(state, bus, { onEvents: (events) => alerts.onEvents(events) });
+  const engine = new LiveEngine(state, bus, { cluster: cluster ?? undefined, onEvents: (events) => alerts.onEvents(events) });
   // Other nodes' commits, and this node's, once its live state is seeded from the store: until
   // then the store already holds what they shared (they share after committing), and the seed has it.
   let seeded = false;
-  bus.onInput((input) => {
+  cluster?.onInput((input) => {
     if (seeded) engine.onRemote(input);
   });
-  const sweeper = settings.redisUrl
-    ? new OutboxSweeper(store, bus, {
+  const sweeper = cluster
+    ? new OutboxSweeper(store, cluster, {
         ...(settings.outbox ?? { everyMs: 5000, afterMs: 5000 }),
         publish: (input) => engine.onCommitted(input),
         onError: (error) => logger?.warn({ err: error }, 'outbox sweep failed'),
@@ -162,7 +162,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     queries,
     dashboard: new DashboardQueries(state, store),
     limits,
-    alerts: sharedAcks(alerts.log, bus, (error) => logger?.warn({ err: error }, 'alert acknowledgements: bus unreachable')),
+    alerts: cluster ? sharedAcks(alerts.log, cluster, (error) => logger?.warn({ err: error }, 'alert acknowledgements: bus unreachable')) : alerts.log,
     ws: { hub, bus, engine, queries, counters: metrics.sockets, ...settings.ws },
     auth: { token: settings.token ?? null, allowedOrigins: settings.allowedOrigins, allowedHosts: hostAllowList(settings.token ?? null, settings.allowedHosts) },
     connectionLimits: settings.connectionLimits,

@@ -4,6 +4,7 @@ import type { BusHealth, EventBus, Publishable } from '../bus.js';
 import type { ChannelEvent, Hub } from '../hub.js';
 import { callsOf, publishManyArgs, type Outgoing, type Pending } from './publishCalls.js';
 import { busScripts, decimal, eventOf, parseFields, rawEntry, readHistory, withText, type BusScripts, type RawEntry } from './redisStream.js';
+import type { AckRegistry, CommitCoordinator } from './clusterBus.js';
 import { SentEvents } from './sentEvents.js';
 
 export interface RedisBusOptions {
@@ -39,7 +40,7 @@ const MARK_TTL_MS = 24 * 3600_000;
  * go out in order (seqs above what any client has seen), the other nodes catch up, and this node
  * moves its seqs past them without sending them twice.
  */
-export class RedisBus implements EventBus {
+export class RedisBus implements EventBus, CommitCoordinator, AckRegistry {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private readonly scripts: BusScripts;
