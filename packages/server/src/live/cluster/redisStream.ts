@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ChannelEvent } from '../hub.js';
 import { knownText } from '../socketFeed.js';
+import type { Replayed } from './outageBuffer.js';
 
 // The Redis stream the bus runs on (redisBus.ts): the scripts that stamp and append entries, and
 // the reading of entries back into events (a resume's history included).
@@ -118,6 +119,35 @@ export function busScripts(redis: Redis): BusScripts {
     publishMany: commands.claudelensPublishMany.bind(redis),
     takeOver: commands.claudelensTakeOver.bind(redis),
   };
+}
+
+/** The bus's keys, all under `<prefix>{bus}:` (one hash slot): the seq hash, the stream, and the prefixes of claims, acknowledgements and commit marks. */
+export interface BusKeys {
+  seq: string;
+  stream: string;
+  claim: string;
+  ack: string;
+  mark: string;
+}
+
+export function busKeys(keyPrefix = 'claudelens:'): BusKeys {
+  const prefix = `${keyPrefix}{bus}:`;
+  return { seq: `${prefix}seq`, stream: `${prefix}events`, claim: `${prefix}once:`, ack: `${prefix}ack:`, mark: `${prefix}published:` };
+}
+
+/**
+ * One item of a node's outage buffer onto the stream, marked as a replay (its node's clients had
+ * it already): an input appended as PUBLISH_MANY appends one, an event through PUBLISH under a seq
+ * above `floor` (the seq the node has shown its clients), its claim taken there.
+ */
+export async function sendReplay(redis: Redis, scripts: BusScripts, keys: BusKeys, item: Replayed, node: { id: string; floor: number; streamLength: number }): Promise<void> {
+  if (item.kind === 'input') {
+    await redis.xadd(keys.stream, 'MAXLEN', '~', node.streamLength, '*', 'k', 'i', 'o', node.id, 'd', item.json);
+    return;
+  }
+  const claimKey = item.claim ? keys.claim + item.claim.key : keys.seq;
+  const claimTtl = item.claim ? String(item.claim.ttlMs) : '';
+  await scripts.publish(keys.seq, keys.stream, claimKey, item.channel, item.json, node.id, '1', node.floor, claimTtl, node.streamLength);
 }
 
 /**
