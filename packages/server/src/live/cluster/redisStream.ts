@@ -162,9 +162,8 @@ const HISTORY_SCAN_LIMIT = 100_000;
  * Reads the stream backwards, a page at a time, until it has every event of the channel after
  * `since`: it stops at the event numbered `since + 1`, the first the client missed. A channel's
  * seqs grow along the stream, so nothing older is needed. (Reading on to the event numbered
- * `since` scanned the whole stream back to the client's last event, which on a quiet session's
- * channel was tens of thousands of entries; see docs/scale-out.md.) Null when the stream no
- * longer holds them all.
+ * `since` scanned the whole stream back to the client's last event, on a quiet session's channel
+ * most of it: docs/scale-out.md.) Null when the stream no longer holds them all.
  */
 export async function readHistory(redis: Redis, stream: string, channel: string, since: number, upTo: number): Promise<ChannelEvent[] | null> {
   if (upTo <= since) return [];
