@@ -123,7 +123,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   const busNode = settings.redisUrl ? `${nodeId}@${randomUUID().slice(0, 8)}` : nodeId;
   const { bus, cluster } = await openBus(hub, busNode, settings, logger);
   const { alerts, budgets, webhooks } = wireAlerts({ live: settings.live, state, hub, bus, store, logger });
-  const engine = new LiveEngine(state, bus, { cluster: cluster ?? undefined, onEvents: (events) => alerts.onEvents(events) });
+  const engine = new LiveEngine(state, bus, { cluster, onEvents: (events) => alerts.onEvents(events) });
   // Other nodes' commits, and this node's, once its live state is seeded from the store: until
   // then the store already holds what they shared (they share after committing), and the seed has it.
   let seeded = false;

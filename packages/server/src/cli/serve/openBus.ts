@@ -12,13 +12,13 @@ export interface BusSettings {
 export interface OpenBus {
   /** Fan-out: every publisher's and the sockets' bus. */
   bus: EventBus;
-  /** Several nodes: the same bus, for commit coordination and shared acknowledgements. Null alone. */
-  cluster: ClusterBus | null;
+  /** Several nodes: the same bus, for commit coordination and shared acknowledgements. None alone. */
+  cluster?: ClusterBus;
 }
 
 /** The in-process hub alone, or Redis between nodes when a URL is given. */
 export async function openBus(hub: Hub, nodeId: string, settings: BusSettings, logger?: FastifyBaseLogger): Promise<OpenBus> {
-  if (!settings.redisUrl) return { bus: new LocalBus(hub), cluster: null };
+  if (!settings.redisUrl) return { bus: new LocalBus(hub) };
   const { RedisBus } = await import('../../live/cluster/redisBus.js');
   let lastError = '';
   const bus = new RedisBus({

@@ -3,8 +3,9 @@ import type { ChannelEvent } from '../hub.js';
 import { knownText } from '../socketFeed.js';
 import type { Replayed } from './outageBuffer.js';
 
-// The Redis stream the bus runs on (redisBus.ts): the scripts that stamp and append entries, and
-// the reading of entries back into events (a resume's history included).
+// The Redis stream the bus runs on (redisBus.ts): its keys, the scripts that stamp and append
+// entries (and a replay's calls outside them), and the reading of entries back into events (a
+// resume's history included; the live reading loop is streamReader.ts).
 
 /**
  * KEYS: the seq hash, the stream, the claim key (unused without a claim).
