@@ -1,6 +1,7 @@
 import type { Alert } from '@claudelens/protocol';
 import type { AlertFilter, AlertLog } from '../core/alerts/alertLog.js';
 import type { EventBus } from '../live/bus.js';
+import type { AckRegistry } from '../live/cluster/clusterBus.js';
 
 /** The alert log as the REST API serves it (api/alertRoutes.ts). */
 export interface AlertQueries {
@@ -18,9 +19,10 @@ const ACK_TTL_MS = 7 * 24 * 3600_000;
  * acknowledged on one node is listed as acknowledged on every node (every node lists the same
  * alerts: docs/scale-out.md). The acknowledgement goes on the bus (Redis), and a listing asks the
  * bus about the alerts this node has not seen acknowledged. With Redis unreachable an
- * acknowledgement stays this node's, and a listing shows what this node knows.
+ * acknowledgement stays this node's, and a listing shows what this node knows. A single node
+ * serves its AlertLog as it is: it has nobody to share with.
  */
-export function sharedAcks(log: AlertLog, bus: EventBus, onError: (error: Error) => void): AlertQueries {
+export function sharedAcks(log: AlertLog, bus: AckRegistry & Pick<EventBus, 'health'>, onError: (error: Error) => void): AlertQueries {
   return {
     async list(filter: AlertFilter): Promise<Alert[]> {
       const listed = log.list(filter);

@@ -27,7 +27,7 @@ import { Hub } from '../live/hub.js';
 import { LiveEngine } from '../live/liveEngine.js';
 import { LimitsService } from '../live/limitsService.js';
 import { LiveQueries } from '../live/liveQueries.js';
-import { OutboxSweeper } from '../live/outboxSweeper.js';
+import { OutboxSweeper } from '../live/cluster/outboxSweeper.js';
 import type { WsOptions } from '../live/wsRoutes.js';
 import type { Store } from '../store/repository.js';
 import { classifyStoreError, watchStoreFaults } from '../store/storeFaults.js';
@@ -111,7 +111,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   const health = new StoreHealth({ log: logger, onFatal: settings.onFatal });
   const store = watchStoreFaults(services.store, health);
   // A database shared by nodes (PostgreSQL): leases and the live outbox. A single node has none.
-  const { cluster } = store;
+  const { cluster: storeCluster } = store;
   /** Logs an error unless it is a store fault: the store's health reports those, rate-limited. */
   const warn = (message: string) => (error: Error) => {
     if (!classifyStoreError(error)) logger?.warn({ err: error }, message);
@@ -123,17 +123,17 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   // On the bus and in the live outbox a node is this process: restarted under the same --node-id,
   // it numbers its commits from 1 again, and must not take the marks of the process before as its own.
   const busNode = settings.redisUrl ? `${nodeId}@${randomUUID().slice(0, 8)}` : nodeId;
-  const bus = await openBus(hub, busNode, settings, logger);
+  const { bus, cluster: busCluster } = await openBus(hub, busNode, settings, logger);
   const { alerts, budgets, webhooks } = wireAlerts({ live: settings.live, state, hub, bus, store, logger });
-  const engine = new LiveEngine(state, bus, { onEvents: (events) => alerts.onEvents(events) });
+  const engine = new LiveEngine(state, bus, { cluster: busCluster, onEvents: (events) => alerts.onEvents(events) });
   // Other nodes' commits, and this node's, once its live state is seeded from the store: until
   // then the store already holds what they shared (they share after committing), and the seed has it.
   let seeded = false;
-  bus.onInput((input) => {
+  busCluster?.onInput((input) => {
     if (seeded) engine.onRemote(input);
   });
-  const sweeper = settings.redisUrl && cluster
-    ? new OutboxSweeper(cluster, bus, {
+  const sweeper = storeCluster && busCluster
+    ? new OutboxSweeper(storeCluster, busCluster, {
         ...(settings.outbox ?? { everyMs: 5000, afterMs: 5000 }),
         publish: (input) => engine.onCommitted(input),
         onError: (error) => logger?.warn({ err: error }, 'outbox sweep failed'),
@@ -164,7 +164,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     queries,
     dashboard: new DashboardQueries(state, store),
     limits,
-    alerts: sharedAcks(alerts.log, bus, (error) => logger?.warn({ err: error }, 'alert acknowledgements: bus unreachable')),
+    alerts: busCluster ? sharedAcks(alerts.log, busCluster, (error) => logger?.warn({ err: error }, 'alert acknowledgements: bus unreachable')) : alerts.log,
     ws: { hub, bus, engine, queries, counters: metrics.sockets, ...settings.ws },
     auth: { token: settings.token ?? null, allowedOrigins: settings.allowedOrigins, allowedHosts: hostAllowList(settings.token ?? null, settings.allowedHosts) },
     connectionLimits: settings.connectionLimits,
@@ -203,7 +203,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   });
   // One node on its own database tails every claude dir; on a shared one, those whose lease it holds.
   const ttlSeconds = settings.leaseTtlSeconds ?? LEASE_TTL_SECONDS;
-  const leases = cluster ? leaseDirs(cluster, { nodeId, claudeDirs: config.claudeDirs, ttlSeconds, isLive: () => phase === 'live', watcher, sweeper, logger }) : null;
+  const leases = storeCluster ? leaseDirs(storeCluster, { nodeId, claudeDirs: config.claudeDirs, ttlSeconds, isLive: () => phase === 'live', watcher, sweeper, logger }) : null;
   const owned = leases ? await leases.start((error) => logger?.warn({ err: error }, 'lease renewal failed')).catch(failStart) : config.claudeDirs;
 
   // The live state from the store: sessions not ended yet, and the last hour's rates. Seeded as
@@ -230,7 +230,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   await seedSessions().catch(failStart);
   seeded = true;
   // Nodes on a bus keep each commit's live input in the store until it is published (OutboxSweeper).
-  if (settings.redisUrl) cluster?.keepOutbox(busNode);
+  if (busCluster) storeCluster?.keepOutbox(busNode);
   releaseReads();
   // Leases that changed hands during the start-up read (a dir gained is read with a rescan).
   const tailed = leases ? leases.owned() : owned;

@@ -1,4 +1,3 @@
-import type { LiveInput } from '../core/live/liveInput.js';
 import type { ChannelEvent, Hub } from './hub.js';
 
 export type Publishable = Omit<ChannelEvent, 'seq'>;
@@ -17,9 +16,12 @@ export interface BusHealth {
 }
 
 /**
- * Where the live engine sends what it publishes. One node: straight into its hub. Several: through
- * Redis (RedisBus), which stamps each channel's seq across nodes and brings every node's events to
- * every node's hub, so that a client may resume on any node.
+ * Fan-out: where the live engine, the limits service, the alerts and the WebSocket routes send
+ * what they publish, and where a resume finds what the hub no longer keeps. One node: straight
+ * into its hub (LocalBus). Several: through Redis (cluster/redisBus.ts), which stamps each
+ * channel's seq across nodes and brings every node's events to every node's hub, so that a client
+ * may resume on any node. What only several nodes need (sharing commits, taking a dead node's
+ * over, shared acknowledgements) is in cluster/clusterBus.ts: the single node passes none of it.
  */
 export interface EventBus {
   /** Publishes on a channel: every node's subscribers get it, under the channel's next seq. */
@@ -32,34 +34,12 @@ export interface EventBus {
   publishOnce(key: string, ttlMs: number, channel: string, event: Publishable): Promise<boolean>;
   /** A channel nobody will publish on again for a while (a session that ended): its ring may go. */
   forget(channel: string): void;
-  /** Hands what a commit changed to the other nodes, which apply it to their live state. */
-  share(input: LiveInput): void;
-  /**
-   * Runs `work`, which shares and publishes one commit of this node's. With its outbox number
-   * (`commit`, when the store kept one), what `work` sends goes out only if no other node took
-   * the commit over meanwhile (takeOver), and then marks it published.
-   */
-  commit(commit: number | undefined, work: () => void): void;
-  /** How far these nodes' commits went out (published by them, or taken over): 0 for none. Rejects when the bus is unreachable. */
-  published(nodeIds: string[]): Promise<Map<string, number>>;
-  /**
-   * Takes a node's commits through `commit` over, to publish them from the outbox: its own
-   * later attempts at them send nothing. Resolves with its mark before: the commits after it are
-   * the caller's. Rejects when the bus is unreachable.
-   */
-  takeOver(nodeId: string, commit: number): Promise<number>;
-  /** Called with each input another node shared. */
-  onInput(handler: (input: LiveInput) => void): void;
   /**
    * The events of a channel after `since` up to `upTo`, from the bus's own history: for a client
    * resuming on a node whose hub kept no ring for the channel (it had no subscriber here). Null
    * when the history no longer holds them all.
    */
   history(channel: string, since: number, upTo: number): Promise<ChannelEvent[] | null>;
-  /** Records that an alert was acknowledged, for every node to see, for `ttlMs`. Rejects when the bus is unreachable. */
-  acknowledge(alertId: string, ttlMs: number): Promise<void>;
-  /** Which of these alerts a node acknowledged (see acknowledge). Rejects when the bus is unreachable. */
-  acknowledged(alertIds: string[]): Promise<Set<string>>;
   health(): BusHealth;
   close(): Promise<void>;
 }
@@ -72,6 +52,7 @@ export class LocalBus implements EventBus {
     this.hub.publish(channel, event);
   }
 
+  // One node: nobody else could have claimed the key.
   async publishOnce(_key: string, _ttlMs: number, channel: string, event: Publishable): Promise<boolean> {
     this.hub.publish(channel, event);
     return true;
@@ -81,31 +62,8 @@ export class LocalBus implements EventBus {
     this.hub.drop(channel);
   }
 
-  share(): void {}
-
-  // One node has no outbox: nobody else could publish its commits.
-  commit(_commit: number | undefined, work: () => void): void {
-    work();
-  }
-
-  async published(nodeIds: string[]): Promise<Map<string, number>> {
-    return new Map(nodeIds.map((id) => [id, 0]));
-  }
-
-  async takeOver(): Promise<number> {
-    return 0;
-  }
-
   async history(): Promise<ChannelEvent[] | null> {
     return null; // one node: its hub's ring is all there is
-  }
-
-  onInput(): void {}
-
-  async acknowledge(): Promise<void> {} // one node: its alert log is all there is
-
-  async acknowledged(): Promise<Set<string>> {
-    return new Set();
   }
 
   health(): BusHealth {

@@ -6,6 +6,7 @@ import { liveLine, type LiveInput } from '../core/live/liveInput.js';
 import { LiveState } from '../core/live/liveState.js';
 import type { AppliedBatch } from '../store/repository.js';
 import type { BusHealth, EventBus, Publishable } from './bus.js';
+import type { CommitCoordinator } from './cluster/clusterBus.js';
 import type { ChannelEvent } from './hub.js';
 import { LiveEngine } from './liveEngine.js';
 
@@ -25,23 +26,8 @@ class RecordingBus implements EventBus {
   forget(channel: string): void {
     this.forgotten.push(channel);
   }
-  share(): void {}
-  commit(_commit: number | undefined, work: () => void): void {
-    work();
-  }
-  async published(): Promise<Map<string, number>> {
-    return new Map();
-  }
-  async takeOver(): Promise<number> {
-    return 0;
-  }
-  onInput(): void {}
   async history(): Promise<ChannelEvent[] | null> {
     return null;
-  }
-  async acknowledge(): Promise<void> {}
-  async acknowledged(): Promise<Set<string>> {
-    return new Set();
   }
   health(): BusHealth {
     return { kind: 'local', up: true, buffered: 0, dropped: 0, sent: this.sent.length, received: 0 };
@@ -75,6 +61,34 @@ describe('LiveEngine across nodes', () => {
         { channel: 'activity', type: 'session_update', once: true },
       ]),
     );
+  });
+
+  it("with several nodes shares its commit and publishes it inside the commit's gate; taken over, it still applies the commit", () => {
+    const { clock, bus, state } = node();
+    const steps: string[] = [];
+    let takenOver = false;
+    const cluster: CommitCoordinator = {
+      share: () => steps.push('share'),
+      commit: (commit, work) => {
+        steps.push(`gate ${commit}`);
+        const before = bus.sent.length;
+        work();
+        // A commit another node took over: what work sent never leaves this node (RedisBus drops it).
+        if (takenOver) bus.sent.length = before;
+      },
+      published: async () => new Map(),
+      takeOver: async () => 0,
+      onInput: () => {},
+    };
+    const engine = new LiveEngine(state, bus, { now: () => clock.now, cluster });
+    engine.onApplied({ ...appliedUserLine('s1', clock.now), commit: 7 });
+    expect(steps).toEqual(['gate 7', 'share']);
+    expect(bus.sent).toEqual(expect.arrayContaining([{ channel: 'session:s1', type: 'new_message', once: false }]));
+    takenOver = true;
+    const sentBefore = bus.sent.length;
+    engine.onApplied({ ...appliedUserLine('s2', clock.now), commit: 8 });
+    expect(bus.sent).toHaveLength(sentBefore);
+    expect(state.get('s2')?.stats.messages).toBe(1);
   });
 
   it("publishes nothing of another node's commit, yet follows it: the clock's changes to that session go out", () => {

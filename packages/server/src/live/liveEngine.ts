@@ -4,6 +4,7 @@ import type { LiveEvent, LiveState } from '../core/live/liveState.js';
 import type { AppliedBatch } from '../store/repository.js';
 import type { EventBus } from './bus.js';
 import { channels } from './channels.js';
+import type { CommitCoordinator } from './cluster/clusterBus.js';
 
 export interface EngineOptions {
   /** A session's stat updates are sent at most once per this many ms (the first at once). */
@@ -17,6 +18,8 @@ export interface EngineOptions {
   now?: () => number;
   /** Domain events, for the alert engine and metrics. */
   onEvents?: (events: LiveEvent[]) => void;
+  /** Several nodes: each commit is shared with them, its events sent unless another node took it over. */
+  cluster?: CommitCoordinator;
 }
 
 type PendingStats = Map<StatType, { value: number; delta: number }>;
@@ -35,7 +38,7 @@ type Origin = 'commit' | 'remote' | 'clock';
  * its domain events to the wire events of each channel, coalesces a session's stat updates to
  * one per stat per interval, and ticks status and metrics.
  *
- * With several nodes every node's live state applies every node's commits (the bus shares them).
+ * With several nodes every node's live state applies every node's commits (`options.cluster` shares them).
  * What a commit brings (messages, stat updates, and the status changes and session starts its
  * lines cause) only the node that made it publishes. What the clock causes (idle, ended), metrics
  * and alerts every node derives alike: those go out through `publishOnce`, under a key naming the
@@ -90,8 +93,11 @@ export class LiveEngine {
    * outbox), or another node's taken over from the outbox (OutboxSweeper).
    */
   onCommitted(input: LiveInput, commit?: number): void {
-    this.bus.commit(commit, () => {
-      this.bus.share(input);
+    const cluster = this.options.cluster;
+    // One node: nobody else could publish its commits, nor needs them.
+    if (!cluster) return this.publish(this.state.apply(input), 'commit');
+    cluster.commit(commit, () => {
+      cluster.share(input);
       this.publish(this.state.apply(input), 'commit');
     });
   }

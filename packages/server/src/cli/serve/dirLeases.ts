@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { DirWatchers } from '../../ingest/dirWatchers.js';
 import { SourceLeases } from '../../ingest/sourceLeases.js';
-import type { OutboxSweeper } from '../../live/outboxSweeper.js';
+import type { OutboxSweeper } from '../../live/cluster/outboxSweeper.js';
 import type { LeaseStore } from '../../store/cluster.js';
 
 export const LEASE_TTL_SECONDS = 15;

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { LocalBus, type EventBus } from '../../live/bus.js';
+import type { ClusterBus } from '../../live/cluster/clusterBus.js';
 import type { Hub } from '../../live/hub.js';
 
 export interface BusSettings {
@@ -8,10 +9,17 @@ export interface BusSettings {
   redisKeyPrefix?: string;
 }
 
+export interface OpenBus {
+  /** Fan-out: every publisher's and the sockets' bus. */
+  bus: EventBus;
+  /** Several nodes: the same bus, for commit coordination and shared acknowledgements. None alone. */
+  cluster?: ClusterBus;
+}
+
 /** The in-process hub alone, or Redis between nodes when a URL is given. */
-export async function openBus(hub: Hub, nodeId: string, settings: BusSettings, logger?: FastifyBaseLogger): Promise<EventBus> {
-  if (!settings.redisUrl) return new LocalBus(hub);
-  const { RedisBus } = await import('../../live/redisBus.js');
+export async function openBus(hub: Hub, nodeId: string, settings: BusSettings, logger?: FastifyBaseLogger): Promise<OpenBus> {
+  if (!settings.redisUrl) return { bus: new LocalBus(hub) };
+  const { RedisBus } = await import('../../live/cluster/redisBus.js');
   let lastError = '';
   const bus = new RedisBus({
     url: settings.redisUrl,
@@ -29,5 +37,5 @@ export async function openBus(hub: Hub, nodeId: string, settings: BusSettings, l
     },
   });
   await bus.start();
-  return bus;
+  return { bus, cluster: bus };
 }

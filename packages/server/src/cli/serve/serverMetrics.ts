@@ -6,7 +6,7 @@ import { Histogram, LATENCY_BUCKETS_MS } from '../../core/histogram.js';
 import type { LiveState } from '../../core/live/liveState.js';
 import type { BusHealth, EventBus } from '../../live/bus.js';
 import type { LiveEngine } from '../../live/liveEngine.js';
-import type { OutboxSweeper } from '../../live/outboxSweeper.js';
+import type { OutboxSweeper } from '../../live/cluster/outboxSweeper.js';
 import type { AppliedBatch } from '../../store/repository.js';
 
 /** The parts of `serve` whose own counters GET /metrics reads on each scrape. */

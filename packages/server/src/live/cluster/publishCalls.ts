@@ -1,4 +1,4 @@
-import type { Publishable } from './bus.js';
+import type { Publishable } from '../bus.js';
 
 // What RedisBus queues in a turn, and how it becomes PUBLISH_MANY calls (redisStream.ts has the
 // script): cut into calls of at most PUBLISH_MANY_ITEMS, each call's arguments in the script's
@@ -61,4 +61,20 @@ export function publishManyArgs(
     }
   }
   return { argv, markers };
+}
+
+/**
+ * Hands each claimed event of a call its answer from PUBLISH_MANY (one per claimed event and per
+ * commit, in order). Returns the highest commit the call marked published, 0 for none.
+ */
+export function settleCall(queued: Outgoing[], answers: number[]): number {
+  let next = 0;
+  let marked = 0;
+  for (const { item, claimed } of queued) {
+    if (item.kind === 'mark') marked = Math.max(marked, item.commit);
+    if (item.kind === 'gate') {
+      next++; // 0: taken over, its events never reach the stream (SentEvents passes over their numbers)
+    } else if (claimed) claimed(answers[next++] === 1);
+  }
+  return marked;
 }

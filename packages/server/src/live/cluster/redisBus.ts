@@ -1,10 +1,14 @@
-import { Redis } from 'ioredis';
-import { inputFromJson, inputToJson, type LiveInput } from '../core/live/liveInput.js';
-import type { BusHealth, EventBus, Publishable } from './bus.js';
-import type { ChannelEvent, Hub } from './hub.js';
-import { callsOf, publishManyArgs, type Outgoing, type Pending } from './publishCalls.js';
-import { busScripts, decimal, eventOf, parseFields, rawEntry, readHistory, withText, type BusScripts, type RawEntry } from './redisStream.js';
+import type { Redis } from 'ioredis';
+import { inputToJson, type LiveInput } from '../../core/live/liveInput.js';
+import type { BusHealth, EventBus, Publishable } from '../bus.js';
+import type { ChannelEvent, Hub } from '../hub.js';
+import type { AckRegistry, CommitCoordinator } from './clusterBus.js';
+import { OutageBuffer, type ReplayTarget } from './outageBuffer.js';
+import { callsOf, publishManyArgs, settleCall, type Outgoing, type Pending } from './publishCalls.js';
+import { busClients, disconnected, streamSource } from './redisClients.js';
+import { busKeys, busScripts, readHistory, sendReplay, type BusKeys, type BusScripts } from './redisStream.js';
 import { SentEvents } from './sentEvents.js';
+import { StreamReader } from './streamReader.js';
 
 export interface RedisBusOptions {
   url: string;
@@ -23,7 +27,6 @@ export interface RedisBusOptions {
   onStateChange?: (up: boolean) => void;
 }
 
-const READ_COUNT = 1000;
 /** A node's commit mark outlives it this long: a sweep finds its outbox rows well within it (OUTBOX_STALE_MS). */
 const MARK_TTL_MS = 24 * 3600_000;
 
@@ -35,11 +38,12 @@ const MARK_TTL_MS = 24 * 3600_000;
  * the same stream, so every node's live state sees every node's ingest, in order.
  *
  * Redis unreachable: the node goes on alone. Its events go to its own clients at once under its
- * own next seq, and wait in a bounded buffer together with its inputs; when Redis is back they
- * go out in order (seqs above what any client has seen), the other nodes catch up, and this node
- * moves its seqs past them without sending them twice.
+ * own next seq, and wait in a bounded buffer (OutageBuffer) together with its inputs; when Redis is
+ * back they go out in order (seqs above what any client has seen), the other nodes catch up, and
+ * this node moves its seqs past them without sending them twice. The stream comes back into this
+ * node's hub through its StreamReader.
  */
-export class RedisBus implements EventBus {
+export class RedisBus implements EventBus, CommitCoordinator, AckRegistry {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private readonly scripts: BusScripts;
@@ -47,69 +51,53 @@ export class RedisBus implements EventBus {
   private outgoing: Outgoing[] = [];
   /** This node's events sent in PUBLISH_MANY calls and not read back yet (see SentEvents). */
   private readonly sent = new SentEvents();
-  private readonly keys: { seq: string; stream: string; claim: string; ack: string; mark: string };
-  private readonly pending: Pending[] = [];
+  private readonly keys: BusKeys;
+  private readonly streamLength: number;
+  private readonly buffer: OutageBuffer;
+  private readonly reader: StreamReader;
   private state: 'up' | 'down' | 'flushing' = 'down';
-  private lastId = '$';
-  /** Replaying the buffer after an outage: inside a commit another node took over meanwhile. */
-  private replaySkipping = false;
   /** The last of this node's commits whose mark went to Redis: put back after an outage, in case Redis lost it. */
   private lastMark = 0;
   /** Set by an outage; when the reader has caught up after it, every subscriber resyncs. */
   private parted = false;
   private closed = false;
   private retryTimer: NodeJS.Timeout | null = null;
-  private reading: Promise<void> = Promise.resolve();
-  private inputHandler: (input: LiveInput) => void = () => {};
-  private readonly counters = { sent: 0, received: 0, dropped: 0 };
-  /** The node id as the reader meets it in entries. */
-  private readonly nodeIdBytes: Buffer;
+  /** Entries this node put on the stream (events and inputs; not the commit markers). */
+  private sentCount = 0;
 
   constructor(private readonly options: RedisBusOptions) {
-    const prefix = `${options.keyPrefix ?? 'claudelens:'}{bus}:`;
-    this.nodeIdBytes = Buffer.from(options.nodeId);
-    this.keys = { seq: `${prefix}seq`, stream: `${prefix}events`, claim: `${prefix}once:`, ack: `${prefix}ack:`, mark: `${prefix}published:` };
-    const connection = {
-      lazyConnect: true,
-      // Fail at once while disconnected: the caller serves alone and buffers instead of waiting.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      // Left on: turned off, ioredis drops the commands in flight at a reconnect without settling
-      // their promises (a blocked XREAD hung for good). A publish resent may so reach the stream
-      // twice: delivery is at least once across a Redis outage. The timeout catches anything else.
-      autoResendUnfulfilledCommands: true,
-      commandTimeout: 10_000,
-      retryStrategy: (attempt: number) => Math.min(100 * attempt, 2000),
-    };
-    // Commands issued in one event-loop turn go out in one write. Not the publishing scripts: the
-    // bus gathers a turn's events into one call itself, and auto-pipelined they waited for the
-    // loop's check phase, which under load came milliseconds after the commit they follow (and a
-    // node killed in that time had stored lines that no node ever published).
-    this.pub = new Redis(options.url, {
-      ...connection,
-      enableAutoPipelining: true,
-      autoPipeliningIgnoredCommands: ['claudelensPublish', 'claudelensPublishMany'],
-    });
-    this.sub = new Redis(options.url, connection);
+    this.keys = busKeys(options.keyPrefix);
+    this.streamLength = options.streamLength ?? 100_000;
+    ({ pub: this.pub, sub: this.sub } = busClients(options.url));
     this.scripts = busScripts(this.pub);
     for (const client of [this.pub, this.sub]) client.on('error', (error: Error) => options.onError?.(error));
     this.pub.on('close', () => this.setDown());
     this.pub.on('ready', () => void this.flush());
+    this.buffer = new OutageBuffer(options.bufferLimit ?? 100_000);
+    this.reader = new StreamReader({
+      source: streamSource(this.sub, this.keys.stream),
+      hub: options.hub,
+      nodeId: options.nodeId,
+      sent: this.sent,
+      warmEntries: options.warmEntries ?? 20_000,
+      onCaughtUp: () => this.caughtUp(),
+      onError: (error) => options.onError?.(error),
+    });
   }
 
   /** Connects, fills the rings from the stream's tail and starts reading. Never rejects: unreachable, the node starts alone. */
   async start(): Promise<void> {
     try {
       await Promise.all([this.pub.connect(), this.sub.connect()]);
-      await this.warm();
+      await this.reader.warm();
     } catch (error) {
       this.options.onError?.(error as Error);
     }
-    this.reading = this.readLoop();
+    this.reader.start();
   }
 
   onInput(handler: (input: LiveInput) => void): void {
-    this.inputHandler = handler;
+    this.reader.onInput(handler);
   }
 
   publish(channel: string, event: Publishable): void {
@@ -179,15 +167,18 @@ export class RedisBus implements EventBus {
   }
 
   health(): BusHealth {
-    return { kind: 'redis', up: this.state === 'up', buffered: this.pending.length, ...this.counters };
+    const { size: buffered, dropped } = this.buffer;
+    return { kind: 'redis', up: this.state === 'up', buffered, dropped, sent: this.sentCount, received: this.reader.received };
   }
 
+  /** Resolves once the connections are closed: their 'close' is no outage then (see setDown). */
   async close(): Promise<void> {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    const reading = this.reader.stop();
     this.sub.disconnect();
-    await this.reading;
-    this.pub.disconnect();
+    await reading;
+    await disconnected(this.pub);
   }
 
   /**
@@ -204,13 +195,7 @@ export class RedisBus implements EventBus {
     if (this.outgoing.length === 0) return;
     const queued = this.outgoing;
     this.outgoing = [];
-    if (this.state !== 'up') {
-      for (const { item, event, claimed } of queued) {
-        this.alone(item, event);
-        claimed?.(true);
-      }
-      return;
-    }
+    if (this.state !== 'up') return this.aloneAll(queued);
     for (const call of callsOf(queued)) this.publishMany(call);
   }
 
@@ -220,27 +205,16 @@ export class RedisBus implements EventBus {
       (channel) => this.options.hub.seqOf(channel),
       (channel, json, event) => this.sent.push(channel, json, event),
     );
-    this.counters.sent += queued.length - markers;
-    const header = [this.options.nodeId, this.streamLength(), MARK_TTL_MS];
+    this.sentCount += queued.length - markers;
+    const header = [this.options.nodeId, this.streamLength, MARK_TTL_MS];
     this.scripts.publishMany(this.keys.seq, this.keys.stream, this.keys.claim, this.keys.mark + this.options.nodeId, ...header, ...argv).then(
-      (answers) => {
-        let next = 0;
-        for (const { item, claimed } of queued) {
-          if (item.kind === 'mark') this.lastMark = Math.max(this.lastMark, item.commit);
-          if (item.kind === 'gate') {
-            next++; // 0: taken over, its events never reach the stream (SentEvents passes over their numbers)
-          } else if (claimed) claimed(answers[next++] === 1);
-        }
-      },
+      (answers) => (this.lastMark = Math.max(this.lastMark, settleCall(queued, answers))),
       (error: Error) => {
         this.sent.clear(); // whether Redis took them is unknown: what comes back is parsed
         this.options.onError?.(error);
         this.setDown();
         this.flushSoon(); // a command failed on a connection that stayed up: no 'ready' will come
-        for (const { item, event, claimed } of queued) {
-          this.alone(item, event);
-          claimed?.(true);
-        }
+        this.aloneAll(queued);
       },
     );
   }
@@ -251,48 +225,14 @@ export class RedisBus implements EventBus {
    */
   private alone(item: Pending, event?: Publishable): void {
     if (item.kind === 'event' && event) this.options.hub.publish(item.channel, event);
-    this.buffer(item);
+    this.buffer.push(item);
   }
 
-  private buffer(item: Pending): void {
-    this.pending.push(item);
-    if (this.pending.length > (this.options.bufferLimit ?? 100_000)) {
-      this.pending.shift();
-      this.counters.dropped++;
+  private aloneAll(queued: Outgoing[]): void {
+    for (const { item, event, claimed } of queued) {
+      this.alone(item, event);
+      claimed?.(true);
     }
-  }
-
-  /** One buffered item to Redis after an outage, marked as a replay: its node's clients had it already. */
-  private async replay(item: Pending): Promise<void> {
-    if (item.kind === 'gate') {
-      this.replaySkipping = Number((await this.pub.get(this.keys.mark + this.options.nodeId)) ?? 0) >= item.commit;
-      return;
-    }
-    if (item.kind === 'mark') {
-      // Moves the node's own mark up, as PUBLISH_MANY's 'w' does.
-      if (!this.replaySkipping) await this.takeOver(this.options.nodeId, item.commit);
-      this.lastMark = Math.max(this.lastMark, item.commit);
-      this.replaySkipping = false;
-      return;
-    }
-    if (this.replaySkipping) return; // another node published this commit from the outbox
-    this.counters.sent++;
-    if (item.kind === 'input') {
-      await this.pub.xadd(this.keys.stream, 'MAXLEN', '~', this.streamLength(), '*', 'k', 'i', 'o', this.options.nodeId, 'd', item.json);
-      return;
-    }
-    await this.scripts.publish(
-      this.keys.seq,
-      this.keys.stream,
-      item.claim ? this.keys.claim + item.claim.key : this.keys.seq,
-      item.channel,
-      item.json,
-      this.options.nodeId,
-      '1',
-      this.options.hub.seqOf(item.channel),
-      item.claim ? String(item.claim.ttlMs) : '',
-      this.streamLength(),
-    );
   }
 
   /** Back from an outage: what waited goes out in order, then new events go straight to Redis again. */
@@ -303,10 +243,7 @@ export class RedisBus implements EventBus {
       // A Redis restarted empty lost the marks: this node's published commits, still in the
       // outbox until the next sweep, would look unpublished to the other nodes' sweeps.
       if (this.lastMark > 0) await this.takeOver(this.options.nodeId, this.lastMark);
-      while (this.pending.length > 0) {
-        await this.replay(this.pending[0] as Pending);
-        this.pending.shift();
-      }
+      await this.buffer.replay(this.replayTarget);
       this.state = 'up';
       this.options.onStateChange?.(true);
     } catch (error) {
@@ -315,6 +252,21 @@ export class RedisBus implements EventBus {
       this.flushSoon(); // or the next 'ready'
     }
   }
+
+  /** The buffer's items to Redis, each marked as a replay: its node's clients had it already. */
+  private readonly replayTarget: ReplayTarget = {
+    mark: async () => Number((await this.pub.get(this.keys.mark + this.options.nodeId)) ?? 0),
+    commitDone: async (commit, sent) => {
+      // Moves the node's own mark up, as PUBLISH_MANY's 'w' does.
+      if (sent) await this.takeOver(this.options.nodeId, commit);
+      this.lastMark = Math.max(this.lastMark, commit);
+    },
+    send: (item) => {
+      this.sentCount++;
+      const floor = item.kind === 'event' ? this.options.hub.seqOf(item.channel) : 0;
+      return sendReplay(this.pub, this.scripts, this.keys, item, { id: this.options.nodeId, floor, streamLength: this.streamLength });
+    },
+  };
 
   /** Tries the buffer again shortly when the connection is up (a reconnect calls flush by itself). */
   private flushSoon(): void {
@@ -335,63 +287,14 @@ export class RedisBus implements EventBus {
     this.options.onStateChange?.(false);
   }
 
-  private streamLength(): number {
-    return this.options.streamLength ?? 100_000;
-  }
-
-  /** The stream's last entries into the rings (events only: the live state comes from the store). */
-  private async warm(): Promise<void> {
-    const newest = await this.sub.xrevrange(this.keys.stream, '+', '-', 'COUNT', this.options.warmEntries ?? 20_000);
-    this.lastId = newest[0]?.[0] ?? '0-0';
-    for (let i = newest.length - 1; i >= 0; i--) {
-      const [, fields] = newest[i] as [string, string[]];
-      const entry = parseFields(fields);
-      if (entry.k === 'e') this.options.hub.accept(entry.c ?? '', eventOf(entry.d ?? '{}', Number(entry.s)));
-    }
-  }
-
-  private async readLoop(): Promise<void> {
-    while (!this.closed) {
-      try {
-        if (this.lastId === '$') await this.warm(); // Redis was unreachable at start
-        const result = await this.sub.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', 1000, 'STREAMS', this.keys.stream, this.lastId);
-        let read = 0;
-        for (const [, entries] of result ?? []) {
-          for (const [, fields] of entries) this.receive(rawEntry(fields));
-          read += entries.length;
-          const last = entries.at(-1);
-          if (last) this.lastId = last[0].toString('latin1');
-        }
-        if (this.parted && this.state === 'up' && read < READ_COUNT) {
-          // Caught up after an outage: during it this node counted seqs alone and skipped what the
-          // other nodes published under the same numbers. Clients get a resync and a snapshot,
-          // which the other nodes' inputs, read by now, have brought up to date.
-          this.parted = false;
-          this.options.hub.resyncAll();
-        }
-      } catch (error) {
-        if (this.closed) return;
-        this.options.onError?.(error as Error);
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
-  }
-
-  private receive(entry: RawEntry): void {
-    this.counters.received++;
-    const own = entry.origin?.equals(this.nodeIdBytes) ?? false;
-    if (entry.kind === 'i') {
-      if (!own) this.inputHandler(inputFromJson(entry.data?.toString() ?? '{}'));
-      return;
-    }
-    const channel = entry.channel?.toString() ?? '';
-    const seq = decimal(entry.seq);
-    // Sent from this node's outage buffer: its clients had it already, under a seq of its own.
-    if (own && entry.replay) return this.options.hub.advance(channel, seq);
-    const mine = own && entry.n ? this.sent.take(decimal(entry.n), channel) : null;
-    // Nobody here wants it: its seq is all the hub needs, and it is not parsed.
-    if (!this.options.hub.wants(channel)) return this.options.hub.advance(channel, seq);
-    const event = mine ? withText({ ...mine.event, seq } as ChannelEvent, mine.json, seq) : eventOf(entry.data?.toString() ?? '{}', seq);
-    this.options.hub.accept(channel, event, entry.replay);
+  /**
+   * Caught up after an outage: during it this node counted seqs alone and skipped what the other
+   * nodes published under the same numbers. Clients get a resync and a snapshot, which the other
+   * nodes' inputs, read by now, have brought up to date.
+   */
+  private caughtUp(): void {
+    if (!this.parted || this.state !== 'up') return;
+    this.parted = false;
+    this.options.hub.resyncAll();
   }
 }

@@ -1,4 +1,4 @@
-import type { Publishable } from './bus.js';
+import type { Publishable } from '../bus.js';
 
 /** Events sent and not read back yet, at most: past it (the reader far behind) they are forgotten and parsed again. */
 const MAX_SENT = 100_000;

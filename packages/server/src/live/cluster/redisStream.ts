@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
-import type { ChannelEvent } from './hub.js';
-import { knownText } from './socketFeed.js';
+import type { ChannelEvent } from '../hub.js';
+import { knownText } from '../socketFeed.js';
+import type { Replayed } from './outageBuffer.js';
 
-// The Redis stream the bus runs on (redisBus.ts): the scripts that stamp and append entries, and
-// the reading of entries back into events (a resume's history included).
+// The Redis stream the bus runs on (redisBus.ts): its keys, the scripts that stamp and append
+// entries (and a replay's calls outside them), and the reading of entries back into events (a
+// resume's history included; the live reading loop is streamReader.ts).
 
 /**
  * KEYS: the seq hash, the stream, the claim key (unused without a claim).
@@ -120,6 +122,35 @@ export function busScripts(redis: Redis): BusScripts {
   };
 }
 
+/** The bus's keys, all under `<prefix>{bus}:` (one hash slot): the seq hash, the stream, and the prefixes of claims, acknowledgements and commit marks. */
+export interface BusKeys {
+  seq: string;
+  stream: string;
+  claim: string;
+  ack: string;
+  mark: string;
+}
+
+export function busKeys(keyPrefix = 'claudelens:'): BusKeys {
+  const prefix = `${keyPrefix}{bus}:`;
+  return { seq: `${prefix}seq`, stream: `${prefix}events`, claim: `${prefix}once:`, ack: `${prefix}ack:`, mark: `${prefix}published:` };
+}
+
+/**
+ * One item of a node's outage buffer onto the stream, marked as a replay (its node's clients had
+ * it already): an input appended as PUBLISH_MANY appends one, an event through PUBLISH under a seq
+ * above `floor` (the seq the node has shown its clients), its claim taken there.
+ */
+export async function sendReplay(redis: Redis, scripts: BusScripts, keys: BusKeys, item: Replayed, node: { id: string; floor: number; streamLength: number }): Promise<void> {
+  if (item.kind === 'input') {
+    await redis.xadd(keys.stream, 'MAXLEN', '~', node.streamLength, '*', 'k', 'i', 'o', node.id, 'd', item.json);
+    return;
+  }
+  const claimKey = item.claim ? keys.claim + item.claim.key : keys.seq;
+  const claimTtl = item.claim ? String(item.claim.ttlMs) : '';
+  await scripts.publish(keys.seq, keys.stream, claimKey, item.channel, item.json, node.id, '1', node.floor, claimTtl, node.streamLength);
+}
+
 /**
  * A resume reads the stream backwards in pages, the first small (a client away for a moment missed
  * the last few hundred entries at most) and each next one twice as large up to the last size.
@@ -132,9 +163,8 @@ const HISTORY_SCAN_LIMIT = 100_000;
  * Reads the stream backwards, a page at a time, until it has every event of the channel after
  * `since`: it stops at the event numbered `since + 1`, the first the client missed. A channel's
  * seqs grow along the stream, so nothing older is needed. (Reading on to the event numbered
- * `since` scanned the whole stream back to the client's last event, which on a quiet session's
- * channel was tens of thousands of entries; see docs/scale-out.md.) Null when the stream no
- * longer holds them all.
+ * `since` scanned the whole stream back to the client's last event, on a quiet session's channel
+ * most of it: docs/scale-out.md.) Null when the stream no longer holds them all.
  */
 export async function readHistory(redis: Redis, stream: string, channel: string, since: number, upTo: number): Promise<ChannelEvent[] | null> {
   if (upTo <= since) return [];

@@ -1,6 +1,12 @@
-import type { LiveInput } from '../core/live/liveInput.js';
-import type { OutboxStore } from '../store/cluster.js';
-import type { EventBus } from './bus.js';
+import type { LiveInput } from '../../core/live/liveInput.js';
+import type { OutboxStore } from '../../store/cluster.js';
+import type { EventBus } from '../bus.js';
+import type { CommitCoordinator } from './clusterBus.js';
+
+/** The store's outbox, as the sweeper reads and clears it. */
+export type SweptOutbox = Pick<OutboxStore, 'outboxNodes' | 'sweepOutbox'>;
+/** The bus's commit marks, and whether it is reachable at all. */
+export type SweeperBus = Pick<CommitCoordinator, 'published' | 'takeOver'> & Pick<EventBus, 'health'>;
 
 export interface SweeperOptions {
   /** How often the outbox is swept. */
@@ -31,8 +37,8 @@ export class OutboxSweeper {
   sweeps = 0;
 
   constructor(
-    private readonly store: Pick<OutboxStore, 'outboxNodes' | 'sweepOutbox'>,
-    private readonly bus: EventBus,
+    private readonly store: SweptOutbox,
+    private readonly bus: SweeperBus,
     private readonly options: SweeperOptions,
   ) {}
 
