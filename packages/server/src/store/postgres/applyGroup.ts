@@ -6,7 +6,8 @@ import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type SessionTotals }
 import { byKey, candidates, GroupPlan, sharedSessions, messageKey, requestKey, type MessageCandidate, type SessionDelta } from './groupPlan.js';
 import { inOneWrite } from './oneWrite.js';
 import { Params } from './params.js';
-import { pgText, toTotals, type SessionRow } from './rows.js';
+import { pgText } from './pgText.js';
+import { toTotals, type SessionRow } from '../sessionRows.js';
 import { corrected, requestCtes, requestsToInsert, storedRequests, updateRequestsSql, type RequestRow } from './storeRequests.js';
 
 // The write path of the PostgreSQL store: one transaction per applyBatches call, and in it two

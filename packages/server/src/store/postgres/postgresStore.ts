@@ -8,7 +8,9 @@ import { migrate } from './migrations.js';
 import { inOneWrite } from './oneWrite.js';
 import { outboxNodes, sweepOutbox } from './outbox.js';
 import * as read from './readQueries.js';
-import { pgText, toTotals } from './rows.js';
+import { pgText } from './pgText.js';
+import { toTotals } from '../sessionRows.js';
+import { toStoredFile, type SourceRow, type StoredFileRow } from '../sourceRows.js';
 import { claimSources, releaseSources } from './sourceLeases.js';
 import { usageBuckets, usageRequests } from './usageQueries.js';
 
@@ -66,12 +68,12 @@ export function openPostgresStore(url: string): Store {
     ...postgresLimits(pool),
     // One lookup at a time, for every file asked about meanwhile (see gatherCalls).
     async storedFiles(claudeDirs) {
-      const { rows } = await (await pool()).query<Pick<SourceRow, 'claude_dir' | 'rel_path' | 'byte_offset' | 'ino' | 'size'> & { mtime_ms: number }>({
+      const { rows } = await (await pool()).query<StoredFileRow>({
         name: 'stored-files',
         text: 'SELECT claude_dir, rel_path, byte_offset, ino, size, mtime_ms FROM sources WHERE claude_dir = ANY($1::text[])',
         values: [claudeDirs.map(pgText)],
       });
-      return rows.map((row) => ({ claudeDir: row.claude_dir, relPath: row.rel_path, offset: row.byte_offset, ino: row.ino, size: row.size, mtimeMs: row.mtime_ms }));
+      return rows.map(toStoredFile);
     },
     sources: gatherCalls(async (refs) => lookupSources(await pool(), refs)),
     async applyBatches(batches) {
@@ -224,17 +226,6 @@ async function lookupSources(db: Pool, refs: { claudeDir: string; relPath: strin
 }
 
 const sourceKey = (claudeDir: string, relPath: string): string => `${pgText(claudeDir)}\u0000${pgText(relPath)}`;
-
-interface SourceRow {
-  id: number;
-  claude_dir: string;
-  rel_path: string;
-  byte_offset: number;
-  line_count: number;
-  ino: number;
-  size: number;
-  tail: Buffer;
-}
 
 async function connect(url: string, onLost: () => void): Promise<Pool> {
   const { default: pg } = await import('pg');

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { UsageBucket, UsageQuery, UsageRequest } from '../repository.js';
 import { SUBAGENT_TYPE_JOIN, toUsageBucket, toUsageRequest, type UsageBucketRow, type UsageRow } from '../usageRows.js';
-import { pgText } from './rows.js';
+import { pgText } from './pgText.js';
 
 /** sqlite/usageQueries.ts in PostgreSQL's dialect (ILIKE: see readQueries.ts). */
 export async function usageRequests(pool: Pool, query: UsageQuery): Promise<UsageRequest[]> {

@@ -5,14 +5,17 @@ import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { mergeActivity } from '../activity.js';
 import { usageSinceParams, usageSinceRows, usageSinceSql } from '../usage.js';
 import type { TranscriptEntry } from '../../core/entry.js';
-import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, type SessionTotals, type SourceState, type Store, type StoredFile, type StoreCounts } from '../repository.js';
+import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, type SessionTotals, type SourceState, type Store } from '../repository.js';
 import { sqliteLimits } from './limitQueries.js';
 import { openReadOnlyDatabase, openWritableDatabase } from './openDatabase.js';
-import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary, toStoredMessage, toTotals, type MessageRow, type SessionRow } from './readQueries.js';
-import { toModelTotals, type ModelTotalsRow } from '../modelTotals.js';
-import { prepareStatements, type Statements } from './statements.js';
+import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary } from './readQueries.js';
+import { toModelTotals } from '../modelTotals.js';
+import { toStoredMessage } from '../messageRows.js';
+import { toTotals } from '../sessionRows.js';
+import { toStoredFile, type SourceRow } from '../sourceRows.js';
+import { oneRow, prepareStatements, type Statements } from './statements.js';
 import { usageBuckets, usageRequests } from './usageQueries.js';
-import { toRequestRecord, type RequestRow } from '../requestRows.js';
+import { toRequestRecord } from '../requestRows.js';
 
 
 /**
@@ -29,7 +32,7 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
   const registerSources = db.transaction((refs: { claudeDir: string; relPath: string }[]) =>
     refs.map(({ claudeDir, relPath }) => {
       st.insertSource.run(claudeDir, relPath);
-      return toSource(st.selectSource.get(claudeDir, relPath) as SourceRow);
+      return toSource(oneRow(st.selectSource.get(claudeDir, relPath)));
     }),
   );
   const apply = db.transaction((batches: IngestBatch[]) => {
@@ -44,13 +47,13 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
   return {
     ...sqliteLimits(db),
     async storedFiles(claudeDirs) {
-      return (st.storedFiles.all(JSON.stringify(claudeDirs)) as StoredFileRow[]).map(toStoredFile);
+      return st.storedFiles.all(JSON.stringify(claudeDirs)).map(toStoredFile);
     },
     async sources(refs) {
       // Known files (every read but a file's first) need no write transaction: the live watcher
       // asks once per read, and BEGIN/INSERT OR IGNORE/COMMIT each time was 5% of serve's CPU
       // under bench:live.
-      const known = refs.map(({ claudeDir, relPath }) => st.selectSource.get(claudeDir, relPath) as SourceRow | undefined);
+      const known = refs.map(({ claudeDir, relPath }) => st.selectSource.get(claudeDir, relPath));
       if (known.every((row) => row !== undefined)) return known.map(toSource);
       return registerSources(refs);
     },
@@ -71,42 +74,42 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
       return sessionPage(st, query);
     },
     async sessionSummary(sessionId) {
-      const row = st.sessionById.get(sessionId) as SessionRow | undefined;
+      const row = st.sessionById.get(sessionId);
       return row ? sessionSummary(st, row) : undefined;
     },
     async sessionTotals(sinceIso) {
-      return (st.activeSessions.all(sinceIso) as SessionRow[]).map(toTotals);
+      return st.activeSessions.all(sinceIso).map(toTotals);
     },
     async session(sessionId) {
-      const row = st.sessionById.get(sessionId) as SessionRow | undefined;
+      const row = st.sessionById.get(sessionId);
       return row ? toTotals(row) : undefined;
     },
     async sessionModels(sessionId) {
-      return (st.modelsOfSession.all(sessionId) as { model: string }[]).map((r) => r.model);
+      return st.modelsOfSession.all(sessionId).map((r) => r.model);
     },
     async sessionModelTotals(sessionId) {
-      return (st.modelTotalsOfSession.all(sessionId) as ModelTotalsRow[]).map(toModelTotals);
+      return st.modelTotalsOfSession.all(sessionId).map(toModelTotals);
     },
     async activitySince(sinceIso) {
       return mergeActivity(
-        st.messagesPerSecond.all(sinceIso) as { at: string; messages: number }[],
-        st.requestsPerSecond.all(sinceIso) as { at: string; cost: number; tokens: number }[],
+        st.messagesPerSecond.all(sinceIso),
+        st.requestsPerSecond.all(sinceIso),
       );
     },
     async usageSince(sinces) {
       if (sinces.length === 0) return [];
       const params = Object.fromEntries(usageSinceParams(sinces).map((v, i) => [`p${i + 1}`, v]));
-      const row = db.prepare(usageSinceSql(sinces.length, (n) => `@p${n}`)).get(params) as Record<string, unknown>;
-      return usageSinceRows(row, sinces.length);
+      const row = db.prepare<[Record<string, string>], Record<string, unknown>>(usageSinceSql(sinces.length, (n) => `@p${n}`)).get(params);
+      return usageSinceRows(oneRow(row), sinces.length);
     },
     async recentMessages(sessionId, limit) {
-      return (st.recentMessages.all(sessionId, limit) as MessageRow[]).reverse().map(toStoredMessage);
+      return st.recentMessages.all(sessionId, limit).reverse().map(toStoredMessage);
     },
     async messages(sessionId, page) {
       return sessionMessages(st, sessionId, page);
     },
     async message(sessionId, uuid) {
-      const row = st.sessionMessage.get(sessionId, uuid) as MessageRow | undefined;
+      const row = st.sessionMessage.get(sessionId, uuid);
       return row && toStoredMessage(row);
     },
     async health(limit) {
@@ -119,7 +122,7 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
       return selectBuckets(query);
     },
     async counts() {
-      return st.counts.get() as StoreCounts;
+      return oneRow(st.counts.get());
     },
     // A file, not a connection: nothing it acknowledged goes missing behind a reader's back.
     connectionLosses: () => 0,
@@ -140,23 +143,6 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
       db.close();
     },
   };
-}
-
-interface SourceRow {
-  id: number;
-  claude_dir: string;
-  rel_path: string;
-  byte_offset: number;
-  line_count: number;
-  ino: number;
-  size: number;
-  tail: Buffer;
-}
-
-type StoredFileRow = Pick<SourceRow, 'claude_dir' | 'rel_path' | 'byte_offset' | 'ino' | 'size'> & { mtime_ms: number };
-
-function toStoredFile(row: StoredFileRow): StoredFile {
-  return { claudeDir: row.claude_dir, relPath: row.rel_path, offset: row.byte_offset, ino: row.ino, size: row.size, mtimeMs: row.mtime_ms };
 }
 
 function toSource(row: SourceRow): SourceState {
@@ -226,7 +212,7 @@ class GroupDelta {
     const totals: SessionTotals[] = [];
     for (const [id, d] of this.sessions) {
       const t = d.totals;
-      const row = st.upsertSession.get(id, d.project ?? d.sidechainProject, d.project ? 1 : 0, d.first, d.last, d.messages, d.toolUses, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost) as SessionRow;
+      const row = oneRow(st.upsertSession.get(id, d.project ?? d.sidechainProject, d.project ? 1 : 0, d.first, d.last, d.messages, d.toolUses, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost));
       totals.push(toTotals(row));
       const project = d.project ?? d.sidechainProject;
       if (project) st.upsertProject.run(project, d.first, d.last);
@@ -243,7 +229,7 @@ class GroupDelta {
 
 function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta, result: AppliedBatch): void {
   if (batch.expectOffset !== undefined && !batch.rewind) {
-    const stored = st.sourceById.get(batch.sourceId) as SourceRow | undefined;
+    const stored = st.sourceById.get(batch.sourceId);
     if (stored?.byte_offset !== batch.expectOffset) throw new Error(OFFSET_MOVED); // the transaction rolls back
   }
   if (batch.rewind) {
@@ -278,7 +264,7 @@ function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta, r
     }
   }
   const seenAt = new Date().toISOString();
-  const source = batch.problems.length > 0 ? (st.sourceById.get(batch.sourceId) as SourceRow) : null;
+  const source = batch.problems.length > 0 ? st.sourceById.get(batch.sourceId) : undefined;
   for (const p of batch.problems) {
     result.problems += st.insertProblem.run(source?.claude_dir, source?.rel_path, p.lineNo, p.byteOffset, p.kind, p.detail, seenAt).changes;
   }
@@ -297,7 +283,7 @@ function isNewMessage(st: Statements, sourceId: number, e: TranscriptEntry): boo
 }
 
 function readRequest(st: Statements, key: RequestRecord): RequestRecord | undefined {
-  const row = st.selectRequest.get(key.messageId, key.requestId) as RequestRow | undefined;
+  const row = st.selectRequest.get(key.messageId, key.requestId);
   return row ? toRequestRecord(key, row) : undefined;
 }
 
@@ -324,13 +310,13 @@ function storeRequest(st: Statements, group: GroupDelta, incoming: RequestRecord
 
 /** When a session started, as known in this transaction: stored, or read in this group (its messages are inserted as read). */
 function sessionStart(st: Statements, group: GroupDelta, sessionId: string): SessionStart {
-  const storedFirst = (st.sessionById.get(sessionId) as SessionRow | undefined)?.first_activity ?? null;
+  const storedFirst = st.sessionById.get(sessionId)?.first_activity ?? null;
   const read = group.sessions.get(sessionId)?.first ?? null;
   const first = storedFirst === null ? read : read !== null && read < storedFirst ? read : storedFirst;
   // Once per session and transaction: a fork copies every request, and this scans the session's
   // messages. Main-thread lines read later in the group are in `touch`'s running minimum.
   if (!group.mainStarts.has(sessionId)) {
-    group.mainStarts.set(sessionId, (st.mainThreadStart.get(sessionId) as { at: string | null } | undefined)?.at ?? null);
+    group.mainStarts.set(sessionId, st.mainThreadStart.get(sessionId)?.at ?? null);
   }
   const stored = group.mainStarts.get(sessionId) ?? null;
   const readMain = group.sessions.get(sessionId)?.mainFirst ?? null;
