@@ -26,10 +26,8 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * and offsets together. The transcripts, and shipped files' mirrors, are the buffer: read again
  * from the offsets that survived, those lines are stored once, as if never read. A node that
  * remembers its offsets finds out through IngestBatch.expectOffset and connectionLosses. Waiting
- * for the flush put an fsync in every commit, and commits run one at a time: at 5000 sessions
- * and 1000 lines/s, one COMMIT in a hundred waited 5 ms or more for the disk, one in a thousand
- * 16 ms or more, and the slowest 89 ms, while every line read meanwhile waited behind it
- * (docs/postgres.md, "Durability").
+ * for the flush put an fsync in every commit, and commits run one at a time: every line read
+ * meanwhile waited behind it (figures: docs/postgres.md, "Durability").
  */
 const INGEST_COMMIT = { durable: false };
 
@@ -178,9 +176,8 @@ export function openPostgresStore(url: string): Store {
  * The files' sources, registering those PostgreSQL does not hold yet, in one round trip: the
  * statement selects the known rows and inserts the rest, in a transaction of its own sent at
  * once (BEGIN, statement, COMMIT, pipelined). A select, an insert and a second select, each
- * awaited, kept a new file's first line waiting 6 ms at the median and 76 ms at p99 (bench:live
- * --nodes 2, 5000 sessions at 2000 lines/s: 130 new files a second), and first lines were two
- * thirds of the slowest 1%.
+ * awaited, kept a new file's first line waiting, and first lines were most of the slowest ones
+ * under load (figures: docs/postgres.md, "Several writers at once").
  *
  * The registration commits without waiting for its WAL flush (`synchronous_commit = off`), as
  * ingest commits do (INGEST_COMMIT): the WAL is written in order, so a crash of PostgreSQL that
@@ -290,8 +287,8 @@ async function transaction<T>(pool: Pool, work: (client: PoolClient, commit: () 
         const begun = handled(client.query('BEGIN'));
         // The write statements are planned once per connection, not at every commit: their
         // parameters are arrays whose length the planner does not see anyway, and planning the
-        // statement of many CTEs afresh took 0.75 ms of PostgreSQL's CPU a commit (bench:live
-        // --nodes 2 at 1000 lines/s: 55 commits a second). ANALYZE still replaces the plan.
+        // statement of many CTEs afresh cost PostgreSQL's CPU at every commit (figures:
+        // docs/postgres.md, "Several writers at once"). ANALYZE still replaces the plan.
         handled(client.query('SET LOCAL plan_cache_mode = force_generic_plan'));
         if (!durable) handled(client.query('SET LOCAL synchronous_commit = off'));
         return { begun, working: work(client, commit) };

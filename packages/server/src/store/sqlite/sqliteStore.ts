@@ -51,8 +51,8 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
     },
     async sources(refs) {
       // Known files (every read but a file's first) need no write transaction: the live watcher
-      // asks once per read, and BEGIN/INSERT OR IGNORE/COMMIT each time was 5% of serve's CPU
-      // under bench:live.
+      // asks once per read, and BEGIN/INSERT OR IGNORE/COMMIT each time was a visible share of
+      // serve's CPU (figures: docs/ingest.md, "Reading under load").
       const known = refs.map(({ claudeDir, relPath }) => st.selectSource.get(claudeDir, relPath));
       if (known.every((row) => row !== undefined)) return known.map(toSource);
       return registerSources(refs);
