@@ -27,7 +27,7 @@ type AgentValues = [
   sessionId: string, agentId: string, messages: number, requests: number, inputTokens: number, outputTokens: number,
   cacheCreationTokens: number, cacheReadTokens: number, cost: number,
 ];
-// A file's problem has no source row to read its path from when none was registered: undefined binds as NULL.
+// A line's problem takes its file's path from the source row, read back; better-sqlite3 binds undefined as NULL.
 type ProblemValues = [claudeDir: string | undefined, relPath: string | undefined, lineNo: number | null, byteOffset: number, kind: string, detail: string, seenAt: string];
 /** sessionPage's named parameters; the optional filters are NULL when unset. */
 interface SessionPageValues {
@@ -208,7 +208,7 @@ export function prepareStatements(db: Database.Database) {
   };
 }
 
-/** The row of a statement that always returns one: an aggregate without GROUP BY, or an upsert's RETURNING. */
+/** The row of a statement that always returns one: an aggregate without GROUP BY, an upsert's RETURNING, a row just inserted. */
 export function oneRow<T>(row: T | undefined): T {
   if (row === undefined) throw new Error('the statement returned no row');
   return row;
