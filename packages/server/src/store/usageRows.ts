@@ -33,15 +33,6 @@ export interface UsageRow extends AmountColumns {
   subagent_type: string | null;
 }
 
-/**
- * Both drivers' join from a request's run to the type it was started as (docs/usage.md). One row
- * per run at most (a run linked twice takes the least type), so no request is counted twice.
- */
-export const SUBAGENT_TYPE_JOIN = `LEFT JOIN (
-    SELECT session_id, agent_id, MIN(subagent_type) AS subagent_type FROM subagent_links
-    WHERE agent_id IS NOT NULL AND subagent_type IS NOT NULL GROUP BY session_id, agent_id
-  ) l ON l.session_id = r.session_id AND l.agent_id = r.agent_id`;
-
 export function toUsageRequest(row: UsageRow): UsageRequest {
   return {
     timestamp: row.timestamp,

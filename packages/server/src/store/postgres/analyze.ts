@@ -2,7 +2,8 @@ import type { Pool } from 'pg';
 
 /**
  * The tables the write statements join on: the ones whose plans go wrong without statistics.
- * Not messages: only inserted (ON CONFLICT on its key), and at 100,000 rows ANALYZE of it took 400 ms.
+ * Not messages: only inserted (ON CONFLICT on its key), and the largest table, slow to ANALYZE.
+ * (figures: docs/postgres.md, "Statistics and in-place updates").
  */
 const WRITTEN = ['sources', 'sessions', 'requests', 'agents', 'line_types', 'session_models', 'projects'];
 /** How often the store looks for tables that changed enough since their last ANALYZE. */
@@ -10,10 +11,8 @@ export const ANALYZE_EVERY_MS = 10_000;
 /**
  * Rows sampled are 300 times this: 3000 instead of PostgreSQL's default 30,000. The write
  * statements' key lookups need the row counts and that the keys are unique, which 3000 rows show.
- * ANALYZE of requests at 60,000 rows took 105-186 ms of PostgreSQL's CPU with the default and 12
- * ms with this; each one, on the 2 cores bench:live shares, held back the commits around it (the
- * slowest lines of a two-node run clustered on them). Where autovacuum is on, it analyzes these
- * tables at the server's target by its own thresholds.
+ * With the default sample each ANALYZE held back the commits around it (figures: docs/postgres.md, "Statistics and in-place updates").
+ * Where autovacuum is on, it analyzes these tables at the server's target by its own thresholds.
  */
 const STATISTICS_TARGET = 10;
 
@@ -24,15 +23,14 @@ const STATISTICS_TARGET = 10;
  * The write statements join the commit's rows to sources, requests and sessions by key. With no
  * statistics, on a fresh database before autovacuum's first round (a minute) or for good where it
  * is off (as on the CI machine), PostgreSQL planned them for a table of a few hundred rows: a
- * sequential scan of all of sources in every commit, 15-35 ms each at 12,000 files (bench:live
- * --nodes 2, 5000 sessions). ANALYZE samples at most 3000 rows a table (below): milliseconds. Where
- * autovacuum is on, it finds the tables analyzed already and does nothing.
+ * sequential scan of all of sources in every commit. ANALYZE samples at most 3000 rows a table
+ * (below). Where autovacuum is on, it finds the tables analyzed already and does nothing.
  *
  * Growth, not changes: updates leave the plans of these key lookups as they were, and every commit
  * updates sessions, sources and agents. With autovacuum's threshold (rows changed since the last
- * ANALYZE, updates included) the two nodes ANALYZEd most of the tables every 10 s each, 100-220 ms
- * of PostgreSQL's CPU a time, and the commits around each took 40-120 ms (bench:live --nodes 2,
- * 5000 sessions at 2000 lines/s). A table growing from nothing is analyzed a few dozen times in all.
+ * ANALYZE, updates included) two nodes ANALYZEd most of the tables at every round, and the commits
+ * around each waited (figures: docs/postgres.md, "Statistics and in-place updates"). A table growing from nothing is
+ * analyzed a few dozen times in all.
  */
 export async function analyzeChanged(pool: Pool): Promise<string[]> {
   const { rows } = await pool.query<{ relname: string }>({

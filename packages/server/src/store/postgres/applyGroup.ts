@@ -1,19 +1,20 @@
 import type { PoolClient } from 'pg';
-import type { SessionStart, Totals } from '../../core/accounting.js';
-import { KNOWN_LINE_TYPES } from '../../core/entry.js';
+import type { SessionStart } from '../../core/accounting.js';
 import { inputToJson, liveInput } from '../../core/live/liveInput.js';
-import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type SessionTotals } from '../repository.js';
-import { byKey, candidates, GroupPlan, sharedSessions, messageKey, requestKey, type MessageCandidate, type SessionDelta } from './groupPlan.js';
+import type { AppliedBatch, IngestBatch, SessionTotals } from '../repository.js';
+import { byKey, candidates, GroupPlan, sharedSessions, messageKey, requestKey, type MessageCandidate } from './groupPlan.js';
 import { inOneWrite } from './oneWrite.js';
 import { Params } from './params.js';
-import { pgText, toTotals, type SessionRow } from './rows.js';
+import { pgText } from './pgText.js';
+import { toTotals, type SessionRow } from '../sessionRows.js';
 import { corrected, requestCtes, requestsToInsert, storedRequests, updateRequestsSql, type RequestRow } from './storeRequests.js';
+import { agentsSql, expectedOffsetsSql, lineTypesSql, modelsSql, problemsSql, projectsSql, sessionsSql, sourcesSql } from './groupSql.js';
 
 // The write path of the PostgreSQL store: one transaction per applyBatches call, and in it two
 // statements (three after a rewind, or when another writer stored one of the group's requests
 // while the first ran), each a chain of data-modifying CTEs with one multi-row part per table.
 // A dozen statements, each awaited on the event loop between reads and socket writes, made a
-// transaction take most of a second on a busy node (bench:live --nodes 2 at 5000 sessions).
+// transaction slow on a busy node (figures: docs/postgres.md, "Several writers at once").
 //
 // Concurrent writers (other backfill workers, other nodes) stay correct because every total is
 // written as a delta (`x = x + delta`) computed against rows this transaction has locked: new
@@ -147,7 +148,8 @@ async function insertRows(
 /**
  * Everything else the group changes, in one statement: corrected requests, line-type tallies,
  * session models, session totals (returned), project spans, agent totals, line problems (how
- * many were new is returned) and source offsets. A part with nothing to write gets empty arrays.
+ * many were new is returned) and source offsets, each a part from groupSql.ts. A part with
+ * nothing to write gets empty arrays.
  */
 async function writeGroup(
   client: PoolClient,
@@ -184,21 +186,6 @@ async function writeGroup(
 }
 
 /**
- * One row, or the statement fails (and the transaction with it) with OFFSET_MOVED: every batch
- * with an `expectOffset` starts where its source's stored offset is, as the statement found it.
- * A source row that is gone (its registration lost with the commits after it) fails it too.
- */
-function expectedOffsetsSql(p: Params, batches: IngestBatch[]): string {
-  const expecting = batches.filter((b) => b.expectOffset !== undefined && !b.rewind);
-  return `SELECT claudelens_offsets_follow(count(*) - count(s.id), ${p.add(OFFSET_MOVED, 'text')}) AS ok
-          FROM ${p.unnest([
-            [expecting.map((b) => b.sourceId), 'integer[]'],
-            [expecting.map((b) => b.expectOffset), 'bigint[]'],
-          ])} AS e(id, byte_offset)
-          LEFT JOIN sources s ON s.id = e.id AND s.byte_offset = e.byte_offset`;
-}
-
-/**
  * The commit's live input (without the sessions' totals: whoever publishes it late reads them
  * afresh) into the outbox, in the write statement: no round trip of its own. Nothing is inserted
  * without a slot: the statement's text stays the same either way.
@@ -208,162 +195,4 @@ function outboxSql(p: Params, plan: GroupPlan, outbox: OutboxSlot | undefined): 
   const json = p.add(input, 'text');
   return `INSERT INTO live_outbox (node_id, commit_no, input)
           SELECT ${p.add(outbox?.nodeId ?? null, 'text')}, ${p.add(outbox?.commit ?? null, 'bigint')}, ${json} WHERE ${json} IS NOT NULL`;
-}
-
-function lineTypesSql(p: Params, plan: GroupPlan): string {
-  const rows = [...plan.lineTypes]
-    .map(([key, count]) => {
-      const [sourceId, type] = key.split('\u0000') as [string, string];
-      return { sourceId: Number(sourceId), type, count };
-    })
-    .sort((a, b) => a.sourceId - b.sourceId || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-  return `INSERT INTO line_types (source_id, line_type, known, count)
-          SELECT * FROM ${p.unnest([
-            [rows.map((r) => r.sourceId), 'integer[]'],
-            [rows.map((r) => r.type), 'text[]'],
-            [rows.map((r) => KNOWN_LINE_TYPES.has(r.type)), 'boolean[]'],
-            [rows.map((r) => r.count), 'bigint[]'],
-          ])}
-          ON CONFLICT (source_id, line_type) DO UPDATE SET count = line_types.count + excluded.count`;
-}
-
-function modelsSql(p: Params, plan: GroupPlan): string {
-  const rows = [...plan.models].map(([key, priced]) => ({ key, priced })).sort(byKey);
-  const split = rows.map((r) => r.key.split('\u0000') as [string, string]);
-  return `INSERT INTO session_models (session_id, model, priced)
-          SELECT * FROM ${p.unnest([
-            [split.map((s) => s[0]), 'text[]'],
-            [split.map((s) => s[1]), 'text[]'],
-            [rows.map((r) => r.priced), 'boolean[]'],
-          ])}
-          ON CONFLICT (session_id, model) DO NOTHING`;
-}
-
-/** Adds the group's deltas to its sessions, returning their new totals. */
-function sessionsSql(p: Params, plan: GroupPlan): string {
-  const ids = [...plan.sessions.keys()].sort();
-  const d = ids.map((id) => plan.sessions.get(id) as SessionDelta);
-  return `INSERT INTO sessions AS s (id, project_path, project_is_main, first_activity, last_activity, message_count, tool_use_count,
-            request_count, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost)
-          SELECT * FROM ${p.unnest([
-            [ids.map((id) => pgText(id)), 'text[]'],
-            [d.map((x) => pgText(x.project ?? x.sidechainProject)), 'text[]'],
-            [d.map((x) => x.project !== null), 'boolean[]'],
-            [d.map((x) => pgText(x.first)), 'text[]'],
-            [d.map((x) => pgText(x.last)), 'text[]'],
-            [d.map((x) => x.messages), 'bigint[]'],
-            [d.map((x) => x.toolUses), 'bigint[]'],
-            ...totalsColumns(d.map((x) => x.totals)),
-          ])}
-          ON CONFLICT (id) DO UPDATE SET
-            project_path = CASE WHEN s.project_path IS NULL OR (NOT s.project_is_main AND excluded.project_is_main)
-                                THEN COALESCE(excluded.project_path, s.project_path) ELSE s.project_path END,
-            project_is_main = s.project_is_main OR excluded.project_is_main,
-            first_activity = CASE WHEN s.first_activity IS NULL OR excluded.first_activity < s.first_activity
-                                  THEN excluded.first_activity ELSE s.first_activity END,
-            last_activity = CASE WHEN s.last_activity IS NULL OR excluded.last_activity > s.last_activity
-                                 THEN excluded.last_activity ELSE s.last_activity END,
-            ${added('s', ['message_count', 'tool_use_count', ...TOTAL_COLUMNS])}
-          RETURNING *`;
-}
-
-const TOTAL_COLUMNS = ['request_count', 'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens', 'cost'];
-
-/** `column = alias.column + excluded.column` for each column: a delta added to the stored row. */
-function added(alias: string, columns: string[]): string {
-  return columns.map((c) => `${c} = ${alias}.${c} + excluded.${c}`).join(', ');
-}
-
-/** The values of TOTAL_COLUMNS, in that order, as columns for an unnest. */
-function totalsColumns(totals: Totals[]): [unknown[], string][] {
-  return [
-    [totals.map((t) => t.requests), 'bigint[]'],
-    [totals.map((t) => t.inputTokens), 'bigint[]'],
-    [totals.map((t) => t.outputTokens), 'bigint[]'],
-    [totals.map((t) => t.cacheCreationTokens), 'bigint[]'],
-    [totals.map((t) => t.cacheReadTokens), 'bigint[]'],
-    [totals.map((t) => t.cost), 'double precision[]'],
-  ];
-}
-
-/** Project activity spans, one row per project path (several sessions of the group may share one). */
-function projectsSql(p: Params, plan: GroupPlan): string {
-  const spans = new Map<string, { first: string | null; last: string | null }>();
-  for (const d of plan.sessions.values()) {
-    const path = d.project ?? d.sidechainProject;
-    if (!path) continue;
-    const span = spans.get(path) ?? { first: null, last: null };
-    if (d.first !== null && (span.first === null || d.first < span.first)) span.first = d.first;
-    if (d.last !== null && (span.last === null || d.last > span.last)) span.last = d.last;
-    spans.set(path, span);
-  }
-  const paths = [...spans.keys()].sort();
-  return `INSERT INTO projects AS p (path, first_activity, last_activity)
-          SELECT * FROM ${p.unnest([
-            [paths.map((path) => pgText(path)), 'text[]'],
-            [paths.map((path) => pgText(spans.get(path)?.first ?? null)), 'text[]'],
-            [paths.map((path) => pgText(spans.get(path)?.last ?? null)), 'text[]'],
-          ])}
-          ON CONFLICT (path) DO UPDATE SET
-            first_activity = LEAST(p.first_activity, excluded.first_activity),
-            last_activity = GREATEST(p.last_activity, excluded.last_activity)`;
-}
-
-function agentsSql(p: Params, plan: GroupPlan): string {
-  const agents = [...plan.agents]
-    .filter(([, a]) => !(a.messages === 0 && a.totals.requests === 0 && a.totals.outputTokens === 0 && a.totals.cost === 0))
-    .map(([key, a]) => ({ key, a }))
-    .sort(byKey)
-    .map((x) => x.a);
-  return `INSERT INTO agents AS a (session_id, agent_id, message_count, request_count, input_tokens, output_tokens,
-            cache_creation_tokens, cache_read_tokens, cost)
-          SELECT * FROM ${p.unnest([
-            [agents.map((a) => pgText(a.sessionId)), 'text[]'],
-            [agents.map((a) => pgText(a.agentId)), 'text[]'],
-            [agents.map((a) => a.messages), 'bigint[]'],
-            ...totalsColumns(agents.map((a) => a.totals)),
-          ])}
-          ON CONFLICT (session_id, agent_id) DO UPDATE SET
-            ${added('a', ['message_count', ...TOTAL_COLUMNS])}`;
-}
-
-/** Records the group's line problems once per (file, offset, kind), returning a row per new one. */
-function problemsSql(p: Params, batches: IngestBatch[]): string {
-  const problems = batches.flatMap((b) => b.problems.map((x) => ({ sourceId: b.sourceId, x })));
-  return `INSERT INTO problems (claude_dir, rel_path, line_no, byte_offset, kind, detail, seen_at)
-          SELECT s.claude_dir, s.rel_path, q.line_no, q.byte_offset, q.kind, q.detail, ${p.add(new Date().toISOString(), 'text')}
-          FROM ${p.unnest([
-            [problems.map((q) => q.sourceId), 'integer[]'],
-            [problems.map((q) => q.x.lineNo), 'bigint[]'],
-            [problems.map((q) => q.x.byteOffset), 'bigint[]'],
-            [problems.map((q) => pgText(q.x.kind)), 'text[]'],
-            [problems.map((q) => pgText(q.x.detail)), 'text[]'],
-          ])} WITH ORDINALITY AS q(source_id, line_no, byte_offset, kind, detail, n)
-          JOIN sources s ON s.id = q.source_id
-          ORDER BY q.n
-          ON CONFLICT (claude_dir, rel_path, byte_offset, kind) DO NOTHING
-          RETURNING 1`;
-}
-
-/**
- * Moves each source to the offset its last batch reached. An offset only moves back with a
- * rewind: a reader that lost a race with another (two nodes during a lease takeover) cannot
- * undo the other's progress.
- */
-function sourcesSql(p: Params, plan: GroupPlan): string {
-  const ids = [...plan.lastBatch.keys()].sort((a, b) => a - b);
-  const b = ids.map((id) => plan.lastBatch.get(id) as IngestBatch);
-  return `UPDATE sources s SET byte_offset = u.byte_offset, line_count = u.line_count, tail = u.tail,
-            ino = u.ino, size = u.size, mtime_ms = u.mtime_ms
-          FROM ${p.unnest([
-            [ids, 'integer[]'],
-            [b.map((x) => x.nextOffset), 'bigint[]'],
-            [b.map((x) => x.nextLineCount), 'bigint[]'],
-            [b.map((x) => x.nextTail), 'bytea[]'],
-            [b.map((x) => x.identity.ino), 'double precision[]'],
-            [b.map((x) => x.identity.size), 'bigint[]'],
-            [b.map((x) => x.identity.mtimeMs), 'double precision[]'],
-            [ids.map((id) => plan.rewound.has(id)), 'boolean[]'],
-          ])} AS u(id, byte_offset, line_count, tail, ino, size, mtime_ms, rewound)
-          WHERE s.id = u.id AND (u.rewound OR s.byte_offset <= u.byte_offset)`;
 }

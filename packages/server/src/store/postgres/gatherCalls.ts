@@ -17,10 +17,10 @@ interface Run<T, R> {
  * in call order, and each caller its own part of the answer. A failure fails every call of its run.
  *
  * The watcher asks for a new file's source on its first read, and under bench:live's load
- * (5000 sessions, 2000 lines/s) a few hundred files a second were new. A lookup each kept the
- * pool's four connections busy (23,000 lookups in a 20-second run) and the commits waited behind
- * them, seconds late; a lookup per turn still had several in flight at once, each holding a
- * connection, and a commit waited for one now and then.
+ * hundreds of files a second are new. A lookup each kept the pool's connections busy and the
+ * commits waited behind them; a lookup per turn still had several in flight at once, each holding
+ * a connection, and a commit waited for one now and then (figures: docs/postgres.md, "Several
+ * writers at once").
  */
 export function gatherCalls<T, R>(run: (items: T[]) => Promise<R[]>): (items: T[]) => Promise<R[]> {
   /** The run that calls join now. */

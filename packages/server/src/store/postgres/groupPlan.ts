@@ -2,7 +2,7 @@ import { addTotals, claimRequest, mergeRequest, type SessionStart, type RequestK
 import { emptyAgentDelta, emptySessionDelta, touchSession, type AgentDelta, type SessionDelta } from '../../core/sessionDelta.js';
 import type { TranscriptEntry } from '../../core/entry.js';
 import type { AppliedBatch, IngestBatch } from '../repository.js';
-import { pgText } from './rows.js';
+import { pgText } from './pgText.js';
 
 // What one applyBatches call means for the PostgreSQL store, worked out in memory so that each
 // table takes one multi-row statement per call. The same rules as the SQLite driver's

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { LIMIT_COLUMNS, limitValues, toLimitObservation, type LimitObservationRow } from '../limitRows.js';
 import type { LimitsStore } from '../repository.js';
-import { pgText } from './rows.js';
+import { pgText } from './pgText.js';
 
 /** The plan-limit and budget queries of the PostgreSQL store; `pool` waits for the connection. */
 export function postgresLimits(pool: () => Promise<Pool>): LimitsStore {

@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import { inputFromJson, type LiveInput } from '../../core/live/liveInput.js';
 import { OUTBOX_STALE_MS, type OutboxCommit } from '../cluster.js';
-import { pgText, toTotals, type SessionRow } from './rows.js';
+import { pgText } from './pgText.js';
+import { toTotals, type SessionRow } from '../sessionRows.js';
 
 // The live outbox (docs/scale-out.md): what each commit of a node on the Redis bus brought, kept
 // (applyGroup.ts writes it in the commit's own statement) until a sweep finds the node's mark on

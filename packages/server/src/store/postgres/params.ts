@@ -30,10 +30,10 @@ const FOREIGN_ESCAPE = /(?<!\\)(?:\\\\)*\\[^"\\]/;
  * and `\` escaped with a backslash, and a bare null read as NULL. An array whose JSON holds any
  * other escape (a control character, a lone surrogate) is left to `pg` too.
  *
- * `pg` builds the literal element by element, each a few short strings: the write statements
- * send about sixty arrays a commit, and that was an eighth of what node A allocated (13 MB/s of
- * 105 at 1000 lines/s, bench:live --nodes 2, V8's sampling heap profiler). Built here in one
- * JSON.stringify, node A allocated 102.5 MB/s: a small saving, kept because it costs little.
+ * `pg` builds the literal element by element, each a few short strings, and the write statements
+ * send about sixty arrays a commit: the largest single allocation of a node under bench:live.
+ * Built here in one JSON.stringify: a small saving, kept because it costs little (figures:
+ * docs/scale-out.md, "What the tail is made of").
  */
 export function arrayLiteral(values: readonly unknown[]): string | undefined {
   for (const value of values) {

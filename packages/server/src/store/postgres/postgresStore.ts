@@ -9,7 +9,9 @@ import { migrate } from './migrations.js';
 import { inOneWrite } from './oneWrite.js';
 import { outboxNodes, sweepOutbox } from './outbox.js';
 import * as read from './readQueries.js';
-import { pgText, toTotals } from './rows.js';
+import { pgText } from './pgText.js';
+import { toTotals } from '../sessionRows.js';
+import { toStoredFile, type SourceRow, type StoredFileRow } from '../sourceRows.js';
 import { claimSources, releaseSources } from './sourceLeases.js';
 import { usageBuckets, usageRequests } from './usageQueries.js';
 
@@ -25,10 +27,8 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * and offsets together. The transcripts, and shipped files' mirrors, are the buffer: read again
  * from the offsets that survived, those lines are stored once, as if never read. A node that
  * remembers its offsets finds out through IngestBatch.expectOffset and connectionLosses. Waiting
- * for the flush put an fsync in every commit, and commits run one at a time: at 5000 sessions
- * and 1000 lines/s, one COMMIT in a hundred waited 5 ms or more for the disk, one in a thousand
- * 16 ms or more, and the slowest 89 ms, while every line read meanwhile waited behind it
- * (docs/postgres.md, "Durability").
+ * for the flush put an fsync in every commit, and commits run one at a time: every line read
+ * meanwhile waited behind it (figures: docs/postgres.md, "Durability").
  */
 const INGEST_COMMIT = { durable: false };
 
@@ -70,12 +70,12 @@ export function openPostgresStore(url: string): PostgresStore {
     ...postgresLimits(pool),
     // One lookup at a time, for every file asked about meanwhile (see gatherCalls).
     async storedFiles(claudeDirs) {
-      const { rows } = await (await pool()).query<Pick<SourceRow, 'claude_dir' | 'rel_path' | 'byte_offset' | 'ino' | 'size'> & { mtime_ms: number }>({
+      const { rows } = await (await pool()).query<StoredFileRow>({
         name: 'stored-files',
         text: 'SELECT claude_dir, rel_path, byte_offset, ino, size, mtime_ms FROM sources WHERE claude_dir = ANY($1::text[])',
         values: [claudeDirs.map(pgText)],
       });
-      return rows.map((row) => ({ claudeDir: row.claude_dir, relPath: row.rel_path, offset: row.byte_offset, ino: row.ino, size: row.size, mtimeMs: row.mtime_ms }));
+      return rows.map(toStoredFile);
     },
     sources: gatherCalls(async (refs) => lookupSources(await pool(), refs)),
     async applyBatches(batches) {
@@ -183,9 +183,8 @@ export function openPostgresStore(url: string): PostgresStore {
  * The files' sources, registering those PostgreSQL does not hold yet, in one round trip: the
  * statement selects the known rows and inserts the rest, in a transaction of its own sent at
  * once (BEGIN, statement, COMMIT, pipelined). A select, an insert and a second select, each
- * awaited, kept a new file's first line waiting 6 ms at the median and 76 ms at p99 (bench:live
- * --nodes 2, 5000 sessions at 2000 lines/s: 130 new files a second), and first lines were two
- * thirds of the slowest 1%.
+ * awaited, kept a new file's first line waiting, and first lines were most of the slowest ones
+ * under load (figures: docs/postgres.md, "Several writers at once").
  *
  * The registration commits without waiting for its WAL flush (`synchronous_commit = off`), as
  * ingest commits do (INGEST_COMMIT): the WAL is written in order, so a crash of PostgreSQL that
@@ -231,17 +230,6 @@ async function lookupSources(db: Pool, refs: { claudeDir: string; relPath: strin
 }
 
 const sourceKey = (claudeDir: string, relPath: string): string => `${pgText(claudeDir)}\u0000${pgText(relPath)}`;
-
-interface SourceRow {
-  id: number;
-  claude_dir: string;
-  rel_path: string;
-  byte_offset: number;
-  line_count: number;
-  ino: number;
-  size: number;
-  tail: Buffer;
-}
 
 async function connect(url: string, onLost: () => void): Promise<Pool> {
   const { default: pg } = await import('pg');
@@ -306,8 +294,8 @@ async function transaction<T>(pool: Pool, work: (client: PoolClient, commit: () 
         const begun = handled(client.query('BEGIN'));
         // The write statements are planned once per connection, not at every commit: their
         // parameters are arrays whose length the planner does not see anyway, and planning the
-        // statement of many CTEs afresh took 0.75 ms of PostgreSQL's CPU a commit (bench:live
-        // --nodes 2 at 1000 lines/s: 55 commits a second). ANALYZE still replaces the plan.
+        // statement of many CTEs afresh cost PostgreSQL's CPU at every commit (figures:
+        // docs/postgres.md, "Several writers at once"). ANALYZE still replaces the plan.
         handled(client.query('SET LOCAL plan_cache_mode = force_generic_plan'));
         if (!durable) handled(client.query('SET LOCAL synchronous_commit = off'));
         return { begun, working: work(client, commit) };

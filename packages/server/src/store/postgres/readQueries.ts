@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { mergeActivity } from '../activity.js';
 import { EXTRA_SUMS, extraBySession, HAS_EXTRA, IS_UNPRICED, UNPRICED_SUMS, unpricedBySession, type ExtraRow, type UnpricedRow } from '../extraCharges.js';
 import type { Pool } from 'pg';
@@ -6,7 +5,10 @@ import type { HealthReport, ModelTotals, SessionSummary } from '@claudelens/prot
 import { MODEL_TOTALS_SQL, toModelTotals, type ModelTotalsRow } from '../modelTotals.js';
 import type { ActivitySecond, ProjectTotals, SessionFilter, SessionPageQuery, SessionTotals, StoreCounts, StoredMessage, UsageTotals } from '../repository.js';
 import { usageSinceParams, usageSinceRows, usageSinceSql } from '../usage.js';
-import { pgText, toStoredMessage, toSummary, toTotals, type AgentRow, type MessageRow, type ModelRow, type SessionRow } from './rows.js';
+import { toStoredMessage, type MessageRow } from '../messageRows.js';
+import { toProjectTotals, toSummary, toTotals, type AgentRow, type ModelRow, type ProjectRow, type SessionRow } from '../sessionRows.js';
+import { toHealthProblem, type ProblemRow } from '../sourceRows.js';
+import { pgText } from './pgText.js';
 
 // The read side of the PostgreSQL store: the same queries as sqlite/readQueries.ts, in
 // PostgreSQL's dialect. Where SQLite and PostgreSQL differ by default, the SQL says so: NULLs
@@ -52,7 +54,7 @@ function groupBy<T extends { session_id: string }>(rows: T[]): Map<string, T[]> 
 
 /** Project totals from the sessions table, so that they always agree with the session list. */
 export async function listProjects(pool: Pool): Promise<ProjectTotals[]> {
-  const { rows } = await pool.query<{ path: string; sessions: number; messages: number; tokens: number; cost: number; first_activity: string | null; last_activity: string | null }>({
+  const { rows } = await pool.query<ProjectRow>({
     name: 'project-totals',
     text: `SELECT project_path AS path, COUNT(*) AS sessions, SUM(message_count)::bigint AS messages,
                   SUM(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens)::bigint AS tokens, SUM(cost) AS cost,
@@ -60,15 +62,7 @@ export async function listProjects(pool: Pool): Promise<ProjectTotals[]> {
            FROM sessions WHERE project_path IS NOT NULL
            GROUP BY project_path ORDER BY COALESCE(MAX(last_activity), '') DESC, project_path`,
   });
-  return rows.map((r) => ({
-    path: r.path,
-    sessions: r.sessions,
-    messages: r.messages,
-    tokens: r.tokens,
-    cost: r.cost,
-    firstActivity: r.first_activity,
-    lastActivity: r.last_activity,
-  }));
+  return rows.map(toProjectTotals);
 }
 
 /** Keyed on (last activity, id), not an offset: sessions inserted or moved meanwhile never shift a page. */
@@ -226,7 +220,7 @@ export async function healthReport(pool: Pool, limit: number): Promise<HealthRep
       name: 'unknown-types',
       text: 'SELECT line_type, SUM(count)::bigint AS n FROM line_types WHERE NOT known GROUP BY line_type ORDER BY line_type',
     }),
-    pool.query<{ claude_dir: string; rel_path: string; line_no: number | null; byte_offset: number; kind: string; detail: string; seen_at: string }>({
+    pool.query<ProblemRow>({
       name: 'list-problems',
       text: 'SELECT * FROM problems ORDER BY id DESC LIMIT $1',
       values: [limit],
@@ -236,13 +230,5 @@ export async function healthReport(pool: Pool, limit: number): Promise<HealthRep
   for (const row of kinds.rows) problemsByKind[row.kind] = row.n;
   const unknownLineTypes: Record<string, number> = {};
   for (const row of unknown.rows) unknownLineTypes[row.line_type] = row.n;
-  const problems = listed.rows.map((p) => ({
-    file: path.join(p.claude_dir, 'projects', p.rel_path),
-    line: p.line_no,
-    byteOffset: p.byte_offset < 0 ? null : p.byte_offset,
-    kind: p.kind,
-    detail: p.detail,
-    seenAt: p.seen_at,
-  }));
-  return { files: total.files, lines: total.lines, problemsByKind, unknownLineTypes, problems };
+  return { files: total.files, lines: total.lines, problemsByKind, unknownLineTypes, problems: listed.rows.map(toHealthProblem) };
 }

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { SourceClaim, SourceLease } from '../cluster.js';
-import { pgText } from './rows.js';
+import { pgText } from './pgText.js';
 
 // Claude-dir ownership across nodes (docs/postgres.md): one row per dir naming the node that
 // tails it and until when. Times are the database's clock, so nodes' clocks may disagree.

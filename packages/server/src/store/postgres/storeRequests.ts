@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import type { RequestRecord } from '../../core/accounting.js';
 import { byKey, requestKey } from './groupPlan.js';
 import type { Params } from './params.js';
-import { pgText } from './rows.js';
+import { pgText } from './pgText.js';
 import { toRequestRecord, type RequestRow as SharedRequestRow } from '../requestRows.js';
 
 // Requests in the PostgreSQL store, keyed on (message_id, request_id). New ones are inserted

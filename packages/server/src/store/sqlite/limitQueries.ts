@@ -4,9 +4,9 @@ import type { LimitsStore, ProjectSpend } from '../repository.js';
 
 /** The plan-limit and budget queries of the SQLite store. */
 export function sqliteLimits(db: Database.Database): LimitsStore {
-  const insert = db.prepare(`INSERT INTO limit_observations (${LIMIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-  const since = db.prepare(`SELECT ${LIMIT_COLUMNS} FROM limit_observations WHERE observed_at_ms >= ? ORDER BY observed_at_ms, id`);
-  const spend = db.prepare(
+  const insert = db.prepare<ReturnType<typeof limitValues>>(`INSERT INTO limit_observations (${LIMIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const since = db.prepare<[sinceMs: number], LimitObservationRow>(`SELECT ${LIMIT_COLUMNS} FROM limit_observations WHERE observed_at_ms >= ? ORDER BY observed_at_ms, id`);
+  const spend = db.prepare<[sinceIso: string], ProjectSpend>(
     `SELECT s.project_path AS project, sum(r.cost) AS cost FROM requests r JOIN sessions s ON s.id = r.session_id
      WHERE r.timestamp >= ? GROUP BY s.project_path`,
   );
@@ -15,10 +15,10 @@ export function sqliteLimits(db: Database.Database): LimitsStore {
       insert.run(...limitValues(observation));
     },
     async limitObservations(sinceMs) {
-      return (since.all(sinceMs) as LimitObservationRow[]).map(toLimitObservation);
+      return since.all(sinceMs).map(toLimitObservation);
     },
     async spendByProject(sinceIso) {
-      return spend.all(sinceIso) as ProjectSpend[];
+      return spend.all(sinceIso);
     },
   };
 }

@@ -1,18 +1,16 @@
-import type Database from 'better-sqlite3';
-import { emptyAgentDelta, emptySessionDelta, touchSession, type AgentDelta, type SessionDelta } from '../../core/sessionDelta.js';
-import { addTotals, claimRequest, requestKeyString, type SessionStart, type RequestRecord } from '../../core/accounting.js';
-import { KNOWN_LINE_TYPES } from '../../core/entry.js';
 import { mergeActivity } from '../activity.js';
+import { toStoredMessage } from '../messageRows.js';
+import { toModelTotals } from '../modelTotals.js';
+import type { IngestBatch, SourceState, Store } from '../repository.js';
+import { toTotals } from '../sessionRows.js';
+import { toStoredFile, type SourceRow } from '../sourceRows.js';
 import { usageSinceParams, usageSinceRows, usageSinceSql } from '../usage.js';
-import type { TranscriptEntry } from '../../core/entry.js';
-import { OFFSET_MOVED, type AppliedBatch, type IngestBatch, type RequestChange, type SessionTotals, type SourceState, type Store, type StoredFile, type StoreCounts } from '../repository.js';
+import { applyBatches } from './applyBatches.js';
 import { sqliteLimits } from './limitQueries.js';
 import { openReadOnlyDatabase, openWritableDatabase } from './openDatabase.js';
-import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary, toStoredMessage, toTotals, type MessageRow, type SessionRow } from './readQueries.js';
-import { toModelTotals, type ModelTotalsRow } from '../modelTotals.js';
-import { prepareStatements, type Statements } from './statements.js';
+import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary } from './readQueries.js';
+import { oneRow, prepareStatements } from './statements.js';
 import { usageBuckets, usageRequests } from './usageQueries.js';
-import { toRequestRecord, type RequestRow } from '../requestRows.js';
 
 
 /**
@@ -29,28 +27,21 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
   const registerSources = db.transaction((refs: { claudeDir: string; relPath: string }[]) =>
     refs.map(({ claudeDir, relPath }) => {
       st.insertSource.run(claudeDir, relPath);
-      return toSource(st.selectSource.get(claudeDir, relPath) as SourceRow);
+      return toSource(oneRow(st.selectSource.get(claudeDir, relPath)));
     }),
   );
-  const apply = db.transaction((batches: IngestBatch[]) => {
-    // Totals are summed over the whole group and written once per session and agent.
-    const group = new GroupDelta();
-    const applied: AppliedBatch = { newEntries: [], requestChanges: [], problems: 0, sessions: [] };
-    for (const batch of batches) applyBatchSync(st, batch, group, applied);
-    applied.sessions = group.write(st);
-    return applied;
-  });
+  const apply = db.transaction((batches: IngestBatch[]) => applyBatches(st, batches));
 
   return {
     ...sqliteLimits(db),
     async storedFiles(claudeDirs) {
-      return (st.storedFiles.all(JSON.stringify(claudeDirs)) as StoredFileRow[]).map(toStoredFile);
+      return st.storedFiles.all(JSON.stringify(claudeDirs)).map(toStoredFile);
     },
     async sources(refs) {
       // Known files (every read but a file's first) need no write transaction: the live watcher
-      // asks once per read, and BEGIN/INSERT OR IGNORE/COMMIT each time was 5% of serve's CPU
-      // under bench:live.
-      const known = refs.map(({ claudeDir, relPath }) => st.selectSource.get(claudeDir, relPath) as SourceRow | undefined);
+      // asks once per read, and BEGIN/INSERT OR IGNORE/COMMIT each time was a visible share of
+      // serve's CPU (figures: docs/ingest.md, "Reading under load").
+      const known = refs.map(({ claudeDir, relPath }) => st.selectSource.get(claudeDir, relPath));
       if (known.every((row) => row !== undefined)) return known.map(toSource);
       return registerSources(refs);
     },
@@ -71,42 +62,42 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
       return sessionPage(st, query);
     },
     async sessionSummary(sessionId) {
-      const row = st.sessionById.get(sessionId) as SessionRow | undefined;
+      const row = st.sessionById.get(sessionId);
       return row ? sessionSummary(st, row) : undefined;
     },
     async sessionTotals(sinceIso) {
-      return (st.activeSessions.all(sinceIso) as SessionRow[]).map(toTotals);
+      return st.activeSessions.all(sinceIso).map(toTotals);
     },
     async session(sessionId) {
-      const row = st.sessionById.get(sessionId) as SessionRow | undefined;
+      const row = st.sessionById.get(sessionId);
       return row ? toTotals(row) : undefined;
     },
     async sessionModels(sessionId) {
-      return (st.modelsOfSession.all(sessionId) as { model: string }[]).map((r) => r.model);
+      return st.modelsOfSession.all(sessionId).map((r) => r.model);
     },
     async sessionModelTotals(sessionId) {
-      return (st.modelTotalsOfSession.all(sessionId) as ModelTotalsRow[]).map(toModelTotals);
+      return st.modelTotalsOfSession.all(sessionId).map(toModelTotals);
     },
     async activitySince(sinceIso) {
       return mergeActivity(
-        st.messagesPerSecond.all(sinceIso) as { at: string; messages: number }[],
-        st.requestsPerSecond.all(sinceIso) as { at: string; cost: number; tokens: number }[],
+        st.messagesPerSecond.all(sinceIso),
+        st.requestsPerSecond.all(sinceIso),
       );
     },
     async usageSince(sinces) {
       if (sinces.length === 0) return [];
       const params = Object.fromEntries(usageSinceParams(sinces).map((v, i) => [`p${i + 1}`, v]));
-      const row = db.prepare(usageSinceSql(sinces.length, (n) => `@p${n}`)).get(params) as Record<string, unknown>;
-      return usageSinceRows(row, sinces.length);
+      const row = db.prepare<[Record<string, string>], Record<string, unknown>>(usageSinceSql(sinces.length, (n) => `@p${n}`)).get(params);
+      return usageSinceRows(oneRow(row), sinces.length);
     },
     async recentMessages(sessionId, limit) {
-      return (st.recentMessages.all(sessionId, limit) as MessageRow[]).reverse().map(toStoredMessage);
+      return st.recentMessages.all(sessionId, limit).reverse().map(toStoredMessage);
     },
     async messages(sessionId, page) {
       return sessionMessages(st, sessionId, page);
     },
     async message(sessionId, uuid) {
-      const row = st.sessionMessage.get(sessionId, uuid) as MessageRow | undefined;
+      const row = st.sessionMessage.get(sessionId, uuid);
       return row && toStoredMessage(row);
     },
     async health(limit) {
@@ -119,29 +110,12 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
       return selectBuckets(query);
     },
     async counts() {
-      return st.counts.get() as StoreCounts;
+      return oneRow(st.counts.get());
     },
     async close() {
       db.close();
     },
   };
-}
-
-interface SourceRow {
-  id: number;
-  claude_dir: string;
-  rel_path: string;
-  byte_offset: number;
-  line_count: number;
-  ino: number;
-  size: number;
-  tail: Buffer;
-}
-
-type StoredFileRow = Pick<SourceRow, 'claude_dir' | 'rel_path' | 'byte_offset' | 'ino' | 'size'> & { mtime_ms: number };
-
-function toStoredFile(row: StoredFileRow): StoredFile {
-  return { claudeDir: row.claude_dir, relPath: row.rel_path, offset: row.byte_offset, ino: row.ino, size: row.size, mtimeMs: row.mtime_ms };
 }
 
 function toSource(row: SourceRow): SourceState {
@@ -155,176 +129,4 @@ function toSource(row: SourceRow): SourceState {
     size: row.size,
     tail: row.tail,
   };
-}
-
-/** What a transaction adds to session and agent totals, and the requests it wrote. */
-class GroupDelta {
-  readonly sessions = new Map<string, SessionDelta>();
-  readonly agents = new Map<string, AgentDelta>();
-  /** A response's lines usually arrive together: requests written in this transaction. */
-  readonly written = new Map<string, RequestRecord>();
-  /** `session \0 model` → priced. */
-  readonly models = new Map<string, boolean>();
-  /** `sourceId \0 line type` → lines read. */
-  readonly lineTypes = new Map<string, number>();
-  /** Earliest main-thread line per session, asked of the store once per transaction (sessionStart). */
-  readonly mainStarts = new Map<string, string | null>();
-
-  session(id: string): SessionDelta {
-    let d = this.sessions.get(id);
-    if (!d) {
-      d = emptySessionDelta();
-      this.sessions.set(id, d);
-    }
-    return d;
-  }
-
-  agent(sessionId: string, agentId: string): AgentDelta {
-    const key = `${sessionId}\u0000${agentId}`;
-    let d = this.agents.get(key);
-    if (!d) {
-      d = emptyAgentDelta(sessionId, agentId);
-      this.agents.set(key, d);
-    }
-    return d;
-  }
-
-  countLine(sourceId: number, lineType: string): void {
-    const key = `${sourceId}\u0000${lineType}`;
-    this.lineTypes.set(key, (this.lineTypes.get(key) ?? 0) + 1);
-  }
-
-  forgetLines(sourceId: number): void {
-    for (const key of this.lineTypes.keys()) if (key.startsWith(`${sourceId}\u0000`)) this.lineTypes.delete(key);
-  }
-
-  /** Writes the group's totals; returns the sessions' new totals. */
-  write(st: Statements): SessionTotals[] {
-    for (const [key, count] of this.lineTypes) {
-      const [sourceId, type] = key.split('\u0000') as [string, string];
-      st.upsertLineType.run(Number(sourceId), type, KNOWN_LINE_TYPES.has(type) ? 1 : 0, count);
-    }
-    for (const [key, priced] of this.models) {
-      const [sessionId, model] = key.split('\u0000') as [string, string];
-      st.insertModel.run(sessionId, model, priced ? 1 : 0);
-    }
-    const totals: SessionTotals[] = [];
-    for (const [id, d] of this.sessions) {
-      const t = d.totals;
-      const row = st.upsertSession.get(id, d.project ?? d.sidechainProject, d.project ? 1 : 0, d.first, d.last, d.messages, d.toolUses, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost) as SessionRow;
-      totals.push(toTotals(row));
-      const project = d.project ?? d.sidechainProject;
-      if (project) st.upsertProject.run(project, d.first, d.last);
-    }
-    for (const a of this.agents.values()) {
-      const t = a.totals;
-      if (a.messages === 0 && t.requests === 0 && t.outputTokens === 0 && t.cost === 0) continue;
-      st.upsertAgent.run(a.sessionId, a.agentId, a.messages, t.requests, t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.cost);
-    }
-    return totals;
-  }
-}
-
-
-function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta, result: AppliedBatch): void {
-  if (batch.expectOffset !== undefined && !batch.rewind) {
-    const stored = st.sourceById.get(batch.sourceId) as SourceRow | undefined;
-    if (stored?.byte_offset !== batch.expectOffset) throw new Error(OFFSET_MOVED); // the transaction rolls back
-  }
-  if (batch.rewind) {
-    st.clearLineTypes.run(batch.sourceId);
-    group.forgetLines(batch.sourceId);
-  }
-
-  for (const entry of batch.entries) {
-    group.countLine(batch.sourceId, entry.lineType);
-    if (!entry.sessionId) continue;
-    const session = group.session(entry.sessionId);
-    touchSession(session, entry);
-    const agent = group.agent(entry.sessionId, entry.agentId);
-    for (const link of entry.subagentLinks ?? []) st.upsertSubagentLink.run(entry.sessionId, link.toolUseId, link.subagentType, link.agentId);
-    if (entry.uuid && isNewMessage(st, batch.sourceId, entry)) {
-      result.newEntries.push(entry);
-      if (entry.lineType === 'user' || entry.lineType === 'assistant') {
-        session.messages++;
-        agent.messages++;
-      }
-      session.toolUses += entry.toolUses.length;
-    }
-    if (entry.priced) {
-      // A change applies to the session that owns the request, which is the entry's own unless
-      // another session's copy of the request is kept (accounting.ts, claimRequest).
-      for (const change of storeRequest(st, group, entry.priced)) {
-        addTotals(group.session(change.record.sessionId).totals, change.delta);
-        addTotals(group.agent(change.record.sessionId, change.record.agentId).totals, change.delta);
-        if (change.delta.requests >= 0) group.models.set(`${change.record.sessionId}\u0000${change.record.model}`, change.record.costSource !== 'unpriced');
-        result.requestChanges.push(change);
-      }
-    }
-  }
-  const seenAt = new Date().toISOString();
-  const source = batch.problems.length > 0 ? (st.sourceById.get(batch.sourceId) as SourceRow) : null;
-  for (const p of batch.problems) {
-    result.problems += st.insertProblem.run(source?.claude_dir, source?.rel_path, p.lineNo, p.byteOffset, p.kind, p.detail, seenAt).changes;
-  }
-  st.advanceSource.run(batch.nextOffset, batch.nextLineCount, batch.nextTail, batch.identity.ino, batch.identity.size, batch.identity.mtimeMs, batch.sourceId);
-}
-
-
-function isNewMessage(st: Statements, sourceId: number, e: TranscriptEntry): boolean {
-  return (
-    st.insertMessage.run(
-      e.sessionId, e.uuid, e.parentUuid, e.agentId, e.lineType, e.author, e.timestamp, e.preview,
-      e.toolUses.length > 0 ? e.toolUses.map((u) => u.name).join(',') : null,
-      e.isSidechain ? 1 : 0, e.isMeta ? 1 : 0, e.model, sourceId, e.byteOffset, e.byteLength, e.lineNo,
-    ).changes === 1
-  );
-}
-
-function readRequest(st: Statements, key: RequestRecord): RequestRecord | undefined {
-  const row = st.selectRequest.get(key.messageId, key.requestId) as RequestRow | undefined;
-  return row ? toRequestRecord(key, row) : undefined;
-}
-
-/**
- * Records a line's request: inserted when new (the usual case: no lookup first), else merged
- * with what is stored, where the line with more output wins and, for a request another session
- * holds, the session that started first keeps it.
- */
-function storeRequest(st: Statements, group: GroupDelta, incoming: RequestRecord): RequestChange[] {
-  const key = requestKeyString(incoming);
-  const cached = group.written.get(key);
-  if (cached === undefined && requestRow(st.insertRequest, incoming).changes === 1) {
-    group.written.set(key, incoming);
-    return claimRequest(undefined, incoming, () => ({ first: null, mainFirst: null }));
-  }
-  const changes = claimRequest(cached ?? readRequest(st, incoming), incoming, (id) => sessionStart(st, group, id));
-  const kept = changes.at(-1)?.record;
-  if (kept) {
-    requestRow(st.upsertRequest, kept);
-    group.written.set(key, kept);
-  }
-  return changes;
-}
-
-/** When a session started, as known in this transaction: stored, or read in this group (its messages are inserted as read). */
-function sessionStart(st: Statements, group: GroupDelta, sessionId: string): SessionStart {
-  const storedFirst = (st.sessionById.get(sessionId) as SessionRow | undefined)?.first_activity ?? null;
-  const read = group.sessions.get(sessionId)?.first ?? null;
-  const first = storedFirst === null ? read : read !== null && read < storedFirst ? read : storedFirst;
-  // Once per session and transaction: a fork copies every request, and this scans the session's
-  // messages. Main-thread lines read later in the group are in `touch`'s running minimum.
-  if (!group.mainStarts.has(sessionId)) {
-    group.mainStarts.set(sessionId, (st.mainThreadStart.get(sessionId) as { at: string | null } | undefined)?.at ?? null);
-  }
-  const stored = group.mainStarts.get(sessionId) ?? null;
-  const readMain = group.sessions.get(sessionId)?.mainFirst ?? null;
-  const mainFirst = stored === null ? readMain : readMain !== null && readMain < stored ? readMain : stored;
-  return { first, mainFirst };
-}
-
-function requestRow(statement: Statements['insertRequest'], r: RequestRecord): Database.RunResult {
-  const u = r.usage;
-  return statement.run(r.messageId, r.requestId, r.sessionId, r.agentId, r.model, r.timestamp, r.lineUuid, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, u.fast ? 1 : 0, r.cost, r.costSource,
-    u.webSearchRequests, u.webFetchRequests, u.inferenceGeo, r.serverToolCost, r.dataResidencyCost, r.estimatedCost, r.estimateBasis, r.startedAt ?? r.timestamp);
 }
