@@ -6,12 +6,14 @@ import { localDate, startOfLocalDate } from './usageTime.js';
 // The body of GET /api/v1/usage from stored requests: periods (every one in the range, for a
 // chart), totals and breakdowns. docs/usage.md describes each figure and the tool rule.
 
-/** A stored request with what the breakdowns group by (the store's UsageRequest). */
+/** A stored request with what the breakdowns group by (the store's UsageRequest); `timestamp` is its stored line's, the one whose usage counts. */
 export interface UsageRecord extends UsageEntry {
   sessionId: string;
+  /** '' for the main thread. */
   agentId: string;
   projectPath: string | null;
   unpriced: boolean;
+  /** The tools the request's stored line calls. */
   toolNames: string[];
   /** The type the request's subagent run was started as; null: main thread or not linked. */
   subagentType: string | null;

@@ -2,6 +2,7 @@ import type { RequestRecord, Totals } from '../core/accounting.js';
 import type { PositionedProblem, TranscriptEntry } from '../core/entry.js';
 import type { SessionFacts } from '../core/live/liveInput.js';
 import type { UsageAmounts } from '../core/usagePeriods.js';
+import type { UsageRecord } from '../core/usageSummary.js';
 import type { ClusterStore } from './cluster.js';
 import type { HistoryReads, LiveReads, ReportReads } from './readModel.js';
 
@@ -187,20 +188,8 @@ export interface UsageQuery {
   model?: string;
 }
 
-/** One stored request as usage reports group it: its time, where it belongs, what it cost. */
-export interface UsageRequest extends UsageAmounts {
-  /** ISO time of the request's stored line (the one whose usage counts). */
-  timestamp: string;
-  sessionId: string;
-  /** '' for the main thread. */
-  agentId: string;
-  projectPath: string | null;
-  unpriced: boolean;
-  /** The tools the request's stored line calls. */
-  toolNames: string[];
-  /** The type its subagent run was started as; null for the main thread or an unlinked run. */
-  subagentType: string | null;
-}
+/** One stored request as usage reports group it: its time, where it belongs, what it cost (core's UsageRecord). */
+export type UsageRequest = UsageRecord;
 
 /** Requests of one model within one UTC minute, summed (tokens exact; cost summed by the database). */
 export interface UsageBucket extends UsageAmounts {
