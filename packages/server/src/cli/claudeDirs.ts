@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../config/config.js';
-import { discoverTranscripts } from '../ingest/discover.js';
+import { discoverTranscripts, isTranscriptPath } from '../ingest/discover.js';
 
 /** What a look at the claude dirs found before import or serve starts reading them. */
 export interface ClaudeDirsCheck {
-  /** Transcripts found in all of them. */
+  /** Transcripts found in all of them (with `count: false`, 1 for a dir with any). */
   transcripts: number;
   /** Dirs with no transcript yet, each with what was expected and the likely fix. */
   warnings: string[];
@@ -16,7 +16,7 @@ export interface ClaudeDirsCheck {
  * be found under it; a dir with no transcripts yet is a warning (a fresh machine, before Claude Code
  * ran) that names what was expected there. docs/usage.md#claude-dir-checks.
  */
-export async function checkClaudeDirs(claudeDirs: string[]): Promise<ClaudeDirsCheck> {
+export async function checkClaudeDirs(claudeDirs: string[], { count = true } = {}): Promise<ClaudeDirsCheck> {
   let transcripts = 0;
   const warnings: string[] = [];
   for (const dir of claudeDirs) {
@@ -30,11 +30,25 @@ export async function checkClaudeDirs(claudeDirs: string[]): Promise<ClaudeDirsC
       warnings.push(`no projects/ folder in ${dir}: expected a Claude config folder such as ~/.claude, where Claude Code writes projects/<project>/<session>.jsonl (pass --claude-dir or set CLAUDE_CONFIG_DIR)`);
       continue;
     }
-    const found = (await discoverTranscripts(dir)).files.length;
+    // Without `count` (import only asks whether there is anything), the walk stops at the first
+    // transcript: the import walks the whole tree itself right after.
+    const found = count ? (await discoverTranscripts(dir)).files.length : anyTranscript(projects) ? 1 : 0;
     if (found === 0) warnings.push(`no transcripts (*.jsonl) under ${projects} yet: Claude Code writes them there once a session starts; if yours are elsewhere, pass --claude-dir`);
     transcripts += found;
   }
   return { transcripts, warnings };
+}
+
+/** Whether a `*.jsonl` file (or link) lies anywhere under `folder`, looking no further than the first. */
+function anyTranscript(folder: string): boolean {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  if (entries.some((e) => isTranscriptPath(e.name) && (e.isFile() || e.isSymbolicLink()))) return true;
+  return entries.some((e) => e.isDirectory() && anyTranscript(path.join(folder, e.name)));
 }
 
 /** Named `projects`, or holding project folders (`-home-me-app/…jsonl`) directly. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { StoreSpec } from '../store/openStore.js';
-import type { SourceState } from '../store/repository.js';
+import type { SourceState, StoredFile } from '../store/repository.js';
 import type { WorkerJob, WorkerReply, WorkerRequest } from './backfillWorker.js';
 import { changedFiles, type StatedFile } from './changedFiles.js';
 import { discoverTranscripts, type TranscriptFile } from './discover.js';
@@ -56,17 +56,20 @@ const QUEUED_PER_WORKER = 32;
  */
 export async function backfill(ctx: IngestContext, claudeDirs: string[], options: BackfillOptions = {}): Promise<BackfillSummary> {
   const started = performance.now();
-  const found = await findChanged(ctx, claudeDirs);
-  // Started only when there is something to read: a restart that reads nothing starts none. Started
-  // before the files are ordered and registered, so that the threads load while that runs.
+  const stored = await ctx.store.storedFiles(claudeDirs);
   // SQLite lets one writer in at a time: the workers take turns on a shared lock. PostgreSQL
   // commits the workers' groups concurrently (row locks order what overlaps).
-  const useWorkers = options.storeSpec !== undefined && (options.workers ?? 2) > 0 && found.changed.length > 0 && fs.existsSync(WORKER_URL);
+  const canUseWorkers = options.storeSpec !== undefined && (options.workers ?? 2) > 0 && fs.existsSync(WORKER_URL);
   const lock = options.storeSpec?.kind === 'sqlite' ? new WriteLock().buffer : undefined;
-  const pool = useWorkers
-    ? startWorkers(Math.min(options.workers ?? 2, found.changed.length), { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock })
-    : [];
+  const start = (files: number) =>
+    canUseWorkers ? startWorkers(Math.min(options.workers ?? 2, files), { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock }) : [];
+  // A store that holds nothing yet reads whatever is there: its threads start at once and load
+  // while the tree is walked. Otherwise they start once something changed: a restart that reads
+  // nothing starts none.
+  let pool = stored.length === 0 ? start(Infinity) : [];
   try {
+    const found = await findChanged(ctx, claudeDirs, stored);
+    if (pool.length === 0 && found.changed.length > 0) pool = start(found.changed.length);
     const jobs = await planJobs(ctx, found.changed, options.recentSinceMs ?? Infinity);
     // Progress counts what is read; the summary, as before, every file (a second import says "0 lines").
     const progress: BackfillProgress = { filesDone: 0, filesTotal: jobs.length, bytesDone: 0, bytesTotal: jobs.reduce((a, j) => a + j.size, 0), lines: 0 };
@@ -107,7 +110,7 @@ async function finish(summary: { files: number; bytes: number; problems: number;
 }
 
 /** Every transcript under the claude dirs, and those that changed since the store last read them. */
-async function findChanged(ctx: IngestContext, claudeDirs: string[]): Promise<{ changed: StatedFile[]; files: number; bytes: number; problems: number }> {
+async function findChanged(ctx: IngestContext, claudeDirs: string[], stored: StoredFile[]): Promise<{ changed: StatedFile[]; files: number; bytes: number; problems: number }> {
   const files: TranscriptFile[] = [];
   let problems = 0;
   for (const dir of claudeDirs) {
@@ -118,7 +121,7 @@ async function findChanged(ctx: IngestContext, claudeDirs: string[]): Promise<{ 
       problems++;
     }
   }
-  const { changed, bytes } = await changedFiles(ctx.store, claudeDirs, files);
+  const { changed, bytes } = changedFiles(stored, files);
   return { changed, files: files.length, bytes, problems };
 }
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { IngestStore, StoredFile } from '../store/repository.js';
+import type { StoredFile } from '../store/repository.js';
 import type { TranscriptFile } from './discover.js';
 
 export interface StatedFile {
@@ -10,14 +10,15 @@ export interface StatedFile {
 }
 
 /**
- * The files that may hold lines not stored yet, with their size and mtime: one query for what the
- * store holds under the claude dirs, then one stat per file. A file whose inode, size and mtime
- * are the ones recorded with its last committed read is not read again: a restart of a server
- * holding the whole history reads nothing. `bytes`: the size of all the files.
+ * The files that may hold lines not stored yet, with their size and mtime: `storedFiles` is what
+ * the store holds under the claude dirs (one query, IngestStore.storedFiles), then one stat per
+ * file. A file whose inode, size and mtime are the ones recorded with its last committed read is
+ * not read again: a restart of a server holding the whole history reads nothing. `bytes`: the
+ * size of all the files.
  */
-export async function changedFiles(store: Pick<IngestStore, 'storedFiles'>, claudeDirs: string[], files: TranscriptFile[]): Promise<{ changed: StatedFile[]; bytes: number }> {
+export function changedFiles(storedFiles: StoredFile[], files: TranscriptFile[]): { changed: StatedFile[]; bytes: number } {
   const stored = new Map<string, StoredFile>();
-  for (const s of await store.storedFiles(claudeDirs)) stored.set(key(s.claudeDir, s.relPath), s);
+  for (const s of storedFiles) stored.set(key(s.claudeDir, s.relPath), s);
   const changed: StatedFile[] = [];
   let bytes = 0;
   for (const file of files) {

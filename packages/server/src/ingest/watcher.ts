@@ -149,7 +149,7 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
       for (const claudeDir of claudeDirs) {
         const { files } = await discoverTranscripts(claudeDir);
         // Only the files changed since their last committed read: a restart reads nothing again.
-        const { changed } = await changedFiles(ctx.store, [claudeDir], files);
+        const { changed } = changedFiles(await ctx.store.storedFiles([claudeDir]), files);
         for (const { file } of changed) schedule(claudeDir, file.absPath);
       }
       await this.idle();
