@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export interface TranscriptFile {
@@ -40,7 +40,9 @@ export function isTranscriptPath(file: string): boolean {
 /**
  * Every `*.jsonl` under `<claudeDir>/projects`, at any depth, sorted. Unreadable folders are reported.
  * `pace`: awaited before each folder when it returns a promise (the watcher's audit, which walks
- * in the background while the server is serving).
+ * in the background while the server is serving). Each folder is listed synchronously: a listing
+ * takes well under a millisecond, and an awaited one per folder was most of a cold import's walk
+ * (docs/ingest.md, "Import speed").
  */
 export async function discoverTranscripts(
   claudeDir: string,
@@ -55,7 +57,7 @@ export async function discoverTranscripts(
     const rel = pending.pop() as string;
     let entries;
     try {
-      entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
+      entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
     } catch (error) {
       problems.push({ claudeDir, relPath: rel, kind: 'unreadable-folder', detail: (error as Error).message });
       continue;
