@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HealthSchema, type Health } from '@claudelens/protocol';
 import { copyFixtureHome, runCli, tempDir, userLine, waitFor } from './helpers.js';
 import { openStore } from '../src/store/openStore.js';
+import { PAGE_SIZE } from '../src/store/sqlite/openDatabase.js';
 import { spawnServe, type LogLine, type ServeProcess } from './serveProcess.js';
 
 // Issue 21 item 8: a store that fails after `serve` listens. Disk full is made without root by
@@ -12,7 +13,7 @@ import { spawnServe, type LogLine, type ServeProcess } from './serveProcess.js';
 // from this process; a corrupt database by overwriting its pages with garbage.
 
 const PROJECT = '-Users-dain-workspace-JSSoundRecorder';
-const PAGE = 16384;
+const PAGE = PAGE_SIZE;
 const running: ServeProcess[] = [];
 const dirs: string[] = [];
 
@@ -39,24 +40,32 @@ async function health(url: string): Promise<{ code: number; body: Health } | und
 /** Warnings and worse in the log. */
 const complaints = (log: LogLine[]) => log.filter((l) => l.level >= 40);
 
-/** Overwrites every page but the first (the header and the schema) with garbage, in the WAL too. */
+/**
+ * Overwrites every page but the schema's (page 1, the header, and any other page the schema took)
+ * with garbage, in the WAL too: the store still opens, and its first read of data fails.
+ */
 function garblePages(dataDir: string): number {
+  const file = path.join(dataDir, 'claudelens.db');
+  const reader = new Database(file, { readonly: true });
+  const schema = new Set(reader.prepare<[], { pageno: number }>("SELECT pageno FROM dbstat WHERE name = 'sqlite_schema'").all().map((r) => r.pageno));
+  reader.close();
   const garbage = Buffer.alloc(PAGE, 0xa5);
   let pages = 0;
-  const wal = path.join(dataDir, 'claudelens.db-wal');
+  const wal = `${file}-wal`;
   if (fs.existsSync(wal)) {
     const fd = fs.openSync(wal, 'r+');
     const header = Buffer.alloc(4);
     for (let at = 32; at + 24 + PAGE <= fs.fstatSync(fd).size; at += 24 + PAGE) {
       fs.readSync(fd, header, 0, 4, at);
-      if (header.readUInt32BE(0) === 1) continue; // frames of page 1 stay
+      if (schema.has(header.readUInt32BE(0))) continue; // the schema's frames stay
       fs.writeSync(fd, garbage, 0, PAGE, at + 24);
       pages++;
     }
     fs.closeSync(fd);
   }
-  const fd = fs.openSync(path.join(dataDir, 'claudelens.db'), 'r+');
+  const fd = fs.openSync(file, 'r+');
   for (let page = 1; (page + 1) * PAGE <= fs.fstatSync(fd).size; page++) {
+    if (schema.has(page + 1)) continue; // page numbers start at 1
     fs.writeSync(fd, garbage, 0, PAGE, page * PAGE);
     pages++;
   }

@@ -5,6 +5,12 @@ import { preparePrivateFile } from '../privateFiles.js';
 import { MIGRATIONS } from './migrations.js';
 
 export const DATABASE_FILE = 'claudelens.db';
+/**
+ * SQLite's default, 4 KiB (only a new database takes it): every live commit rewrites the pages its
+ * lines touch, a few per line, so larger pages multiplied what `serve` writes to disk for what is
+ * appended; a cold import pays a little for it (figures: docs/ingest.md, "Backfill speed").
+ */
+export const PAGE_SIZE = 4096;
 
 /**
  * The database a writer uses: created and migrated as needed. With `maxBytes`, this connection lets
@@ -14,7 +20,7 @@ export function openWritableDatabase(dataDir: string, maxBytes?: number | null):
   const file = path.join(dataDir, DATABASE_FILE);
   preparePrivateFile(dataDir, file, [`${file}-wal`, `${file}-shm`]);
   const db = new Database(file);
-  db.pragma('page_size = 16384'); // only takes effect on a new database
+  db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across a killed process in WAL mode; only an OS crash can lose the last commit.
   db.pragma('synchronous = NORMAL');
