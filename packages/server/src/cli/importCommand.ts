@@ -14,11 +14,13 @@ export function importCommand(): Command {
       const found = await checkClaudeDirs(config.claudeDirs, { count: false });
       for (const warning of found.warnings) process.stderr.write(`claudelens: ${warning}\n`);
       if (found.transcripts === 0) throw new UsageError(`nothing to import: no transcripts in ${config.claudeDirs.join(', ')}`);
-      const [{ backfill }, { openServices }, { default: cliProgress }] = await Promise.all([
+      const [{ backfill }, { openServices }, { default: cliProgress }, { limitHeapGrowth }] = await Promise.all([
         import('../ingest/backfill.js'),
         import('./openServices.js'),
         import('cli-progress'),
+        import('./heapGrowth.js'),
       ]);
+      limitHeapGrowth();
       const { store, ctx, storeSpec } = openServices(config);
       try {
         const report = progressReporter(process.stderr.isTTY === true ? cliProgress : null);

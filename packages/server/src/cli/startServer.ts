@@ -35,7 +35,7 @@ import { StoreHealth } from '../store/storeHealth.js';
 import { openServices } from './openServices.js';
 import { wireAlerts } from './serve/alertWiring.js';
 import { leaseDirs, LEASE_TTL_SECONDS } from './serve/dirLeases.js';
-import { limitHeapGrowth } from './serve/heapGrowth.js';
+import { limitHeapGrowth } from './heapGrowth.js';
 import { openBus } from './serve/openBus.js';
 import { ServerMetrics } from './serve/serverMetrics.js';
 import { StartupFailed } from './startupFailed.js';
@@ -98,12 +98,13 @@ export interface RunningServer {
 /**
  * The composition of `serve`: store, live state, hub, HTTP and WebSocket, backfill, then watch.
  * It only wires: metrics (serve/serverMetrics.ts), alerts (serve/alertWiring.ts), claude-dir leases
- * (serve/dirLeases.ts), the bus (serve/openBus.ts) and heap tuning (serve/heapGrowth.ts) live beside it.
+ * (serve/dirLeases.ts), the bus (serve/openBus.ts) and heap tuning (heapGrowth.ts) live beside it.
  */
 export async function startServer(config: Config, settings: ServeSettings, logger?: FastifyBaseLogger): Promise<RunningServer> {
   if (!settings.token && !isLoopback(settings.host)) {
     throw new UsageError(`refusing to serve on ${settings.host} without a token: pass --token or set CLAUDELENS_TOKEN`);
   }
+  limitHeapGrowth();
   const services = openServices(config);
   const { storeSpec } = services;
   // Every store error and commit goes by the store's health (/healthz): disk full is degraded
@@ -241,7 +242,6 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   sweeper?.start();
   alerts.start();
   budgets.start();
-  limitHeapGrowth();
   phase = 'live';
   logger?.info({ url, claudeDirs: config.claudeDirs, tailing: watcher.dirs(), nodeId, bus: bus.health().kind }, 'live');
 
