@@ -18,6 +18,8 @@ export interface DiscoveryProblem {
 }
 
 const AGENT_FILE = /^agent-(.+)\.jsonl$/;
+export const YIELD_EVERY = 32;
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export function projectsDir(claudeDir: string): string {
   return path.join(claudeDir, 'projects');
@@ -42,7 +44,8 @@ export function isTranscriptPath(file: string): boolean {
  * `pace`: awaited before each folder when it returns a promise (the watcher's audit, which walks
  * in the background while the server is serving). Each folder is listed synchronously: a listing
  * takes well under a millisecond, and an awaited one per folder was most of a cold import's walk
- * (docs/ingest.md, "Import speed").
+ * (docs/ingest.md, "Import speed"). Without a pace the walk still lets the event loop run every
+ * `YIELD_EVERY` folders, so a server that walks a large tree at start keeps answering.
  */
 export async function discoverTranscripts(
   claudeDir: string,
@@ -52,8 +55,9 @@ export async function discoverTranscripts(
   const files: TranscriptFile[] = [];
   const problems: DiscoveryProblem[] = [];
   const pending = [''];
-  while (pending.length > 0) {
-    await pace?.();
+  for (let listed = 0; pending.length > 0; listed++) {
+    if (pace) await pace();
+    else if (listed > 0 && listed % YIELD_EVERY === 0) await nextTurn();
     const rel = pending.pop() as string;
     let entries;
     try {
