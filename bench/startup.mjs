@@ -108,14 +108,14 @@ export async function benchNewestFirst(cli, { claudeDirs, dataDir, logFile }) {
     return values;
   };
   fs.rmSync(dataDir, { recursive: true, force: true });
-  const { child, base, listenAt, liveAt, samples } = await serveUntilLive(cli, { claudeDirs, dataDir, logFile, probe: usage });
+  const { child, base, started, listenAt, liveAt, samples } = await serveUntilLive(cli, { claudeDirs, dataDir, logFile, probe: usage });
   try {
     const final = await usage(base);
     const parts = Object.keys(ranges).map((name) => {
       // Correct from the sample after the last one that differed from the final figures.
       const lastWrong = samples.findLastIndex((s) => s.value[name] !== final[name]);
       const at = lastWrong + 1 < samples.length ? samples[lastWrong + 1].at : liveAt;
-      return `${name} ${((at - listenAt) / 1000).toFixed(2)} s`;
+      return `${name} ${((at - listenAt) / 1000).toFixed(2)} s (${((at - started) / 1000).toFixed(2)} s from process start)`;
     });
     const todayCost = JSON.parse(final.today).cost;
     console.log(`\nnewest first (cold start, from listen): time to a correct ${parts.join(', ')}; whole history ${((liveAt - listenAt) / 1000).toFixed(2)} s (today: $${todayCost?.toFixed(2)}; ${samples.length} samples every ${POLL_MS} ms)`);
