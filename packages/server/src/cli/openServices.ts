@@ -2,6 +2,7 @@ import { loadPriceBook } from '../config/prices.js';
 import type { Config } from '../config/config.js';
 import type { IngestContext } from '../ingest/ingestSource.js';
 import { openStore, type StoreSpec } from '../store/openStore.js';
+import type { BackgroundCheckpoints } from '../store/sqlite/walCheckpointer.js';
 import type { Store } from '../store/repository.js';
 
 export interface Services {
@@ -11,10 +12,10 @@ export interface Services {
   storeSpec: StoreSpec;
 }
 
-/** Builds the adapters a command needs from its config. */
-export function openServices(config: Config): Services {
+/** Builds the adapters a command needs from its config (`background`: see openStore). */
+export function openServices(config: Config, background?: BackgroundCheckpoints): Services {
   const storeSpec = storeSpecOf(config);
-  const store = openStore(storeSpec);
+  const store = openStore(storeSpec, background);
   return { store, ctx: { store, prices: loadPriceBook(config.pricesFile, config.dataDir) }, storeSpec };
 }
 

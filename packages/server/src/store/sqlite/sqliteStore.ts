@@ -8,6 +8,7 @@ import { usageSinceParams, usageSinceRows, usageSinceSql } from '../usage.js';
 import { applyBatches } from './applyBatches.js';
 import { sqliteLimits } from './limitQueries.js';
 import { openReadOnlyDatabase, openWritableDatabase } from './openDatabase.js';
+import { walCheckpointer, type BackgroundCheckpoints } from './walCheckpointer.js';
 import { healthReport, listProjects, listSessions, sessionMessages, sessionPage, sessionSummary } from './readQueries.js';
 import { oneRow, prepareStatements } from './statements.js';
 import { usageBuckets, usageRequests } from './usageQueries.js';
@@ -17,10 +18,12 @@ import { usageBuckets, usageRequests } from './usageQueries.js';
  * Opens the embedded store in `dataDir`: creating and migrating it, or with `readOnly` (reports on
  * a data dir they may not write to) only reading what is there. With `maxBytes`, this connection
  * lets the file grow to about that size (PRAGMA max_page_count): past it a write fails with
- * SQLITE_FULL, as on a full disk.
+ * SQLITE_FULL, as on a full disk. With `background`, the WAL is checkpointed on a thread of its
+ * own instead of inside the commits (walCheckpointer.ts).
  */
-export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; maxBytes?: number | null } = {}): Store {
+export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; maxBytes?: number | null; background?: BackgroundCheckpoints } = {}): Store {
   const db = options.readOnly ? openReadOnlyDatabase(dataDir) : openWritableDatabase(dataDir, options.maxBytes);
+  const checkpointer = options.background && !options.readOnly ? walCheckpointer(db, options.background.onProblem) : null;
   const st = prepareStatements(db);
   const selectUsage = usageRequests(db);
   const selectBuckets = usageBuckets(db);
@@ -113,6 +116,7 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
       return oneRow(st.counts.get());
     },
     async close() {
+      await checkpointer?.stop();
       db.close();
     },
   };

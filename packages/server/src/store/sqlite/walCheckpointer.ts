@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+
+const WORKER_URL = new URL('./walCheckpointWorker.js', import.meta.url);
+/** How often the thread checkpoints: SQLite's own checkpoint came every 1000 pages (4 MiB). */
+export const CHECKPOINT_EVERY_MS = 250;
+/** SQLite's default, restored on the writer when the thread fails. */
+const AUTOCHECKPOINT_PAGES = 1000;
+
+/** `serve`'s choice: its writer's checkpoints on a thread of their own, problems said through `onProblem`. */
+export interface BackgroundCheckpoints {
+  onProblem: (message: string) => void;
+}
+
+export interface WalCheckpointer {
+  /** Checkpoints the thread has run, and those that failed. */
+  stats(): { checkpoints: number; failures: number };
+  stop(): Promise<void>;
+}
+
+/**
+ * Moves the writer's WAL checkpoints to a thread of their own. SQLite checkpoints inside the
+ * commit that takes the WAL past 1000 pages: it copies them into the database file and waits for
+ * two fsyncs, and under `serve`'s load those commits held the event loop for tens to hundreds of
+ * milliseconds (figures: docs/ingest.md, "Reading under load"). The thread checkpoints PASSIVE
+ * every CHECKPOINT_EVERY_MS on its own connection, concurrently with the writer's commits. If the
+ * thread fails, the writer checkpoints itself again, as before. Without a built worker (tests
+ * running the TypeScript sources) nothing changes: returns null.
+ */
+export function walCheckpointer(db: Database.Database, onError: (message: string) => void): WalCheckpointer | null {
+  if (!fs.existsSync(WORKER_URL)) return null;
+  const counts = { checkpoints: 0, failures: 0 };
+  let stopping = false;
+  /** A checkpoint that fails fails again every few hundred ms (a full disk): said once, until one goes through. */
+  let failing = false;
+  db.pragma('wal_autocheckpoint = 0');
+  const worker = new Worker(WORKER_URL, { workerData: { file: db.name, everyMs: CHECKPOINT_EVERY_MS } });
+  worker.unref();
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const fallBack = (why: string) => {
+    if (stopping || !db.open) return;
+    stopping = true;
+    db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    onError(`the WAL checkpoint thread stopped (${why}): the writer checkpoints itself again`);
+  };
+  worker.on('message', (message: { error?: string }) => {
+    if (message.error === undefined) {
+      counts.checkpoints++;
+      failing = false;
+    } else {
+      counts.failures++;
+      if (!failing) onError(`WAL checkpoint failed (retried every ${CHECKPOINT_EVERY_MS} ms; said again only after one succeeds): ${message.error}`);
+      failing = true;
+    }
+  });
+  worker.on('error', (error) => fallBack(error.message));
+  worker.on('exit', (code) => fallBack(`exit code ${code}`));
+  return {
+    stats: () => ({ ...counts }),
+    async stop() {
+      stopping = true;
+      worker.postMessage('stop');
+      await exited;
+    },
+  };
+}
