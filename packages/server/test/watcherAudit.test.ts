@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { watchTranscripts } from '../src/ingest/watcher.js';
+import { AUDIT_QUERY_FILES, watchTranscripts } from '../src/ingest/watcher.js';
 import { emptyHome, openContext, userLine, waitFor } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -54,5 +54,31 @@ describe.runIf(process.platform === 'linux')('watcher audit', () => {
       return (x?.messageCount ?? 0) + (y?.messageCount ?? 0) === appends + 2 ? true : undefined;
     }, 30_000, 'every appended line');
     expect(errors).toEqual([]);
+  }, 60_000);
+});
+
+describe('watcher audit over many files', () => {
+  it(`asks the store for at most ${AUDIT_QUERY_FILES} files' offsets at a time, and reads every file it finds behind`, async () => {
+    const { home, projectDir } = emptyHome();
+    const ctx = openContext();
+    const sessions = Array.from({ length: 2 * AUDIT_QUERY_FILES + 88 }, () => randomUUID());
+    // Written before the watcher starts, and no rescan: only the audit can find them.
+    for (const sessionId of sessions) fs.writeFileSync(path.join(projectDir, `${sessionId}.jsonl`), `${userLine({ sessionId, uuid: randomUUID(), text: 'hi' })}\n`);
+    const asked: number[] = [];
+    const sources = ctx.store.sources.bind(ctx.store);
+    ctx.store.sources = (refs) => {
+      asked.push(refs.length);
+      return sources(refs);
+    };
+    const watcher = watchTranscripts(ctx, [home], { auditEveryMs: 100 });
+    cleanups.push(async () => {
+      await watcher.close();
+      await ctx.store.close();
+      fs.rmSync(home, { recursive: true, force: true });
+      fs.rmSync(ctx.dataDir, { recursive: true, force: true });
+    });
+    await waitFor(async () => ((await ctx.store.counts()).sessions === sessions.length ? true : undefined), 30_000, 'every session stored');
+    expect(Math.max(...asked)).toBe(AUDIT_QUERY_FILES);
+    expect(asked.filter((n) => n > 1).slice(0, 3)).toEqual([AUDIT_QUERY_FILES, AUDIT_QUERY_FILES, 88]);
   }, 60_000);
 });

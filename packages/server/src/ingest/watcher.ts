@@ -54,6 +54,11 @@ const READ_SLICE_MS = 50;
  */
 const AUDIT_WORK_MS = 4;
 const AUDIT_REST_MS = 20;
+/**
+ * The audit asks the store for this many files' offsets at a time, between its rests: asked for
+ * all at once, 10,000 files held SQLite's connection, and the loop, for tens of ms every 10 s.
+ */
+export const AUDIT_QUERY_FILES = 256;
 
 /**
  * Follows appends to every transcript under the claude dirs using file-system events.
@@ -113,7 +118,7 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
       if (closed) return;
       // A stat per file, paced, so lines arriving meanwhile do not wait for all of them; files
       // read before need no query when their offsets are remembered, the others are asked for
-      // together, after (docs/ingest.md, "Reading under load").
+      // after, AUDIT_QUERY_FILES at a time (docs/ingest.md, "Reading under load").
       const unknown: TranscriptFile[] = [];
       for (const file of files) {
         if (!(await auditGoesOn())) return;
@@ -121,10 +126,14 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
         if (offset === undefined) unknown.push(file);
         else if (sizeOf(file.absPath) > offset) schedule(claudeDir, file.absPath);
       }
-      const sources = await ctx.store.sources(unknown);
-      for (const [i, file] of unknown.entries()) {
+      for (let start = 0; start < unknown.length; start += AUDIT_QUERY_FILES) {
         if (!(await auditGoesOn())) return;
-        if (sizeOf(file.absPath) > (sources[i]?.offset ?? 0)) schedule(claudeDir, file.absPath);
+        const some = unknown.slice(start, start + AUDIT_QUERY_FILES);
+        const sources = await ctx.store.sources(some);
+        for (const [i, file] of some.entries()) {
+          if (!(await auditGoesOn())) return;
+          if (sizeOf(file.absPath) > (sources[i]?.offset ?? 0)) schedule(claudeDir, file.absPath);
+        }
       }
     }
   };
