@@ -56,21 +56,16 @@ const QUEUED_PER_WORKER = 32;
  */
 export async function backfill(ctx: IngestContext, claudeDirs: string[], options: BackfillOptions = {}): Promise<BackfillSummary> {
   const started = performance.now();
-  const stored = await ctx.store.storedFiles(claudeDirs);
   // SQLite lets one writer in at a time: the workers take turns on a shared lock. PostgreSQL
   // commits the workers' groups concurrently (row locks order what overlaps).
   const canUseWorkers = options.storeSpec !== undefined && (options.workers ?? 2) > 0 && fs.existsSync(WORKER_URL);
   const lock = options.storeSpec?.kind === 'sqlite' ? new WriteLock().buffer : undefined;
-  const start = (files: number) =>
-    canUseWorkers ? startWorkers(Math.min(options.workers ?? 2, files), { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock }) : [];
-  // A store that holds nothing yet reads whatever is there: its threads start at once and load
-  // while the tree is walked. Otherwise they start once something changed: a restart that reads
-  // nothing starts none.
-  let pool = stored.length === 0 ? start(Infinity) : [];
+  let pool: Worker[] = [];
+  const start = (files: number) => {
+    if (canUseWorkers && pool.length === 0) pool = startWorkers(Math.min(options.workers ?? 2, files), { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock });
+  };
   try {
-    const found = await findChanged(ctx, claudeDirs, stored);
-    if (pool.length === 0 && found.changed.length > 0) pool = start(found.changed.length);
-    const jobs = await planJobs(ctx, found.changed, options.recentSinceMs ?? Infinity);
+    const { jobs, found } = await plan(ctx, claudeDirs, options.recentSinceMs ?? Infinity, start);
     // Progress counts what is read; the summary, as before, every file (a second import says "0 lines").
     const progress: BackfillProgress = { filesDone: 0, filesTotal: jobs.length, bytesDone: 0, bytesTotal: jobs.reduce((a, j) => a + j.size, 0), lines: 0 };
     const summary = { files: found.files, bytes: found.bytes, problems: found.problems, started };
@@ -85,8 +80,8 @@ export async function backfill(ctx: IngestContext, claudeDirs: string[], options
       options.onProgress?.(progress);
     };
     if (pool.length > 0) {
-      const pending = jobs.map((job, id) => ({ job, id }));
-      await Promise.all(pool.map((worker) => drive(worker, pending, jobs, onDone, recent)));
+      const next = { id: 0 };
+      await Promise.all(pool.map((worker) => drive(worker, next, jobs, onDone, recent)));
     } else if (jobs.length > 0) {
       const ingest = new GroupedIngest(ctx.store, ctx);
       for (const [i, job] of jobs.entries()) {
@@ -109,6 +104,25 @@ async function finish(summary: { files: number; bytes: number; problems: number;
   return { files: summary.files, bytes: summary.bytes, lines: progress.lines, problems: summary.problems, seconds: (performance.now() - summary.started) / 1000 };
 }
 
+/**
+ * The jobs, and what the summary says of every file. What the store held and the files found are
+ * dropped once the jobs are made: a history of 75,000 files kept them through the whole import.
+ * `start` starts the worker threads: at once on a store that holds nothing yet (they load while
+ * the tree is walked), else once something changed (a restart that reads nothing starts none).
+ */
+async function plan(
+  ctx: IngestContext,
+  claudeDirs: string[],
+  recentSinceMs: number,
+  start: (files: number) => void,
+): Promise<{ jobs: SizedJob[]; found: { files: number; bytes: number; problems: number } }> {
+  const stored = await ctx.store.storedFiles(claudeDirs);
+  if (stored.length === 0) start(Infinity);
+  const { changed, files, bytes, problems } = await findChanged(ctx, claudeDirs, stored);
+  if (changed.length > 0) start(changed.length);
+  return { jobs: await planJobs(ctx, changed, recentSinceMs), found: { files, bytes, problems } };
+}
+
 /** Every transcript under the claude dirs, and those that changed since the store last read them. */
 async function findChanged(ctx: IngestContext, claudeDirs: string[], stored: StoredFile[]): Promise<{ changed: StatedFile[]; files: number; bytes: number; problems: number }> {
   const files: TranscriptFile[] = [];
@@ -129,7 +143,13 @@ async function findChanged(ctx: IngestContext, claudeDirs: string[], stored: Sto
 async function planJobs(ctx: IngestContext, changed: StatedFile[], recentSinceMs: number): Promise<SizedJob[]> {
   const ordered = newestFirst(changed);
   const sources = ordered.length > 0 ? await ctx.store.sources(ordered.map((c) => c.file)) : [];
-  return ordered.map((c, i) => ({ file: c.file, from: sources[i] as SourceState, size: c.size, recent: c.groupMtimeMs >= recentSinceMs }));
+  return ordered.map(({ file, size, groupMtimeMs }, i) => ({ file, from: sharingNames(sources[i] as SourceState, file), size, recent: groupMtimeMs >= recentSinceMs }));
+}
+
+/** The source with the file's own claude dir and path strings, not the store's copies of them (one pair per file). */
+function sharingNames(source: SourceState, file: TranscriptFile): SourceState {
+  const { id, offset, lineCount, ino, size, tail } = source;
+  return { id, claudeDir: file.claudeDir, relPath: file.relPath, offset, lineCount, ino, size, tail };
 }
 
 /** An error a worker raised before it was driven, kept for `drive` to report. */
@@ -145,7 +165,8 @@ function startWorkers(count: number, workerData: object): Worker[] {
 
 function drive(
   worker: Worker,
-  pending: { job: SizedJob; id: number }[],
+  /** The next job no worker has taken yet, shared by the workers. */
+  next: { id: number },
   jobs: SizedJob[],
   onDone: (job: SizedJob, result: JobResult, by: object) => void,
   recent: RecentCommits,
@@ -156,10 +177,11 @@ function drive(
     const feed = () => {
       if (inFlight > QUEUED_PER_WORKER / 2) return;
       const batch: WorkerJob[] = [];
-      while (inFlight < QUEUED_PER_WORKER && pending.length > 0) {
-        const next = pending.shift() as { job: SizedJob; id: number };
+      while (inFlight < QUEUED_PER_WORKER && next.id < jobs.length) {
+        const id = next.id++;
+        const job = jobs[id] as SizedJob;
         inFlight++;
-        batch.push({ id: next.id, job: { file: next.job.file, from: next.job.from }, recent: next.job.recent });
+        batch.push({ id, job: { file: job.file, from: job.from }, recent: job.recent });
       }
       if (batch.length > 0) send({ jobs: batch });
       else if (inFlight === 0) send({ finish: true });

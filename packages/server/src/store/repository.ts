@@ -23,12 +23,16 @@ export interface SourceState {
 // Enough to hold the line's uuid and timestamp, which Claude Code writes last.
 export const TAIL_BYTES = 128;
 
+const NO_TAIL = Buffer.alloc(0);
+
 /**
  * A copy of a source's tail in memory of its own. `Buffer.from(bytes)` of a few bytes takes them
  * from Node's shared 8 KB pool, and a tail kept for every known file held a whole pool block alive
  * for each one or two of them, so memory grew with the files seen (docs/ingest.md, "Reading under load").
  */
 export function ownTail(bytes: Uint8Array): Buffer {
+  // A file not read yet has none: one shared empty buffer, not an object pair per file.
+  if (bytes.length === 0) return NO_TAIL;
   const copy = Buffer.allocUnsafeSlow(bytes.length);
   copy.set(bytes);
   return copy;

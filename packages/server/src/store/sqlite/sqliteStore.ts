@@ -1,7 +1,7 @@
 import { mergeActivity } from '../activity.js';
 import { toStoredMessage } from '../messageRows.js';
 import { toModelTotals } from '../modelTotals.js';
-import type { IngestBatch, SourceState, Store } from '../repository.js';
+import { ownTail, type IngestBatch, type SourceState, type Store } from '../repository.js';
 import { toTotals } from '../sessionRows.js';
 import { toStoredFile, type SourceRow } from '../sourceRows.js';
 import { usageSinceParams, usageSinceRows, usageSinceSql } from '../usage.js';
@@ -131,6 +131,6 @@ function toSource(row: SourceRow): SourceState {
     lineCount: row.line_count,
     ino: row.ino,
     size: row.size,
-    tail: row.tail,
+    tail: ownTail(row.tail),
   };
 }
