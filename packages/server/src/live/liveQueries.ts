@@ -1,6 +1,7 @@
 import { formatStat, type ActiveSessions, type LiveActivity, type LiveMessage, type LiveSeries, type LiveStats, type SessionLive, type StatType, type Summary } from '@claudelens/protocol';
 import { calendarStarts } from '../core/live/calendar.js';
-import { statsOf, type LiveState, type Stats } from '../core/live/liveState.js';
+import { statsOf, type Stats } from '../core/live/liveLines.js';
+import type { LiveState } from '../core/live/liveState.js';
 import type { HistoryReads, LiveReads } from '../store/readModel.js';
 import type { StoredMessage } from '../store/repository.js';
 
