@@ -23,7 +23,13 @@ export interface SourceState {
 // Enough to hold the line's uuid and timestamp, which Claude Code writes last.
 export const TAIL_BYTES = 128;
 
+/** Every empty tail (a file not read yet): one shared buffer, not an object pair per file. */
 const NO_TAIL = Buffer.alloc(0);
+
+/** A tail already in memory of its own (a driver's row), with the shared one when it is empty. */
+export function sharedIfEmpty(tail: Buffer): Buffer {
+  return tail.length === 0 ? NO_TAIL : tail;
+}
 
 /**
  * A copy of a source's tail in memory of its own. `Buffer.from(bytes)` of a few bytes takes them
@@ -31,7 +37,6 @@ const NO_TAIL = Buffer.alloc(0);
  * for each one or two of them, so memory grew with the files seen (docs/ingest.md, "Reading under load").
  */
 export function ownTail(bytes: Uint8Array): Buffer {
-  // A file not read yet has none: one shared empty buffer, not an object pair per file.
   if (bytes.length === 0) return NO_TAIL;
   const copy = Buffer.allocUnsafeSlow(bytes.length);
   copy.set(bytes);

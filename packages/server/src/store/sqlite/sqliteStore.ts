@@ -1,7 +1,7 @@
 import { mergeActivity } from '../activity.js';
 import { toStoredMessage } from '../messageRows.js';
 import { toModelTotals } from '../modelTotals.js';
-import { ownTail, type IngestBatch, type SourceState, type Store } from '../repository.js';
+import { sharedIfEmpty, type IngestBatch, type SourceState, type Store } from '../repository.js';
 import { toTotals } from '../sessionRows.js';
 import { toStoredFile, type SourceRow } from '../sourceRows.js';
 import { usageSinceParams, usageSinceRows, usageSinceSql } from '../usage.js';
@@ -131,6 +131,7 @@ function toSource(row: SourceRow): SourceState {
     lineCount: row.line_count,
     ino: row.ino,
     size: row.size,
-    tail: ownTail(row.tail),
+    // better-sqlite3 copies a BLOB into a buffer of its own: no copy here (ownTail is for pool memory).
+    tail: sharedIfEmpty(row.tail),
   };
 }

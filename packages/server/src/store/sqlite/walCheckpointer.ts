@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 
 const WORKER_URL = new URL('./walCheckpointWorker.js', import.meta.url);
 /** How often the thread checkpoints: SQLite's own checkpoint came every 1000 pages (4 MiB). */
-export const CHECKPOINT_EVERY_MS = 250;
+const CHECKPOINT_EVERY_MS = 250;
 /** SQLite's default, restored on the writer when the thread fails. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
@@ -14,8 +14,8 @@ export interface BackgroundCheckpoints {
 }
 
 export interface WalCheckpointer {
-  /** Checkpoints the thread has run, and those that failed. */
-  stats(): { checkpoints: number; failures: number };
+  /** Checkpoints the thread has run. */
+  stats(): { checkpoints: number };
   stop(): Promise<void>;
 }
 
@@ -28,9 +28,9 @@ export interface WalCheckpointer {
  * thread fails, the writer checkpoints itself again, as before. Without a built worker (tests
  * running the TypeScript sources) nothing changes: returns null.
  */
-export function walCheckpointer(db: Database.Database, onError: (message: string) => void): WalCheckpointer | null {
+export function walCheckpointer(db: Database.Database, onProblem: (message: string) => void): WalCheckpointer | null {
   if (!fs.existsSync(WORKER_URL)) return null;
-  const counts = { checkpoints: 0, failures: 0 };
+  let checkpoints = 0;
   let stopping = false;
   /** A checkpoint that fails fails again every few hundred ms (a full disk): said once, until one goes through. */
   let failing = false;
@@ -42,22 +42,21 @@ export function walCheckpointer(db: Database.Database, onError: (message: string
     if (stopping || !db.open) return;
     stopping = true;
     db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
-    onError(`the WAL checkpoint thread stopped (${why}): the writer checkpoints itself again`);
+    onProblem(`the WAL checkpoint thread stopped (${why}): the writer checkpoints itself again`);
   };
   worker.on('message', (message: { error?: string }) => {
     if (message.error === undefined) {
-      counts.checkpoints++;
+      checkpoints++;
       failing = false;
     } else {
-      counts.failures++;
-      if (!failing) onError(`WAL checkpoint failed (retried every ${CHECKPOINT_EVERY_MS} ms; said again only after one succeeds): ${message.error}`);
+      if (!failing) onProblem(`WAL checkpoint failed (retried every ${CHECKPOINT_EVERY_MS} ms; said again only after one succeeds): ${message.error}`);
       failing = true;
     }
   });
   worker.on('error', (error) => fallBack(error.message));
   worker.on('exit', (code) => fallBack(`exit code ${code}`));
   return {
-    stats: () => ({ ...counts }),
+    stats: () => ({ checkpoints }),
     async stop() {
       stopping = true;
       worker.postMessage('stop');
