@@ -400,6 +400,22 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     });
   });
 
+  it('registers new files with the state it later reads back, and gives known files their stored state, in the order asked', async () => {
+    const t = await transcript([userLine({ sessionId: session, uuid: 'u-1', text: 'hi', timestamp: ts(1) })]);
+    await t.ingest();
+    const read = await t.source();
+    const fresh = [describeFile(t.home, '-tmp-demo/new-1.jsonl'), describeFile(t.home, '-tmp-demo/new-2.jsonl')];
+    const first = await t.ctx.store.sources([fresh[0]!, describeFile(t.home, `-tmp-demo/${session}.jsonl`), fresh[1]!]);
+    expect(first[1]).toEqual(read);
+    expect(read.offset).toBe(fs.statSync(t.file).size);
+    for (const [i, at] of [[0, 0], [1, 2]] as const) {
+      expect(first[at]).toMatchObject({ claudeDir: t.home, relPath: fresh[i]!.relPath, offset: 0, lineCount: 0, ino: 0, size: 0 });
+      expect(first[at]!.tail.length).toBe(0);
+    }
+    expect(new Set(first.map((s) => s.id)).size).toBe(3);
+    expect(await t.ctx.store.sources(fresh)).toEqual([first[0], first[2]]);
+  });
+
   it('lists the files it holds under the claude dirs asked for, with what their last read saw', async () => {
     const t = await transcript([userLine({ sessionId: session, uuid: 'u-1', text: 'hi', timestamp: ts(1) })]);
     await t.ctx.store.sources([describeFile('/elsewhere', '-tmp-demo/other.jsonl')]);

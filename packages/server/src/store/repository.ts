@@ -24,7 +24,7 @@ export interface SourceState {
 export const TAIL_BYTES = 128;
 
 /** Every empty tail (a file not read yet): one shared buffer, not an object pair per file. */
-const NO_TAIL = Buffer.alloc(0);
+export const NO_TAIL = Buffer.alloc(0);
 
 /** A tail already in memory of its own (a driver's row), with the shared one when it is empty. */
 export function sharedIfEmpty(tail: Buffer): Buffer {

@@ -1,7 +1,7 @@
 import { mergeActivity } from '../activity.js';
 import { toStoredMessage } from '../messageRows.js';
 import { toModelTotals } from '../modelTotals.js';
-import { sharedIfEmpty, type IngestBatch, type SourceState, type Store } from '../repository.js';
+import { NO_TAIL, sharedIfEmpty, type IngestBatch, type SourceState, type Store } from '../repository.js';
 import { toTotals } from '../sessionRows.js';
 import { toStoredFile, type SourceRow } from '../sourceRows.js';
 import { usageSinceParams, usageSinceRows, usageSinceSql } from '../usage.js';
@@ -27,9 +27,12 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
   const st = prepareStatements(db);
   const selectUsage = usageRequests(db);
   const selectBuckets = usageBuckets(db);
+  // A new file's state is the columns' defaults, made here with the caller's own path strings: a
+  // cold import registers its whole history, and a row read back per file was its largest garbage.
   const registerSources = db.transaction((refs: { claudeDir: string; relPath: string }[]) =>
     refs.map(({ claudeDir, relPath }) => {
-      st.insertSource.run(claudeDir, relPath);
+      const inserted = st.insertSource.run(claudeDir, relPath);
+      if (inserted.changes === 1) return { id: Number(inserted.lastInsertRowid), claudeDir, relPath, offset: 0, lineCount: 0, ino: 0, size: 0, tail: NO_TAIL };
       return toSource(oneRow(st.selectSource.get(claudeDir, relPath)));
     }),
   );
