@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { StoreSpec } from '../store/openStore.js';
-import type { SourceState, StoredFile } from '../store/repository.js';
 import type { WorkerJob, WorkerReply, WorkerRequest } from './backfillWorker.js';
-import { changedFiles, type StatedFile } from './changedFiles.js';
-import { discoverTranscripts, type TranscriptFile } from './discover.js';
-import { GroupedIngest, type IngestJob, type JobResult } from './groupedIngest.js';
+import { GroupedIngest, type JobResult } from './groupedIngest.js';
 import type { IngestContext } from './ingestSource.js';
-import { newestFirst } from './newestFirst.js';
+import { JobList } from './jobList.js';
+import { planFiles, type FilePlan } from './planFiles.js';
+import type { PlanReply, PlanRequest } from './planWorker.js';
 import { WriteLock } from './writeLock.js';
 
 export interface BackfillProgress {
@@ -41,9 +40,8 @@ export interface BackfillOptions {
   onRecent?: () => Promise<void>;
 }
 
-type SizedJob = IngestJob & { size: number; recent: boolean };
-
 const WORKER_URL = new URL('./backfillWorker.js', import.meta.url);
+const PLAN_WORKER_URL = new URL('./planWorker.js', import.meta.url);
 /**
  * Files queued per worker, so that it never waits for the next one (a round trip per file idled
  * the threads); topped up, in one message, once half of them are done.
@@ -65,16 +63,16 @@ export async function backfill(ctx: IngestContext, claudeDirs: string[], options
     if (canUseWorkers && pool.length === 0) pool = startWorkers(Math.min(options.workers ?? 2, files), { store: options.storeSpec, table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock });
   };
   try {
-    const { jobs, found } = await plan(ctx, claudeDirs, options.recentSinceMs ?? Infinity, start);
+    const { jobs, found } = await plan(ctx, claudeDirs, options.recentSinceMs ?? Infinity, start, canUseWorkers);
     // Progress counts what is read; the summary, as before, every file (a second import says "0 lines").
-    const progress: BackfillProgress = { filesDone: 0, filesTotal: jobs.length, bytesDone: 0, bytesTotal: jobs.reduce((a, j) => a + j.size, 0), lines: 0 };
+    const progress: BackfillProgress = { filesDone: 0, filesTotal: jobs.length, bytesDone: 0, bytesTotal: jobs.bytesTotal, lines: 0 };
     const summary = { files: found.files, bytes: found.bytes, problems: found.problems, started };
     options.onProgress?.(progress);
-    const recent = new RecentCommits(jobs.filter((job) => job.recent).length, options.onRecent);
-    const onDone = (job: SizedJob, result: JobResult, by: object) => {
-      if (job.recent) recent.done(by);
+    const recent = new RecentCommits(jobs.recentCount, options.onRecent);
+    const onDone = (i: number, result: JobResult, by: object) => {
+      if (jobs.recent(i)) recent.done(by);
       progress.filesDone++;
-      progress.bytesDone += job.size;
+      progress.bytesDone += jobs.size(i);
       progress.lines += result.lines;
       summary.problems += result.problems;
       options.onProgress?.(progress);
@@ -84,9 +82,9 @@ export async function backfill(ctx: IngestContext, claudeDirs: string[], options
       await Promise.all(pool.map((worker) => drive(worker, next, jobs, onDone, recent)));
     } else if (jobs.length > 0) {
       const ingest = new GroupedIngest(ctx.store, ctx);
-      for (const [i, job] of jobs.entries()) {
-        onDone(job, await ingest.run(job), ingest);
-        if (job.recent && !jobs[i + 1]?.recent) {
+      for (let i = 0; i < jobs.length; i++) {
+        onDone(i, await ingest.run(jobs.job(i)), ingest);
+        if (jobs.recent(i) && !(i + 1 < jobs.length && jobs.recent(i + 1))) {
           await ingest.flush();
           recent.flushed(ingest);
         }
@@ -105,51 +103,53 @@ async function finish(summary: { files: number; bytes: number; problems: number;
 }
 
 /**
- * The jobs, and what the summary says of every file. What the store held and the files found are
- * dropped once the jobs are made: a history of 75,000 files kept them through the whole import.
- * `start` starts the worker threads: at once on a store that holds nothing yet (they load while
- * the tree is walked), else once something changed (a restart that reads nothing starts none).
+ * The jobs, and what the summary says of every file. `start` starts the worker threads: at once
+ * on a store that holds nothing yet (they load while the tree is walked), else once something
+ * changed (a restart that reads nothing starts none). On a store that holds nothing, with
+ * threads, the plan is made in a thread of its own: walking, stating and ordering 75,000 files
+ * left some 65 MB of garbage that the main thread's heap kept committed through the whole import.
  */
 async function plan(
   ctx: IngestContext,
   claudeDirs: string[],
   recentSinceMs: number,
   start: (files: number) => void,
-): Promise<{ jobs: SizedJob[]; found: { files: number; bytes: number; problems: number } }> {
+  inThread: boolean,
+): Promise<{ jobs: JobList; found: { files: number; bytes: number; problems: number } }> {
   const stored = await ctx.store.storedFiles(claudeDirs);
   if (stored.length === 0) start(Infinity);
-  const { changed, files, bytes, problems } = await findChanged(ctx, claudeDirs, stored);
-  if (changed.length > 0) start(changed.length);
-  return { jobs: await planJobs(ctx, changed, recentSinceMs), found: { files, bytes, problems } };
+  const request: PlanRequest = { claudeDirs, stored, recentSinceMs };
+  const files = inThread && stored.length === 0 && fs.existsSync(PLAN_WORKER_URL) ? await planInThread(request) : await planFiles(claudeDirs, stored, recentSinceMs);
+  for (const p of files.problems) await ctx.store.recordFileProblem(p.claudeDir, p.relPath, p.kind, p.detail);
+  const jobs = new JobList(files);
+  if (jobs.length > 0) start(jobs.length);
+  await registerSources(ctx, jobs);
+  return { jobs, found: { files: files.files, bytes: files.bytes, problems: files.problems.length } };
 }
 
-/** Every transcript under the claude dirs, and those that changed since the store last read them. */
-async function findChanged(ctx: IngestContext, claudeDirs: string[], stored: StoredFile[]): Promise<{ changed: StatedFile[]; files: number; bytes: number; problems: number }> {
-  const files: TranscriptFile[] = [];
-  let problems = 0;
-  for (const dir of claudeDirs) {
-    const found = await discoverTranscripts(dir);
-    files.push(...found.files);
-    for (const p of found.problems) {
-      await ctx.store.recordFileProblem(p.claudeDir, p.relPath, p.kind, p.detail);
-      problems++;
-    }
+function planInThread(request: PlanRequest): Promise<FilePlan> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(PLAN_WORKER_URL, { workerData: request });
+    worker.once('message', (reply: PlanReply) => {
+      if ('plan' in reply) resolve(reply.plan);
+      else reject(new Error(`backfill planner: ${reply.failed}`));
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`backfill planner exited with code ${code}`)));
+  });
+}
+
+/** The store is asked for this many files' states at a time: all at once held a source object per file of the history. */
+export const SOURCES_PER_QUERY = 2048;
+
+/** Each job's stored state, registered when new. */
+async function registerSources(ctx: IngestContext, jobs: JobList): Promise<void> {
+  for (let from = 0; from < jobs.length; from += SOURCES_PER_QUERY) {
+    const refs = [];
+    for (let i = from; i < Math.min(jobs.length, from + SOURCES_PER_QUERY); i++) refs.push(jobs.ref(i));
+    jobs.setSources(from, await ctx.store.sources(refs));
   }
-  const { changed, bytes } = changedFiles(stored, files);
-  return { changed, files: files.length, bytes, problems };
-}
-
-/** The changed files as jobs, newest first, each with its stored state (registered when new, in one query). */
-async function planJobs(ctx: IngestContext, changed: StatedFile[], recentSinceMs: number): Promise<SizedJob[]> {
-  const ordered = newestFirst(changed);
-  const sources = ordered.length > 0 ? await ctx.store.sources(ordered.map((c) => c.file)) : [];
-  return ordered.map(({ file, size, groupMtimeMs }, i) => ({ file, from: sharingNames(sources[i] as SourceState, file), size, recent: groupMtimeMs >= recentSinceMs }));
-}
-
-/** The source with the file's own claude dir and path strings, not the store's copies of them (one pair per file). */
-function sharingNames(source: SourceState, file: TranscriptFile): SourceState {
-  const { id, offset, lineCount, ino, size, tail } = source;
-  return { id, claudeDir: file.claudeDir, relPath: file.relPath, offset, lineCount, ino, size, tail };
 }
 
 /** An error a worker raised before it was driven, kept for `drive` to report. */
@@ -167,8 +167,8 @@ function drive(
   worker: Worker,
   /** The next job no worker has taken yet, shared by the workers. */
   next: { id: number },
-  jobs: SizedJob[],
-  onDone: (job: SizedJob, result: JobResult, by: object) => void,
+  jobs: JobList,
+  onDone: (i: number, result: JobResult, by: object) => void,
   recent: RecentCommits,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -179,9 +179,8 @@ function drive(
       const batch: WorkerJob[] = [];
       while (inFlight < QUEUED_PER_WORKER && next.id < jobs.length) {
         const id = next.id++;
-        const job = jobs[id] as SizedJob;
         inFlight++;
-        batch.push({ id, job: { file: job.file, from: job.from }, recent: job.recent });
+        batch.push({ id, job: jobs.job(id), recent: jobs.recent(id) });
       }
       if (batch.length > 0) send({ jobs: batch });
       else if (inFlight === 0) send({ finish: true });
@@ -196,7 +195,7 @@ function drive(
       } else {
         for (const { id, result } of reply.results) {
           inFlight--;
-          onDone(jobs[id] as SizedJob, result, worker);
+          onDone(id, result, worker);
         }
         feed();
       }

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import type { StoredFile } from '../store/repository.js';
-import type { TranscriptFile } from './discover.js';
+import { absPathOf, type FileRef } from './discover.js';
 
 export interface StatedFile {
-  file: TranscriptFile;
+  file: FileRef;
   /** 0 when the file could not be stat'ed: it is read, and its read reports why. */
   size: number;
   mtimeMs: number;
@@ -16,7 +16,7 @@ export interface StatedFile {
  * not read again: a restart of a server holding the whole history reads nothing. `bytes`: the
  * size of all the files.
  */
-export function changedFiles(storedFiles: StoredFile[], files: TranscriptFile[]): { changed: StatedFile[]; bytes: number } {
+export function changedFiles(storedFiles: StoredFile[], files: FileRef[]): { changed: StatedFile[]; bytes: number } {
   const stored = new Map<string, StoredFile>();
   for (const s of storedFiles) stored.set(key(s.claudeDir, s.relPath), s);
   const changed: StatedFile[] = [];
@@ -24,7 +24,7 @@ export function changedFiles(storedFiles: StoredFile[], files: TranscriptFile[])
   for (const file of files) {
     let stat: fs.Stats | undefined;
     try {
-      stat = fs.statSync(file.absPath);
+      stat = fs.statSync(absPathOf(file));
     } catch {
       changed.push({ file, size: 0, mtimeMs: 0 });
       continue;

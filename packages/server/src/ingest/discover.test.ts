@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discoverTranscripts, YIELD_EVERY } from './discover.js';
+import { discoverTranscripts, walkTranscripts, YIELD_EVERY } from './discover.js';
 
 describe('discoverTranscripts with a pace', () => {
   it('asks before each folder, and finds the same files in the same order as without', async () => {
@@ -22,6 +22,7 @@ describe('discoverTranscripts with a pace', () => {
       expect(asked).toBe(6); // projects/, p1, p1/s1, p1/s1/subagents, p2, p3
       expect(paced.files.map((f) => f.relPath)).toEqual(['p1/a.jsonl', 'p1/s1/subagents/agent-x.jsonl', 'p2/b.jsonl', 'p3/c.jsonl']);
       expect(paced).toEqual(await discoverTranscripts(home));
+      expect(await walkTranscripts(home)).toEqual({ relPaths: paced.files.map((f) => f.relPath), problems: [] });
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }

@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export interface TranscriptFile {
+/** A transcript file as the store names it. */
+export interface FileRef {
   claudeDir: string;
   /** Relative to `<claudeDir>/projects`, with forward slashes. */
   relPath: string;
+}
+
+export interface TranscriptFile extends FileRef {
   absPath: string;
   /** From `agent-<id>.jsonl`: 2.0.x flat files and 2.1.x `<session>/subagents/` files. */
   agentId: string | null;
@@ -25,12 +29,16 @@ export function projectsDir(claudeDir: string): string {
   return path.join(claudeDir, 'projects');
 }
 
+export function absPathOf({ claudeDir, relPath }: FileRef): string {
+  return path.join(projectsDir(claudeDir), ...relPath.split('/'));
+}
+
 export function describeFile(claudeDir: string, relPath: string): TranscriptFile {
   const name = path.posix.basename(relPath);
   return {
     claudeDir,
     relPath,
-    absPath: path.join(projectsDir(claudeDir), ...relPath.split('/')),
+    absPath: absPathOf({ claudeDir, relPath }),
     agentId: AGENT_FILE.exec(name)?.[1] ?? null,
   };
 }
@@ -51,8 +59,17 @@ export async function discoverTranscripts(
   claudeDir: string,
   pace?: () => Promise<void> | undefined,
 ): Promise<{ files: TranscriptFile[]; problems: DiscoveryProblem[] }> {
+  const { relPaths, problems } = await walkTranscripts(claudeDir, pace);
+  return { files: relPaths.map((relPath) => describeFile(claudeDir, relPath)), problems };
+}
+
+/**
+ * The paths `discoverTranscripts` finds, and nothing else: a backfill of a large history keeps a
+ * path per file, not a described file (docs/ingest.md, "Memory").
+ */
+export async function walkTranscripts(claudeDir: string, pace?: () => Promise<void> | undefined): Promise<{ relPaths: string[]; problems: DiscoveryProblem[] }> {
   const root = projectsDir(claudeDir);
-  const files: TranscriptFile[] = [];
+  const relPaths: string[] = [];
   const problems: DiscoveryProblem[] = [];
   const pending = [''];
   for (let listed = 0; pending.length > 0; listed++) {
@@ -72,12 +89,12 @@ export async function discoverTranscripts(
       // A symlinked transcript is read through its link (a dangling one is reported when read);
       // symlinked folders are not followed, so a link cycle cannot trap the walk.
       else if (!isTranscriptPath(entry.name)) continue;
-      else if (entry.isFile() || entry.isSymbolicLink()) files.push(describeFile(claudeDir, child));
+      else if (entry.isFile() || entry.isSymbolicLink()) relPaths.push(child);
       // A FIFO, socket or device named *.jsonl is never opened (a FIFO blocks open() until a
       // writer comes); a link to one is caught when read (openRegular).
       else problems.push({ claudeDir, relPath: child, kind: 'not-a-regular-file', detail: 'not a regular file: not read' });
     }
   }
-  files.sort((a, b) => a.relPath.localeCompare(b.relPath));
-  return { files, problems };
+  relPaths.sort((a, b) => a.localeCompare(b));
+  return { relPaths, problems };
 }

@@ -22,7 +22,9 @@ export function newestFirst(files: StatedFile[]): (StatedFile & { groupMtimeMs: 
     if (a.key !== b.key) return a.key < b.key ? -1 : 1;
     return b.f.mtimeMs - a.f.mtimeMs;
   });
-  return keyed.map((k) => ({ ...k.f, groupMtimeMs: groupMtime.get(k.key) as number }));
+  // Built field by field: a spread gave each of 75,000 objects a hidden class of its own (18 MB
+  // of maps and descriptors at 16x the bench history, docs/ingest.md "Memory").
+  return keyed.map(({ f, key }) => ({ file: f.file, size: f.size, mtimeMs: f.mtimeMs, groupMtimeMs: groupMtime.get(key) as number }));
 }
 
 /** `<project>/<session>` for a session's main file and the files under `<project>/<session>/`. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { changedFiles } from './changedFiles.js';
-import { describeFile, discoverTranscripts, projectsDir, type TranscriptFile } from './discover.js';
+import { absPathOf, describeFile, discoverTranscripts, projectsDir, type TranscriptFile } from './discover.js';
 import { groupCommits } from './groupCommits.js';
 import type { IngestContext } from './ingestSource.js';
 import { pacer } from './pacer.js';
@@ -159,7 +159,7 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
         const { files } = await discoverTranscripts(claudeDir);
         // Only the files changed since their last committed read: a restart reads nothing again.
         const { changed } = changedFiles(await ctx.store.storedFiles([claudeDir]), files);
-        for (const { file } of changed) schedule(claudeDir, file.absPath);
+        for (const { file } of changed) schedule(claudeDir, absPathOf(file));
       }
       await this.idle();
     },
