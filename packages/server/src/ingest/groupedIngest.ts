@@ -13,8 +13,13 @@ export type JobResult = SourceRun;
 
 /** Batches are committed in groups of about this many entries: one transaction each. */
 const GROUP_ENTRIES = 8_000;
-/** While another thread holds the store, a group may grow to this before waiting for it. */
-const MAX_GROUP_ENTRIES = 4 * GROUP_ENTRIES;
+/**
+ * While another thread holds the store, a group may grow to this before waiting for it. A group's
+ * entries are most of a worker's live heap: at 4x, the workers' heaps grew with the length of an
+ * import (84-89 MB committed each at 16x the bench history at 1.5x, 101-123 MB at 4x; the time
+ * within the noise of the machine, docs/ingest.md "Memory").
+ */
+const MAX_GROUP_ENTRIES = 1.5 * GROUP_ENTRIES;
 /**
  * The first group is this small, and each next one twice the last, up to GROUP_ENTRIES: the
  * newest files are read first, and a full first group held today's lines back until 8,000
