@@ -93,4 +93,11 @@ describe('normaliseLine', () => {
     const { entry } = normaliseLine({ ...base, type: 'user', message: { content: 'x'.repeat(10_000) } }, main, at);
     expect(entry?.preview.length).toBe(240);
   });
+
+  it('puts a preview on one line: every run of whitespace one space, none at either end', () => {
+    const preview = (content: string) => normaliseLine({ ...base, type: 'user', message: { content } }, main, at).entry?.preview;
+    const cases = ['one line already', ' lead', 'trail ', 'two  spaces', 'tab\there', 'line\nbreak', 'crlf\r\n', 'nbsp\u00a0here', 'ideographic\u3000space', '\n\t', 'a'];
+    for (const text of cases) expect(preview(text)).toBe(text.replace(/\s+/g, ' ').trim());
+    expect(preview('one line already')).toBe('one line already');
+  });
 });

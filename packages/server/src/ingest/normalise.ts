@@ -192,9 +192,13 @@ function readRequest(line: Json, message: Json, entry: TranscriptEntry, problems
   return { messageId, requestId, model: entry.model ?? 'unknown', usage, reportedCost };
 }
 
+/** Whitespace that collapsing would change: any but a single space between other characters. */
+const UNFLAT = /[^\S ]|\s\s|^\s|\s$/;
+
 function clip(text: string): string {
   // Collapsing whitespace only shortens: a little over the preview length is enough to look at.
   const flat = head(text);
-  const oneLine = flat.replace(/\s+/g, ' ').trim();
+  // Tested first: most previews are already one line, and the replace copied every one of them.
+  const oneLine = UNFLAT.test(flat) ? flat.replace(/\s+/g, ' ').trim() : flat;
   return oneLine.length > PREVIEW_CHARS ? `${oneLine.slice(0, PREVIEW_CHARS - 1)}…` : oneLine;
 }
