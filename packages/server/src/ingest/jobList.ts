@@ -1,5 +1,5 @@
 import { NO_TAIL, type SourceState } from '../store/repository.js';
-import { describeFile } from './discover.js';
+import { describeFile, type FileRef } from './discover.js';
 import type { IngestJob } from './groupedIngest.js';
 import type { FilePlan } from './planFiles.js';
 
@@ -46,7 +46,7 @@ export class JobList {
   }
 
   /** The file's claude dir and path, as the store is asked about it. */
-  ref(i: number): { claudeDir: string; relPath: string } {
+  ref(i: number): FileRef {
     return { claudeDir: this.dirs[this.dirOf[i] as number] as string, relPath: this.relPaths[i] as string };
   }
 
