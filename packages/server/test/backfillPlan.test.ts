@@ -1,9 +1,10 @@
-// What a backfill asks of the store before it reads: the files' states, a slice at a time, so
-// that a large history is never held as one object per file (docs/ingest.md, "Memory").
+// What a backfill holds of a large history: the files' states asked a slice at a time, never one
+// object per file, and workers' page caches smaller than a server's (docs/ingest.md, "Memory").
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backfill, SOURCES_PER_QUERY } from '../src/ingest/backfill.js';
+import { backfill, SOURCES_PER_QUERY, WORKER_CACHE_BYTES, workerStore } from '../src/ingest/backfill.js';
+import { CACHE_BYTES, openWritableDatabase } from '../src/store/sqlite/openDatabase.js';
 import type { Store } from '../src/store/repository.js';
 import { openContext, tempDir } from './helpers.js';
 
@@ -30,5 +31,18 @@ describe('backfill planning', () => {
     expect(stored.every((s) => s.offset > 0 && s.offset === s.size)).toBe(true);
     expect((await ctx.store.sessions()).length).toBe(files);
     await ctx.store.close();
+  });
+
+  it('opens the workers\' SQLite connections with a smaller page cache, and PostgreSQL as given', () => {
+    const dataDir = tempDir('claudelens-cache-');
+    expect(workerStore({ kind: 'sqlite', dataDir })).toEqual({ kind: 'sqlite', dataDir, cacheBytes: WORKER_CACHE_BYTES });
+    expect(workerStore({ kind: 'postgres', url: 'postgres://x' })).toEqual({ kind: 'postgres', url: 'postgres://x' });
+    expect(workerStore(undefined)).toBeUndefined();
+    const worker = openWritableDatabase(dataDir, null, WORKER_CACHE_BYTES);
+    const server = openWritableDatabase(dataDir);
+    expect([worker.pragma('cache_size', { simple: true }), server.pragma('cache_size', { simple: true })]).toEqual([-WORKER_CACHE_BYTES / 1024, -CACHE_BYTES / 1024]);
+    expect(WORKER_CACHE_BYTES).toBeLessThan(CACHE_BYTES);
+    worker.close();
+    server.close();
   });
 });

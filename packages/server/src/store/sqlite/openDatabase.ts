@@ -12,11 +12,15 @@ export const DATABASE_FILE = 'claudelens.db';
  */
 export const PAGE_SIZE = 4096;
 
+/** A connection's page cache unless it is given one: serve's writer, the API's reads, an import's main thread. */
+export const CACHE_BYTES = 16 * 1024 * 1024;
+
 /**
  * The database a writer uses: created and migrated as needed. With `maxBytes`, this connection lets
  * the file grow to about that size (PRAGMA max_page_count): past it a write fails with SQLITE_FULL.
+ * `cacheBytes`: its page cache (CACHE_BYTES unless given).
  */
-export function openWritableDatabase(dataDir: string, maxBytes?: number | null): Database.Database {
+export function openWritableDatabase(dataDir: string, maxBytes?: number | null, cacheBytes = CACHE_BYTES): Database.Database {
   const file = path.join(dataDir, DATABASE_FILE);
   preparePrivateFile(dataDir, file, [`${file}-wal`, `${file}-shm`]);
   const db = new Database(file);
@@ -25,7 +29,7 @@ export function openWritableDatabase(dataDir: string, maxBytes?: number | null):
   // NORMAL is durable across a killed process in WAL mode; only an OS crash can lose the last commit.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -16384'); // 16 MiB per connection; backfill opens one per worker
+  db.pragma(`cache_size = -${Math.max(1, Math.round(cacheBytes / 1024))}`); // negative: KiB
   if (maxBytes) db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxBytes / (db.pragma('page_size', { simple: true }) as number)))}`);
   migrate(db);
   return db;

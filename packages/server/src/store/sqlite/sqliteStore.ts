@@ -21,8 +21,8 @@ import { usageBuckets, usageRequests } from './usageQueries.js';
  * SQLITE_FULL, as on a full disk. With `background`, the WAL is checkpointed on a thread of its
  * own instead of inside the commits (walCheckpointer.ts).
  */
-export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; maxBytes?: number | null; background?: BackgroundCheckpoints } = {}): Store {
-  const db = options.readOnly ? openReadOnlyDatabase(dataDir) : openWritableDatabase(dataDir, options.maxBytes);
+export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; maxBytes?: number | null; cacheBytes?: number; background?: BackgroundCheckpoints } = {}): Store {
+  const db = options.readOnly ? openReadOnlyDatabase(dataDir) : openWritableDatabase(dataDir, options.maxBytes, options.cacheBytes);
   const checkpointer = options.background && !options.readOnly ? walCheckpointer(db, options.background.onProblem) : null;
   const st = prepareStatements(db);
   const selectUsage = usageRequests(db);
