@@ -187,6 +187,22 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
       expect(times).toEqual([...times].sort().reverse());
     });
 
+    it('counts messages per second since a time as the sessions\' own messages say, from any time', async () => {
+      const messages = (await Promise.all(all.map((s) => store.recentMessages(s.sessionId, 1_000_000)))).flat();
+      const times = [...new Set(all.map((s) => s.lastActivity).filter((t): t is string => t !== null))].sort();
+      const sinces = [times[0]!, times[Math.floor(times.length / 2)]!, times.at(-2)!, times.at(-1)!, '2000-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z'];
+      for (const since of sinces) {
+        const expected = new Map<string, number>();
+        for (const m of messages) {
+          if (m.timestamp === null || m.timestamp < since || (m.lineType !== 'user' && m.lineType !== 'assistant')) continue;
+          const at = m.timestamp.slice(0, 19);
+          expected.set(at, (expected.get(at) ?? 0) + 1);
+        }
+        const counted = (await store.activitySince(since)).filter((s) => s.messages > 0).map((s) => [s.at, s.messages]);
+        expect(counted, since).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)));
+      }
+    });
+
     it('lists every request for usage reports: the sessions\' totals, in time order, filtered by time, project and model', async () => {
       const rows = await store.usageRequests({});
       expect(rows).toHaveLength(1199);

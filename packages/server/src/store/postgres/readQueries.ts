@@ -165,8 +165,10 @@ export async function activitySince(pool: Pool, sinceIso: string): Promise<Activ
   const [messages, requests] = await Promise.all([
     pool.query<{ at: string; messages: string }>({
       name: 'messages-per-second',
+      // Through the sessions active since then, as the SQLite driver does (its statements.ts says why).
       text: `SELECT substr(timestamp, 1, 19) AS at, count(*) AS messages FROM messages
-             WHERE timestamp >= $1 AND line_type IN ('user', 'assistant') GROUP BY 1 ORDER BY 1`,
+             WHERE session_id IN (SELECT id FROM sessions WHERE last_activity >= $1)
+               AND timestamp >= $1 AND line_type IN ('user', 'assistant') GROUP BY 1 ORDER BY 1`,
       values: [sinceIso],
     }),
     pool.query<{ at: string; cost: number; tokens: string }>({

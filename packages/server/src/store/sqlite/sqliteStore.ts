@@ -86,7 +86,7 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
     },
     async activitySince(sinceIso) {
       return mergeActivity(
-        st.messagesPerSecond.all(sinceIso),
+        st.messagesPerSecond.all(sinceIso, sinceIso),
         st.requestsPerSecond.all(sinceIso),
       );
     },

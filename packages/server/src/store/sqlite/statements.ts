@@ -150,9 +150,12 @@ export function prepareStatements(db: Database.Database) {
     ),
     sessionById: prepare<[sessionId: string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
     modelsOfSession: prepare<[sessionId: string], Pick<ModelRow, 'model'>>('SELECT model FROM session_models WHERE session_id = ? ORDER BY model'),
-    messagesPerSecond: prepare<[sinceIso: string], { at: string; messages: number }>(
+    // Through the sessions active since then (a session's last activity is its latest line's time):
+    // no index serves a time range of messages, and every start scanned them all (activitySince).
+    messagesPerSecond: prepare<[sinceIso: string, sinceAgain: string], { at: string; messages: number }>(
       `SELECT substr(timestamp, 1, 19) AS at, count(*) AS messages FROM messages
-       WHERE timestamp >= ? AND line_type IN ('user', 'assistant') GROUP BY at ORDER BY at`,
+       WHERE session_id IN (SELECT id FROM sessions WHERE last_activity >= ?)
+         AND timestamp >= ? AND line_type IN ('user', 'assistant') GROUP BY at ORDER BY at`,
     ),
     requestsPerSecond: prepare<[sinceIso: string], { at: string; cost: number; tokens: number }>(
       `SELECT substr(COALESCE(started_at, timestamp), 1, 19) AS at, sum(cost) AS cost,
