@@ -3,26 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { planFiles, type FilePlan } from '../src/ingest/planFiles.js';
-import type { PlanReply, PlanRequest } from '../src/ingest/planWorker.js';
+import type * as Backfill from '../src/ingest/backfill.js';
+import { planFiles } from '../src/ingest/planFiles.js';
+import type { PlanRequest } from '../src/ingest/planWorker.js';
 import { REPO_ROOT, tempDir } from './helpers.js';
 
-// Worker threads run the compiled worker, as the CLI does.
-const PLAN_WORKER = pathToFileURL(path.join(REPO_ROOT, 'packages/server/dist/ingest/planWorker.js'));
-
-function inThread(request: PlanRequest): Promise<FilePlan> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(PLAN_WORKER, { workerData: request });
-    worker.once('message', (reply: PlanReply) => {
-      void worker.terminate();
-      if ('plan' in reply) resolve(reply.plan);
-      else reject(new Error(reply.failed));
-    });
-    worker.once('error', reject);
-  });
-}
+// The planner thread runs the compiled worker: load the built module, as the CLI does.
+const built = (file: string) => pathToFileURL(path.join(REPO_ROOT, 'packages/server/dist', file)).href;
 
 describe('the backfill planner thread', () => {
   it('plans what planFiles plans in this thread: changed files, newest session first, recent ones marked', async () => {
@@ -45,7 +33,8 @@ describe('the backfill planner thread', () => {
     fs.writeFileSync(path.join(home, 'projects', '-p2', 'notes.txt'), 'not a transcript');
     const request: PlanRequest = { claudeDirs: [home], stored: [], recentSinceMs: now - 7 * day };
 
-    const threaded = await inThread(request);
+    const { planInThread } = (await import(built('ingest/backfill.js'))) as typeof Backfill;
+    const threaded = await planInThread(request);
     expect(threaded).toEqual(await planFiles(request.claudeDirs, request.stored, request.recentSinceMs));
     // A session's subagent file goes with its main file, at the place of the newest of them.
     expect(threaded.relPaths).toEqual(['-p1/new.jsonl', '-p1/new/subagents/agent-a1.jsonl', '-p2/mid.jsonl', '-p1/old.jsonl', '-p2/empty.jsonl']);

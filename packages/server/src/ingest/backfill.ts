@@ -127,7 +127,8 @@ async function plan(
   return { jobs, found: { files: files.files, bytes: files.bytes, problems: files.problems.length } };
 }
 
-function planInThread(request: PlanRequest): Promise<FilePlan> {
+/** The plan made in planWorker's thread (the compiled one: only dist/ has it). */
+export function planInThread(request: PlanRequest): Promise<FilePlan> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(PLAN_WORKER_URL, { workerData: request });
     worker.once('message', (reply: PlanReply) => {
