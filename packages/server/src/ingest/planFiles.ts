@@ -5,7 +5,7 @@ import { newestFirst } from './newestFirst.js';
 
 /**
  * The files a backfill reads, in the order it reads them, as columns: file i is
- * `dirs[dirOf[i]]` / `relPaths[i]`, `sizes[i]` bytes, and `recents[i]` is 1 when its session was
+ * `dirs[dirOf[i]]` / `relPaths[i]` (`dirs`: the claude dirs walked), `sizes[i]` bytes, and `recents[i]` is 1 when its session was
  * modified at or after the recent moment. `files` and `bytes` count every transcript found.
  */
 export interface FilePlan {
@@ -36,12 +36,10 @@ export async function planFiles(claudeDirs: string[], stored: StoredFile[], rece
   const { changed, bytes } = changedFiles(stored, found);
   const ordered = newestFirst(changed);
   const n = ordered.length;
-  const plan: FilePlan = { dirs: [], dirOf: new Uint16Array(n), relPaths: new Array<string>(n), sizes: new Float64Array(n), recents: new Uint8Array(n), files: found.length, bytes, problems };
+  const plan: FilePlan = { dirs: claudeDirs, dirOf: new Uint16Array(n), relPaths: new Array<string>(n), sizes: new Float64Array(n), recents: new Uint8Array(n), files: found.length, bytes, problems };
   for (let i = 0; i < n; i++) {
     const { file, size, groupMtimeMs } = ordered[i] as (typeof ordered)[number];
-    let dir = plan.dirs.indexOf(file.claudeDir);
-    if (dir < 0) dir = plan.dirs.push(file.claudeDir) - 1;
-    plan.dirOf[i] = dir;
+    plan.dirOf[i] = claudeDirs.indexOf(file.claudeDir);
     plan.relPaths[i] = file.relPath;
     plan.sizes[i] = size;
     plan.recents[i] = groupMtimeMs >= recentSinceMs ? 1 : 0;
