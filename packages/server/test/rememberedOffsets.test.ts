@@ -1,9 +1,11 @@
-// A watcher on PostgreSQL remembers the offsets it committed instead of asking before every read,
-// and PostgreSQL commits ingest without waiting for the WAL (INGEST_COMMIT in postgresStore.ts):
-// a crash of PostgreSQL loses the last commits the watcher remembers. Here the crash is a copy of
-// the database taken before the last commit (CREATE DATABASE … TEMPLATE), which the reader is
-// then pointed at: what a restarted server that lost that commit holds. Every line must end up
-// stored once, as in a clean ingest.
+// A watcher remembers the offsets it committed instead of asking before every read. Two ways the
+// store's offsets move under it, and every line must end up stored once, as in a clean ingest:
+// - PostgreSQL commits ingest without waiting for the WAL (INGEST_COMMIT in postgresStore.ts): a
+//   crash of PostgreSQL loses the last commits the watcher remembers. Here the crash is a copy of
+//   the database taken before the last commit (CREATE DATABASE … TEMPLATE), which the reader is
+//   then pointed at: what a restarted server that lost that commit holds.
+// - On SQLite, `claudelens import` run beside `serve` on the same data dir reads the same files
+//   through a connection of its own: here, a second reader on a second connection.
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -14,7 +16,7 @@ import { groupCommits } from '../src/ingest/groupCommits.js';
 import type { IngestContext } from '../src/ingest/ingestSource.js';
 import { openStore } from '../src/store/openStore.js';
 import { OFFSET_MOVED, type Store } from '../src/store/repository.js';
-import { assistantLine, emptyHome } from './helpers.js';
+import { assistantLine, emptyHome, tempDir } from './helpers.js';
 import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from './pgDatabase.js';
 
 const prices = loadPriceBook(null);
@@ -99,5 +101,36 @@ describe('remembered offsets after PostgreSQL lost commits', () => {
     await reader.read(ref);
     expect(await ctx.store.session(session)).toMatchObject({ messageCount: 5, requests: 5, outputTokens: 15 });
     expect(reader.offset(file)).toBe(fs.statSync(file).size);
+  });
+});
+
+describe('remembered offsets on SQLite with a second writer', () => {
+  it("a read from a remembered offset that another connection's reader has moved is refused, and the file is read again from the stored one", async () => {
+    const { home, projectDir } = emptyHome();
+    const file = path.join(projectDir, `${session}.jsonl`);
+    const append = (...ns: number[]) => fs.appendFileSync(file, ns.map((n) => `${line(n)}\n`).join(''));
+    const dataDir = tempDir();
+    const serveStore = openStore({ kind: 'sqlite', dataDir });
+    const importStore = openStore({ kind: 'sqlite', dataDir });
+    try {
+      const serve = groupCommits({ store: serveStore, prices }, { remember: true });
+      const importer = groupCommits({ store: importStore, prices }, { remember: false });
+      const ref = describeFile(home, `-tmp-demo/${session}.jsonl`);
+      append(1, 2, 3);
+      await serve.read(ref);
+      expect(serve.offset(file)).toBe(fs.statSync(file).size);
+      append(4, 5);
+      await importer.read(ref);
+      append(6);
+      await expect(serve.read(ref)).rejects.toThrow(OFFSET_MOVED);
+      expect(serve.offset(file)).toBeUndefined();
+      expect(await serveStore.session(session)).toMatchObject({ messageCount: 5 });
+      await serve.read(ref);
+      expect(await serveStore.session(session)).toMatchObject({ messageCount: 6, requests: 6, inputTokens: 600, outputTokens: 21 });
+      expect(serve.offset(file)).toBe(fs.statSync(file).size);
+    } finally {
+      await serveStore.close();
+      await importStore.close();
+    }
   });
 });

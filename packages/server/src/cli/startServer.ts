@@ -198,8 +198,8 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     onError: warn('watch error'),
     onRead: (lagMs) => metrics.onRead(lagMs),
     onCommit: (ms) => metrics.onCommit(ms),
-    // Under a lease this node alone writes the dir's offsets (a new watcher per lease held).
-    rememberOffsets: storeSpec.kind === 'postgres',
+    // A new watcher per lease held on PostgreSQL; on SQLite an import beside serve is the other writer (WatchOptions).
+    rememberOffsets: true,
     commitSpacingMs,
   });
   // One node on its own database tails every claude dir; on a shared one, those whose lease it holds.

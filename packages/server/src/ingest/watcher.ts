@@ -22,10 +22,11 @@ export interface WatchOptions extends TreeWatcherOptions {
   /** Milliseconds one group commit took in the store, and how many reads it held. */
   onCommit?: (ms: number, batches: number) => void;
   /**
-   * This watcher is the only writer of its files' offsets (a claude dir held under a lease on
-   * PostgreSQL): it remembers what it committed for each file instead of asking the store before
-   * every read, one round trip per read. Off on SQLite, where `claudelens import` may run beside
-   * `serve` on the same database, and asking costs microseconds.
+   * The watcher remembers what it committed for each file instead of asking the store before every
+   * read: a round trip per read on PostgreSQL, and on SQLite a row read per read, 6-9% of serve's
+   * CPU at 5000 lines/s (docs/ingest.md, "Reading under load"). Another writer of the same files'
+   * offsets (`claudelens import` beside `serve` on one SQLite file, a lost PostgreSQL commit) is
+   * found by IngestBatch.expectOffset: the group is refused, and the files are asked for again.
    */
   rememberOffsets?: boolean;
   /**

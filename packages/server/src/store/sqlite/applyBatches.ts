@@ -91,7 +91,7 @@ class GroupDelta {
 
 function applyBatchSync(st: Statements, batch: IngestBatch, group: GroupDelta, result: AppliedBatch): void {
   if (batch.expectOffset !== undefined && !batch.rewind) {
-    const stored = st.sourceById.get(batch.sourceId);
+    const stored = st.sourceOffset.get(batch.sourceId);
     if (stored?.byte_offset !== batch.expectOffset) throw new Error(OFFSET_MOVED); // the transaction rolls back
   }
   if (batch.rewind) {

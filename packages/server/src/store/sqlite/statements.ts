@@ -62,6 +62,7 @@ export function prepareStatements(db: Database.Database) {
     selectSource: prepare<[claudeDir: string, relPath: string], SourceRow>('SELECT * FROM sources WHERE claude_dir = ? AND rel_path = ?'),
     storedFiles: prepare<[claudeDirsJson: string], StoredFileRow>('SELECT claude_dir, rel_path, byte_offset, ino, size, mtime_ms FROM sources WHERE claude_dir IN (SELECT value FROM json_each(?))'),
     sourceById: prepare<[sourceId: number], SourceRow>('SELECT * FROM sources WHERE id = ?'),
+    sourceOffset: prepare<[sourceId: number], { byte_offset: number }>('SELECT byte_offset FROM sources WHERE id = ?'),
     advanceSource: prepare<[offset: number, lineCount: number, tail: Buffer, ino: number, size: number, mtimeMs: number, sourceId: number]>('UPDATE sources SET byte_offset = ?, line_count = ?, tail = ?, ino = ?, size = ?, mtime_ms = ? WHERE id = ?'),
     clearLineTypes: prepare<[sourceId: number]>('DELETE FROM line_types WHERE source_id = ?'),
     upsertLineType: prepare<[sourceId: number, lineType: string, known: 0 | 1, count: number]>(
