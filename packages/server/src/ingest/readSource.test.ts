@@ -1,4 +1,6 @@
-// What a read remembers of a file: the tail it hands on is a copy in memory of its own.
+// What a read remembers of a file: the tail it hands on is a copy in memory of its own; and a
+// file read before that is now something else is refused without blocking.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +26,25 @@ describe('readSource', () => {
       expect(tail.equals(fs.readFileSync(file.absPath).subarray(-128))).toBe(true);
       // Buffer.from() of 128 bytes would sit in Node's 8 KB pool and keep all of it alive.
       expect(tail.buffer.byteLength).toBe(128);
+    } finally {
+      fs.rmSync(claudeDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a file read before that is now a FIFO, or a link to a device, is a file problem, and the read does not block', () => {
+    const claudeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claudelens-read-'));
+    fs.mkdirSync(path.join(claudeDir, 'projects', 'p'), { recursive: true });
+    try {
+      const fifo = describeFile(claudeDir, 'p/fifo.jsonl');
+      execFileSync('mkfifo', [fifo.absPath]);
+      const device = describeFile(claudeDir, 'p/device.jsonl');
+      fs.symlinkSync('/dev/zero', device.absPath);
+      for (const file of [fifo, device]) {
+        // A stored offset past 0: the path was a regular file when it was last read.
+        const from = { id: 1, claudeDir, relPath: file.relPath, offset: 10, lineCount: 1, ino: 0, size: 10, tail: Buffer.from('\n') };
+        const reads = [...readSource(file, from, { prices: loadPriceBook(null) })];
+        expect(reads).toEqual([{ kind: 'file-problem', problem: 'not-a-regular-file', detail: expect.stringContaining('not a regular file') as string }]);
+      }
     } finally {
       fs.rmSync(claudeDir, { recursive: true, force: true });
     }

@@ -52,7 +52,7 @@ export function* readSource(file: TranscriptFile, from: SourceState, options: Re
   let fd;
   let stat;
   try {
-    ({ fd, stat } = openRegularSync(file.absPath));
+    ({ fd, stat } = openRegularSync(file.absPath, from.offset > 0));
   } catch (error) {
     yield fileProblem(error);
     return;
