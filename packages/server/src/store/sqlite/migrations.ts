@@ -156,4 +156,29 @@ export const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX subagent_links_agent ON subagent_links (session_id, agent_id);
   `,
+  // Agents in a rowid table, rows in the order they come (a session's first, for the rows kept):
+  // keyed by (session_id, agent_id) the rows of the sessions active together were scattered
+  // over the table, and every live commit rewrote a page per session for its counts, a fifth of
+  // what serve wrote at 5000 sessions (docs/ingest.md, "Reading under load"). The key is a
+  // unique index, which an update of the counts leaves alone.
+  `
+  CREATE TABLE agents_by_arrival (
+    id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    message_count INTEGER NOT NULL DEFAULT 0,
+    request_count INTEGER NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_creation_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cost REAL NOT NULL DEFAULT 0,
+    UNIQUE (session_id, agent_id)
+  );
+  INSERT INTO agents_by_arrival (session_id, agent_id, message_count, request_count, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost)
+    SELECT a.session_id, a.agent_id, a.message_count, a.request_count, a.input_tokens, a.output_tokens, a.cache_creation_tokens, a.cache_read_tokens, a.cost
+    FROM agents a LEFT JOIN sessions s ON s.id = a.session_id ORDER BY s.rowid, a.agent_id;
+  DROP TABLE agents;
+  ALTER TABLE agents_by_arrival RENAME TO agents;
+  `,
 ];
