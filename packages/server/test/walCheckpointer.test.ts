@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DATABASE_FILE, openWritableDatabase } from '../src/store/sqlite/openDatabase.js';
+import { DATABASE_FILE, openWritableDatabase, WAL_SIZE_LIMIT_BYTES } from '../src/store/sqlite/openDatabase.js';
 import type { walCheckpointer as WalCheckpointerFn } from '../src/store/sqlite/walCheckpointer.js';
 import { REPO_ROOT, tempDir, waitFor } from './helpers.js';
 
@@ -53,6 +53,37 @@ describe('walCheckpointer', () => {
     // The writer was the last connection: closing it checkpointed the rest and removed the WAL.
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
     expect(problems).toEqual([]);
+  });
+
+  it('cuts the WAL file back to its limit when the writer starts it over', async () => {
+    const { db, file } = database();
+    const checkpointer = walCheckpointer(db, () => {});
+    fill(db, 24);
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(24 * 1024 * 1024);
+    await waitFor(() => (fs.statSync(file).size >= 24 * 1024 * 1024 ? true : undefined), 10_000, 'the WAL copied into the database file');
+    const copied = checkpointer?.stats().checkpoints ?? 0;
+    await waitFor(() => ((checkpointer?.stats().checkpoints ?? 0) > copied ? true : undefined), 10_000, 'a checkpoint after the copy');
+    // The next commit starts the WAL over, and cuts the file to the limit.
+    fill(db, 1);
+    expect(fs.statSync(`${file}-wal`).size).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+    await checkpointer?.stop();
+  });
+
+  it('starts a long WAL over between commits that never stop, so that its file stops growing', async () => {
+    const { db, file } = database();
+    // 1 MiB of frames is long here; serve's commits come between other work on the event loop.
+    const checkpointer = walCheckpointer(db, () => {}, { everyMs: 20, restartAboveFrames: 256 });
+    let written = 0;
+    while ((checkpointer?.stats().restarts ?? 0) < 3) {
+      if (written > 64) throw new Error(`no WAL restart after ${written} MiB of commits`);
+      fill(db, 1);
+      written++;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(written).toBeGreaterThan(1);
+    // Started over, the file holds what came since: not what was written in all.
+    expect(fs.statSync(`${file}-wal`).size).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+    await checkpointer?.stop();
   });
 
   it('gives the checkpoints back to the writer, and says so, when its thread fails', async () => {

@@ -12,6 +12,12 @@ export const DATABASE_FILE = 'claudelens.db';
  */
 export const PAGE_SIZE = 4096;
 
+/**
+ * The WAL file is cut back to this size when the writer starts it over: without a limit it keeps
+ * the size of its longest run, which under steady load was gigabytes (walCheckpointer.ts).
+ */
+export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+
 /** A connection's page cache unless it is given one: serve's writer, the API's reads, an import's main thread. */
 export const CACHE_BYTES = 16 * 1024 * 1024;
 
@@ -29,6 +35,7 @@ export function openWritableDatabase(dataDir: string, maxBytes?: number | null, 
   // NORMAL is durable across a killed process in WAL mode; only an OS crash can lose the last commit.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   db.pragma(`cache_size = -${Math.max(1, Math.round(cacheBytes / 1024))}`); // negative: KiB
   if (maxBytes) db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxBytes / (db.pragma('page_size', { simple: true }) as number)))}`);
   migrate(db);

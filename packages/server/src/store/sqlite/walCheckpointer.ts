@@ -5,6 +5,11 @@ import type Database from 'better-sqlite3';
 const WORKER_URL = new URL('./walCheckpointWorker.js', import.meta.url);
 /** How often the thread checkpoints: SQLite's own checkpoint came every 1000 pages (4 MiB). */
 const CHECKPOINT_EVERY_MS = 250;
+/**
+ * A WAL of more frames than this, all of it copied, is started over (walCheckpointWorker.ts): at
+ * 5000 sessions x 5000 lines/s it grew to 1 GB in 70 s for a 144 MB database.
+ */
+const RESTART_ABOVE_FRAMES = 4096;
 /** SQLite's default, restored on the writer when the thread fails. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
@@ -14,8 +19,8 @@ export interface BackgroundCheckpoints {
 }
 
 export interface WalCheckpointer {
-  /** Checkpoints the thread has run. */
-  stats(): { checkpoints: number };
+  /** Checkpoints the thread has run, and how many of them started the WAL over. */
+  stats(): { checkpoints: number; restarts: number };
   stop(): Promise<void>;
 }
 
@@ -28,14 +33,19 @@ export interface WalCheckpointer {
  * thread fails, the writer checkpoints itself again, as before. Without a built worker (tests
  * running the TypeScript sources) nothing changes: returns null.
  */
-export function walCheckpointer(db: Database.Database, onProblem: (message: string) => void): WalCheckpointer | null {
+export function walCheckpointer(
+  db: Database.Database,
+  onProblem: (message: string) => void,
+  { everyMs = CHECKPOINT_EVERY_MS, restartAboveFrames = RESTART_ABOVE_FRAMES }: { everyMs?: number; restartAboveFrames?: number } = {},
+): WalCheckpointer | null {
   if (!fs.existsSync(WORKER_URL)) return null;
   let checkpoints = 0;
+  let restarts = 0;
   let stopping = false;
   /** A checkpoint that fails fails again every few hundred ms (a full disk): said once, until one goes through. */
   let failing = false;
   db.pragma('wal_autocheckpoint = 0');
-  const worker = new Worker(WORKER_URL, { workerData: { file: db.name, everyMs: CHECKPOINT_EVERY_MS } });
+  const worker = new Worker(WORKER_URL, { workerData: { file: db.name, everyMs, restartAboveFrames } });
   worker.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const fallBack = (why: string) => {
@@ -44,9 +54,10 @@ export function walCheckpointer(db: Database.Database, onProblem: (message: stri
     db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     onProblem(`the WAL checkpoint thread stopped (${why}): the writer checkpoints itself again`);
   };
-  worker.on('message', (message: { error?: string }) => {
+  worker.on('message', (message: { error?: string; restarted?: boolean }) => {
     if (message.error === undefined) {
       checkpoints++;
+      if (message.restarted) restarts++;
       failing = false;
     } else {
       if (!failing) onProblem(`WAL checkpoint failed (retried every ${CHECKPOINT_EVERY_MS} ms; said again only after one succeeds): ${message.error}`);
@@ -56,7 +67,7 @@ export function walCheckpointer(db: Database.Database, onProblem: (message: stri
   worker.on('error', (error) => fallBack(error.message));
   worker.on('exit', (code) => fallBack(`exit code ${code}`));
   return {
-    stats: () => ({ checkpoints }),
+    stats: () => ({ checkpoints, restarts }),
     async stop() {
       stopping = true;
       worker.postMessage('stop');
