@@ -18,7 +18,8 @@ const timer = setInterval(() => {
     const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
     // Under steady commits the writer never starts a transaction with the whole WAL copied, so it
     // never starts the WAL over and the file grows without end. A long one, copied, is taken back
-    // to the start (RESTART) in a pause between the writer's commits, if there is one right now.
+    // to the start (RESTART) in a pause between the writer's commits, if there is one right now:
+    // the writer waits meanwhile, for the frames committed since the PASSIVE and a sync of the file.
     let restarted = false;
     if (passive && passive.log >= restartAboveFrames && passive.checkpointed === passive.log) {
       const [restart] = db.pragma('wal_checkpoint(RESTART)') as { busy: number }[];

@@ -60,7 +60,7 @@ export function walCheckpointer(
       if (message.restarted) restarts++;
       failing = false;
     } else {
-      if (!failing) onProblem(`WAL checkpoint failed (retried every ${CHECKPOINT_EVERY_MS} ms; said again only after one succeeds): ${message.error}`);
+      if (!failing) onProblem(`WAL checkpoint failed (retried every ${everyMs} ms; said again only after one succeeds): ${message.error}`);
       failing = true;
     }
   });
