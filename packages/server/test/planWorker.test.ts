@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type * as Backfill from '../src/ingest/backfill.js';
-import { planFiles } from '../src/ingest/planFiles.js';
+import { planFiles, relPathAt } from '../src/ingest/planFiles.js';
 import type { PlanRequest } from '../src/ingest/planWorker.js';
 import { REPO_ROOT, tempDir } from './helpers.js';
 
@@ -37,9 +37,10 @@ describe('the backfill planner thread', () => {
     const threaded = await planInThread(request);
     expect(threaded).toEqual(await planFiles(request.claudeDirs, request.stored, request.recentSinceMs));
     // A session's subagent file goes with its main file, at the place of the newest of them.
-    expect(threaded.relPaths).toEqual(['-p1/new.jsonl', '-p1/new/subagents/agent-a1.jsonl', '-p2/mid.jsonl', '-p1/old.jsonl', '-p2/empty.jsonl']);
+    const relPaths = Array.from(threaded.paths.ends, (_, i) => relPathAt(threaded.paths, i));
+    expect(relPaths).toEqual(['-p1/new.jsonl', '-p1/new/subagents/agent-a1.jsonl', '-p2/mid.jsonl', '-p1/old.jsonl', '-p2/empty.jsonl']);
     expect([...threaded.recents]).toEqual([1, 1, 1, 0, 0]);
-    expect([...threaded.sizes]).toEqual(threaded.relPaths.map((rel) => (rel.includes('empty') ? 0 : rel.length + 1)));
+    expect([...threaded.sizes]).toEqual(relPaths.map((rel) => (rel.includes('empty') ? 0 : rel.length + 1)));
     expect([threaded.files, threaded.bytes, threaded.dirs]).toEqual([5, threaded.sizes.reduce((a, b) => a + b, 0), [home]]);
   });
 });

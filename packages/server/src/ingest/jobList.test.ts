@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { SourceState } from '../store/repository.js';
 import { describeFile } from './discover.js';
 import { JobList } from './jobList.js';
+import { packPaths, relPathAt } from './planFiles.js';
 
 const source = (id: number, claudeDir: string, relPath: string, over: Partial<SourceState> = {}): SourceState => ({
   id, claudeDir, relPath, offset: 0, lineCount: 0, ino: 0, size: 0, tail: Buffer.alloc(0), ...over,
@@ -20,7 +21,7 @@ describe('JobList', () => {
     return {
       dirs,
       dirOf: Uint16Array.from(entries, (f) => dirs.indexOf(f.claudeDir)),
-      relPaths: entries.map((f) => f.relPath),
+      paths: packPaths(entries.map((f) => f.relPath)),
       sizes: Float64Array.from(entries, (f) => f.size),
       recents: Uint8Array.from(entries, (f) => (f.recent ? 1 : 0)),
     };
@@ -45,5 +46,13 @@ describe('JobList', () => {
   it('holds nothing for an empty plan', () => {
     const jobs = new JobList(plan([]));
     expect([jobs.length, jobs.bytesTotal, jobs.recentCount]).toEqual([0, 0, 0]);
+  });
+
+  it('keeps paths as bytes and gives each back as it was: non-ASCII, a newline in a name, an empty list', () => {
+    const relPaths = ['-home-zoë/ünïcode-🙂.jsonl', '-p/line\nbreak.jsonl', '-p/plain.jsonl'];
+    const paths = packPaths(relPaths);
+    expect(Array.from(paths.ends, (_, i) => relPathAt(paths, i))).toEqual(relPaths);
+    expect(paths.bytes.byteLength).toBe(relPaths.reduce((sum, p) => sum + Buffer.byteLength(p), 0));
+    expect(packPaths([]).ends.length).toBe(0);
   });
 });

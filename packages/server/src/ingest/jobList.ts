@@ -1,13 +1,13 @@
 import { NO_TAIL, type SourceState } from '../store/repository.js';
 import { describeFile, type FileRef } from './discover.js';
 import type { IngestJob } from './groupedIngest.js';
-import type { FilePlan } from './planFiles.js';
+import { relPathAt, type FilePlan, type PackedPaths } from './planFiles.js';
 
 /**
  * A backfill's files to read, held compactly: a history of 75,000 files kept a file object (with
  * its absolute path), a source object and a job object for each one through the whole import, and
  * the main thread's heap grew with the history (docs/ingest.md, "Memory"). Here a file costs its
- * relative path and a few numbers; its job is made when it is handed out, and dropped once sent.
+ * relative path's bytes and a few numbers; its job is made when it is handed out, and dropped once sent.
  */
 export class JobList {
   readonly length: number;
@@ -15,7 +15,7 @@ export class JobList {
   readonly recentCount: number;
   private readonly dirs: string[];
   private readonly dirOf: Uint16Array;
-  private readonly relPaths: string[];
+  private readonly paths: PackedPaths;
   private readonly sizes: Float64Array;
   private readonly recents: Uint8Array;
   /** The store's state of each file: id, offset, line count, inode and size, five numbers per file. */
@@ -23,9 +23,9 @@ export class JobList {
   /** The tails that are not empty: only files read before, part-way. */
   private readonly tails = new Map<number, Buffer>();
 
-  constructor(plan: Pick<FilePlan, 'dirs' | 'dirOf' | 'relPaths' | 'sizes' | 'recents'>) {
-    ({ dirs: this.dirs, dirOf: this.dirOf, relPaths: this.relPaths, sizes: this.sizes, recents: this.recents } = plan);
-    this.length = plan.relPaths.length;
+  constructor(plan: Pick<FilePlan, 'dirs' | 'dirOf' | 'paths' | 'sizes' | 'recents'>) {
+    ({ dirs: this.dirs, dirOf: this.dirOf, paths: this.paths, sizes: this.sizes, recents: this.recents } = plan);
+    this.length = plan.paths.ends.length;
     this.states = new Float64Array(5 * this.length);
     this.bytesTotal = this.sizes.reduce((sum, size) => sum + size, 0);
     this.recentCount = this.recents.reduce((sum, recent) => sum + recent, 0);
@@ -47,7 +47,7 @@ export class JobList {
 
   /** The file's claude dir and path, as the store is asked about it. */
   ref(i: number): FileRef {
-    return { claudeDir: this.dirs[this.dirOf[i] as number] as string, relPath: this.relPaths[i] as string };
+    return { claudeDir: this.dirs[this.dirOf[i] as number] as string, relPath: relPathAt(this.paths, i) };
   }
 
   size(i: number): number {

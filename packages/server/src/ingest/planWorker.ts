@@ -16,6 +16,6 @@ const port = parentPort;
 if (!port) throw new Error('planWorker must run in a worker thread');
 const { claudeDirs, stored, recentSinceMs } = workerData as PlanRequest;
 planFiles(claudeDirs, stored, recentSinceMs).then(
-  (plan) => port.postMessage({ plan } satisfies PlanReply, [plan.dirOf.buffer, plan.sizes.buffer, plan.recents.buffer]),
+  (plan) => port.postMessage({ plan } satisfies PlanReply, [plan.dirOf.buffer, plan.paths.bytes.buffer, plan.paths.ends.buffer, plan.sizes.buffer, plan.recents.buffer]),
   (error: Error) => port.postMessage({ failed: error.message } satisfies PlanReply),
 );
