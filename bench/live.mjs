@@ -34,7 +34,8 @@
 //   --drain S               after the load, wait for deliveries until none for S s (at most 300 s) (15)
 //   --sample-every S        server RSS and CPU sample interval (5);  --seed N  which scripts each session replays (1)
 //   --node-args=ARGS        node's own flags for the servers, e.g. --node-args="--max-semi-space-size=64"
-//   --cpu-prof DIR          each server writes a V8 CPU profile there when it stops (single / bench-a / bench-b.cpuprofile)
+//   --cpu-prof DIR          each server writes V8 CPU profiles when it stops, one per thread, in DIR/single (or bench-a,
+//                           bench-b): CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, thread 0 the event loop's
 //
 // Over 300 lines: one run (serve, appender, clients, figures) whose steps share its state; the options and the report are most of it.
 import { execFileSync } from 'node:child_process';
@@ -603,7 +604,8 @@ async function runConfiguration(opts, generator, setup) {
         ...(multi ? ['--database-url', setup.databaseUrl, '--redis-url', setup.redisUrl, '--node-id', name, '--lease-ttl', String(LEASE_TTL_S)] : []),
       ];
       // startServe resolves once /healthz says "live": node A then holds the lease and tails, before node B starts.
-      const nodeArgs = [...opts.nodeArgs, ...(opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir, '--cpu-prof-name', `${multi ? `${name}` : 'single'}.cpuprofile`] : [])];
+      // Node 20 takes --cpu-prof-name as it is, for every thread: one name made the threads' profiles overwrite each other.
+      const nodeArgs = [...opts.nodeArgs, ...(opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(opts.cpuProfDir, multi ? name : 'single')] : [])];
       const started = await startServe(CLI, { claudeDir, dataDir: dataDirs[i], logFile, args, env, nodeArgs });
       const server = { name, child: started.child, url: `http://127.0.0.1:${started.port}`, logFile };
       servers.push(server);
