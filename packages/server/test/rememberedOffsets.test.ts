@@ -29,8 +29,8 @@ const line = (n: number, sessionId = session) =>
 describe('remembered offsets after PostgreSQL lost commits', () => {
   const databases: TestDatabase[] = [];
   const stores: Store[] = [];
-  const open = (db: TestDatabase) => {
-    const store = openStore({ kind: 'postgres', url: db.url });
+  const open = async (db: TestDatabase) => {
+    const store = await openStore({ kind: 'postgres', url: db.url });
     stores.push(store);
     return store;
   };
@@ -54,7 +54,7 @@ describe('remembered offsets after PostgreSQL lost commits', () => {
     const appendOther = (...ns: number[]) => fs.appendFileSync(otherFile, ns.map((n) => `${line(n, other)}\n`).join(''));
     const db = await createTestDatabase();
     databases.push(db);
-    const first = open(db);
+    const first = await open(db);
     const ctx: IngestContext & { store: Store } = { store: first, prices };
     const reader = groupCommits(ctx, { remember: true });
     const ref = describeFile(home, `-tmp-demo/${session}.jsonl`);
@@ -64,14 +64,14 @@ describe('remembered offsets after PostgreSQL lost commits', () => {
     await Promise.all([reader.read(ref), reader.read(otherRef)]);
     await first.close();
     const restarted = await snapshot(db);
-    ctx.store = open(db);
+    ctx.store = await open(db);
     append(4, 5);
     appendOther(2);
     await Promise.all([reader.read(ref), reader.read(otherRef)]);
     expect(await ctx.store.session(session)).toMatchObject({ messageCount: 5 });
     expect(await ctx.store.session(other)).toMatchObject({ messageCount: 2 });
     expect(reader.offset(file)).toBe(fs.statSync(file).size);
-    ctx.store = open(restarted);
+    ctx.store = await open(restarted);
     expect(await ctx.store.session(session)).toMatchObject({ messageCount: 3 });
     return { ctx, reader, ref, file, append, otherFile, otherRef, restarted };
   }
@@ -110,8 +110,8 @@ describe('remembered offsets on SQLite with a second writer', () => {
     const file = path.join(projectDir, `${session}.jsonl`);
     const append = (...ns: number[]) => fs.appendFileSync(file, ns.map((n) => `${line(n)}\n`).join(''));
     const dataDir = tempDir();
-    const serveStore = openStore({ kind: 'sqlite', dataDir });
-    const importStore = openStore({ kind: 'sqlite', dataDir });
+    const serveStore = await openStore({ kind: 'sqlite', dataDir });
+    const importStore = await openStore({ kind: 'sqlite', dataDir });
     try {
       const serve = groupCommits({ store: serveStore, prices }, { remember: true });
       const importer = groupCommits({ store: importStore, prices }, { remember: false });

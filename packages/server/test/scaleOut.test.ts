@@ -293,7 +293,7 @@ describe('several nodes on PostgreSQL and Redis', () => {
     // The dead node: a store of its own that commits a turn and never publishes it (no live engine).
     const { home, projectDir } = emptyHome();
     const session = transcript(projectDir);
-    const dead = openStore({ kind: 'postgres', url: db.url });
+    const dead = await openStore({ kind: 'postgres', url: db.url });
     dead.cluster!.keepOutbox('node-dead');
     // Two live nodes on another folder, which take a commit left unpublished 500 ms; their sweeps run when the test says.
     const outbox = { everyMs: 60_000, afterMs: 500 };

@@ -131,8 +131,8 @@ const ts = (second: number) => new Date(Date.UTC(2026, 0, 2, 3, 4, second)).toIS
 
 describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driver) => {
   const opened: Store[] = [];
-  const open = (spec: StoreSpec): Store => {
-    const store = openStore(spec);
+  const open = async (spec: StoreSpec): Promise<Store> => {
+    const store = await openStore(spec);
     opened.push(store);
     return store;
   };
@@ -142,7 +142,7 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     const { home, projectDir } = emptyHome();
     const file = path.join(projectDir, `${session}.jsonl`);
     fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
-    const ctx = context(open(spec ?? (await driver.create())));
+    const ctx = context(await open(spec ?? (await driver.create())));
     const ref = describeFile(home, `-tmp-demo/${session}.jsonl`);
     return {
       home,
@@ -173,7 +173,7 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
 
     beforeAll(async () => {
       spec = await driver.create();
-      store = open(spec);
+      store = await open(spec);
       await backfill(context(store), [FIXTURE_HOME], { workers: 0 });
       all = await store.sessions();
     });
@@ -401,8 +401,8 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
 
     it('two writers applying overlapping batches at once leave what one clean import leaves', async () => {
       const shared = await driver.create();
-      const first = open(shared);
-      const second = open(shared);
+      const first = await open(shared);
+      const second = await open(shared);
       const files = await corpusBatches(first);
       // Both read every file, in opposite orders and differently grouped, and commit as they go.
       const write = async (s: Store, batches: IngestBatch[], size: number) => {
@@ -534,7 +534,7 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
       order === 'original' ? [...originals, ...copies]
       : order === 'copy' ? [...copies.sort(mainFirst), ...originals.sort(mainFirst)]
       : [...copies.sort(mainFirst), ...originals.sort(mainFirst).reverse()];
-    const ctx = context(open(await driver.create()));
+    const ctx = context(await open(await driver.create()));
     if (oneCommit) {
       const sources = await ctx.store.sources(ordered);
       const batches = ordered.flatMap((file, i) =>
@@ -590,7 +590,7 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
   });
 
   it('keeps every plan-limit observation, oldest first, and reads them back from a time', async () => {
-    const store = open(await driver.create());
+    const store = await open(await driver.create());
     const base = Date.UTC(2026, 0, 2, 10);
     const reset = base + 5 * 3600_000;
     const first = { observedAtMs: base, sessionId: 's1', sessionCost: 1.25, fiveHour: { usedPercentage: 12.5, resetsAtMs: reset }, sevenDay: { usedPercentage: 3, resetsAtMs: reset + 86_400_000 } };
@@ -639,7 +639,7 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
 
   it('many writers correcting one request at once add its largest output once', async () => {
     const spec = await driver.create();
-    const writers = Array.from({ length: 6 }, () => open(spec));
+    const writers = await Promise.all(Array.from({ length: 6 }, () => open(spec)));
     const { home, projectDir } = emptyHome();
     const outputs = [20, 50, 30, 50, 45, 10];
     const rounds = 6;
@@ -749,8 +749,8 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
 
   it('leases claude dirs to one node at a time', async () => {
     const spec = await driver.create();
-    const a = open(spec).cluster;
-    const b = open(spec).cluster;
+    const a = (await open(spec)).cluster;
+    const b = (await open(spec)).cluster;
     if (!driver.shared) {
       // One node per store: no leases (serve tails every claude dir), and no cluster part to hold them.
       expect([a, b]).toEqual([undefined, undefined]);

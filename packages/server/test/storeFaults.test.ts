@@ -189,7 +189,7 @@ function emptyProject(): { home: string; projectDir: string } {
 async function emptyStorePages(): Promise<number> {
   const dir = tempDir('claudelens-empty-');
   dirs.push(dir);
-  await openStore({ kind: 'sqlite', dataDir: dir }).close();
+  await (await openStore({ kind: 'sqlite', dataDir: dir })).close();
   const db = new Database(path.join(dir, 'claudelens.db'), { readonly: true });
   try {
     return db.pragma('page_count', { simple: true }) as number;

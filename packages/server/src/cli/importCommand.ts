@@ -21,7 +21,7 @@ export function importCommand(): Command {
         import('./heapGrowth.js'),
       ]);
       limitHeapGrowth();
-      const { store, ctx, storeSpec } = openServices(config);
+      const { store, ctx, storeSpec } = await openServices(config);
       try {
         const report = progressReporter(process.stderr.isTTY === true ? cliProgress : null);
         const summary = await backfill(ctx, config.claudeDirs, { storeSpec, onProgress: report.update });

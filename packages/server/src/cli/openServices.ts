@@ -13,9 +13,9 @@ export interface Services {
 }
 
 /** Builds the adapters a command needs from its config (`background`: see openStore). */
-export function openServices(config: Config, background?: BackgroundCheckpoints): Services {
+export async function openServices(config: Config, background?: BackgroundCheckpoints): Promise<Services> {
   const storeSpec = storeSpecOf(config);
-  const store = openStore(storeSpec, background);
+  const store = await openStore(storeSpec, background);
   return { store, ctx: { store, prices: loadPriceBook(config.pricesFile, config.dataDir) }, storeSpec };
 }
 

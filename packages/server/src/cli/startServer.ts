@@ -105,7 +105,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     throw new UsageError(`refusing to serve on ${settings.host} without a token: pass --token or set CLAUDELENS_TOKEN`);
   }
   limitHeapGrowth();
-  const services = openServices(config, { onProblem: (message) => logger?.warn(message) });
+  const services = await openServices(config, { onProblem: (message) => logger?.warn(message) });
   const { storeSpec } = services;
   // Every store error and commit goes by the store's health (/healthz): disk full is degraded
   // until a write goes through again, a corrupt database is fatal (store/storeFaults.ts).

@@ -23,7 +23,7 @@ const REPLY_EVERY_MS = 50;
 const { store: spec, table, maxLineBytes, lock } = workerData as { store: StoreSpec; table: PriceTable; maxLineBytes?: number; lock?: SharedArrayBuffer };
 const port = parentPort;
 if (!port) throw new Error('backfillWorker must run in a worker thread');
-const store = openStore(spec);
+const store = await openStore(spec);
 const ingest = new GroupedIngest(store, { prices: createPriceBook(table), maxLineBytes }, lock ? new WriteLock(lock) : undefined);
 
 // Requests are handled strictly one after another.
