@@ -10,8 +10,8 @@ import fsp from 'node:fs/promises';
  * descriptor, which is what is read.
  * `readBefore`: the path was a regular file when last read, so the check before the open is left
  * out (the one on the descriptor stays): the live watcher reads each file at every append, and
- * that stat was 3.5% of serve's CPU at 5000 sessions x 5000 lines/s (docs/ingest.md, "Reading
- * under load").
+ * that stat was 3.5% of serve's CPU at 5000 sessions x 5000 lines/s, though the open then took
+ * over most of it, the path's lookup (docs/ingest.md, "Reading under load").
  */
 export function openRegularSync(file: string, readBefore = false): { fd: number; stat: fs.Stats } {
   if (!readBefore) assertRegular(file, fs.statSync(file));
