@@ -70,22 +70,15 @@ function tokensOf(row: SummedColumns) {
   };
 }
 
-/** Field by field, not spread from sessionFacts and tokensOf: every live commit maps each session it touched (1.4% of serve's CPU at 5000 lines/s). */
+/** Added to, not spread from sessionFacts and tokensOf: every live commit maps each session it touched (1.4% of serve's CPU at 5000 lines/s). */
 export function toTotals(row: SessionRow): SessionTotals {
-  return {
-    sessionId: row.id,
-    projectPath: row.project_path,
-    firstActivity: row.first_activity,
-    lastActivity: row.last_activity,
-    messageCount: row.message_count,
-    toolUseCount: row.tool_use_count,
-    requests: row.request_count,
-    inputTokens: row.input_tokens,
-    outputTokens: row.output_tokens,
-    cacheCreationTokens: row.cache_creation_tokens,
-    cacheReadTokens: row.cache_read_tokens,
-    cost: storedCost(row.cost),
-  };
+  const totals = sessionFacts(row) as SessionTotals;
+  totals.inputTokens = row.input_tokens;
+  totals.outputTokens = row.output_tokens;
+  totals.cacheCreationTokens = row.cache_creation_tokens;
+  totals.cacheReadTokens = row.cache_read_tokens;
+  totals.cost = storedCost(row.cost);
+  return totals;
 }
 
 /** A session's summary: its row, its models, its agents (without the main thread's '') and its extra charges. */
