@@ -9,16 +9,16 @@ import type { Store } from '../store/repository.js';
  * printing an empty report), and read-only when the data dir may not be written.
  */
 export async function openReadStore(config: Config): Promise<ReportReads & Pick<Store, 'close'>> {
+  const { openStore } = await import('../store/openStore.js');
   if (config.databaseUrl) {
-    const [{ openStore }, { storeSpecOf }] = await Promise.all([import('../store/openStore.js'), import('./openServices.js')]);
+    const { storeSpecOf } = await import('./openServices.js');
     return openStore(storeSpecOf(config));
   }
-  // The SQLite store alone: a report need not load the PostgreSQL driver's modules.
-  const [{ openSqliteStore }, { DATABASE_FILE }] = await Promise.all([import('../store/sqlite/sqliteStore.js'), import('../store/sqlite/openDatabase.js')]);
+  const { DATABASE_FILE } = await import('../store/sqlite/openDatabase.js');
   if (!fs.existsSync(path.join(config.dataDir, DATABASE_FILE))) {
     throw new UsageError(`no ClaudeLens data in ${config.dataDir} (run import or serve first)`);
   }
-  return openSqliteStore(config.dataDir, { readOnly: !writable(config.dataDir) });
+  return openStore({ kind: 'sqlite', dataDir: config.dataDir, readOnly: !writable(config.dataDir) });
 }
 
 function writable(dir: string): boolean {
