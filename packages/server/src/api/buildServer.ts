@@ -43,6 +43,11 @@ export interface ServerDeps {
   webDir?: string | null;
 }
 
+/** Compiles no JSON schema: a route that declares one fails at start-up, saying why. */
+function noJsonSchemas(): never {
+  throw new Error('routes validate with the protocol\'s zod schemas (api/parseQuery.ts), not JSON schemas');
+}
+
 /** The HTTP and WebSocket server; routes are thin: parse, call one function, reply. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits };
@@ -55,6 +60,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // A URL the router cannot decode (`%c0%af`) skips every hook: answer it in our error shape,
     // and close the socket, which for a WebSocket upgrade nobody else would ever close.
     frameworkErrors: (error, request, reply) => refuse(request, reply, error.statusCode ?? 400, { error: { code: 'bad_request', message: error.message } }),
+    // Requests are validated by the protocol's zod schemas (parseQuery) and replies are plain
+    // JSON: no route declares a JSON schema, and Fastify's default compilers (ajv and
+    // fast-json-stringify) took 130-150 ms of every start to load and set up.
+    schemaController: { compilersFactory: { buildValidator: noJsonSchemas, buildSerializer: noJsonSchemas } },
   });
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
