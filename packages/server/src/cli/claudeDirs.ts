@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../config/config.js';
-import { discoverTranscripts, isTranscriptPath } from '../ingest/discover.js';
+import { isTranscriptPath } from '../ingest/discover.js';
 
 /** What a look at the claude dirs found before import or serve starts reading them. */
 export interface ClaudeDirsCheck {
-  /** Transcripts found in all of them (with `count: false`, 1 for a dir with any). */
-  transcripts: number;
+  /** Whether any of them holds a transcript. */
+  anyTranscript: boolean;
   /** Dirs with no transcript yet, each with what was expected and the likely fix. */
   warnings: string[];
 }
@@ -16,8 +16,8 @@ export interface ClaudeDirsCheck {
  * be found under it; a dir with no transcripts yet is a warning (a fresh machine, before Claude Code
  * ran) that names what was expected there. docs/usage.md#claude-dir-checks.
  */
-export async function checkClaudeDirs(claudeDirs: string[], { count = true } = {}): Promise<ClaudeDirsCheck> {
-  let transcripts = 0;
+export function checkClaudeDirs(claudeDirs: string[]): ClaudeDirsCheck {
+  let found = false;
   const warnings: string[] = [];
   for (const dir of claudeDirs) {
     const projects = path.join(dir, 'projects');
@@ -30,13 +30,12 @@ export async function checkClaudeDirs(claudeDirs: string[], { count = true } = {
       warnings.push(`no projects/ folder in ${dir}: expected a Claude config folder such as ~/.claude, where Claude Code writes projects/<project>/<session>.jsonl (pass --claude-dir or set CLAUDE_CONFIG_DIR)`);
       continue;
     }
-    // Without `count` (import only asks whether there is anything), the walk stops at the first
-    // transcript: the import walks the whole tree itself right after.
-    const found = count ? (await discoverTranscripts(dir)).files.length : anyTranscript(projects) ? 1 : 0;
-    if (found === 0) warnings.push(`no transcripts (*.jsonl) under ${projects} yet: Claude Code writes them there once a session starts; if yours are elsewhere, pass --claude-dir`);
-    transcripts += found;
+    // The walk stops at the first transcript: import and serve walk the whole tree right after.
+    const any = anyTranscript(projects);
+    if (!any) warnings.push(`no transcripts (*.jsonl) under ${projects} yet: Claude Code writes them there once a session starts; if yours are elsewhere, pass --claude-dir`);
+    found ||= any;
   }
-  return { transcripts, warnings };
+  return { anyTranscript: found, warnings };
 }
 
 /** Whether a `*.jsonl` file (or link) lies anywhere under `folder`, looking no further than the first. */

@@ -11,9 +11,9 @@ export function importCommand(): Command {
       const config = resolveConfig(options);
       if (!config.databaseUrl) assertWritableDataDir(config.dataDir);
       const { checkClaudeDirs } = await import('./claudeDirs.js');
-      const found = await checkClaudeDirs(config.claudeDirs, { count: false });
+      const found = checkClaudeDirs(config.claudeDirs);
       for (const warning of found.warnings) process.stderr.write(`claudelens: ${warning}\n`);
-      if (found.transcripts === 0) throw new UsageError(`nothing to import: no transcripts in ${config.claudeDirs.join(', ')}`);
+      if (!found.anyTranscript) throw new UsageError(`nothing to import: no transcripts in ${config.claudeDirs.join(', ')}`);
       const [{ backfill }, { openServices }, { default: cliProgress }, { limitHeapGrowth }] = await Promise.all([
         import('../ingest/backfill.js'),
         import('./openServices.js'),

@@ -76,7 +76,9 @@ export function serveCommand(): Command {
       const live = loadLiveConfig(options.config ?? null);
       const logger = await serveLogger(format);
       // A dir with no transcripts yet still starts (Claude Code may write there soon), said plainly.
-      const found = await checkClaudeDirs(config.claudeDirs);
+      // Only whether there are any: the start-up read walks the whole tree and counts them (a
+      // second walk here took 0.1-0.15 s of a warm restart at 4,680 files).
+      const found = checkClaudeDirs(config.claudeDirs);
       for (const warning of found.warnings) logger.warn({ claudeDirs: config.claudeDirs }, warning);
       const { token, fromArgv } = resolveToken(options);
       if (fromArgv) logger.warn(TOKEN_ARGV_WARNING);
@@ -116,7 +118,7 @@ export function serveCommand(): Command {
         throw error;
       });
       if (!server) return;
-      if (format === 'pretty') process.stdout.write(liveLine(server.url, found.transcripts, config.claudeDirs));
+      if (format === 'pretty') process.stdout.write(liveLine(server.url, server.transcripts, config.claudeDirs));
       const shutdown = async () => {
         await server.close();
         process.exit(failed ? 1 : 0); // stopped while failing: still a failure

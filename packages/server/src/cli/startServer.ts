@@ -80,6 +80,8 @@ export interface ServeSettings {
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
+  /** The transcripts the start-up read found (in the claude dirs and the shipped copies). */
+  transcripts: number;
   store: Store;
   engine: LiveEngine;
   alerts: AlertMonitor;
@@ -248,6 +250,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   return {
     app,
     url,
+    transcripts: summary.files,
     store,
     engine,
     alerts,
