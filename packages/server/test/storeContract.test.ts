@@ -10,7 +10,7 @@ import { loadPriceBook } from '../src/config/prices.js';
 import { costOf, type ModelPrice } from '../src/core/pricing.js';
 import { ZERO_USAGE } from '../src/core/usage.js';
 import { backfill } from '../src/ingest/backfill.js';
-import { describeFile, discoverTranscripts } from '../src/ingest/discover.js';
+import { describeFile, discoverTranscripts, type FileRef } from '../src/ingest/discover.js';
 import type { IngestContext } from '../src/ingest/ingestSource.js';
 import { readSource } from '../src/ingest/readSource.js';
 import { openStore, type StoreSpec } from '../src/store/openStore.js';
@@ -430,6 +430,19 @@ describe.each([sqliteDriver(), postgresDriver()])('store contract: $name', (driv
     }
     expect(new Set(first.map((s) => s.id)).size).toBe(3);
     expect(await t.ctx.store.sources(fresh)).toEqual([first[0], first[2]]);
+  });
+
+  it('answers callers that ask in the same turn each with their own files, a file two of them ask for registered once', async () => {
+    const t = await transcript([userLine({ sessionId: session, uuid: 'u-1', text: 'hi', timestamp: ts(1) })]);
+    const file = (name: string): FileRef => describeFile(t.home, `-tmp-demo/new-${name}.jsonl`);
+    const [a, b, c] = [file('a'), file('b'), file('c')];
+    const [first, second, third] = await Promise.all([t.ctx.store.sources([a, b]), t.ctx.store.sources([b]), t.ctx.store.sources([c, a])]);
+    expect(first.map((s) => s.relPath)).toEqual([a.relPath, b.relPath]);
+    expect(second).toEqual([first[1]]);
+    expect(third.map((s) => s.relPath)).toEqual([c.relPath, a.relPath]);
+    expect(third[1]).toEqual(first[0]);
+    expect(new Set([...first, ...second, ...third].map((s) => s.id)).size).toBe(3);
+    expect(await t.ctx.store.sources([a, b, c])).toEqual([first[0], first[1], third[0]]);
   });
 
   it('lists the files it holds under the claude dirs asked for, with what their last read saw', async () => {

@@ -3,7 +3,7 @@ import type { ClusterStore } from '../cluster.js';
 import { ownTail, type SourceState, type Store } from '../repository.js';
 import { analyzeChanged, ANALYZE_EVERY_MS } from './analyze.js';
 import { applyGroup } from './applyGroup.js';
-import { gatherCalls } from './gatherCalls.js';
+import { gatherCalls } from '../gatherCalls.js';
 import { postgresLimits } from './limitQueries.js';
 import { connect, retrying, transaction } from './connection.js';
 import { outboxNodes, sweepOutbox } from './outbox.js';

@@ -17,10 +17,10 @@ interface Run<T, R> {
  * in call order, and each caller its own part of the answer. A failure fails every call of its run.
  *
  * The watcher asks for a new file's source on its first read, and under bench:live's load
- * hundreds of files a second are new. A lookup each kept the pool's connections busy and the
- * commits waited behind them; a lookup per turn still had several in flight at once, each holding
- * a connection, and a commit waited for one now and then (figures: docs/postgres.md, "Several
- * writers at once").
+ * hundreds of files a second are new. On PostgreSQL a lookup each kept the pool's connections
+ * busy and the commits waited behind them; a lookup per turn still had several in flight at once,
+ * each holding a connection, and a commit waited for one now and then (figures: docs/postgres.md,
+ * "Several writers at once"). SQLite registers new files with one transaction per run.
  */
 export function gatherCalls<T, R>(run: (items: T[]) => Promise<R[]>): (items: T[]) => Promise<R[]> {
   /** The run that calls join now. */
