@@ -63,6 +63,7 @@ describe('the PostgreSQL store', () => {
       { version: 6, name: 'extra charges per request' },
       { version: 7, name: 'request start' },
       { version: 8, name: 'subagent links' },
+      { version: 9, name: 'requests by start' },
     ]);
   });
 

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE, openWritableDatabase } from '../src/store/sqlite/openDatabase.js';
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
+import { prepareStatements } from '../src/store/sqlite/statements.js';
 import { tempDir } from './helpers.js';
 
 /** A database at the schema of `version` (the migrations before it applied), as that release left it. */
@@ -46,6 +47,19 @@ describe('SQLite migrations', () => {
         { session_id: 'a', message_count: 7 },
         { session_id: 'c', message_count: 1 },
       ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('an upgraded database finds the last hour\'s requests (activitySince) through their start, not by scanning them all', () => {
+    const { dataDir, db: old } = databaseAt(MIGRATIONS.length - 1);
+    old.close();
+    const db = openWritableDatabase(dataDir);
+    try {
+      const { requestsPerSecond } = prepareStatements(db);
+      const plan = db.prepare<[string], { detail: string }>(`EXPLAIN QUERY PLAN ${requestsPerSecond.source}`).all('2026-12-07T00:00:00.000Z');
+      expect(plan.map((step) => step.detail).join('; ')).toContain('USING INDEX requests_started');
     } finally {
       db.close();
     }

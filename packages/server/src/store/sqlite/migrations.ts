@@ -181,4 +181,10 @@ export const MIGRATIONS: string[] = [
   DROP TABLE agents;
   ALTER TABLE agents_by_arrival RENAME TO agents;
   `,
+  // Requests by the time the activity per second dates them (activitySince): every start of serve
+  // scanned the whole table for the last hour's, 30-45 ms at 48,000 requests, and the scan grows
+  // with the history. Live requests come in time order, so the index grows at its right edge.
+  `
+  CREATE INDEX requests_started ON requests (COALESCE(started_at, timestamp));
+  `,
 ];
