@@ -160,7 +160,7 @@ export function prepareStatements(db: Database.Database) {
        WHERE session_id IN (SELECT id FROM sessions WHERE last_activity >= ?)
          AND timestamp >= ? AND line_type IN ('user', 'assistant') GROUP BY at ORDER BY at`,
     ),
-    // Through their start's index (requests_started, migration 8), as they are dated here.
+    // Through their start's index (requests_started, migration 7), as they are dated here.
     requestsPerSecond: prepare<[sinceIso: string], { at: string; cost: number; tokens: number }>(
       `SELECT substr(COALESCE(started_at, timestamp), 1, 19) AS at, sum(cost) AS cost,
               sum(input_tokens + output_tokens + cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens) AS tokens
