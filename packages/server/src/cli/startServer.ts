@@ -80,7 +80,7 @@ export interface ServeSettings {
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
-  /** The transcripts the start-up read found (in the claude dirs and the shipped copies). */
+  /** The transcripts the start-up read found: in the claude dirs this node tails, and the shipped copies. */
   transcripts: number;
   store: Store;
   engine: LiveEngine;
