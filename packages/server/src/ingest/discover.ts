@@ -25,12 +25,21 @@ const AGENT_FILE = /^agent-(.+)\.jsonl$/;
 export const YIELD_EVERY = 32;
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Each claude dir's projects folder, joined once: paths are made for every file at start and every live read. */
+const projectsDirs = new Map<string, string>();
+
 export function projectsDir(claudeDir: string): string {
-  return path.join(claudeDir, 'projects');
+  let dir = projectsDirs.get(claudeDir);
+  if (dir === undefined) {
+    dir = path.join(claudeDir, 'projects');
+    projectsDirs.set(claudeDir, dir);
+  }
+  return dir;
 }
 
+/** The file's path on this machine (join turns relPath's forward slashes into the platform's). */
 export function absPathOf({ claudeDir, relPath }: FileRef): string {
-  return path.join(projectsDir(claudeDir), ...relPath.split('/'));
+  return path.join(projectsDir(claudeDir), relPath);
 }
 
 export function describeFile(claudeDir: string, relPath: string): TranscriptFile {

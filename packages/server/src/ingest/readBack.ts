@@ -2,8 +2,7 @@ import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { LineLocation } from '../store/repository.js';
-import { projectsDir } from './discover.js';
-import path from 'node:path';
+import { absPathOf } from './discover.js';
 import { skimLine } from './skim.js';
 import { openRegular } from './openRegular.js';
 
@@ -17,7 +16,7 @@ import { openRegular } from './openRegular.js';
  * parsing megabytes of JSON holds the event loop for seconds (docs/ingest.md, "Long lines").
  */
 export async function readBack(location: LineLocation, uuid: string, shrinkAbove = Infinity): Promise<Record<string, unknown> | null> {
-  const file = path.join(projectsDir(location.claudeDir), ...location.relPath.split('/'));
+  const file = absPathOf(location);
   let handle;
   try {
     handle = await openRegular(file);
@@ -60,7 +59,7 @@ const SCAN_BYTES = 1024 * 1024;
  * scanning it, a megabyte at a time). Only a regular file is read.
  */
 export async function openLine(location: LineLocation, uuid: string): Promise<{ stream: Readable; bytes: number } | null> {
-  const file = path.join(projectsDir(location.claudeDir), ...location.relPath.split('/'));
+  const file = absPathOf(location);
   let handle;
   try {
     handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK);

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import { ProjectFolderSchema, TranscriptNameSchema, type IngestRequest, type IngestResponse } from '@claudelens/protocol';
-import { discoverTranscripts, projectsDir } from './discover.js';
+import { absPathOf, discoverTranscripts, projectsDir } from './discover.js';
 import { postIngest } from './shipClient.js';
 import { localTail, readShippable, tailAfter, type FilePart, type ShippableRead } from './shipRead.js';
 import type { ShipState } from './shipState.js';
@@ -98,7 +98,7 @@ export function startShipper(options: ShipperOptions): Shipper {
     const slash = relPath.indexOf('/');
     const project = relPath.slice(0, slash);
     const file = relPath.slice(slash + 1);
-    const absPath = path.join(projectsDir(source.claudeDir), ...relPath.split('/'));
+    const absPath = absPathOf({ claudeDir: source.claudeDir, relPath });
     if (slash <= 0 || !ProjectFolderSchema.safeParse(project).success || !TranscriptNameSchema.safeParse(file).success) {
       warnOnce(key, `skipping ${absPath}: not a project transcript name the server accepts`);
       return 'idle';
@@ -193,7 +193,7 @@ export function startShipper(options: ShipperOptions): Shipper {
       const tail =
         result.status === 'ok' && result.size === end
           ? tailAfter(sent.tail, sent.bytes)
-          : localTail(path.join(projectsDir(source.claudeDir), ...sent.relPath.split('/')), result.size);
+          : localTail(absPathOf({ claudeDir: source.claudeDir, relPath: sent.relPath }), result.size);
       if (result.status === 'gap') log(`${sent.relPath}: the server has ${result.size} bytes, not ${sent.from}: sending from there`);
       options.state.set(source.id, source.claudeDir, sent.relPath, { offset: result.size, ino: sent.ino, tail });
       stats.bytes += result.written;
