@@ -52,9 +52,13 @@ export function openSqliteStore(dataDir: string, options: { readOnly?: boolean; 
       // Known files (every read but a file's first) need no write transaction: the live watcher
       // asks once per read, and BEGIN/INSERT OR IGNORE/COMMIT each time was a visible share of
       // serve's CPU (figures: docs/ingest.md, "Reading under load").
+      // Only the files not found are registered: the rows found are not looked up again.
       const known = refs.map(({ claudeDir, relPath }) => st.selectSource.get(claudeDir, relPath));
-      if (known.every((row) => row !== undefined)) return known.map(toSource);
-      return registerGathered(refs);
+      const missing = refs.filter((_, i) => known[i] === undefined);
+      if (missing.length === 0) return known.map((row) => toSource(row as SourceRow));
+      const registered = await registerGathered(missing);
+      let next = 0;
+      return known.map((row) => (row === undefined ? (registered[next++] as SourceState) : toSource(row)));
     },
     async applyBatches(batches) {
       // IMMEDIATE takes the write lock up front: backfill workers write through their own connections.
