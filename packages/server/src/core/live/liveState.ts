@@ -79,7 +79,7 @@ export class LiveState {
   /** Sessions known from the store at start-up; no events. One ended already is not kept (see forget). */
   seed(facts: SessionFacts[]): void {
     const now = this.now();
-    const byActivity = [...facts].sort((a, b) => (a.lastActivity ?? '').localeCompare(b.lastActivity ?? ''));
+    const byActivity = [...facts].sort((a, b) => compareIso(a.lastActivity ?? '', b.lastActivity ?? ''));
     for (const f of byActivity) {
       const lastActivityMs = f.lastActivity ? Math.min(Date.parse(f.lastActivity), now) : 0;
       const status = sessionStatus('done', lastActivityMs, now, this.thresholds);
@@ -247,7 +247,7 @@ export class LiveState {
         status: s.status,
       });
     }
-    return active.sort((a, b) => b.last_activity.localeCompare(a.last_activity));
+    return active.sort((a, b) => compareIso(b.last_activity, a.last_activity));
   }
 
   /** How many sessions have not ended; without building and sorting the list (metrics read it 20 times a second). */
@@ -332,4 +332,12 @@ export class LiveState {
     this.activity.push(item);
     if (this.activity.length > RECENT_ACTIVITY) this.activity.shift();
   }
+}
+
+/**
+ * ISO-8601 times compared as text, code unit by code unit (their order is the times' order):
+ * localeCompare's first call loads ICU's collation data, 6-7 ms of every start-up.
+ */
+function compareIso(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
