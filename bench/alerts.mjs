@@ -2,10 +2,10 @@
 // the server's own LiveState and AlertEngine, against evaluating every session (what the timer
 // did before 2026-11-22). Every node runs it each second; what it takes, the event loop waits.
 // Usage: npm run bench:alerts -- [--sessions N] [--rounds N]
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { compile } from './build.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'packages/server/dist');
@@ -19,8 +19,7 @@ if (!Number.isInteger(sessions) || sessions < 1 || !Number.isInteger(rounds) || 
   process.exit(2);
 }
 
-// tsc -b is incremental: a no-op when dist is current, and it never benchmarks stale code.
-execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol', 'packages/server'], { cwd: ROOT, stdio: 'inherit' });
+compile();
 const load = (rel) => import(pathToFileURL(path.join(DIST, rel)).href);
 const { LiveState } = await load('core/live/liveState.js');
 const { liveLine } = await load('core/live/liveInput.js');

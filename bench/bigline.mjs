@@ -6,12 +6,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CLI } from './build.mjs';
 import { startServe, stopServe } from './latency.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'packages/server/dist/cli/main.js');
 const SESSION = randomUUID();
 const STORED_TIMEOUT_MS = 60_000;
 /** Pings go on this long after the line is stored: the commit and its publishing come after the read. */

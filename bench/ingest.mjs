@@ -3,14 +3,14 @@
 // Then serve's start-up: a warm restart on the full store, and a cold start's time to a correct today.
 // Usage: npm run bench:ingest -- [--copies N] [--runs N] [--spacing-ms MS] [--cli PATH] [--skip-ingest]
 //                                [--growth 1,4,16 [--keep]]
-// (--cli: another build's dist/cli/main.js, for a before/after; --skip-ingest: start-up figures only;
+// (--cli: another build's packages/server/bin/claudelens.js (or dist/cli/main.js, the same program unbundled), for a before/after; --skip-ingest: start-up figures only;
 // --growth: instead of all the above, the import beside ccusage at those multiples of --copies, in
 // one table (growth.mjs); --keep: leave the corpora larger than 1x in .bench/ for the next run)
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CLI as BUILT_CLI, ensureBuilt } from './build.mjs';
 import { MAX_COPIES } from './corpus.mjs';
 import { benchGrowth } from './growth.mjs';
 import { findAssistantLine, measureAppends, STALL_MS, startServe, stopServe } from './latency.mjs';
@@ -30,7 +30,7 @@ import {
 } from './sideBySide.mjs';
 import { ageCorpus, benchNewestFirst, benchWarmRestart, buildRecentCopy } from './startup.mjs';
 
-let CLI = path.join(ROOT, 'packages/server/dist/cli/main.js');
+let CLI = BUILT_CLI;
 const LATENCY_SAMPLES = 300;
 
 function options() {
@@ -60,11 +60,6 @@ function multiples(list, copies) {
   if (values.length === 0 || values.some((m) => !Number.isInteger(m) || m < 1)) throw new BenchError(`--growth must list integers >= 1, got ${list}`);
   if (copies * values.at(-1) > MAX_COPIES) throw new BenchError(`--copies x the largest multiple must be at most ${MAX_COPIES}`);
   return values;
-}
-
-/** tsc -b is incremental: a no-op when dist is current, and it never benchmarks stale code. */
-function ensureBuilt() {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol', 'packages/server'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 function percentile(values, p) {

@@ -49,10 +49,10 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { CLI, ensureBuilt } from './build.mjs';
 import { SERVE_NODE_FLAGS, startServe, stopServe } from './latency.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'packages/server/dist/cli/main.js');
 const DIST = path.join(ROOT, 'packages/server/dist');
 const TICK_MS = 10;
 /** After the load stops, the clients wait while deliveries progress (--drain s without any ends it), at most this long. */
@@ -130,11 +130,6 @@ function options() {
     cpuProfDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null,
     nodeArgs: values['node-args'].split(' ').filter(Boolean),
   };
-}
-
-/** tsc -b is incremental: a no-op when dist is current, and it never benchmarks stale code. */
-function ensureBuilt() {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol', 'packages/server'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 const CLK_TCK = (() => {

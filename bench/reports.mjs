@@ -4,19 +4,18 @@
 // Usage: npm run bench:reports -- [--copies N] [--runs N]
 //   --copies 40 (default): the ~550 MB history of bench:ingest (.bench/claude-home, built or reused)
 //   --copies 0: the fixture corpus itself (a smoke run)
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveNativeBinary } from 'ccusage/src/cli.js';
+import { CLI, ensureBuilt } from './build.mjs';
 import { buildCorpus } from './corpus.mjs';
 import { runMeasured } from './measure.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = path.join(ROOT, 'fixtures/claude-home');
-const CLI = path.join(ROOT, 'packages/server/dist/cli/main.js');
 const REPORTS = ['daily', 'weekly', 'monthly', 'blocks'];
 const TOKENS = ['inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens'];
 
@@ -73,7 +72,7 @@ function totalsOf(report, json) {
 
 async function main() {
   const { copies, runs } = options();
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol', 'packages/server'], { cwd: ROOT, stdio: 'inherit' });
+  ensureBuilt();
   const claudeDir = corpusOf(copies);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'claudelens-bench-reports-'));
   try {

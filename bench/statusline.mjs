@@ -3,13 +3,14 @@
 // server up (it POSTs the limits and waits for the answer) and down (connection refused), beside
 // a bare `node -e ""` start. Claude Code runs it after every assistant message.
 // Usage: npm run bench:statusline -- [--runs N]
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { compile } from './build.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'packages/server/bin/claudelens.js');
@@ -20,7 +21,7 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 
-execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol', 'packages/server'], { cwd: ROOT, stdio: 'inherit' });
+compile();
 
 const now = Math.floor(Date.now() / 1000);
 const input = JSON.stringify({

@@ -12,10 +12,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { CLI, ensureBuilt } from './build.mjs';
 import { startServe, stopServe } from './latency.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'packages/server/dist/cli/main.js');
 const DIST = path.join(ROOT, 'packages/server/dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -45,8 +45,8 @@ function options() {
 }
 
 /** tsc -b and vite build are incremental enough: never benchmark stale code. */
-function ensureBuilt() {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol', 'packages/server'], { cwd: ROOT, stdio: 'inherit' });
+function ensureAllBuilt() {
+  ensureBuilt();
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: path.join(ROOT, 'packages/web'), stdio: 'inherit' });
 }
 
@@ -109,7 +109,7 @@ function recorder() {
 async function main() {
   const opts = options();
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
-  ensureBuilt();
+  ensureAllBuilt();
   const generator = await loadGenerator();
   console.log(`ClaudeLens UI benchmark — node ${process.version}, ${os.cpus().length} CPUs; Chromium ${CHROMIUM}`);
   console.log(`load: ${opts.sessions} live sessions, ${opts.rate} transcript lines/s in all, through the real ingest and live engine; page ${opts.page}; warm-up ${opts.warmupS} s, measured ${opts.durationS} s`);

@@ -14,8 +14,11 @@ import { openSqliteStore } from '../src/store/sqlite/sqliteStore.js';
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const FIXTURE_HOME = path.join(REPO_ROOT, 'fixtures', 'claude-home');
 export const ORACLE = path.join(REPO_ROOT, 'fixtures', 'oracle', 'sessions-expected.json');
-/** The built CLI: integration tests run what a user runs (`npm test` builds first). */
-export const CLI = path.join(REPO_ROOT, 'packages', 'server', 'dist', 'cli', 'main.js');
+/**
+ * The built CLI: integration tests run what a user runs (`npm test` compiles and bundles first), the
+ * bundle while it is newer than the last compile (bin/claudelens.js), else the compiled modules.
+ */
+export const CLI = path.join(REPO_ROOT, 'packages', 'server', 'bin', 'claudelens.js');
 
 const run = promisify(execFile);
 
