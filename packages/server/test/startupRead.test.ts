@@ -3,6 +3,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backfill, type BackfillProgress } from '../src/ingest/backfill.js';
+import { projectsDir } from '../src/ingest/discover.js';
+import { planFiles } from '../src/ingest/planFiles.js';
+import { holdTree } from '../src/ingest/treeWatcher.js';
 import { watchTranscripts } from '../src/ingest/watcher.js';
 import { loadLiveConfig } from '../src/config/liveConfig.js';
 import { startServer } from '../src/cli/startServer.js';
@@ -89,6 +92,37 @@ describe('start-up read', () => {
     expect(recent.length).toBe(all.filter((rel) => rel.startsWith(`${recentProject}${path.sep}`)).length);
     expect(recent.every((f) => f.offset === f.size && f.size > 0)).toBe(true);
     if (workers === 0) expect(seen.filter((f) => !f.recent).every((f) => f.offset === 0)).toBe(true);
+  });
+
+  it('serve started early reads what its plan holds and what its held trees saw after the plan, and counts what the plan counted', async () => {
+    const { home, projectDir } = emptyHome();
+    const line = (session: string, n: number) => `${userLine({ sessionId: session, uuid: `${session}-${n}`, text: `line ${n}` })}\n`;
+    fs.writeFileSync(path.join(projectDir, 'a.jsonl'), line('a', 1));
+    const dataDir = tempDir();
+    const ctx = openContext(dataDir);
+    await backfill(ctx, [home], { workers: 0 });
+    fs.appendFileSync(path.join(projectDir, 'a.jsonl'), line('a', 2)); // while serve was stopped: the plan's
+    // As serve/earlyStart.ts does it (its planner thread runs compiled code only): watch, then plan.
+    const heldTrees = new Map([[home, holdTree(projectsDir(home))]]);
+    const plan = await planFiles([home], await ctx.store.storedFiles([home]), 0);
+    await ctx.store.close();
+    expect(plan.files).toBe(1);
+    // After the plan's walk and stats: only the held trees can bring these.
+    fs.appendFileSync(path.join(projectDir, 'a.jsonl'), line('a', 3));
+    fs.writeFileSync(path.join(projectDir, 'b.jsonl'), line('b', 1));
+    const tree = heldTrees.get(home);
+    await waitFor(() => (tree && tree.held === 2 ? true : undefined), 5_000, 'both files reported before the watcher takes the tree');
+
+    const early = { heldTrees, plan: Promise.resolve(plan), close: () => heldTrees.forEach((tree) => tree.close()) };
+    const server = await startServer({ claudeDirs: [home], dataDir, databaseUrl: null, pricesFile: null }, { host: '127.0.0.1', port: 0, live: loadLiveConfig(null), early });
+    closers.push(() => server.close());
+    expect(heldTrees.size).toBe(0); // taken over by the watcher
+    expect(server.transcripts).toBe(1); // the summary is the plan's: it was used, not made again
+    const counts = async () => Object.fromEntries((await server.store.sessions()).map((s) => [s.sessionId, s.messageCount]));
+    await waitFor(async () => {
+      const c = await counts();
+      return c.a === 3 && c.b === 1 ? c : undefined;
+    }, 8_000, 'every line, the ones after the plan included');
   });
 
   it('serve on a store that holds every file goes live without reading one, then tails', async () => {

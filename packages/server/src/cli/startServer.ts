@@ -10,7 +10,7 @@ import { buildServer } from '../api/buildServer.js';
 import { hostAllowList, isLoopback } from '../api/auth.js';
 import type { ConnectionLimits } from '../api/connectionLimits.js';
 import { UsageError, type Config } from '../config/config.js';
-import type { LiveConfig } from '../config/liveConfig.js';
+import { recentWindowMs, type LiveConfig } from '../config/liveConfig.js';
 import { LiveState } from '../core/live/liveState.js';
 import { backfill } from '../ingest/backfill.js';
 import { fileQueue } from '../ingest/fileQueue.js';
@@ -36,6 +36,7 @@ import { openServices } from './openServices.js';
 import { wireAlerts } from './serve/alertWiring.js';
 import { leaseDirs, LEASE_TTL_SECONDS } from './serve/dirLeases.js';
 import { limitHeapGrowth } from './heapGrowth.js';
+import type { EarlyStart } from './serve/earlyStart.js';
 import { openBus } from './serve/openBus.js';
 import { ServerMetrics } from './serve/serverMetrics.js';
 import { StartupFailed } from './startupFailed.js';
@@ -75,6 +76,8 @@ export interface ServeSettings {
    * `serve` logs the reason and exits. Without it, a start-up failure closes the server and rejects.
    */
   onFatal?: (reason: string) => void;
+  /** What `serve` started before loading this module (serve/earlyStart.ts): taken over here. */
+  early?: EarlyStart | null;
 }
 
 export interface RunningServer {
@@ -203,6 +206,7 @@ export async function startServer(config: Config, settings: ServeSettings, logge
     // A new watcher per lease held on PostgreSQL; on SQLite an import beside serve is the other writer (WatchOptions).
     rememberOffsets: true,
     commitSpacingMs,
+    heldTrees: settings.early?.heldTrees,
   });
   // One node on its own database tails every claude dir; on a shared one, those whose lease it holds.
   const ttlSeconds = settings.leaseTtlSeconds ?? LEASE_TTL_SECONDS;
@@ -213,13 +217,13 @@ export async function startServer(config: Config, settings: ServeSettings, logge
   // soon as the recent files are in (read first), while older history fills in; the sessions
   // once more at the end (a session's old 2.0.x agent files may come later). Any failure before
   // live is fatal (failStart).
-  const recentMs = Math.max(thresholds.endedAfterMs, 3600_000);
   const seedSessions = async () => state.seed(await store.sessionTotals(new Date(Date.now() - thresholds.endedAfterMs).toISOString()));
   await watcher.add(owned, false).catch(failStart);
   const summary = await backfill(ctx, [...owned, ...(await remote.claudeDirs().catch(failStart))], {
     storeSpec,
     onProgress: ({ filesDone, filesTotal, bytesDone, bytesTotal }) => (progress = { filesDone, filesTotal, bytesDone, bytesTotal }),
-    recentSinceMs: Date.now() - recentMs,
+    recentSinceMs: Date.now() - recentWindowMs(settings.live),
+    plan: settings.early?.plan,
     onRecent: async () => {
       await seedSessions();
       state.seedRates(await store.activitySince(new Date(Date.now() - 3600_000).toISOString()));

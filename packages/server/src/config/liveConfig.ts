@@ -40,3 +40,11 @@ export function loadLiveConfig(file: string | null): LiveConfig {
   }
   return parsed.data;
 }
+
+/**
+ * How far back the start-up read's recent part goes (ms): the files of the last hour, or of
+ * `endedAfterSeconds` if longer, are read first and seed the Live page (docs/ingest.md).
+ */
+export function recentWindowMs(live: LiveConfig): number {
+  return Math.max(live.status.endedAfterSeconds * 1000, 3600_000);
+}

@@ -6,7 +6,7 @@ import { GroupedIngest, type JobResult } from './groupedIngest.js';
 import type { IngestContext } from './ingestSource.js';
 import { JobList } from './jobList.js';
 import { planFiles, type FilePlan } from './planFiles.js';
-import type { PlanReply, PlanRequest } from './planWorker.js';
+import { canPlanInThread, startPlanThread } from './planThread.js';
 import { WriteLock } from './writeLock.js';
 
 export interface BackfillProgress {
@@ -38,10 +38,14 @@ export interface BackfillOptions {
    */
   recentSinceMs?: number;
   onRecent?: () => Promise<void>;
+  /**
+   * A plan made ahead (cli/serve/earlyStart.ts: in a thread, while `serve` loaded its modules),
+   * used when it is for these claude dirs; else, or when it is null or failed, the plan is made here.
+   */
+  plan?: Promise<FilePlan | null>;
 }
 
 const WORKER_URL = new URL('./backfillWorker.js', import.meta.url);
-const PLAN_WORKER_URL = new URL('./planWorker.js', import.meta.url);
 /**
  * Files queued per worker, so that it never waits for the next one (a round trip per file idled
  * the threads); topped up, in one message, once half of them are done.
@@ -63,7 +67,7 @@ export async function backfill(ctx: IngestContext, claudeDirs: string[], options
     if (canUseWorkers && pool.length === 0) pool = startWorkers(Math.min(options.workers ?? 2, files), { store: workerStore(options.storeSpec), table: ctx.prices.table, maxLineBytes: ctx.maxLineBytes, lock });
   };
   try {
-    const { jobs, found } = await plan(ctx, claudeDirs, options.recentSinceMs ?? Infinity, start, canUseWorkers);
+    const { jobs, found } = await plan(ctx, claudeDirs, options.recentSinceMs ?? Infinity, start, canUseWorkers, options.plan);
     // Progress counts what is read; the summary, as before, every file (a second import says "0 lines").
     const progress: BackfillProgress = { filesDone: 0, filesTotal: jobs.length, bytesDone: 0, bytesTotal: jobs.bytesTotal, lines: 0 };
     const summary = { files: found.files, bytes: found.bytes, problems: found.problems, started };
@@ -103,8 +107,9 @@ async function finish(summary: { files: number; bytes: number; problems: number;
 }
 
 /**
- * The jobs, and what the summary says of every file. `start` starts the worker threads: at once
- * on a store that holds nothing yet (they load while the tree is walked), else once something
+ * The jobs, and what the summary says of every file: from the plan made ahead when there is one
+ * for these dirs (a restart of `serve`), else planned here. `start` starts the worker threads: at
+ * once on a store that holds nothing yet (they load while the tree is walked), else once something
  * changed (a restart that reads nothing starts none). On a store that holds nothing, with
  * threads, the plan is made in a thread of its own: walking, stating and ordering 75,000 files
  * left some 65 MB of garbage that the main thread's heap kept committed through the whole import.
@@ -115,11 +120,10 @@ async function plan(
   recentSinceMs: number,
   start: (files: number) => void,
   inThread: boolean,
+  ahead: Promise<FilePlan | null> | undefined,
 ): Promise<{ jobs: JobList; found: { files: number; bytes: number; problems: number } }> {
-  const stored = await ctx.store.storedFiles(claudeDirs);
-  if (stored.length === 0) start(Infinity);
-  const request: PlanRequest = { claudeDirs, stored, recentSinceMs };
-  const files = inThread && stored.length === 0 && fs.existsSync(PLAN_WORKER_URL) ? await planInThread(request) : await planFiles(claudeDirs, stored, recentSinceMs);
+  const made = ahead ? await ahead.catch(() => null) : null;
+  const files = made && sameDirs(made.dirs, claudeDirs) ? made : await planHere(ctx, claudeDirs, recentSinceMs, start, inThread);
   for (const p of files.problems) await ctx.store.recordFileProblem(p.claudeDir, p.relPath, p.kind, p.detail);
   const jobs = new JobList(files);
   if (jobs.length > 0) start(jobs.length);
@@ -127,18 +131,18 @@ async function plan(
   return { jobs, found: { files: files.files, bytes: files.bytes, problems: files.problems.length } };
 }
 
-/** The plan made in planWorker's thread (the compiled one: only dist/ has it). */
-export function planInThread(request: PlanRequest): Promise<FilePlan> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(PLAN_WORKER_URL, { workerData: request });
-    worker.once('message', (reply: PlanReply) => {
-      if ('plan' in reply) resolve(reply.plan);
-      else reject(new Error(`backfill planner: ${reply.failed}`));
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`backfill planner exited with code ${code}`)));
-  });
+async function planHere(ctx: IngestContext, claudeDirs: string[], recentSinceMs: number, start: (files: number) => void, inThread: boolean): Promise<FilePlan> {
+  const stored = await ctx.store.storedFiles(claudeDirs);
+  if (stored.length === 0) start(Infinity);
+  if (inThread && stored.length === 0 && canPlanInThread()) {
+    const planned = await startPlanThread({ claudeDirs, stored, recentSinceMs }).plan;
+    if (planned) return planned;
+  }
+  return planFiles(claudeDirs, stored, recentSinceMs);
+}
+
+function sameDirs(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((dir, i) => dir === b[i]);
 }
 
 /** The store is asked for this many files' states at a time: all at once held a source object per file of the history. */

@@ -141,6 +141,36 @@ export function watchTree(root: string, onFile: (file: string) => void, options:
   };
 }
 
+/** A tree watched before anyone reads what it reports: the files are kept until `release`. */
+export interface HeldTree extends TreeWatcher {
+  /** Hands `onFile` every file reported so far, once each, and every one from now on. */
+  release(onFile: (file: string) => void): void;
+  /** How many files wait for `release`. */
+  readonly held: number;
+}
+
+/**
+ * Watches the tree now and keeps what it reports: `serve` starts watching before it loads the
+ * server's modules, so that a thread can walk and stat the files meanwhile, with nothing appended
+ * after the walk missed (cli/serve/earlyStart.ts).
+ */
+export function holdTree(root: string, options: TreeWatcherOptions = {}): HeldTree {
+  const held = new Set<string>();
+  let target: ((file: string) => void) | null = null;
+  const tree = watchTree(root, (file) => (target ? target(file) : held.add(file)), options);
+  return {
+    close: () => tree.close(),
+    get held() {
+      return held.size;
+    },
+    release(onFile) {
+      target = onFile;
+      for (const file of held) onFile(file);
+      held.clear();
+    },
+  };
+}
+
 function readDir(dir: string): fs.Dirent[] {
   try {
     return fs.readdirSync(dir, { withFileTypes: true });

@@ -6,7 +6,7 @@ import { groupCommits } from './groupCommits.js';
 import type { IngestContext } from './ingestSource.js';
 import { pacer } from './pacer.js';
 import { retryBackoff } from './retryBackoff.js';
-import { watchTree, type TreeWatcherOptions } from './treeWatcher.js';
+import { watchTree, type HeldTree, type TreeWatcherOptions } from './treeWatcher.js';
 
 export interface TranscriptWatcher {
   /** Reads every transcript once more: catches what was appended before the watchers were ready. */
@@ -43,6 +43,11 @@ export interface WatchOptions extends TreeWatcherOptions {
    * and libuv does not report the overflow: a file changed then is read here, or never.
    */
   auditEveryMs?: number;
+  /**
+   * Trees watched already, by claude dir, taken (once) instead of starting one: `serve` starts
+   * watching before it loads the server (cli/serve/earlyStart.ts).
+   */
+  heldTrees?: Map<string, HeldTree>;
 }
 
 export const DEFAULT_AUDIT_MS = 10_000;
@@ -105,7 +110,14 @@ export function watchTranscripts(ctx: IngestContext, claudeDirs: string[], optio
     running.set(absPath, run);
   };
 
-  const trees = claudeDirs.map((claudeDir) => watchTree(projectsDir(claudeDir), (file) => schedule(claudeDir, file), options));
+  const trees = claudeDirs.map((claudeDir) => {
+    const onFile = (file: string) => schedule(claudeDir, file);
+    const held = options.heldTrees?.get(claudeDir);
+    if (!held) return watchTree(projectsDir(claudeDir), onFile, options);
+    options.heldTrees?.delete(claudeDir); // one watcher's: a dir followed again later gets a tree of its own
+    held.release(onFile);
+    return held;
+  });
 
   /** Rests when the audit has had its share of the loop; false once the watcher is closed. */
   const auditGoesOn = async (): Promise<boolean> => {

@@ -7,6 +7,9 @@ import type { RequestRow } from '../requestRows.js';
 import type { AgentRow, ModelRow, ProjectRow, SessionRow } from '../sessionRows.js';
 import type { ProblemRow, SourceRow, StoredFileRow } from '../sourceRows.js';
 
+/** Every file stored under some claude dirs (a JSON array), as a start-up read compares them with the disk. */
+export const STORED_FILES_SQL = 'SELECT claude_dir, rel_path, byte_offset, ino, size, mtime_ms FROM sources WHERE claude_dir IN (SELECT value FROM json_each(?))';
+
 // The write statements with many columns, in their VALUES order. SQLite has no booleans: 0 or 1.
 type MessageValues = [
   sessionId: string | null, uuid: string | null, parentUuid: string | null, agentId: string, lineType: string, author: string | null, timestamp: string | null,
@@ -62,7 +65,7 @@ export function prepareStatements(db: Database.Database) {
   return {
     insertSource: prepare<[claudeDir: string, relPath: string]>('INSERT OR IGNORE INTO sources (claude_dir, rel_path) VALUES (?, ?)'),
     selectSource: prepare<[claudeDir: string, relPath: string], SourceRow>('SELECT * FROM sources WHERE claude_dir = ? AND rel_path = ?'),
-    storedFiles: prepare<[claudeDirsJson: string], StoredFileRow>('SELECT claude_dir, rel_path, byte_offset, ino, size, mtime_ms FROM sources WHERE claude_dir IN (SELECT value FROM json_each(?))'),
+    storedFiles: prepare<[claudeDirsJson: string], StoredFileRow>(STORED_FILES_SQL),
     sourceById: prepare<[sourceId: number], SourceRow>('SELECT * FROM sources WHERE id = ?'),
     sourceOffset: prepare<[sourceId: number], { byte_offset: number }>('SELECT byte_offset FROM sources WHERE id = ?'),
     advanceSource: prepare<[offset: number, lineCount: number, tail: Buffer, ino: number, size: number, mtimeMs: number, sourceId: number]>('UPDATE sources SET byte_offset = ?, line_count = ?, tail = ?, ino = ?, size = ?, mtime_ms = ? WHERE id = ?'),
