@@ -28,15 +28,23 @@ export function startEarly(config: Config, options: { poll?: boolean; recentSinc
   // The thread starts first (it takes 0.1 s to start and read the stored files) and walks once told the trees are up.
   const watching = new Int32Array(new SharedArrayBuffer(4));
   const thread = startPlanThread({ claudeDirs: config.claudeDirs, dataDir: config.dataDir, recentSinceMs: options.recentSinceMs, watching: watching.buffer });
-  const heldTrees = new Map(config.claudeDirs.map((dir) => [dir, holdTree(projectsDir(dir), { poll: options.poll, onError: (error) => options.onError(error, 'watch error') })]));
-  Atomics.store(watching, 0, 1);
-  Atomics.notify(watching, 0);
   let closed = false;
   // A plan that failed is made again by the start-up read itself (backfill.ts), after the modules.
   const plan = thread.plan.catch((error: Error) => {
     if (!closed) options.onError(error, 'planning the start-up read ahead failed: planned once the server is loaded instead');
     return null;
   });
+  const heldTrees = new Map<string, HeldTree>();
+  try {
+    for (const dir of config.claudeDirs) heldTrees.set(dir, holdTree(projectsDir(dir), { poll: options.poll, onError: (error) => options.onError(error, 'watch error') }));
+  } catch (error) {
+    closed = true;
+    for (const tree of heldTrees.values()) tree.close();
+    thread.stop();
+    throw error;
+  }
+  Atomics.store(watching, 0, 1);
+  Atomics.notify(watching, 0);
   return {
     heldTrees,
     plan,
