@@ -62,8 +62,8 @@ describe('the bundle (npm test bundles before it runs)', () => {
       bare += text.replaceAll(/new URL\("[^"]+", import\.meta\.url\)\.href|createRequire\(import\.meta\.url\)/g, '').split('import.meta.url').length - 1;
     }
     expect(bare).toBe(0);
-    // The start-up read's worker threads, the WAL checkpoint thread, long lines' parser, prices, the web app.
-    for (const module of ['../ingest/backfill.js', '../store/sqlite/walCheckpointer.js', '../ingest/lineParser.js', '../config/prices.js', '../api/staticRoutes.js']) {
+    // The start-up read's worker threads and planner, the WAL checkpoint thread, long lines' parser, prices, the web app.
+    for (const module of ['../ingest/backfill.js', '../ingest/planThread.js', '../store/sqlite/walCheckpointer.js', '../ingest/lineParser.js', '../config/prices.js', '../api/staticRoutes.js']) {
       expect(kept).toContain(module);
     }
     for (const module of kept) expect(fs.existsSync(path.join(BUNDLE, module)), module).toBe(true);

@@ -10,8 +10,9 @@ import { STORED_FILES_SQL } from './statements.js';
 /**
  * The files the store holds under the claude dirs, read before `serve` opens the store, by the
  * thread that plans its start-up read while the server's modules load (ingest/planWorker.ts).
- * Null, and the start-up read asks the store itself once it is open, when there is no database
- * yet, it needs a migration first, or it cannot be read here: never a wrong answer, at worst none.
+ * `none` (and why), and the start-up read asks the store itself once it is open, when there is no
+ * database yet, it needs a migration first, or it cannot be read here: never a wrong answer, at
+ * worst none.
  */
 export function storedFilesAhead(dataDir: string, claudeDirs: string[]): { files: StoredFile[] } | { none: string } {
   const file = path.join(dataDir, DATABASE_FILE);
