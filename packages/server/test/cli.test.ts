@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SessionReportSchema } from '@claudelens/protocol';
-import { FIXTURE_HOME, REPO_ROOT, runCli, tempDir } from './helpers.js';
+import { CLI, FIXTURE_HOME, REPO_ROOT, runCli, tempDir } from './helpers.js';
 
 describe('claudelens CLI', () => {
   it('is the command npm installs, as `npx claudelens` runs it (the README)', async () => {
@@ -65,5 +65,17 @@ describe('claudelens CLI', () => {
     const table = await runCli(['report', 'sessions', '--data-dir', dataDir]);
     expect(table.stdout.split('\n')[0]).toMatch(/^session\s+project\s+last activity/);
     expect(table.stdout).toMatch(/60 sessions, \$39\.11/);
+  });
+
+  it('ends quietly when the reader of its report goes away (`claudelens report … | head`)', async () => {
+    const dataDir = tempDir();
+    await runCli(['import', '--claude-dir', FIXTURE_HOME, '--data-dir', dataDir]);
+    const child = spawn(process.execPath, [CLI, 'report', 'sessions', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // closed before the report is written: its first write meets EPIPE
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });

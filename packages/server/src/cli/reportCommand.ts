@@ -17,7 +17,17 @@ interface SessionsOptions extends CommonOptions {
 }
 
 export function reportCommand(): Command {
-  const report = new Command('report').description('print what the store holds');
+  const report = new Command('report')
+    .description('print what the store holds')
+    // `claudelens report … | head`: once the reader has gone, the rest of the report has nowhere to
+    // go. That is the end of the output, not a failure: node reported it as an unhandled EPIPE,
+    // with a stack trace and exit code 1.
+    .hook('preAction', () => {
+      process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+        process.exit(0);
+      });
+    });
   report.addCommand(
     withCommonOptions(new Command('sessions'))
       .description('per-session messages, tools, tokens and cost')
