@@ -3,7 +3,8 @@
 // Then serve's start-up: a warm restart on the full store, and a cold start's time to a correct today.
 // Usage: npm run bench:ingest -- [--copies N] [--runs N] [--spacing-ms MS] [--cli PATH] [--skip-ingest]
 //                                [--growth 1,4,16 [--keep]]
-// (--cli: another build's packages/server/bin/claudelens.js (or dist/cli/main.js, the same program unbundled), for a before/after; --skip-ingest: start-up figures only;
+// (--cli: another build's packages/server/bin/claudelens.js, or its dist/cli/main.js to run the
+// same program unbundled, for a before/after; --skip-ingest: start-up figures only;
 // --growth: instead of all the above, the import beside ccusage at those multiples of --copies, in
 // one table (growth.mjs); --keep: leave the corpora larger than 1x in .bench/ for the next run)
 import fs from 'node:fs';
