@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** It runs the bundle (packages/server/scripts/bundle.mjs) while that is newer than the last compile. */
 export const CLI = path.join(ROOT, 'packages/server/bin/claudelens.js');
 
